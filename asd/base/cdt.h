@@ -1,0 +1,50 @@
+#pragma once
+// Server-side application of CDT (list/map) operations: op types 3 (CDT_READ) and
+// 4 (CDT_MODIFY) of wire-protocol.md §5.6.
+//
+// Parts:
+//   cdt_common.cpp  — entry point: payload parsing, context ([0xff, ctx, op]) navigation
+//                     and creation, bin decode/encode, result conversion.
+//   cdt_select.cpp  — shared selection helpers (index/rank/value ranges) and the
+//                     return-type engine (index, rank, count, value, key-value, ...).
+//   cdt_list.cpp    — list op codes 0-13, 16-27, 32-40.
+//   cdt_map.cpp     — map op codes 64-70, 73-79, 81-89, 96-110.
+//
+// Design: the bin's msgpack is decoded into a proto::msgpack::Value tree, the op works on
+// the tree, and a changed tree is encoded back. That trades the real server's in-place
+// packed editing for code that is short and obviously bounds-safe; bins are small.
+// Semantics (result values, error codes, write flags, ordering) follow the real server's
+// cdt.c / particle_list.c / particle_map.c. Stateless and thread-safe.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result_code.h"
+
+namespace asd::base {
+
+// A bin's particle type plus its stored bytes: lists/maps are msgpack, integers 8 bytes
+// big-endian, doubles 8 bytes big-endian IEEE, strings/blobs raw, bools one byte,
+// GeoJSON the wire form (flags byte, 2-byte cell count, cells, JSON text).
+struct BinValue {
+  uint8_t particle = 0;
+  std::string bytes;
+};
+
+struct CdtOutcome {
+  bool bin_changed = false;          // modify ops: whether the bin must be rewritten
+  std::optional<BinValue> new_bin;   // the new bin when bin_changed (nullopt = delete the bin)
+  std::optional<BinValue> result;    // value to return for this op (nullopt = nothing)
+};
+
+// Applies one CDT op. current == nullptr when the bin does not exist; payload is the op's
+// value (msgpack); is_modify selects CDT_MODIFY (4) vs CDT_READ (3) semantics.
+// Returns Ok, or: Parameter (malformed payload, bad arguments, unknown op, read op sent as
+// modify or the reverse), IncompatibleType (bin/element is not the op's list or map),
+// ElementNotFound, ElementExists, OpNotApplicable. On error *out is left empty.
+common::ResultCode apply_cdt_op(const BinValue* current, std::string_view payload,
+                                bool is_modify, CdtOutcome* out);
+
+}  // namespace asd::base

@@ -1,0 +1,96 @@
+#include "base/namespace.h"
+
+namespace asd {
+
+Namespace::Namespace(conf::Namespace config) : name_(config.name), config_(std::move(config)) {
+  partitions_.reserve(common::kPartitions);
+  for (uint32_t i = 0; i < common::kPartitions; ++i) {
+    partitions_.push_back(std::make_unique<Partition>());
+  }
+  set_config(config_);
+}
+
+conf::Namespace Namespace::config() const {
+  std::lock_guard lock(config_mu_);
+  return config_;
+}
+
+void Namespace::set_config(conf::Namespace config) {
+  std::lock_guard lock(config_mu_);
+  config_ = std::move(config);
+  uint64_t pct = config_.stop_writes_pct == 0 ? 100 : config_.stop_writes_pct;
+  stop_writes_bytes_ = config_.memory_size / 100 * pct;
+}
+
+std::optional<uint16_t> Namespace::set_id(std::string_view set_name, bool create) {
+  if (set_name.empty()) return uint16_t(0);
+  size_t n = n_sets_.load(std::memory_order_acquire);
+  for (size_t i = 1; i <= n; ++i) {
+    if (sets_[i]->name == set_name) return uint16_t(i);
+  }
+  if (!create) return std::nullopt;
+  std::lock_guard lock(sets_mu_);
+  n = n_sets_.load(std::memory_order_acquire);
+  for (size_t i = 1; i <= n; ++i) {
+    if (sets_[i]->name == set_name) return uint16_t(i);
+  }
+  if (n >= kMaxSets) return std::nullopt;
+  auto stats = std::make_unique<SetStats>();
+  stats->name = std::string(set_name);
+  sets_[n + 1] = std::move(stats);
+  n_sets_.store(n + 1, std::memory_order_release);
+  return uint16_t(n + 1);
+}
+
+SetStats* Namespace::set_stats(uint16_t id) {
+  if (id == 0 || id > n_sets_.load(std::memory_order_acquire)) return nullptr;
+  return sets_[id].get();
+}
+
+std::vector<SetStats*> Namespace::all_sets() {
+  std::vector<SetStats*> out;
+  size_t n = n_sets_.load(std::memory_order_acquire);
+  for (size_t i = 1; i <= n; ++i) out.push_back(sets_[i].get());
+  return out;
+}
+
+bool Namespace::is_dead(const Record& r, uint32_t now_sec) {
+  if (is_expired(r, now_sec)) return true;
+  return r.lut <= truncate_threshold(r.set_id);
+}
+
+uint64_t Namespace::truncate_threshold(uint16_t set_id) {
+  uint64_t lut = truncate_lut_.load(std::memory_order_relaxed);
+  if (SetStats* s = set_stats(set_id)) lut = std::max(lut, s->truncate_lut.load(std::memory_order_relaxed));
+  return lut;
+}
+
+bool Namespace::stop_writes() const {
+  return uint64_t(stats_.memory_used_bytes.load(std::memory_order_relaxed)) >=
+         stop_writes_bytes_.load(std::memory_order_relaxed);
+}
+
+void Namespace::account(const Record* before, const Record* after) {
+  int64_t delta_bytes = 0;
+  int64_t delta_objects = 0;
+  if (before) {
+    delta_bytes -= int64_t(before->memory_bytes());
+    delta_objects -= 1;
+    if (SetStats* s = set_stats(before->set_id)) {
+      s->objects.fetch_sub(1, std::memory_order_relaxed);
+      s->memory_bytes.fetch_sub(int64_t(before->memory_bytes()), std::memory_order_relaxed);
+    }
+  }
+  if (after) {
+    delta_bytes += int64_t(after->memory_bytes());
+    delta_objects += 1;
+    if (SetStats* s = set_stats(after->set_id)) {
+      s->objects.fetch_add(1, std::memory_order_relaxed);
+      s->memory_bytes.fetch_add(int64_t(after->memory_bytes()), std::memory_order_relaxed);
+    }
+  }
+  stats_.objects.fetch_add(delta_objects, std::memory_order_relaxed);
+  stats_.memory_used_bytes.fetch_add(delta_bytes, std::memory_order_relaxed);
+}
+
+}  // namespace asd

@@ -1,0 +1,102 @@
+#pragma once
+// Runtime state of one namespace: its 4096 partitions, set registry, counters and the
+// (dynamically changeable) configuration. Thread-safe: partitions carry their own locks,
+// the set registry has one, counters are atomics.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/digest.h"
+#include "conf/config.h"
+#include "index/partition.h"
+
+namespace asd {
+
+struct SetStats {
+  std::string name;
+  std::atomic<int64_t> objects{0};
+  std::atomic<int64_t> memory_bytes{0};
+  std::atomic<uint64_t> truncate_lut{0};  // records of this set at or below this LUT are gone
+};
+
+struct NamespaceStats {
+  std::atomic<int64_t> objects{0};
+  std::atomic<int64_t> memory_used_bytes{0};
+  std::atomic<uint64_t> expired_objects{0};
+  std::atomic<uint64_t> truncated_records{0};
+  std::atomic<uint64_t> client_read_success{0};
+  std::atomic<uint64_t> client_read_not_found{0};
+  std::atomic<uint64_t> client_read_error{0};
+  std::atomic<uint64_t> client_write_success{0};
+  std::atomic<uint64_t> client_write_error{0};
+  std::atomic<uint64_t> client_delete_success{0};
+  std::atomic<uint64_t> client_delete_not_found{0};
+  std::atomic<uint64_t> client_delete_error{0};
+  std::atomic<uint64_t> batch_sub_read_success{0};
+  std::atomic<uint64_t> batch_sub_read_not_found{0};
+  std::atomic<uint64_t> scan_basic_complete{0};
+  std::atomic<uint64_t> stop_writes_count{0};
+  std::atomic<uint64_t> fail_record_too_big{0};
+  std::atomic<uint64_t> fail_generation{0};
+  std::atomic<uint64_t> fail_key_busy{0};
+  std::atomic<uint64_t> nsup_cycle_ms{0};
+};
+
+class Namespace {
+ public:
+  static constexpr size_t kMaxSets = 1023;
+
+  explicit Namespace(conf::Namespace config);
+
+  const std::string& name() const { return name_; }
+  // Snapshot of the current config (may change through set-config).
+  conf::Namespace config() const;
+  void set_config(conf::Namespace config);
+
+  Partition& partition(uint32_t pid) { return *partitions_[pid]; }
+  Partition& partition_of(const common::Digest& d) { return *partitions_[common::partition_id(d)]; }
+
+  // Set id for a name, creating it when `create` (0 when the name is empty). nullopt when
+  // the set does not exist and create is false, or when the set table is full.
+  std::optional<uint16_t> set_id(std::string_view set_name, bool create);
+  // Set by id; nullptr for 0 or an unknown id.
+  SetStats* set_stats(uint16_t id);
+  std::vector<SetStats*> all_sets();
+
+  NamespaceStats& stats() { return stats_; }
+
+  // Namespace-wide truncate threshold (truncate-namespace): records at or below are gone.
+  std::atomic<uint64_t>& truncate_lut() { return truncate_lut_; }
+
+  // True when a record is logically gone (expired or truncated) and must read as absent.
+  bool is_dead(const Record& r, uint32_t now_sec);
+  // Records of that set with a LUT at or below this are truncated (0 = none). New
+  // writes get a LUT above it, so a write in the same millisecond as a truncate survives.
+  uint64_t truncate_threshold(uint16_t set_id);
+
+  // Memory accounting: true while writes must be refused (stop-writes-pct of
+  // memory-size reached).
+  bool stop_writes() const;
+  void account(const Record* before, const Record* after);
+
+ private:
+  std::string name_;
+  mutable std::mutex config_mu_;
+  conf::Namespace config_;
+  std::vector<std::unique_ptr<Partition>> partitions_;
+  std::mutex sets_mu_;
+  std::array<std::unique_ptr<SetStats>, kMaxSets + 1> sets_{};
+  std::atomic<size_t> n_sets_{0};
+  NamespaceStats stats_;
+  std::atomic<uint64_t> truncate_lut_{0};
+  std::atomic<uint64_t> stop_writes_bytes_{0};
+};
+
+}  // namespace asd

@@ -1,0 +1,21 @@
+#pragma once
+// One of the 4096 partitions of a namespace: its slice of the primary index under its
+// own lock (fine-grained locking: transactions on different partitions never contend).
+// Records are kept in descending digest order, the order the real server walks a
+// partition in, so scan resume points ("continue after digest D") are a map lookup.
+
+#include <functional>
+#include <map>
+#include <mutex>
+
+#include "base/record.h"
+#include "common/digest.h"
+
+namespace asd {
+
+struct Partition {
+  std::mutex mu;
+  std::map<common::Digest, Record, std::greater<common::Digest>> records;
+};
+
+}  // namespace asd

@@ -1,0 +1,94 @@
+// asd: the database daemon. Loads the config, starts the node, runs until SIGTERM or
+// SIGINT, then stops every component in reverse order.
+
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "common/log.h"
+#include "conf/config_error.h"
+#include "conf/loader.h"
+#include "node.h"
+
+namespace {
+
+const char* level_name(conf::LogLevel level) {
+  switch (level) {
+    case conf::LogLevel::Critical: return "critical";
+    case conf::LogLevel::Warning: return "warning";
+    case conf::LogLevel::Info: return "info";
+    case conf::LogLevel::Debug: return "debug";
+    case conf::LogLevel::Detail: return "detail";
+  }
+  return "info";
+}
+
+void apply_logging(const conf::Config& config) {
+  for (const auto& sink : config.logging.sinks) {
+    if (sink.kind == conf::LogSinkKind::File) common::log_to_file(sink.path);
+    // "any" first so that specific contexts override it.
+    if (auto any = sink.contexts.find("any"); any != sink.contexts.end()) {
+      common::set_log_level("any", level_name(any->second));
+    }
+    for (const auto& [context, level] : sink.contexts) {
+      if (context != "any") common::set_log_level(context, level_name(level));
+    }
+  }
+}
+
+int wait_for_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"asd: Aerospike-compatible database daemon"};
+  std::string config_path;
+  bool foreground = true;
+  app.add_option("--config,--config-file", config_path, "configuration file (Aerospike syntax)")->required();
+  app.add_flag("--foreground", foreground, "run in the foreground (always the case)");
+  CLI11_PARSE(app, argc, argv);
+
+  // Block the stop signals in every thread; the main thread collects them with sigwait.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto log = common::logger("as");
+  conf::Config config;
+  try {
+    config = conf::load_file(config_path);
+  } catch (const conf::ConfigError& e) {
+    log->critical("config error: {}", e.what());
+    std::cerr << "asd: " << e.what() << "\n";
+    return 1;
+  }
+  apply_logging(config);
+
+  asd::Node node(std::move(config));
+  try {
+    node.init();  // namespaces and partitions (local resources only)
+    node.start();  // nsup thread, then the service port
+  } catch (const std::exception& e) {
+    log->critical("startup failed: {}", e.what());
+    std::cerr << "asd: " << e.what() << "\n";
+    return 1;
+  }
+  int sig = wait_for_signal();
+  log->info("stopping signal={}", sig);
+  node.stop();
+  log->info("stopped");
+  common::flush_logs();
+  return 0;
+}

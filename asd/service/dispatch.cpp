@@ -1,0 +1,93 @@
+#include "service/dispatch.h"
+
+#include "base/namespace.h"
+#include "common/log.h"
+#include "node.h"
+#include "proto/info.h"
+#include "proto/message.h"
+#include "service/info_commands.h"
+#include "service/response_sink.h"
+#include "transaction/batch.h"
+#include "transaction/record_request.h"
+#include "transaction/scan.h"
+
+namespace asd {
+
+using common::ResultCode;
+
+namespace {
+
+// Security is not enabled: a login gets SECURITY_NOT_ENABLED and the client goes on
+// without a session (wire-protocol §1.6).
+void answer_admin(ResponseSink& sink) {
+  std::string& out = sink.buffer();
+  size_t offset = proto::begin_proto(out, proto::ProtoType::Admin);
+  std::string header(16, '\0');
+  header[1] = char(ResultCode::SecurityNotEnabled);
+  out += header;
+  proto::end_proto(out, offset);
+}
+
+void answer_single_error(ResponseSink& sink, ResultCode code) {
+  std::string& out = sink.buffer();
+  size_t offset = proto::begin_proto(out, proto::ProtoType::Message);
+  append_error_message(out, code);
+  proto::end_proto(out, offset);
+}
+
+void handle_message(Node& node, std::string_view body, ResponseSink& sink) {
+  proto::Message msg;
+  common::Result<size_t> parsed = proto::parse_message(body, &msg);
+  if (!parsed) {
+    node.stats().proto_errors.fetch_add(1, std::memory_order_relaxed);
+    common::logger("service")->debug("bad message err={}", parsed.error().message);
+    return answer_single_error(sink, ResultCode::Parameter);
+  }
+  if (msg.header.info1 & proto::info1::kBatch) return execute_batch(node, msg, sink);
+  if (!msg.field(proto::FieldType::Digest)) return execute_scan(node, msg, sink);
+
+  const proto::Field* ns_field = msg.field(proto::FieldType::Namespace);
+  Namespace* ns = ns_field ? node.find_namespace(ns_field->data) : nullptr;
+  if (!ns) return answer_single_error(sink, ResultCode::Namespace);
+  if (msg.field(proto::FieldType::UdfPackageName)) {
+    return answer_single_error(sink, ResultCode::UnsupportedFeature);
+  }
+  common::Result<RecordRequest> req = make_record_request(msg.header, msg.fields, msg.ops);
+  if (!req) return answer_single_error(sink, req.code());
+  std::string& out = sink.buffer();
+  size_t offset = proto::begin_proto(out, proto::ProtoType::Message);
+  execute_record_request(*ns, *req, 0, out);
+  proto::end_proto(out, offset);
+}
+
+}  // namespace
+
+bool is_long_running(proto::ProtoType type, std::string_view body) {
+  if (type != proto::ProtoType::Message || body.size() < proto::kMsgHeaderSize) return false;
+  proto::Message msg;
+  if (!proto::parse_message(body, &msg)) return false;
+  return !(msg.header.info1 & proto::info1::kBatch) && !msg.field(proto::FieldType::Digest);
+}
+
+void dispatch_request(Node& node, proto::ProtoType type, std::string_view body, ResponseSink& sink,
+                      bool* close) {
+  *close = false;
+  switch (type) {
+    case proto::ProtoType::Info: {
+      std::string& out = sink.buffer();
+      size_t offset = proto::begin_proto(out, proto::ProtoType::Info);
+      out += answer_info(node, body);
+      proto::end_proto(out, offset);
+      return;
+    }
+    case proto::ProtoType::Admin:
+      return answer_admin(sink);
+    case proto::ProtoType::Message:
+      return handle_message(node, body, sink);
+    default:
+      *close = true;
+      return;
+  }
+}
+
+}  // namespace asd

@@ -1,0 +1,249 @@
+#include "service/info_values.h"
+
+#include <charconv>
+
+#include "base/namespace.h"
+#include "common/base64.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "conf/render.h"
+#include "node.h"
+#include "transaction/truncate.h"
+
+namespace asd {
+
+namespace {
+
+// 4096 bits, all owned: the single node masters every partition.
+const std::string& full_bitmap() {
+  static const std::string b64 = common::base64_encode(std::string(common::kPartitions / 8, '\xff'));
+  return b64;
+}
+
+std::string join_pairs(const std::vector<std::pair<std::string, std::string>>& pairs, char sep = ';') {
+  std::string out;
+  for (const auto& [k, v] : pairs) {
+    if (!out.empty()) out.push_back(sep);
+    out += k;
+    out.push_back('=');
+    out += v;
+  }
+  return out;
+}
+
+std::string param(const proto::InfoCommand& cmd, std::string_view key) {
+  std::string_view v;
+  return proto::find_info_param(cmd.params, key, &v) ? std::string(v) : std::string();
+}
+
+bool has_param(const proto::InfoCommand& cmd, std::string_view key) {
+  std::string_view v;
+  return proto::find_info_param(cmd.params, key, &v);
+}
+
+}  // namespace
+
+std::string release_value() {
+  return "edition=" + std::string(kEdition) + ";version=" + std::string(kBuildVersion) +
+         ";os=debian12;arch=x86_64;sha=0;ee-sha=";
+}
+
+std::string cluster_name_value(Node& node) {
+  const std::string& name = node.config().service.cluster_name;
+  return name.empty() ? "null" : name;
+}
+
+std::string cluster_key_value(Node& node) { return node.node_id_hex(); }
+
+std::string peers_value(Node& node) {
+  // A single node has no peers; the generation matches peers-generation.
+  return "1," + std::to_string(node.service_port()) + ",[]";
+}
+
+std::string service_value(Node& node) {
+  const auto& service = node.config().network.service;
+  std::string address = "127.0.0.1";
+  if (!service.access_addresses.empty()) address = service.access_addresses.front();
+  else if (!service.addresses.empty() && service.addresses.front() != "any" &&
+           service.addresses.front() != "0.0.0.0") {
+    address = service.addresses.front();
+  }
+  return address + ":" + std::to_string(node.service_port());
+}
+
+std::string replicas_value(Node& node, bool with_regime) {
+  std::string out;
+  for (const auto& ns : node.namespaces()) {
+    if (!out.empty()) out.push_back(';');
+    // One column: a single node holds every partition as master, whatever the
+    // configured replication factor (the effective factor is capped by cluster size).
+    out += ns->name() + (with_regime ? ":0,1," : ":1,") + full_bitmap();
+  }
+  return out;
+}
+
+std::string replicas_master_value(Node& node) {
+  std::string out;
+  for (const auto& ns : node.namespaces()) {
+    if (!out.empty()) out.push_back(';');
+    out += ns->name() + ":" + full_bitmap();
+  }
+  return out;
+}
+
+std::string rack_ids_value(Node& node) {
+  std::string out;
+  for (const auto& ns : node.namespaces()) {
+    if (!out.empty()) out.push_back(';');
+    out += ns->name() + ":0";
+  }
+  return out;
+}
+
+std::string namespaces_value(Node& node) {
+  std::string out;
+  for (const auto& ns : node.namespaces()) {
+    if (!out.empty()) out.push_back(';');
+    out += ns->name();
+  }
+  return out;
+}
+
+std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
+  if (cmd.path.empty()) return "ERROR:4:missing namespace";
+  Namespace* ns = node.find_namespace(cmd.path[0]);
+  if (!ns) return "type=unknown";
+  auto& s = ns->stats();
+  conf::Namespace cfg = ns->config();
+  std::vector<std::pair<std::string, std::string>> kv = {
+      {"ns_cluster_size", "1"},
+      {"effective_replication_factor", "1"},
+      {"objects", std::to_string(s.objects.load())},
+      {"tombstones", "0"},
+      {"master_objects", std::to_string(s.objects.load())},
+      {"prole_objects", "0"},
+      {"memory_used_bytes", std::to_string(s.memory_used_bytes.load())},
+      {"memory_free_pct",
+       std::to_string(cfg.memory_size ? 100 - std::min<int64_t>(100, s.memory_used_bytes.load() * 100 /
+                                                                        int64_t(cfg.memory_size))
+                                      : 100)},
+      {"stop_writes", ns->stop_writes() ? "true" : "false"},
+      {"expired_objects", std::to_string(s.expired_objects.load())},
+      {"evicted_objects", "0"},
+      {"truncated_records", std::to_string(s.truncated_records.load())},
+      {"client_read_success", std::to_string(s.client_read_success.load())},
+      {"client_read_not_found", std::to_string(s.client_read_not_found.load())},
+      {"client_write_success", std::to_string(s.client_write_success.load())},
+      {"client_write_error", std::to_string(s.client_write_error.load())},
+      {"client_delete_success", std::to_string(s.client_delete_success.load())},
+      {"client_delete_not_found", std::to_string(s.client_delete_not_found.load())},
+      {"fail_generation", std::to_string(s.fail_generation.load())},
+      {"fail_record_too_big", std::to_string(s.fail_record_too_big.load())},
+      {"scan_basic_complete", std::to_string(s.scan_basic_complete.load())},
+      {"nsup_cycle_duration", std::to_string(s.nsup_cycle_ms.load())},
+  };
+  for (auto& pair : conf::render_context(node.config(), "namespace", ns->name())) kv.push_back(pair);
+  return join_pairs(kv);
+}
+
+std::string sets_value(Node& node, const proto::InfoCommand& cmd) {
+  std::string out;
+  for (const auto& ns : node.namespaces()) {
+    if (!cmd.path.empty() && cmd.path[0] != ns->name()) continue;
+    for (SetStats* set : ns->all_sets()) {
+      if (cmd.path.size() > 1 && cmd.path[1] != set->name) continue;
+      out += "ns=" + ns->name() + ":set=" + set->name + ":objects=" + std::to_string(set->objects.load()) +
+             ":tombstones=0:memory_data_bytes=" + std::to_string(set->memory_bytes.load()) +
+             ":truncate_lut=" + std::to_string(set->truncate_lut.load()) +
+             ":stop-writes-count=0:disable-eviction=false;";
+    }
+  }
+  if (!cmd.path.empty() && !node.find_namespace(cmd.path[0])) return "ns_type=unknown";
+  return out;
+}
+
+std::string statistics_value(Node& node) {
+  auto& s = node.stats();
+  int64_t objects = 0;
+  for (const auto& ns : node.namespaces()) objects += ns->stats().objects.load();
+  std::vector<std::pair<std::string, std::string>> kv = {
+      {"cluster_size", "1"},
+      {"cluster_key", node.node_id_hex()},
+      {"cluster_integrity", "true"},
+      {"cluster_is_member", "true"},
+      {"uptime", std::to_string(node.uptime_sec())},
+      {"objects", std::to_string(objects)},
+      {"client_connections", std::to_string(s.client_connections.load())},
+      {"client_connections_opened", std::to_string(s.client_connections_opened.load())},
+      {"client_connections_closed", std::to_string(s.client_connections_closed.load())},
+      {"proto_errors", std::to_string(s.proto_errors.load())},
+      {"info_requests", std::to_string(s.info_requests.load())},
+      {"compressed_requests", std::to_string(s.compressed_requests.load())},
+      {"batch_index_initiate", std::to_string(s.batch_index_initiate.load())},
+      {"batch_index_complete", std::to_string(s.batch_index_complete.load())},
+      {"batch_index_error", std::to_string(s.batch_index_error.load())},
+      {"current_time", std::to_string(common::now_cl_sec())},
+  };
+  return join_pairs(kv);
+}
+
+std::string get_config_value(Node& node, const proto::InfoCommand& cmd) {
+  std::string context = param(cmd, "context");
+  if (context.empty()) context = "service";
+  std::string id = param(cmd, "id");
+  if (id.empty() && context == "xdr") id = param(cmd, "dc");
+  if (context == "namespace" && !node.find_namespace(id)) return "ERROR::namespace not found";
+  auto pairs = conf::render_context(node.config(), context, id);
+  if (pairs.empty() && context != "xdr") return "ERROR::invalid context";
+  return join_pairs(pairs);
+}
+
+std::string set_config_value(Node& node, const proto::InfoCommand& cmd) {
+  std::string context = param(cmd, "context");
+  std::string id = param(cmd, "id");
+  for (auto& [k, v] : proto::parse_info_params(cmd.params)) {
+    if (k == "context" || k == "id") continue;
+    std::string error = conf::apply_dynamic(node.mutable_config(), context, id, k, v);
+    if (!error.empty()) return "ERROR::" + error;
+    if (context == "namespace") {
+      if (Namespace* ns = node.find_namespace(id)) {
+        if (const conf::Namespace* updated = node.config().find_namespace(id)) ns->set_config(*updated);
+      }
+    }
+    common::logger("info")->info("set-config context={} id={} {}={}", context, id, k, v);
+  }
+  return "ok";
+}
+
+std::string truncate_value(Node& node, const proto::InfoCommand& cmd, bool whole_namespace) {
+  std::string ns_name = param(cmd, "namespace");
+  Namespace* ns = node.find_namespace(ns_name);
+  if (!ns) return "ERROR:20:namespace not found";
+  std::string set_name = param(cmd, "set");
+  if (!whole_namespace && set_name.empty()) return "ERROR:4:missing set";
+  uint64_t lut_cl_ms = common::now_cl_ms();
+  if (has_param(cmd, "lut")) {
+    // lut= is nanoseconds since the Unix epoch.
+    std::string text = param(cmd, "lut");
+    uint64_t unix_ns = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), unix_ns);
+    if (ec != std::errc() || ptr != text.data() + text.size()) return "ERROR:4:bad lut";
+    uint64_t unix_ms = unix_ns / 1000000;
+    if (unix_ms < common::kClEpochUnixSec * 1000) return "ERROR:4:lut before CL epoch";
+    lut_cl_ms = std::min(lut_cl_ms, unix_ms - common::kClEpochUnixSec * 1000);
+  }
+  common::Status st = truncate_records(*ns, whole_namespace ? std::string() : set_name, lut_cl_ms);
+  if (!st.ok()) return "ERROR:" + std::to_string(int(st.code())) + ":" + st.message();
+  return "ok";
+}
+
+std::string log_set_value(const proto::InfoCommand& cmd) {
+  // log-set:id=0;<context>=<level>  (Aerospike's syntax)
+  for (auto& [k, v] : proto::parse_info_params(cmd.params)) {
+    if (k == "id") continue;
+    if (!common::set_log_level(k, v)) return "ERROR:4:bad level";
+  }
+  return "ok";
+}
+
+}  // namespace asd

@@ -1,0 +1,39 @@
+#pragma once
+// Values of the info commands that need more than a constant. Formats follow the real
+// server byte for byte where clients parse them (wire-protocol §2.5, §2.8).
+
+#include <string>
+#include <string_view>
+
+#include "proto/info.h"
+
+namespace asd {
+
+class Node;
+
+inline constexpr std::string_view kBuildVersion = "7.2.0.0";
+inline constexpr std::string_view kEdition = "Aerospike Community Edition";
+inline constexpr std::string_view kVersionText = "Aerospike Community Edition build 7.2.0.0";
+inline constexpr std::string_view kFeatures =
+    "batch-any;batch-index;blob-bits;cdt-list;cdt-map;cluster-stable;float;geo;peers;pipelining;"
+    "pquery;pscans;query-show;replicas;replicas-all;replicas-master;replicas-max;"
+    "truncate-namespace";
+
+std::string release_value();
+std::string cluster_name_value(Node& node);
+std::string cluster_key_value(Node& node);
+std::string peers_value(Node& node);
+std::string service_value(Node& node);
+std::string replicas_value(Node& node, bool with_regime);
+std::string replicas_master_value(Node& node);
+std::string rack_ids_value(Node& node);
+std::string namespaces_value(Node& node);
+std::string namespace_value(Node& node, const proto::InfoCommand& cmd);
+std::string sets_value(Node& node, const proto::InfoCommand& cmd);
+std::string statistics_value(Node& node);
+std::string get_config_value(Node& node, const proto::InfoCommand& cmd);
+std::string set_config_value(Node& node, const proto::InfoCommand& cmd);
+std::string truncate_value(Node& node, const proto::InfoCommand& cmd, bool whole_namespace);
+std::string log_set_value(const proto::InfoCommand& cmd);
+
+}  // namespace asd

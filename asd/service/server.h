@@ -1,0 +1,31 @@
+#pragma once
+// The client service: Boost.Asio acceptors on the service port (and the optional
+// info-only port) and a pool of service threads sized to the cores. Each connection
+// reads one proto at a time and answers it in order; scans are handed to their own
+// threads so a long stream never holds a service thread.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace asd {
+
+class Node;
+
+class Server {
+ public:
+  Server(Node& node, std::string address, uint16_t port, uint16_t info_port, unsigned threads);
+  ~Server();
+
+  // Binds and starts the threads; throws std::runtime_error naming the address when a
+  // port cannot be bound.
+  void start();
+  // Closes the acceptors and connections and joins every thread.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace asd

@@ -1,0 +1,76 @@
+#include "transaction/batch.h"
+
+#include "base/namespace.h"
+#include "common/log.h"
+#include "node.h"
+#include "proto/batch.h"
+#include "proto/frame.h"
+#include "service/response_sink.h"
+#include "transaction/record_request.h"
+
+namespace asd {
+
+using common::ResultCode;
+
+namespace {
+
+void finish(ResponseSink& sink, size_t proto_offset, ResultCode code) {
+  std::string& out = sink.buffer();
+  append_error_message(out, code, 0, proto::info3::kLast);
+  proto::end_proto(out, proto_offset);
+}
+
+}  // namespace
+
+void execute_batch(Node& node, const proto::Message& parent, ResponseSink& sink) {
+  node.stats().batch_index_initiate.fetch_add(1, std::memory_order_relaxed);
+  std::string& out = sink.buffer();
+  size_t proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
+
+  const proto::Field* field = parent.field(proto::FieldType::BatchIndex);
+  if (!field) field = parent.field(proto::FieldType::BatchIndexWithSet);
+  if (!field) {
+    node.stats().batch_index_error.fetch_add(1, std::memory_order_relaxed);
+    return finish(sink, proto_offset, ResultCode::Parameter);
+  }
+  if (parent.field(proto::FieldType::Filter)) {
+    return finish(sink, proto_offset, ResultCode::UnsupportedFeature);
+  }
+
+  proto::BatchRequest request;
+  common::Status parsed = proto::parse_batch_field(field->data, &request);
+  uint32_t max_rows = node.config().service.batch_max_requests;
+  if (max_rows != 0 && request.rows.size() > max_rows) {
+    node.stats().batch_index_error.fetch_add(1, std::memory_order_relaxed);
+    return finish(sink, proto_offset, ResultCode::BatchMaxRequests);
+  }
+
+  ResultCode final_code = parsed.ok() ? ResultCode::Ok : parsed.code();
+  for (const proto::BatchRow& row : request.rows) {
+    const proto::Field* ns_field = row.field(proto::FieldType::Namespace);
+    Namespace* ns = ns_field ? node.find_namespace(ns_field->data) : nullptr;
+    if (!ns) {
+      // The real server stops at a row it cannot place and fails the rest of the batch.
+      final_code = ResultCode::Parameter;
+      break;
+    }
+    proto::MsgHeader header = row.header;
+    header.info1 &= uint8_t(~proto::info1::kXdr);  // XDR flag never applies to batch rows
+    common::Result<RecordRequest> req = make_record_request(header, row.fields, row.ops, &row.digest);
+    if (!req) append_error_message(out, req.code(), row.index);
+    else execute_record_request(*ns, *req, row.index, out);
+    if (out.size() - proto_offset >= kStreamFlushBytes) {
+      proto::end_proto(out, proto_offset);
+      if (!sink.flush()) return;
+      proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
+    }
+  }
+  if (final_code != ResultCode::Ok) {
+    node.stats().batch_index_error.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    node.stats().batch_index_complete.fetch_add(1, std::memory_order_relaxed);
+  }
+  finish(sink, proto_offset, final_code);
+}
+
+}  // namespace asd

@@ -1,0 +1,337 @@
+#include "transaction/record_request.h"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "base/namespace.h"
+#include "common/clock.h"
+#include "transaction/bin_ops.h"
+#include "transaction/ttl.h"
+
+namespace asd {
+
+using common::ResultCode;
+using proto::OpType;
+namespace info1 = proto::info1;
+namespace info2 = proto::info2;
+namespace info3 = proto::info3;
+
+namespace {
+
+struct Reply {
+  ResultCode code = ResultCode::Ok;
+  uint16_t generation = 0;
+  uint32_t void_time = 0;
+  std::vector<OpResult> results;
+};
+
+void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
+  proto::MsgHeader h;
+  h.result_code = uint8_t(reply.code);
+  h.generation = reply.generation;
+  h.record_ttl = reply.void_time;
+  h.transaction_ttl = response_ttl;
+  // Only successful replies carry bins: clients parse ops for result 0 only.
+  bool with_ops = reply.code == ResultCode::Ok;
+  h.n_ops = with_ops ? uint16_t(reply.results.size()) : 0;
+  append_msg_header(out, h);
+  if (!with_ops) return;
+  for (const OpResult& r : reply.results) {
+    append_op(out, OpType(r.op == 0 ? uint8_t(OpType::Read) : r.op), r.particle, r.name, r.value);
+  }
+}
+
+bool is_read_op(uint8_t op) {
+  switch (OpType(op)) {
+    case OpType::Read:
+    case OpType::CdtRead:
+    case OpType::ExpRead:
+    case OpType::BitRead:
+    case OpType::HllRead:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_supported_op(uint8_t op) {
+  switch (OpType(op)) {
+    case OpType::Read:
+    case OpType::Write:
+    case OpType::CdtRead:
+    case OpType::CdtModify:
+    case OpType::Incr:
+    case OpType::Append:
+    case OpType::Prepend:
+    case OpType::Touch:
+    case OpType::DeleteAll:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void add_all_bins(const Record& record, std::vector<OpResult>& results) {
+  for (const Bin& b : record.bins) {
+    results.push_back(OpResult{uint8_t(OpType::Read), b.name, b.particle, b.value});
+  }
+}
+
+// Looks the record up and drops it when it is logically gone (expired or truncated).
+Record* find_live(Namespace& ns, Partition& part, const common::Digest& digest, uint32_t now) {
+  auto it = part.records.find(digest);
+  if (it == part.records.end()) return nullptr;
+  if (!ns.is_dead(it->second, now)) return &it->second;
+  if (is_expired(it->second, now)) ns.stats().expired_objects.fetch_add(1, std::memory_order_relaxed);
+  ns.account(&it->second, nullptr);
+  part.records.erase(it);
+  return nullptr;
+}
+
+Reply do_read(Namespace& ns, const RecordRequest& req, Record* record) {
+  Reply reply;
+  if (!record) {
+    ns.stats().client_read_not_found.fetch_add(1, std::memory_order_relaxed);
+    return {ResultCode::NotFound};
+  }
+  reply.generation = record->generation;
+  reply.void_time = record->void_time;
+  if (req.header.info1 & info1::kGetNoBinData) return reply;
+  if (req.header.info1 & info1::kGetAll) add_all_bins(*record, reply.results);
+  bool respond_all = req.header.info2 & info2::kRespondAllOps;
+  for (const proto::Op& op : req.ops) {
+    if (op.op == uint8_t(OpType::Read) && op.name.empty()) {
+      if (!(req.header.info1 & info1::kGetAll)) add_all_bins(*record, reply.results);
+      continue;
+    }
+    std::optional<OpResult> result;
+    ResultCode rc = apply_read_op(*record, op, &result);
+    if (rc != ResultCode::Ok) return {rc};
+    if (result) reply.results.push_back(std::move(*result));
+    else if (respond_all) reply.results.push_back(OpResult{op.op, std::string(op.name), 0, {}});
+  }
+  ns.stats().client_read_success.fetch_add(1, std::memory_order_relaxed);
+  return reply;
+}
+
+Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record* record) {
+  if (!record) {
+    ns.stats().client_delete_not_found.fetch_add(1, std::memory_order_relaxed);
+    return {ResultCode::NotFound};
+  }
+  if ((req.header.info2 & info2::kGeneration) && req.header.generation != record->generation) {
+    ns.stats().fail_generation.fetch_add(1, std::memory_order_relaxed);
+    return {ResultCode::Generation};
+  }
+  if ((req.header.info2 & info2::kGenerationGt) && req.header.generation <= record->generation) {
+    ns.stats().fail_generation.fetch_add(1, std::memory_order_relaxed);
+    return {ResultCode::Generation};
+  }
+  ns.account(record, nullptr);
+  part.records.erase(req.digest);
+  ns.stats().client_delete_success.fetch_add(1, std::memory_order_relaxed);
+  return {};
+}
+
+ResultCode check_write_preconditions(Namespace& ns, const RecordRequest& req, const Record* existing) {
+  const auto& h = req.header;
+  if ((h.info2 & info2::kCreateOnly) && existing) return ResultCode::RecordExists;
+  if ((h.info3 & (info3::kUpdateOnly | info3::kReplaceOnly)) && !existing) return ResultCode::NotFound;
+  if (existing && (h.info2 & info2::kGeneration) && h.generation != existing->generation) {
+    ns.stats().fail_generation.fetch_add(1, std::memory_order_relaxed);
+    return ResultCode::Generation;
+  }
+  if (existing && (h.info2 & info2::kGenerationGt) && h.generation <= existing->generation) {
+    ns.stats().fail_generation.fetch_add(1, std::memory_order_relaxed);
+    return ResultCode::Generation;
+  }
+  return ResultCode::Ok;
+}
+
+Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record* existing,
+               uint32_t now_sec) {
+  const auto& h = req.header;
+  if (req.ops.empty()) return {ResultCode::Parameter};
+  if (ResultCode rc = check_write_preconditions(ns, req, existing); rc != ResultCode::Ok) return {rc};
+  if (ns.stop_writes()) {
+    ns.stats().stop_writes_count.fetch_add(1, std::memory_order_relaxed);
+    return {ResultCode::OutOfSpace};
+  }
+
+  Record work;
+  if (existing) {
+    work = *existing;
+    if (h.info3 & (info3::kCreateOrReplace | info3::kReplaceOnly)) work.bins.clear();
+  } else {
+    std::optional<uint16_t> set_id = ns.set_id(req.set, true);
+    if (!set_id) return {ResultCode::Forbidden};
+    work.set_id = *set_id;
+  }
+
+  Reply reply;
+  bool respond_all = h.info2 & info2::kRespondAllOps;
+  for (const proto::Op& op : req.ops) {
+    std::optional<OpResult> result;
+    ResultCode rc = ResultCode::Ok;
+    switch (OpType(op.op)) {
+      case OpType::Touch:
+        if (!existing) return {ResultCode::NotFound};
+        break;
+      case OpType::DeleteAll:
+        work.bins.clear();
+        break;
+      case OpType::Read:
+        if (op.name.empty()) add_all_bins(work, reply.results);
+        else rc = apply_read_op(work, op, &result);
+        if (op.name.empty()) continue;
+        break;
+      case OpType::CdtRead:
+        rc = apply_read_op(work, op, &result);
+        break;
+      default:
+        rc = apply_write_op(work, op, &result);
+        break;
+    }
+    if (rc != ResultCode::Ok) {
+      ns.stats().client_write_error.fetch_add(1, std::memory_order_relaxed);
+      return {rc};
+    }
+    if (result) reply.results.push_back(std::move(*result));
+    else if (respond_all && OpType(op.op) != OpType::Touch) {
+      reply.results.push_back(OpResult{op.op, std::string(op.name), 0, {}});
+    }
+  }
+  if (h.info1 & info1::kGetAll) add_all_bins(work, reply.results);
+
+  if (work.bins.empty()) {
+    // A write that leaves no bins removes the record (or creates nothing).
+    if (existing) {
+      ns.account(existing, nullptr);
+      part.records.erase(req.digest);
+    }
+    ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
+    return reply;
+  }
+
+  conf::Namespace config = ns.config();
+  uint32_t set_default_ttl = 0;
+  if (SetStats* s = ns.set_stats(work.set_id)) {
+    for (const auto& set_cfg : config.sets) {
+      if (set_cfg.name == s->name && set_cfg.default_ttl) set_default_ttl = uint32_t(*set_cfg.default_ttl);
+    }
+  }
+  common::Result<uint32_t> void_time = resolve_void_time(h.record_ttl, config, existing, set_default_ttl, now_sec);
+  if (!void_time) return {void_time.code()};
+  if (work.record_size() > config.max_record_size && config.max_record_size != 0) {
+    ns.stats().fail_record_too_big.fetch_add(1, std::memory_order_relaxed);
+    return {ResultCode::RecordTooBig};
+  }
+  if (req.has_key && work.key.empty()) work.key.assign(req.key);
+  work.void_time = *void_time;
+  work.generation = next_generation(existing ? existing->generation : 0);
+  uint64_t now_ms = common::now_cl_ms();
+  work.lut = std::max(now_ms, ns.truncate_threshold(work.set_id) + 1);
+  if (existing) work.lut = std::max(work.lut, existing->lut + 1);
+  work.origin_src_id = 0;
+
+  ns.account(existing, &work);
+  reply.generation = work.generation;
+  reply.void_time = work.void_time;
+  if (existing) *existing = std::move(work);
+  else part.records.emplace(req.digest, std::move(work));
+  ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
+  return reply;
+}
+
+}  // namespace
+
+common::Result<RecordRequest> make_record_request(const proto::MsgHeader& header,
+                                                  std::span<const proto::Field> fields,
+                                                  std::span<const proto::Op> ops,
+                                                  const common::Digest* row_digest) {
+  RecordRequest req;
+  req.header = header;
+  req.fields = fields;
+  req.ops = ops;
+  bool has_digest = row_digest != nullptr;
+  if (row_digest) req.digest = *row_digest;
+  for (const proto::Field& f : fields) {
+    switch (proto::FieldType(f.type)) {
+      case proto::FieldType::Digest:
+        if (f.data.size() != common::kDigestSize) return {ResultCode::Parameter, "bad digest field"};
+        req.digest = common::Digest::from(f.data);
+        has_digest = true;
+        break;
+      case proto::FieldType::Set:
+        if (f.data.size() > proto::kMaxSetNameSize) return {ResultCode::Parameter, "set name too long"};
+        req.set = f.data;
+        break;
+      case proto::FieldType::Key:
+        if (f.data.empty()) return {ResultCode::Parameter, "empty key field"};
+        req.has_key = true;
+        req.key = f.data;
+        break;
+      case proto::FieldType::Filter:
+        req.has_filter = true;
+        break;
+      case proto::FieldType::TxnId:
+      case proto::FieldType::TxnDeadline:
+      case proto::FieldType::RecordVersion:
+        return {ResultCode::UnsupportedFeature, "multi-record transactions"};
+      default:
+        break;
+    }
+  }
+  if (!has_digest) return {ResultCode::Parameter, "missing digest"};
+  return req;
+}
+
+void append_error_message(std::string& out, ResultCode code, uint32_t response_ttl, uint8_t info3_bits) {
+  proto::MsgHeader h;
+  h.result_code = uint8_t(code);
+  h.transaction_ttl = response_ttl;
+  h.info3 = info3_bits;
+  proto::append_msg_header(out, h);
+}
+
+void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t response_ttl,
+                            std::string& out) {
+  const auto& h = req.header;
+  if (req.has_filter) return append_error_message(out, ResultCode::UnsupportedFeature, response_ttl);
+  if (h.info4 != 0) return append_error_message(out, ResultCode::UnsupportedFeature, response_ttl);
+  for (const proto::Op& op : req.ops) {
+    if (!is_supported_op(op.op)) {
+      return append_error_message(out, ResultCode::UnsupportedFeature, response_ttl);
+    }
+    if (op.name.size() > proto::kMaxBinNameSize) {
+      return append_error_message(out, ResultCode::BinName, response_ttl);
+    }
+  }
+  bool is_write = h.info2 & info2::kWrite;
+  if (!is_write) {
+    for (const proto::Op& op : req.ops) {
+      if (!is_read_op(op.op)) return append_error_message(out, ResultCode::Parameter, response_ttl);
+    }
+  }
+
+  uint32_t now_sec = common::now_cl_sec();
+  Partition& part = ns.partition_of(req.digest);
+  Reply reply;
+  {
+    std::lock_guard lock(part.mu);
+    Record* record = find_live(ns, part, req.digest, now_sec);
+    if (record && req.has_key && !record->key.empty() && record->key != req.key) {
+      reply.code = ResultCode::KeyMismatch;
+    } else if (!is_write) {
+      reply = do_read(ns, req, record);
+    } else if (h.info2 & info2::kDelete) {
+      reply = do_delete(ns, req, part, record);
+    } else {
+      reply = do_write(ns, req, part, record, now_sec);
+    }
+  }
+  append_reply(out, reply, response_ttl);
+}
+
+}  // namespace asd

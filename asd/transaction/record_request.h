@@ -1,0 +1,48 @@
+#pragma once
+// Single-record transactions: read, write/operate, delete, touch. One entry point serves
+// both direct requests and batch rows, so every batch row kind behaves exactly as the
+// equivalent single command.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/digest.h"
+#include "common/result.h"
+#include "proto/message.h"
+
+namespace asd {
+
+class Namespace;
+
+struct RecordRequest {
+  proto::MsgHeader header;
+  std::span<const proto::Field> fields;
+  std::span<const proto::Op> ops;
+  common::Digest digest;
+  std::string_view set;
+  bool has_key = false;
+  std::string_view key;  // particle type byte + key bytes (field 2)
+  bool has_filter = false;
+};
+
+// Extracts digest, set and key from the fields and validates them. `row_digest` is the
+// digest of a batch row (which has no digest field). Parameter when the digest is
+// missing or not 20 bytes, or a set name is too long.
+common::Result<RecordRequest> make_record_request(const proto::MsgHeader& header,
+                                                  std::span<const proto::Field> fields,
+                                                  std::span<const proto::Op> ops,
+                                                  const common::Digest* row_digest = nullptr);
+
+// Executes the request under the partition lock and appends exactly one response
+// message (22-byte header + ops, no proto header) to `out`. `response_ttl` goes into
+// the transaction_ttl slot (the batch index for batch rows, 0 otherwise). Never throws.
+void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t response_ttl,
+                            std::string& out);
+
+// Appends a header-only response message carrying `code`.
+void append_error_message(std::string& out, common::ResultCode code, uint32_t response_ttl = 0,
+                          uint8_t info3 = 0);
+
+}  // namespace asd

@@ -1,0 +1,183 @@
+#include "transaction/scan.h"
+
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "base/namespace.h"
+#include "common/bytes.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "node.h"
+#include "proto/frame.h"
+#include "service/response_sink.h"
+#include "transaction/record_request.h"
+
+namespace asd {
+
+using common::ResultCode;
+using proto::FieldType;
+
+namespace {
+
+constexpr size_t kChunkRecords = 128;
+
+struct PartitionTarget {
+  uint32_t pid = 0;
+  std::optional<common::Digest> after;  // resume: only digests smaller than this
+};
+
+struct ScanPlan {
+  Namespace* ns = nullptr;
+  bool has_set = false;
+  uint16_t set_id = 0;
+  bool set_unknown = false;
+  std::vector<PartitionTarget> targets;
+  uint64_t max_records = 0;
+  bool no_bins = false;
+  std::vector<std::string_view> bins;  // selected bins; empty = all
+};
+
+ResultCode plan_scan(Node& node, const proto::Message& req, ScanPlan* plan) {
+  const proto::Field* ns_field = req.field(FieldType::Namespace);
+  if (!ns_field) return ResultCode::Namespace;
+  plan->ns = node.find_namespace(ns_field->data);
+  if (!plan->ns) return ResultCode::Namespace;
+  if (req.field(FieldType::Filter) || req.field(FieldType::UdfPackageName)) {
+    return ResultCode::UnsupportedFeature;
+  }
+  if (req.field(FieldType::IndexRange) || req.field(FieldType::IndexName)) {
+    return ResultCode::SindexNotFound;
+  }
+  if (req.header.info2 & proto::info2::kWrite) return ResultCode::UnsupportedFeature;
+  if (!(req.header.info3 & proto::info3::kPartitionDone)) return ResultCode::UnsupportedFeature;
+
+  if (const proto::Field* set = req.field(FieldType::Set); set && !set->data.empty()) {
+    plan->has_set = true;
+    std::optional<uint16_t> id = plan->ns->set_id(set->data, false);
+    if (id) plan->set_id = *id;
+    else plan->set_unknown = true;
+  }
+  std::set<uint32_t> seen;
+  if (const proto::Field* pids = req.field(FieldType::PidArray)) {
+    if (pids->data.empty() || pids->data.size() % 2 != 0) return ResultCode::Parameter;
+    for (size_t i = 0; i < pids->data.size(); i += 2) {
+      uint32_t pid = common::load_le16(common::as_bytes(pids->data) + i);
+      if (pid >= common::kPartitions || !seen.insert(pid).second) return ResultCode::Parameter;
+      plan->targets.push_back({pid, std::nullopt});
+    }
+  }
+  if (const proto::Field* digests = req.field(FieldType::DigestArray)) {
+    if (digests->data.empty() || digests->data.size() % common::kDigestSize != 0) {
+      return ResultCode::Parameter;
+    }
+    for (size_t i = 0; i < digests->data.size(); i += common::kDigestSize) {
+      common::Digest d = common::Digest::from(digests->data.substr(i, common::kDigestSize));
+      uint32_t pid = common::partition_id(d);
+      if (!seen.insert(pid).second) return ResultCode::Parameter;
+      plan->targets.push_back({pid, d});
+    }
+  }
+  if (!req.field(FieldType::PidArray) && !req.field(FieldType::DigestArray)) {
+    for (uint32_t pid = 0; pid < common::kPartitions; ++pid) plan->targets.push_back({pid, std::nullopt});
+  }
+  if (const proto::Field* max = req.field(FieldType::MaxRecords)) {
+    if (max->data.size() != 8) return ResultCode::Parameter;
+    plan->max_records = common::load_be64(common::as_bytes(max->data));
+  }
+  plan->no_bins = req.header.info1 & proto::info1::kGetNoBinData;
+  for (const proto::Op& op : req.ops) {
+    if (op.op != uint8_t(proto::OpType::Read)) return ResultCode::UnsupportedFeature;
+    plan->bins.push_back(op.name);
+  }
+  return ResultCode::Ok;
+}
+
+// Appends one record message; returns false when bin selection skips the record.
+bool append_record(std::string& out, const ScanPlan& plan, const common::Digest& digest,
+                   const Record& r) {
+  std::vector<const Bin*> bins;
+  if (!plan.no_bins) {
+    if (plan.bins.empty()) {
+      for (const Bin& b : r.bins) bins.push_back(&b);
+    } else {
+      for (std::string_view name : plan.bins) {
+        if (const Bin* b = r.find_bin(name)) bins.push_back(b);
+      }
+      if (bins.empty()) return false;
+    }
+  }
+  SetStats* set = plan.ns->set_stats(r.set_id);
+  proto::MsgHeader h;
+  h.info1 = plan.no_bins ? proto::info1::kGetNoBinData : 0;
+  h.generation = r.generation;
+  h.record_ttl = r.void_time;
+  h.n_fields = uint16_t(2 + (set ? 1 : 0) + (r.key.empty() ? 0 : 1));
+  h.n_ops = uint16_t(bins.size());
+  proto::append_msg_header(out, h);
+  proto::append_field(out, FieldType::Namespace, plan.ns->name());
+  proto::append_field(out, FieldType::Digest, digest.view());
+  if (set) proto::append_field(out, FieldType::Set, set->name);
+  if (!r.key.empty()) proto::append_field(out, FieldType::Key, r.key);
+  for (const Bin* b : bins) proto::append_op(out, proto::OpType::Read, b->particle, b->name, b->value);
+  return true;
+}
+
+// Copies the next chunk of live records of one partition into `out` under its lock.
+// Returns false when the partition is exhausted.
+bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Digest>& after,
+                uint32_t now, std::string& out, uint64_t& sent) {
+  std::lock_guard lock(part.mu);
+  auto it = after ? part.records.upper_bound(*after) : part.records.begin();
+  size_t taken = 0;
+  for (; it != part.records.end() && taken < kChunkRecords; ++it) {
+    if (plan.max_records && sent >= plan.max_records) return false;
+    after = it->first;
+    const Record& r = it->second;
+    if (plan.has_set && r.set_id != plan.set_id) continue;
+    if (plan.ns->is_dead(r, now)) continue;
+    if (append_record(out, plan, it->first, r)) {
+      ++sent;
+      ++taken;
+    }
+  }
+  return it != part.records.end();
+}
+
+}  // namespace
+
+void execute_scan(Node& node, const proto::Message& request, ResponseSink& sink) {
+  std::string& out = sink.buffer();
+  ScanPlan plan;
+  ResultCode rc = plan_scan(node, request, &plan);
+  size_t proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
+  if (rc != ResultCode::Ok) {
+    // Errors before the job starts are one ordinary message without LAST (§9.4).
+    append_error_message(out, rc);
+    proto::end_proto(out, proto_offset);
+    return;
+  }
+  uint64_t sent = 0;
+  uint32_t now = common::now_cl_sec();
+  if (!plan.set_unknown) {
+    for (PartitionTarget& target : plan.targets) {
+      Partition& part = plan.ns->partition(target.pid);
+      std::optional<common::Digest> after = target.after;
+      bool more = true;
+      while (more) {
+        more = scan_chunk(plan, part, after, now, out, sent);
+        if (out.size() - proto_offset >= kStreamFlushBytes) {
+          proto::end_proto(out, proto_offset);
+          if (!sink.flush()) return;
+          proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
+        }
+      }
+      if (plan.max_records && sent >= plan.max_records) break;
+    }
+  }
+  append_error_message(out, ResultCode::Ok, 0, proto::info3::kLast);
+  proto::end_proto(out, proto_offset);
+  plan.ns->stats().scan_basic_complete.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace asd

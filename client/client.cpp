@@ -1,0 +1,175 @@
+// Client: connect, single-record commands, info and truncate. Batch and scan live in
+// batch.cpp and scan.cpp.
+
+#include "client/client.h"
+
+#include "client/cluster_info.h"
+#include "client/errors.h"
+#include "client/request.h"
+#include "client_impl.h"
+#include "common/clock.h"
+
+namespace client {
+
+using common::ResultCode;
+
+namespace {
+
+// Two tries: a stale pooled socket or a node that just restarted costs one reconnect.
+constexpr int kAttempts = 2;
+
+common::Status check_bins(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (auto st = validate_bin_name(name); !st.ok()) return st;
+  }
+  return {};
+}
+
+}  // namespace
+
+common::Error server_error(ResultCode code) {
+  return common::Error{code, std::string(common::result_code_name(code))};
+}
+
+common::Result<Answer> Client::Impl::execute(const Key& key, const std::string& request,
+                                             uint32_t timeout_ms, bool idempotent) {
+  const uint64_t deadline = common::steady_ms() + timeout_ms;
+  common::Error last = client_error(ResultCode::Timeout, "no attempt before the deadline");
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto node = cluster.master(key.ns(), key.partition_id());
+    if (!node) return node.error();
+    auto conn = (*node)->acquire(deadline);
+    if (!conn) {
+      last = conn.error();  // nothing was sent: always safe to try again
+      continue;
+    }
+    std::string body;
+    auto st = (*conn)->write_all(request, deadline);
+    if (st.ok()) st = (*conn)->read_message(body, deadline);
+    if (!st.ok()) {
+      (*node)->release(std::move(*conn), false);
+      last = to_error(st);
+      if (!idempotent || st.code() == ResultCode::Timeout) break;
+      continue;
+    }
+    auto answer = parse_answer(body);
+    (*node)->release(std::move(*conn), answer.ok());
+    return answer;
+  }
+  return last;
+}
+
+Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Client::~Client() = default;
+
+common::Result<std::unique_ptr<Client>> Client::connect(ClientConfig config) {
+  if (config.seeds.empty()) return client_error(ResultCode::Parameter, "no seed hosts");
+  auto impl = std::make_unique<Impl>(std::move(config));
+  if (auto st = impl->cluster.start(); !st.ok()) return to_error(st);
+  return std::unique_ptr<Client>(new Client(std::move(impl)));
+}
+
+const ClientConfig& Client::config() const { return impl_->cluster.config(); }
+
+std::vector<std::string> Client::node_names() const {
+  std::vector<std::string> names;
+  for (const auto& node : impl_->cluster.nodes()) names.push_back(node->name());
+  return names;
+}
+
+common::Result<Record> Client::get(const Key& key, const std::vector<std::string>& bins,
+                                   const ReadPolicy& policy) {
+  if (auto st = validate_key(key); !st.ok()) return to_error(st);
+  if (auto st = check_bins(bins); !st.ok()) return to_error(st);
+  uint32_t timeout = impl_->timeout(policy.timeout_ms);
+  auto answer = impl_->execute(key, encode_get(key, bins, policy, timeout), timeout, true);
+  if (!answer) return answer.error();
+  if (answer->result() != ResultCode::Ok) return server_error(answer->result());
+  return std::move(answer->record);
+}
+
+common::Result<Record> Client::get_header(const Key& key, const ReadPolicy& policy) {
+  if (auto st = validate_key(key); !st.ok()) return to_error(st);
+  uint32_t timeout = impl_->timeout(policy.timeout_ms);
+  auto answer = impl_->execute(key, encode_get_header(key, policy, timeout), timeout, true);
+  if (!answer) return answer.error();
+  if (answer->result() != ResultCode::Ok) return server_error(answer->result());
+  return std::move(answer->record);
+}
+
+common::Result<bool> Client::exists(const Key& key, const ReadPolicy& policy) {
+  auto header = get_header(key, policy);
+  if (header) return true;
+  if (header.code() == ResultCode::NotFound) return false;
+  return header.error();
+}
+
+common::Status Client::put(const Key& key, const std::vector<Bin>& bins, const WritePolicy& policy) {
+  if (auto st = validate_key(key); !st.ok()) return st;
+  for (const Bin& b : bins) {
+    if (auto st = validate_bin_name(b.name); !st.ok()) return st;
+  }
+  uint32_t timeout = impl_->timeout(policy.timeout_ms);
+  auto answer = impl_->execute(key, encode_put(key, bins, policy, timeout), timeout, false);
+  if (!answer) return to_status(answer.error());
+  if (answer->result() != ResultCode::Ok) return to_status(server_error(answer->result()));
+  return {};
+}
+
+common::Result<bool> Client::remove(const Key& key, const WritePolicy& policy) {
+  if (auto st = validate_key(key); !st.ok()) return to_error(st);
+  uint32_t timeout = impl_->timeout(policy.timeout_ms);
+  auto answer = impl_->execute(key, encode_remove(key, policy, timeout), timeout, false);
+  if (!answer) return answer.error();
+  if (answer->result() == ResultCode::NotFound) return false;
+  if (answer->result() != ResultCode::Ok) return server_error(answer->result());
+  return true;
+}
+
+common::Status Client::touch(const Key& key, const WritePolicy& policy) {
+  auto answer = operate(key, {Operation::touch()}, policy);
+  return answer ? common::Status{} : to_status(answer.error());
+}
+
+common::Result<Record> Client::operate(const Key& key, const std::vector<Operation>& ops,
+                                       const WritePolicy& policy) {
+  if (auto st = validate_key(key); !st.ok()) return to_error(st);
+  if (ops.empty()) return client_error(ResultCode::Parameter, "operate without operations");
+  bool writes = false;
+  for (const Operation& op : ops) {
+    if (auto st = validate_bin_name(op.bin); !st.ok()) return to_error(st);
+    writes = writes || !op.is_read();
+  }
+  uint32_t timeout = impl_->timeout(policy.timeout_ms);
+  auto answer = impl_->execute(key, encode_operate(key, ops, policy, timeout), timeout, !writes);
+  if (!answer) return answer.error();
+  if (answer->result() != ResultCode::Ok) return server_error(answer->result());
+  return std::move(answer->record);
+}
+
+common::Result<std::string> Client::info(const std::string& command, const std::string& node_name) {
+  auto node = node_name.empty() ? impl_->cluster.any_node() : impl_->cluster.node(node_name);
+  if (!node) {
+    return client_error(node_name.empty() ? ResultCode::Unavailable : ResultCode::Parameter,
+                        "no node " + node_name);
+  }
+  auto answer = node->info({command}, common::steady_ms() + impl_->timeout(0));
+  if (!answer) return answer.error();
+  if (answer->empty()) return client_error(ResultCode::ServerError, "empty info answer");
+  return std::move(answer->front().second);
+}
+
+common::Result<InfoAnswer> Client::info_host(const Host& host, const std::vector<std::string>& commands,
+                                             uint32_t timeout_ms) {
+  auto conn = Connection::open(host, timeout_ms);
+  if (!conn) return conn.error();
+  return (*conn)->info(commands, common::steady_ms() + timeout_ms);
+}
+
+common::Status Client::truncate(const std::string& ns, const std::string& set) {
+  auto value = info(truncate_command(ns, set));
+  if (!value) return to_status(value.error());
+  return parse_info_error(*value);
+}
+
+}  // namespace client

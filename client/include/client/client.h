@@ -1,0 +1,112 @@
+#pragma once
+// client: the C++ smart client for tools, tests, benchmarks and the XDR shipper.
+//
+// Overview
+// --------
+// A Client discovers a cluster from seed hosts exactly as the official C client does
+// (wire-protocol.md §2.4, §11): it asks each seed `node`, `partition-generation`, `build`
+// (and `cluster-name` when configured), follows `peers-clear-std` to the other nodes, and
+// builds a partition map from every node's `replicas` master bitmaps. Single-record
+// commands go to the master of the key's partition, or to any node when the map has no
+// owner; batch reads send one request per node; scans send each node the partitions it
+// masters and stream the records back, retrying partitions a node reports unavailable.
+//
+// Parts:
+//   - key.h, value.h, record.h, operation.h, policy.h: the data model and knobs.
+//   - request.h / response.h: wire encoders and parsers (pure; unit-tested byte for byte).
+//   - connection.h: one blocking socket with deadlines (poll), reused from a per-node pool.
+//   - cluster_info.h: parsers for the discovery info values.
+//   - errors.h: how client-side failures are told apart from server answers.
+//
+// Threads: one background tend thread (when ClientConfig::tend) re-reads every node each
+// second: `node`, `peers-generation`, `partition-generation`; peers again when their
+// generation moved, `replicas` when the partition generation moved. Commands run on the
+// caller's thread, block until answered or timed out, and may be issued from any number of
+// threads at once. A connection that saw any error is closed, never reused.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "client/connection.h"
+#include "client/host.h"
+#include "client/key.h"
+#include "client/operation.h"
+#include "client/policy.h"
+#include "client/record.h"
+#include "client/value.h"
+#include "common/result.h"
+
+namespace client {
+
+struct ClientConfig {
+  std::vector<Host> seeds;
+  std::string cluster_name;  // checked against each node's `cluster-name` when set
+  uint32_t connect_timeout_ms = 1000;
+  uint32_t timeout_ms = 1000;  // default total timeout of a command
+  size_t max_conns_per_node = 64;
+  bool tend = true;  // run the 1 s tend thread; false = the map from connect() only
+};
+
+// Called per scanned record; return false to stop the scan early.
+using ScanCallback = std::function<bool(const Record&)>;
+
+class Client {
+ public:
+  // Seeds the cluster and runs one full tend pass. Unavailable when no seed answers.
+  static common::Result<std::unique_ptr<Client>> connect(ClientConfig config);
+  ~Client();  // stops the tend thread, closes every connection
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // NotFound when the record does not exist.
+  common::Result<Record> get(const Key& key, const std::vector<std::string>& bins = {},
+                             const ReadPolicy& policy = {});
+  common::Result<Record> get_header(const Key& key, const ReadPolicy& policy = {});
+  common::Result<bool> exists(const Key& key, const ReadPolicy& policy = {});
+  // Nil values delete their bin.
+  common::Status put(const Key& key, const std::vector<Bin>& bins, const WritePolicy& policy = {});
+  // True when the record existed (a missing record is not an error here).
+  common::Result<bool> remove(const Key& key, const WritePolicy& policy = {});
+  common::Status touch(const Key& key, const WritePolicy& policy = {});
+  // Results per wire-protocol.md §5.3, in op order, as bins.
+  common::Result<Record> operate(const Key& key, const std::vector<Operation>& ops,
+                                 const WritePolicy& policy = {});
+
+  // One answer per key, in key order; a missing record is a NotFound row, not an error.
+  // Fails as a whole when a node cannot be reached or ends the batch with an error.
+  common::Result<std::vector<BatchRecord>> batch_get(const std::vector<Key>& keys,
+                                                     const BatchRead& read = BatchRead::all(),
+                                                     const BatchPolicy& policy = {});
+
+  // Streams every record of ns/set (all sets when `set` is empty) to `callback` on this
+  // thread, node by node. Ok also when the callback stopped it.
+  common::Status scan(const std::string& ns, const std::string& set, const ScanCallback& callback,
+                      const ScanPolicy& policy = {});
+
+  // One info command on the named node (any node when empty); returns its value as sent.
+  common::Result<std::string> info(const std::string& command, const std::string& node_name = {});
+  // One-shot info on a fresh connection to `host`, no cluster needed. An empty command
+  // list asks for the summary.
+  static common::Result<InfoAnswer> info_host(const Host& host, const std::vector<std::string>& commands,
+                                              uint32_t timeout_ms = 1000);
+
+  // Deletes every record of ns/set (whole namespace when `set` is empty), via one node,
+  // which distributes it as the real server does.
+  common::Status truncate(const std::string& ns, const std::string& set);
+
+  // Names of the nodes in the current cluster view.
+  std::vector<std::string> node_names() const;
+  const ClientConfig& config() const;
+
+  struct Impl;
+
+ private:
+  explicit Client(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace client

@@ -1,0 +1,79 @@
+#pragma once
+// Per-command policies. A timeout of 0 means "the client's ClientConfig::timeout_ms".
+// Each field maps to header bits or fields as wire-protocol.md §3.6 describes.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace client {
+
+// Special record TTLs (wire-protocol.md §7.4). Any other value is seconds from now.
+inline constexpr uint32_t kTtlNamespaceDefault = 0;
+inline constexpr uint32_t kTtlNeverExpire = 0xFFFFFFFF;
+inline constexpr uint32_t kTtlDontUpdate = 0xFFFFFFFE;
+
+enum class ExistsAction {
+  Ignore,       // create or merge bins
+  UpdateOnly,   // must exist (else NotFound); merge bins
+  Replace,      // create, or replace all bins (CREATE_OR_REPLACE)
+  ReplaceOnly,  // must exist; replace all bins
+  CreateOnly,   // must not exist (else RecordExists)
+};
+
+enum class GenerationPolicy { Ignore, Eq, Gt };
+
+struct ReadPolicy {
+  uint32_t timeout_ms = 0;
+  bool compress = false;          // allow a compressed (type-4) answer
+  int32_t read_touch_ttl_pct = 0;  // 0 namespace default, -1 never touch, 1..100
+  bool send_key = false;
+};
+
+struct WritePolicy {
+  ExistsAction exists = ExistsAction::Ignore;
+  GenerationPolicy generation_policy = GenerationPolicy::Ignore;
+  uint32_t generation = 0;
+  uint32_t ttl = kTtlNamespaceDefault;
+  bool durable_delete = false;
+  bool send_key = false;
+  bool compress = false;  // type-4 request when it exceeds 128 bytes
+  uint32_t timeout_ms = 0;
+  bool respond_all_ops = false;  // one result per op (operate); ignored with read-all
+
+  // XDR shipping (our shipper): info1 XDR bit, source LUT (field 14, ms since the CL
+  // epoch) and origin DC id (field 200). Ordinary clients leave them unset.
+  bool xdr = false;
+  std::optional<uint64_t> lut;
+  std::optional<uint8_t> src_id;
+};
+
+struct BatchPolicy {
+  uint32_t timeout_ms = 0;
+  bool compress = false;
+};
+
+// What a batch read returns per key.
+struct BatchRead {
+  bool header_only = false;
+  std::vector<std::string> bins;  // empty: all bins
+
+  static BatchRead all() { return {}; }
+  static BatchRead header() { return {true, {}}; }
+  static BatchRead selected(std::vector<std::string> names) { return {false, std::move(names)}; }
+};
+
+struct ScanPolicy {
+  std::vector<uint16_t> partitions;  // empty: all 4096
+  uint64_t max_records = 0;          // 0: no limit; split between nodes
+  std::vector<std::string> bins;     // empty: all bins
+  bool no_bins = false;              // metadata only (GET_NOBINDATA)
+  uint32_t records_per_second = 0;   // 0: unthrottled
+  // Longest silence tolerated between two answer protos; also sent as field 9.
+  uint32_t socket_timeout_ms = 30000;
+  // Total time for the whole scan; 0 = unlimited.
+  uint32_t total_timeout_ms = 0;
+};
+
+}  // namespace client

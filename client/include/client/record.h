@@ -1,0 +1,42 @@
+#pragma once
+// What reads return: record metadata and bins; scan records also carry where they came
+// from (namespace, set, digest, stored user key).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/value.h"
+#include "common/digest.h"
+#include "common/result_code.h"
+
+namespace client {
+
+struct Record {
+  uint32_t generation = 0;
+  uint32_t void_time = 0;  // seconds since the CL epoch (2010-01-01); 0 = never expires
+  std::vector<Bin> bins;   // in response order; operate may return one name twice
+
+  // Filled for scan results (fields 0, 1, 4, 2 of the record message).
+  std::string ns;
+  std::string set;
+  common::Digest digest;
+  std::optional<Value> user_key;
+
+  // First bin of that name, or nullptr.
+  const Value* bin(std::string_view name) const;
+  // Seconds left to live from `now_cl_sec`, 0xFFFFFFFF when it never expires.
+  uint32_t ttl(uint32_t now_cl_sec) const;
+};
+
+// One row of a batch answer, in the order of the keys asked for.
+struct BatchRecord {
+  common::ResultCode result = common::ResultCode::NotFound;
+  Record record;  // meaningful when result == Ok
+
+  bool found() const { return result == common::ResultCode::Ok; }
+};
+
+}  // namespace client

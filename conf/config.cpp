@@ -1,0 +1,73 @@
+// Lookups and default-filled builders for the config structs.
+
+#include "conf/config.h"
+
+#include <utility>
+
+#include "bindings.h"
+
+namespace conf {
+
+const SetConfig* Namespace::find_set(std::string_view set_name) const {
+    for (const SetConfig& set : sets) {
+        if (set.name == set_name) return &set;
+    }
+    return nullptr;
+}
+
+const XdrDc* Xdr::find_dc(std::string_view dc_name) const {
+    for (const XdrDc& dc : datacenters) {
+        if (dc.name == dc_name) return &dc;
+    }
+    return nullptr;
+}
+
+const Namespace* Config::find_namespace(std::string_view ns_name) const {
+    for (const Namespace& ns : namespaces) {
+        if (ns.name == ns_name) return &ns;
+    }
+    return nullptr;
+}
+
+Namespace* Config::find_namespace(std::string_view ns_name) {
+    for (Namespace& ns : namespaces) {
+        if (ns.name == ns_name) return &ns;
+    }
+    return nullptr;
+}
+
+Config make_config() {
+    Config config;
+    apply_defaults(config.service, "service");
+    apply_defaults(config.network.service, "network.service");
+    apply_defaults(config.network.heartbeat, "network.heartbeat");
+    apply_defaults(config.network.fabric, "network.fabric");
+    apply_defaults(config.network.info, "network.info");
+    apply_defaults(config.xdr, "xdr");
+    apply_defaults(config.mod_lua, "mod-lua");
+    return config;
+}
+
+Namespace make_namespace(std::string name) {
+    Namespace ns;
+    ns.name = std::move(name);
+    apply_defaults(ns, "namespace");
+    apply_defaults(ns.device, "namespace.storage-engine");
+    return ns;
+}
+
+SetConfig make_set(std::string name) {
+    SetConfig set;
+    set.name = std::move(name);
+    apply_defaults(set, "namespace.set");
+    return set;
+}
+
+XdrDc make_dc(std::string name) {
+    XdrDc dc;
+    dc.name = std::move(name);
+    apply_defaults(dc, "xdr.datacenter");
+    return dc;
+}
+
+}  // namespace conf

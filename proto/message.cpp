@@ -1,0 +1,147 @@
+#include "proto/message.h"
+
+#include "common/bytes.h"
+
+namespace proto {
+
+using common::ResultCode;
+
+bool is_storable_particle(uint8_t type) {
+  switch (ParticleType(type)) {
+    case ParticleType::Integer:
+    case ParticleType::Float:
+    case ParticleType::String:
+    case ParticleType::Blob:
+    case ParticleType::JavaBlob:
+    case ParticleType::CsharpBlob:
+    case ParticleType::PythonBlob:
+    case ParticleType::RubyBlob:
+    case ParticleType::PhpBlob:
+    case ParticleType::ErlangBlob:
+    case ParticleType::Bool:
+    case ParticleType::Hll:
+    case ParticleType::Map:
+    case ParticleType::List:
+    case ParticleType::GeoJson:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const Field* Message::field(FieldType type) const {
+  for (const Field& f : fields) {
+    if (f.type == uint8_t(type)) return &f;
+  }
+  return nullptr;
+}
+
+MsgHeader decode_msg_header(const uint8_t* p) {
+  MsgHeader h;
+  h.info1 = p[1];
+  h.info2 = p[2];
+  h.info3 = p[3];
+  h.info4 = p[4];
+  h.result_code = p[5];
+  h.generation = common::load_be32(p + 6);
+  h.record_ttl = common::load_be32(p + 10);
+  h.transaction_ttl = common::load_be32(p + 14);
+  h.n_fields = common::load_be16(p + 18);
+  h.n_ops = common::load_be16(p + 20);
+  return h;
+}
+
+common::Result<size_t> parse_message(std::string_view body, Message* out) {
+  const auto* p = common::as_bytes(body);
+  const size_t size = body.size();
+  if (size < kMsgHeaderSize) return {ResultCode::Parameter, "message shorter than its header"};
+  if (p[0] != kMsgHeaderSize) return {ResultCode::Parameter, "bad message header size"};
+  out->header = decode_msg_header(p);
+  out->fields.clear();
+  out->ops.clear();
+  size_t pos = kMsgHeaderSize;
+
+  out->fields.reserve(out->header.n_fields);
+  for (uint16_t i = 0; i < out->header.n_fields; ++i) {
+    if (size - pos < 5) return {ResultCode::Parameter, "truncated field"};
+    uint32_t field_sz = common::load_be32(p + pos);
+    if (field_sz < 1 || field_sz > size - pos - 4) {
+      return {ResultCode::Parameter, "field overruns message"};
+    }
+    Field f;
+    f.type = p[pos + 4];
+    f.data = body.substr(pos + 5, field_sz - 1);
+    out->fields.push_back(f);
+    pos += 4 + field_sz;
+  }
+
+  out->ops.reserve(out->header.n_ops);
+  for (uint16_t i = 0; i < out->header.n_ops; ++i) {
+    if (size - pos < 8) return {ResultCode::Parameter, "truncated op"};
+    uint32_t op_sz = common::load_be32(p + pos);
+    if (op_sz < 4 || op_sz > size - pos - 4) return {ResultCode::Parameter, "op overruns message"};
+    Op op;
+    op.op = p[pos + 4];
+    op.particle = p[pos + 5];
+    op.flags = p[pos + 6];
+    uint8_t name_len = p[pos + 7];
+    size_t rest = op_sz - 4;
+    if (name_len > rest) return {ResultCode::Parameter, "op name overruns op"};
+    op.name = body.substr(pos + 8, name_len);
+    size_t value_pos = pos + 8 + name_len;
+    rest -= name_len;
+    if (op.flags & kOpFlagHasLut) {
+      if (rest < 8) return {ResultCode::Parameter, "op lut overruns op"};
+      op.lut = common::load_be64(p + value_pos);
+      value_pos += 8;
+      rest -= 8;
+    }
+    op.value = body.substr(value_pos, rest);
+    out->ops.push_back(op);
+    pos += 4 + op_sz;
+  }
+  return pos;
+}
+
+size_t append_msg_header(std::string& out, const MsgHeader& h) {
+  size_t offset = out.size();
+  out.resize(offset + kMsgHeaderSize);
+  auto* p = reinterpret_cast<uint8_t*>(out.data() + offset);
+  p[0] = kMsgHeaderSize;
+  p[1] = h.info1;
+  p[2] = h.info2;
+  p[3] = h.info3;
+  p[4] = h.info4;
+  p[5] = h.result_code;
+  common::store_be32(p + 6, h.generation);
+  common::store_be32(p + 10, h.record_ttl);
+  common::store_be32(p + 14, h.transaction_ttl);
+  common::store_be16(p + 18, h.n_fields);
+  common::store_be16(p + 20, h.n_ops);
+  return offset;
+}
+
+void patch_msg_counts(std::string& out, size_t header_offset, uint16_t n_fields, uint16_t n_ops) {
+  auto* p = reinterpret_cast<uint8_t*>(out.data() + header_offset);
+  common::store_be16(p + 18, n_fields);
+  common::store_be16(p + 20, n_ops);
+}
+
+void append_field(std::string& out, FieldType type, std::string_view data) {
+  common::append_be32(out, uint32_t(data.size() + 1));
+  out.push_back(char(type));
+  out.append(data);
+}
+
+void append_op(std::string& out, OpType op, uint8_t particle, std::string_view name,
+               std::string_view value) {
+  common::append_be32(out, uint32_t(4 + name.size() + value.size()));
+  out.push_back(char(op));
+  out.push_back(char(particle));
+  out.push_back(0);
+  out.push_back(char(name.size()));
+  out.append(name);
+  out.append(value);
+}
+
+}  // namespace proto

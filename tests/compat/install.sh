@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the official Aerospike Node.js client (aerospike@6.7.1) into
+# tests/compat/node_modules. Idempotent, and safe to run from parallel tests
+# (an flock serialises installs). The prebuilt binding for Node ABI 115 ships
+# inside the npm package, so install scripts are skipped.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "install.sh: node not found: Node.js >= 20 needed for aerospike@6.7.1's prebuilt binding; Debian's nodejs is too old" >&2
+  exit 1
+fi
+major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ -z "$major" ] || [ "$major" -lt 20 ]; then
+  echo "install.sh: found node $(node --version): Node.js >= 20 needed for aerospike@6.7.1's prebuilt binding; Debian's nodejs is too old" >&2
+  exit 1
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "install.sh: npm not found (needed to install aerospike@6.7.1)" >&2
+  exit 1
+fi
+
+installed() {
+  node -e '
+    const v = require("./node_modules/aerospike/package.json").version
+    if (v !== "6.7.1") process.exit(1)
+    require("aerospike")' >/dev/null 2>&1
+}
+
+exec 9>"$here/.install.lock"  # ignored by tests/compat/.gitignore
+flock 9
+if installed; then
+  echo "install.sh: aerospike@6.7.1 already installed"
+  exit 0
+fi
+echo "install.sh: npm install aerospike@6.7.1 into $here/node_modules"
+npm install --no-audit --no-fund --ignore-scripts --loglevel=error
+if ! installed; then
+  echo "install.sh: aerospike installed but require('aerospike') fails:" >&2
+  node -e 'require("aerospike")' || true
+  exit 1
+fi
+echo "install.sh: ok"

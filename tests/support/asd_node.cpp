@@ -1,0 +1,90 @@
+#include "support/asd_node.h"
+
+#include <signal.h>
+
+#include <stdexcept>
+
+namespace support {
+
+namespace {
+
+std::string render_config(uint16_t port, uint16_t hb, uint16_t fabric, uint16_t info,
+                          const AsdOptions& o) {
+  std::string namespaces = o.namespaces;
+  if (namespaces.empty()) {
+    namespaces =
+        "namespace test {\n"
+        "  replication-factor 1\n"
+        "  memory-size 512M\n"
+        "  default-ttl 0\n"
+        "  nsup-period 1\n"
+        "  storage-engine memory\n"
+        "}\n";
+  }
+  return "service {\n  cluster-name itest\n" + o.service_extra +
+         "}\n"
+         "logging {\n  console {\n    context any info\n  }\n}\n"
+         "network {\n"
+         "  service {\n    address 127.0.0.1\n    port " + std::to_string(port) + "\n  }\n"
+         "  heartbeat {\n    mode mesh\n    port " + std::to_string(hb) + "\n  }\n"
+         "  fabric {\n    port " + std::to_string(fabric) + "\n  }\n"
+         "  info {\n    port " + std::to_string(info) + "\n  }\n"
+         "}\n" + namespaces + o.extra_config;
+}
+
+}  // namespace
+
+std::string AsdNode::asd_binary() {
+  const char* env = std::getenv("ASD_BIN");
+  return env ? env : ASD_BIN_DEFAULT;
+}
+
+AsdNode::AsdNode(AsdOptions options) {
+  port_ = free_port();
+  config_path_ = dir_.path() + "/asd.conf";
+  log_path_ = dir_.path() + "/asd.log";
+  write_file(config_path_, render_config(port_, free_port(), free_port(), free_port(), options));
+  launch();
+}
+
+AsdNode::~AsdNode() {
+  if (process_.running()) process_.kill9();
+}
+
+void AsdNode::launch() {
+  process_.start({asd_binary(), "--config", config_path_}, log_path_);
+  bool ready = eventually(
+      [&] {
+        if (!process_.running()) return true;
+        auto answer = client::Client::info_host({"127.0.0.1", port_}, {"status"}, 500);
+        return answer.ok();
+      },
+      15000);
+  if (!ready || !process_.running()) {
+    throw std::runtime_error("asd did not start; log:\n" + log());
+  }
+}
+
+std::string AsdNode::log() const { return read_file(log_path_); }
+
+std::unique_ptr<client::Client> AsdNode::connect() {
+  client::ClientConfig config;
+  config.seeds.push_back({"127.0.0.1", port_});
+  config.tend = false;
+  config.timeout_ms = 5000;
+  auto c = client::Client::connect(config);
+  if (!c.ok()) throw std::runtime_error("connect failed: " + c.error().message);
+  return std::move(*c);
+}
+
+int AsdNode::terminate(int timeout_ms) {
+  process_.signal(SIGTERM);
+  return process_.wait(timeout_ms);
+}
+
+void AsdNode::restart() {
+  if (process_.running()) process_.kill9();
+  launch();
+}
+
+}  // namespace support

@@ -1,0 +1,60 @@
+#pragma once
+// Test kit: real daemon processes for integration tests. A Process is started with
+// fork/exec, its stdout and stderr go to a log file, and its destructor always kills and
+// reaps it, so a failing test never leaks a daemon.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace support {
+
+class Process {
+ public:
+  Process() = default;
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  ~Process();
+
+  // Starts `argv[0]` with the arguments; output appended to `log_path`. Throws
+  // std::runtime_error when fork fails.
+  void start(const std::vector<std::string>& argv, const std::string& log_path);
+  bool running();
+  // Sends a signal without waiting.
+  void signal(int sig);
+  void kill9();
+  // Waits up to timeout_ms for exit; returns the exit status (or 128+signal), -1 on
+  // timeout.
+  int wait(int timeout_ms);
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+};
+
+// A loopback port nobody listens on right now.
+uint16_t free_port();
+
+// A fresh directory under /tmp, removed with its contents by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+
+// Polls `pred` every 20 ms until it holds or timeout_ms passes.
+template <typename Pred>
+bool eventually(Pred pred, int timeout_ms);
+
+}  // namespace support
+
+#include "support/eventually_impl.h"

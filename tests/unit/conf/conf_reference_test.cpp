@@ -1,0 +1,78 @@
+// The key table itself, and docs/config-reference.md generated from it.
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "conf/config.h"
+#include "conf/key_table.h"
+#include "conf_test_util.h"
+
+TEST_CASE("key table is consistent", "[conf]") {
+    std::set<std::pair<std::string_view, std::string_view>> seen;
+    for (const conf::KeySpec& spec : conf::key_table()) {
+        INFO(spec.context << " " << spec.name);
+        CHECK(seen.insert({spec.context, spec.name}).second);
+        CHECK_FALSE(spec.description.empty());
+        CHECK(spec.min <= spec.max);
+        if (spec.type == conf::KeyType::Enum || spec.type == conf::KeyType::LogContext) {
+            CHECK_FALSE(spec.choices.empty());
+        }
+        if (spec.type == conf::KeyType::Stanza) {
+            CHECK(spec.default_value.empty());
+            CHECK_FALSE(spec.dynamic);
+        }
+        if (spec.repeatable && spec.type != conf::KeyType::Stanza) CHECK(spec.default_value.empty());
+        // Every context is opened by a stanza row of its parent (storage-engine is a key whose
+        // `device` value opens the block).
+        if (!spec.context.empty()) {
+            std::size_t dot = spec.context.rfind('.');
+            std::string_view parent = dot == std::string_view::npos ? "" : spec.context.substr(0, dot);
+            std::string_view last = dot == std::string_view::npos ? spec.context : spec.context.substr(dot + 1);
+            const conf::KeySpec* opener = conf::find_key(parent, last);
+            REQUIRE(opener != nullptr);
+            CHECK((opener->type == conf::KeyType::Stanza || opener->name == "storage-engine"));
+        }
+    }
+    CHECK(conf::find_key("namespace", "memory-size") != nullptr);
+    CHECK(conf::find_key("namespace", "nope") == nullptr);
+    // Every default parses and is in range (make_* would throw std::logic_error otherwise).
+    CHECK_NOTHROW(conf::make_config());
+    CHECK_NOTHROW(conf::make_namespace("n"));
+    CHECK_NOTHROW(conf::make_set("s"));
+    CHECK_NOTHROW(conf::make_dc("d"));
+}
+
+TEST_CASE("reference markdown lists every key", "[conf]") {
+    std::string markdown = conf::reference_markdown();
+    CHECK(markdown.find("## namespace NAME") != std::string::npos);
+    CHECK(markdown.find("| `stop-writes-pct` | integer | `90` | 0..100 | yes | no |") != std::string::npos);
+    CHECK(markdown.find("| `memory-size` | size | `4G` | >= 1M | yes | no |") != std::string::npos);
+    CHECK(markdown.find("generation\\|last-update-time") != std::string::npos);
+    for (const conf::KeySpec& spec : conf::key_table()) {
+        CHECK(markdown.find("| `" + std::string(spec.name) + "` |") != std::string::npos);
+    }
+}
+
+TEST_CASE("docs/config-reference.md is up to date", "[conf][reference]") {
+    const std::string path = CONF_REFERENCE_PATH;
+    const std::string expected = conf::reference_markdown();
+    const char* regenerate = std::getenv("CONF_REGENERATE");
+    if (regenerate != nullptr && std::string(regenerate) == "1") {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << expected;
+        REQUIRE(out.good());
+        WARN("rewrote " << path);
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream actual;
+    actual << in.rdbuf();
+    if (actual.str() != expected) {
+        FAIL(path << " is out of date with conf/key_table.cpp; regenerate it with: "
+                  << "CONF_REGENERATE=1 ./unit_conf \"[reference]\"");
+    }
+}

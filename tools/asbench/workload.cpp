@@ -1,0 +1,316 @@
+#include "workload.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <thread>
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include "client/key.h"
+#include "client/request.h"
+#include "common/bytes.h"
+#include "proto/frame.h"
+
+namespace asbench {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Request templates
+
+struct Templates {
+  std::string put;
+  std::string get;
+  size_t put_digest_at = 0;
+  size_t get_digest_at = 0;
+  std::vector<common::Digest> digests;  // per key index
+};
+
+std::vector<client::Bin> make_bins(const Options& o, std::mt19937_64& rng) {
+  std::vector<client::Bin> bins;
+  for (size_t i = 0; i < o.bins.size(); ++i) {
+    // asbench's bin names: testbin, testbin_2, testbin_3, ...
+    std::string name = i == 0 ? "testbin" : "testbin_" + std::to_string(i + 1);
+    const BinSpec& spec = o.bins[i];
+    std::string bytes(spec.size, '\0');
+    for (char& c : bytes) c = char('a' + rng() % 26);
+    if (spec.kind == 'I') bins.push_back({name, client::Value(int64_t(rng() >> 1))});
+    else if (spec.kind == 'S') bins.push_back({name, client::Value(std::move(bytes))});
+    else bins.push_back({name, client::Value::blob(std::move(bytes))});
+  }
+  return bins;
+}
+
+// Encodes with a marker digest and remembers where it landed, so each request is a copy
+// plus a 20-byte patch.
+size_t digest_offset(const std::string& request, const common::Digest& marker) {
+  size_t at = request.find(marker.view());
+  if (at == std::string::npos) throw std::logic_error("digest marker not found in template");
+  return at;
+}
+
+Templates build_templates(const Options& o) {
+  Templates t;
+  std::mt19937_64 rng{std::random_device{}()};
+  common::Digest marker;
+  marker.bytes.fill(0xA5);
+  client::Key key = client::Key::from_digest(o.ns, o.set, marker);
+  t.put = client::encode_put(key, make_bins(o, rng), {}, o.timeout_ms);
+  t.get = client::encode_get(key, {}, {}, o.timeout_ms);
+  t.put_digest_at = digest_offset(t.put, marker);
+  t.get_digest_at = digest_offset(t.get, marker);
+  t.digests.reserve(o.keys);
+  for (uint64_t i = 0; i < o.keys; ++i) t.digests.push_back(common::compute_digest(o.set, int64_t(o.start_key + i)));
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------
+// Engine
+
+struct Shared {
+  const Options& options;
+  const Templates& templates;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> next_insert{0};
+  std::atomic<uint64_t> issued{0};
+};
+
+class Worker;
+
+// One connection: write request, read one answer proto, record, repeat.
+class Conn {
+ public:
+  Conn(Worker& worker, tcp::socket socket, tcp::endpoint endpoint);
+  void issue();
+
+ private:
+  bool pick_request();
+  void on_written(const boost::system::error_code& ec);
+  void read_more();
+  void on_read(const boost::system::error_code& ec, size_t n);
+  void finish(uint8_t result);
+  void fail();
+  void reconnect();
+
+  Worker& worker_;
+  tcp::socket socket_;
+  tcp::endpoint endpoint_;
+  asio::steady_timer retry_;
+  std::string out_;
+  std::vector<char> in_ = std::vector<char>(4096);
+  size_t have_ = 0;
+  bool is_read_ = false;
+  Clock::time_point start_;
+  uint64_t rng_;
+};
+
+class Worker {
+ public:
+  explicit Worker(Shared& shared) : shared(shared) {}
+  void connect(const tcp::endpoint& endpoint) {
+    tcp::socket socket(ioc);
+    socket.connect(endpoint);
+    socket.set_option(tcp::no_delay(true));
+    conns_.push_back(std::make_unique<Conn>(*this, std::move(socket), endpoint));
+  }
+  void run() {
+    for (auto& c : conns_) c->issue();
+    ioc.run();
+  }
+
+  asio::io_context ioc{1};
+  Shared& shared;
+  Stats stats;
+  std::atomic<uint64_t> completed{0};  // read by the progress printer
+
+ private:
+  std::vector<std::unique_ptr<Conn>> conns_;
+};
+
+Conn::Conn(Worker& worker, tcp::socket socket, tcp::endpoint endpoint)
+    : worker_(worker), socket_(std::move(socket)), endpoint_(endpoint), retry_(worker.ioc),
+      rng_(std::random_device{}() | 1) {}
+
+bool Conn::pick_request() {
+  const Options& o = worker_.shared.options;
+  const Templates& t = worker_.shared.templates;
+  if (o.transactions && worker_.shared.issued.fetch_add(1, std::memory_order_relaxed) >= o.transactions) return false;
+  uint64_t index;
+  if (o.workload == Workload::LinearInsert) {
+    index = worker_.shared.next_insert.fetch_add(1, std::memory_order_relaxed);
+    if (index >= o.keys) return false;
+    is_read_ = false;
+  } else {
+    rng_ ^= rng_ >> 12, rng_ ^= rng_ << 25, rng_ ^= rng_ >> 27;  // xorshift64*
+    uint64_t r = rng_ * 0x2545F4914F6CDD1Dull;
+    index = (r >> 8) % o.keys;
+    is_read_ = int(r % 100) < o.read_pct;
+  }
+  const std::string& tpl = is_read_ ? t.get : t.put;
+  out_.assign(tpl);
+  std::memcpy(out_.data() + (is_read_ ? t.get_digest_at : t.put_digest_at), t.digests[index].bytes.data(),
+              common::kDigestSize);
+  return true;
+}
+
+void Conn::issue() {
+  if (worker_.shared.stop.load(std::memory_order_relaxed) || !pick_request()) return;
+  start_ = Clock::now();
+  have_ = 0;
+  asio::async_write(socket_, asio::buffer(out_), [this](const boost::system::error_code& ec, size_t) { on_written(ec); });
+}
+
+void Conn::on_written(const boost::system::error_code& ec) {
+  if (ec) return fail();
+  read_more();
+}
+
+void Conn::read_more() {
+  socket_.async_read_some(asio::buffer(in_.data() + have_, in_.size() - have_),
+                          [this](const boost::system::error_code& ec, size_t n) { on_read(ec, n); });
+}
+
+void Conn::on_read(const boost::system::error_code& ec, size_t n) {
+  if (ec) return fail();
+  have_ += n;
+  if (have_ < proto::kProtoHeaderSize) return read_more();
+  auto header = proto::decode_proto_header(reinterpret_cast<const uint8_t*>(in_.data()));
+  size_t total = proto::kProtoHeaderSize + header.size;
+  if (header.type != uint8_t(proto::ProtoType::Message) || header.size < proto::kMsgHeaderSize ||
+      header.size > proto::kMaxProtoSize) {
+    return fail();
+  }
+  if (in_.size() < total) in_.resize(total);
+  if (have_ < total) return read_more();
+  finish(uint8_t(in_[proto::kProtoHeaderSize + 5]));  // result code of the AS_MSG header
+}
+
+void Conn::finish(uint8_t result) {
+  uint64_t micros = uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start_).count());
+  Stats& s = worker_.stats;
+  if (is_read_) {
+    s.read_latency.record(micros);
+    ++s.reads;
+  } else {
+    s.write_latency.record(micros);
+    ++s.writes;
+  }
+  if (result == 2 && is_read_) ++s.not_found;
+  else if (result != 0) ++s.errors[result];
+  worker_.completed.fetch_add(1, std::memory_order_relaxed);
+  issue();
+}
+
+void Conn::fail() {
+  ++worker_.stats.network_errors;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  if (worker_.shared.stop.load(std::memory_order_relaxed)) return;
+  retry_.expires_after(std::chrono::milliseconds(100));
+  retry_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) reconnect();
+  });
+}
+
+void Conn::reconnect() {
+  socket_.async_connect(endpoint_, [this](const boost::system::error_code& ec) {
+    if (ec) return fail();
+    socket_.set_option(tcp::no_delay(true));
+    issue();
+  });
+}
+
+bool duration_applies(const Options& o) {
+  if (o.duration_given) return true;
+  return o.workload == Workload::RandomReadUpdate && o.transactions == 0;
+}
+
+void print_progress(uint64_t second, uint64_t ops, uint64_t total) {
+  std::cerr << "asbench: second=" << second << " ops/s=" << ops << " total=" << total << '\n';
+}
+
+}  // namespace
+
+void Stats::merge(const Stats& o) {
+  read_latency.merge(o.read_latency);
+  write_latency.merge(o.write_latency);
+  reads += o.reads;
+  writes += o.writes;
+  not_found += o.not_found;
+  network_errors += o.network_errors;
+  for (size_t i = 0; i < errors.size(); ++i) errors[i] += o.errors[i];
+}
+
+uint64_t Stats::error_count() const {
+  uint64_t n = network_errors;
+  for (uint64_t e : errors) n += e;
+  return n;
+}
+
+std::optional<RunResult> run_workload(const Options& o, std::string* error) {
+  Templates templates = build_templates(o);
+  Shared shared{o, templates};
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (uint32_t i = 0; i < o.threads; ++i) workers.push_back(std::make_unique<Worker>(shared));
+  try {
+    asio::io_context resolver_ioc;
+    tcp::resolver resolver(resolver_ioc);
+    tcp::endpoint endpoint = *resolver.resolve(o.host, std::to_string(o.port)).begin();
+    for (uint32_t i = 0; i < o.connections; ++i) workers[i % o.threads]->connect(endpoint);
+  } catch (const std::exception& e) {
+    *error = "cannot connect to " + o.host + ":" + std::to_string(o.port) + ": " + e.what();
+    return std::nullopt;
+  }
+
+  const Clock::time_point start = Clock::now();
+  std::atomic<uint32_t> running{o.threads};
+  std::vector<std::thread> threads;
+  for (auto& w : workers) threads.emplace_back([&running, &w] { w->run(), --running; });
+
+  auto completed = [&] {
+    uint64_t n = 0;
+    for (auto& w : workers) n += w->completed.load(std::memory_order_relaxed);
+    return n;
+  };
+  uint64_t last_total = 0;
+  auto next_report = start + std::chrono::seconds(1);
+  while (running > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto now = Clock::now();
+    if (duration_applies(o) && now - start >= std::chrono::seconds(o.duration_s)) break;
+    if (now >= next_report) {
+      uint64_t total = completed();
+      uint64_t second = uint64_t(std::chrono::duration_cast<std::chrono::seconds>(next_report - start).count());
+      if (!o.quiet) print_progress(second, total - last_total, total);
+      last_total = total;
+      next_report += std::chrono::seconds(1);
+    }
+  }
+  shared.stop = true;
+  const Clock::time_point stopped = Clock::now();
+  // In-flight requests drain on their own; a hung server gets two seconds.
+  auto drain_deadline = Clock::now() + std::chrono::seconds(2);
+  while (running > 0 && Clock::now() < drain_deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (auto& w : workers) w->ioc.stop();
+  for (auto& t : threads) t.join();
+
+  RunResult result;
+  result.elapsed_s = std::chrono::duration<double>(stopped - start).count();
+  for (auto& w : workers) result.stats.merge(w->stats);
+  return result;
+}
+
+}  // namespace asbench
