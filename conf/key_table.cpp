@@ -101,7 +101,7 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "TTL of records written without one. 0: never expire."},
     {"namespace", "max-ttl", K::Time, "315360000", 1, kTenYears, false, false,
      "Largest TTL a client may set (10 years)."},
-    {"namespace", "nsup-period", K::Time, "120", 0, 86400, true, false,
+    {"namespace", "nsup-period", K::Time, "0", 0, 86400, true, false,
      "Seconds between expiration/eviction passes. 0: off."},
     {"namespace", "allow-ttl-without-nsup", K::Bool, "false", 0, 0, true, false,
      "Allow records with a TTL while nsup-period is 0."},

@@ -352,28 +352,31 @@ const OpSpec* find_spec(uint64_t code) {
   return is_list_op(code) ? find_list_spec(code) : find_map_spec(code);
 }
 
+// Splits a payload into its optional context and the op: [op, args...] or
+// [0xff, [ctx...], [op, args...]].
+bool parse_payload(std::string_view payload, std::vector<CtxItem>* ctx, Op* op) {
+  Reader r(payload);
+  uint32_t n;
+  uint64_t code;
+  if (!r.read_array_header(&n) || n == 0) return false;
+  Reader peek = r;
+  if (!peek.read_uint(&code)) return false;
+  if (code != kContextEval) {
+    Reader whole(payload);
+    return parse_op(&whole, op);
+  }
+  return n == 3 && r.read_uint(&code) && parse_context(&r, ctx) && parse_op(&r, op) &&
+         ctx->size() <= proto::msgpack::kMaxDepth;
+}
+
 }  // namespace
 
 common::ResultCode apply_cdt_op(const BinValue* current, std::string_view payload,
                                 bool is_modify, CdtOutcome* out) {
   *out = CdtOutcome{};
-  Reader r(payload);
-  uint32_t n;
-  uint64_t code;
-  if (!r.read_array_header(&n) || n == 0) return ResultCode::Parameter;
-  Reader peek = r;
-  if (!peek.read_uint(&code)) return ResultCode::Parameter;
   std::vector<CtxItem> ctx;
   Op op;
-  if (code == kContextEval) {
-    if (n != 3 || !r.read_uint(&code) || !parse_context(&r, &ctx) || !parse_op(&r, &op) ||
-        ctx.size() > proto::msgpack::kMaxDepth) {
-      return ResultCode::Parameter;
-    }
-  } else {
-    Reader whole(payload);
-    if (!parse_op(&whole, &op)) return ResultCode::Parameter;
-  }
+  if (!parse_payload(payload, &ctx, &op)) return ResultCode::Parameter;
   const OpSpec* spec = find_spec(op.code);
   if (spec == nullptr) return ResultCode::Parameter;
   bool list_op = is_list_op(op.code);
@@ -408,11 +411,11 @@ common::ResultCode apply_cdt_op(const BinValue* current, std::string_view payloa
   target.is_modify = is_modify;
   ResultCode rc = list_op ? apply_list_op(op, &target) : apply_map_op(op, &target);
   if (rc != ResultCode::Ok) return rc;
+  // What we store must decode again: refuse trees past the decoder's depth limit.
+  if (target.changed && depth_of(root) > proto::msgpack::kMaxDepth) return ResultCode::Parameter;
 
   if (target.result) out->result = to_bin(*target.result);
   if (target.changed) {
-    // What we store must decode again: refuse trees past the decoder's depth limit.
-    if (depth_of(root) > proto::msgpack::kMaxDepth) return ResultCode::Parameter;
     unwind(parents);
     out->bin_changed = true;
     out->new_bin = to_bin(root);

@@ -192,9 +192,9 @@ std::string get_config_value(Node& node, const proto::InfoCommand& cmd) {
   if (context.empty()) context = "service";
   std::string id = param(cmd, "id");
   if (id.empty() && context == "xdr") id = param(cmd, "dc");
-  if (context == "namespace" && !node.find_namespace(id)) return "ERROR::namespace not found";
+  if (context == "namespace" && !node.find_namespace(id)) return "ERROR:20:namespace not found";
   auto pairs = conf::render_context(node.config(), context, id);
-  if (pairs.empty() && context != "xdr") return "ERROR::invalid context";
+  if (pairs.empty() && context != "xdr") return "ERROR:4:invalid context";
   return join_pairs(pairs);
 }
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base/cdt.h"
+#include "base/geojson.h"
 #include "common/bytes.h"
 
 namespace asd {
@@ -24,12 +25,7 @@ ResultCode check_geojson(std::string_view value) {
   size_t ncells = common::load_be16(common::as_bytes(value) + 1);
   size_t text_at = 3 + ncells * 8;
   if (text_at > value.size()) return ResultCode::GeoInvalidGeojson;
-  std::string_view text = value.substr(text_at);
-  size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || text[first] != '{' || text.find("\"type\"") == text.npos) {
-    return ResultCode::GeoInvalidGeojson;
-  }
-  return ResultCode::Ok;
+  return base::is_valid_geojson(value.substr(text_at)) ? ResultCode::Ok : ResultCode::GeoInvalidGeojson;
 }
 
 ResultCode incr_bin(Record& record, const proto::Op& op) {

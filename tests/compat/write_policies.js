@@ -125,6 +125,12 @@ async function main () {
     assert.equal((await client.get(k)).ttl, -1)
   })
 
+  await check('ttl -2 (DONT_UPDATE) on a new record uses the namespace default (never)', async () => {
+    const k = freshKey('ttlkeepnew')
+    await put(k, { a: 1 }, { ttl: Aerospike.ttl.DONT_UPDATE })
+    assert.equal((await client.get(k)).ttl, -1)
+  })
+
   await check('ttl 0 (NAMESPACE_DEFAULT): default-ttl 0 means never expire, even after a ttl', async () => {
     const k = freshKey('ttldef')
     await put(k, { a: 1 }, { ttl: 100 })

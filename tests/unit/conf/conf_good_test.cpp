@@ -65,7 +65,7 @@ TEST_CASE("minimal config gets the table defaults", "[conf]") {
     CHECK(ns.memory_size == 4ull << 30);
     CHECK(ns.default_ttl == 0);
     CHECK(ns.max_ttl == 315360000);
-    CHECK(ns.nsup_period == 120);
+    CHECK(ns.nsup_period == 0);
     CHECK_FALSE(ns.allow_ttl_without_nsup);
     CHECK(ns.high_water_memory_pct == 0);
     CHECK(ns.high_water_disk_pct == 0);
@@ -127,7 +127,7 @@ TEST_CASE("size values", "[conf]") {
 
 TEST_CASE("time values", "[conf]") {
     auto ttl = [](const std::string& value) {
-        return parse("namespace test {\n  default-ttl " + value + "\n}\n").namespaces[0].default_ttl;
+        return parse("namespace test {\n  nsup-period 60\n  default-ttl " + value + "\n}\n").namespaces[0].default_ttl;
     };
     CHECK(ttl("0") == 0);
     CHECK(ttl("45") == 45);

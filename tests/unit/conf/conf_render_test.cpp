@@ -23,7 +23,7 @@ const char* const kFull =
     "  xdr-digestlog-path /opt/dlog 1G\n"
     "  datacenter DC2 {\n    dc-node-address-port 10.2.0.1 3000\n    dc-node-address-port 10.2.0.2 3000\n  }\n"
     "}\n"
-    "namespace test {\n  replication-factor 1\n  memory-size 1G\n  default-ttl 30d\n  xdr-remote-datacenter DC2\n}\n"
+    "namespace test {\n  replication-factor 1\n  memory-size 1G\n  default-ttl 30d\n  nsup-period 120\n  xdr-remote-datacenter DC2\n}\n"
     "namespace disk {\n"
     "  storage-engine device {\n    file /data/a.dat\n    file /data/b.dat\n    write-block-size 128K\n  }\n"
     "  max-record-size 64K\n"

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "common/bytes.h"
+#include "proto/cdt_ops.h"
 #include "proto/msgpack.h"
 
 using namespace proto::msgpack;
@@ -258,4 +259,19 @@ TEST_CASE("random bytes never crash the decoder", "[msgpack]") {
     (void)scalars.read_map_header(&n);
     (void)scalars.read_ext(&type, &s);
   }
+}
+
+TEST_CASE("cdt op encoders produce the C client's layouts", "[msgpack]") {
+  namespace cdt = proto::cdt;
+  CHECK(hex(cdt::list_append(I(1))) == "920101");
+  cdt::ListPolicy ordered{1, 4};
+  CHECK(hex(cdt::list_append(I(1), &ordered)) == "9401010104");
+  CHECK(hex(cdt::list_get_range(-1, 2)) == "9312ff02");
+  CHECK(hex(cdt::list_remove_by_value(S("a"), cdt::return_type::kCount)) == "932305a20361");
+  CHECK(hex(cdt::map_put(S("k"), I(2))) == "9443a2036b0200");
+  cdt::MapPolicy flags{1, cdt::map_write::kCreateOnly};
+  CHECK(hex(cdt::map_put(S("k"), I(2), flags)) == "9543a2036b020101");
+  CHECK(hex(cdt::map_size({cdt::ctx_map_key(S("a"))})) == "93ccff9222a203619160");
+  CHECK(hex(cdt::list_size({cdt::ctx_list_index_create(0, 1, false)})) ==
+        "93ccff92ccd0009110");
 }
