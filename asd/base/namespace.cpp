@@ -2,24 +2,25 @@
 
 namespace asd {
 
-Namespace::Namespace(conf::Namespace config) : name_(config.name), config_(std::move(config)) {
+Namespace::Namespace(conf::Namespace config) : name_(config.name) {
   partitions_.reserve(common::kPartitions);
   for (uint32_t i = 0; i < common::kPartitions; ++i) {
     partitions_.push_back(std::make_unique<Partition>());
   }
-  set_config(config_);
+  set_config(std::move(config));
 }
 
-conf::Namespace Namespace::config() const {
+std::shared_ptr<const conf::Namespace> Namespace::config() const {
   std::lock_guard lock(config_mu_);
   return config_;
 }
 
 void Namespace::set_config(conf::Namespace config) {
+  uint64_t pct = config.stop_writes_pct == 0 ? 100 : config.stop_writes_pct;
+  stop_writes_bytes_ = config.memory_size / 100 * pct;
+  auto snapshot = std::make_shared<const conf::Namespace>(std::move(config));
   std::lock_guard lock(config_mu_);
-  config_ = std::move(config);
-  uint64_t pct = config_.stop_writes_pct == 0 ? 100 : config_.stop_writes_pct;
-  stop_writes_bytes_ = config_.memory_size / 100 * pct;
+  config_ = std::move(snapshot);
 }
 
 std::optional<uint16_t> Namespace::set_id(std::string_view set_name, bool create) {

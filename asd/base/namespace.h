@@ -56,8 +56,9 @@ class Namespace {
   explicit Namespace(conf::Namespace config);
 
   const std::string& name() const { return name_; }
-  // Snapshot of the current config (may change through set-config).
-  conf::Namespace config() const;
+  // Snapshot of the current config (may change through set-config); cheap to take on
+  // every transaction.
+  std::shared_ptr<const conf::Namespace> config() const;
   void set_config(conf::Namespace config);
 
   Partition& partition(uint32_t pid) { return *partitions_[pid]; }
@@ -89,7 +90,7 @@ class Namespace {
  private:
   std::string name_;
   mutable std::mutex config_mu_;
-  conf::Namespace config_;
+  std::shared_ptr<const conf::Namespace> config_;
   std::vector<std::unique_ptr<Partition>> partitions_;
   std::mutex sets_mu_;
   std::array<std::unique_ptr<SetStats>, kMaxSets + 1> sets_{};

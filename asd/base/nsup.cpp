@@ -51,7 +51,7 @@ void Nsup::run() {
     uint64_t now = common::steady_ms();
     for (size_t i = 0; i < namespaces_.size(); ++i) {
       Namespace& ns = *namespaces_[i];
-      uint64_t period_ms = ns.config().nsup_period * 1000;
+      uint64_t period_ms = ns.config()->nsup_period * 1000;
       if (period_ms == 0 || now < next_due[i]) continue;
       next_due[i] = now + period_ms;
       lock.unlock();

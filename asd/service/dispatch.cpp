@@ -1,6 +1,7 @@
 #include "service/dispatch.h"
 
 #include "base/namespace.h"
+#include "common/bytes.h"
 #include "common/log.h"
 #include "node.h"
 #include "proto/info.h"
@@ -64,9 +65,19 @@ void handle_message(Node& node, std::string_view body, ResponseSink& sink) {
 
 bool is_long_running(proto::ProtoType type, std::string_view body) {
   if (type != proto::ProtoType::Message || body.size() < proto::kMsgHeaderSize) return false;
-  proto::Message msg;
-  if (!proto::parse_message(body, &msg)) return false;
-  return !(msg.header.info1 & proto::info1::kBatch) && !msg.field(proto::FieldType::Digest);
+  const auto* p = common::as_bytes(body);
+  if (p[1] & proto::info1::kBatch) return false;
+  // Walk the fields only (no allocation): a message without a digest is a scan.
+  uint16_t n_fields = common::load_be16(p + 18);
+  size_t pos = proto::kMsgHeaderSize;
+  for (uint16_t i = 0; i < n_fields; ++i) {
+    if (body.size() - pos < 5) return false;  // malformed: answered inline with an error
+    uint32_t size = common::load_be32(p + pos);
+    if (size < 1 || size > body.size() - pos - 4) return false;
+    if (p[pos + 4] == uint8_t(proto::FieldType::Digest)) return false;
+    pos += 4 + size;
+  }
+  return true;
 }
 
 void dispatch_request(Node& node, proto::ProtoType type, std::string_view body, ResponseSink& sink,

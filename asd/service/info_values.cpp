@@ -114,7 +114,7 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
   Namespace* ns = node.find_namespace(cmd.path[0]);
   if (!ns) return "type=unknown";
   auto& s = ns->stats();
-  conf::Namespace cfg = ns->config();
+  std::shared_ptr<const conf::Namespace> cfg = ns->config();
   std::vector<std::pair<std::string, std::string>> kv = {
       {"ns_cluster_size", "1"},
       {"effective_replication_factor", "1"},
@@ -124,8 +124,8 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
       {"prole_objects", "0"},
       {"memory_used_bytes", std::to_string(s.memory_used_bytes.load())},
       {"memory_free_pct",
-       std::to_string(cfg.memory_size ? 100 - std::min<int64_t>(100, s.memory_used_bytes.load() * 100 /
-                                                                        int64_t(cfg.memory_size))
+       std::to_string(cfg->memory_size ? 100 - std::min<int64_t>(100, s.memory_used_bytes.load() * 100 /
+                                                                         int64_t(cfg->memory_size))
                                       : 100)},
       {"stop_writes", ns->stop_writes() ? "true" : "false"},
       {"expired_objects", std::to_string(s.expired_objects.load())},

@@ -1,6 +1,7 @@
 #include "service/server.h"
 
 #include <atomic>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -37,7 +38,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
   void start() {
     boost::system::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);
-    read_header();
+    read_more();
   }
 
   // Streams write synchronously: the caller is the only user of the socket meanwhile.
@@ -50,14 +51,26 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
   }
 
  private:
-  void read_header() {
-    asio::async_read(socket_, asio::buffer(header_), [self = shared_from_this()](auto ec, size_t) {
-      if (!ec) self->on_header();
-    });
+  static constexpr size_t kReadChunk = 16 * 1024;
+
+  // Reads whatever the socket has (often several pipelined requests, or one request
+  // header and body together) so a request costs one read syscall, not two.
+  void read_more() {
+    if (in_.size() - in_end_ < kReadChunk) in_.resize(in_end_ + kReadChunk);
+    socket_.async_read_some(asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+                            [self = shared_from_this()](auto ec, size_t n) {
+                              if (ec) return;
+                              self->in_end_ += n;
+                              self->next_request();
+                            });
   }
 
-  void on_header() {
-    proto::ProtoHeader h = proto::decode_proto_header(header_);
+  // Handles the next complete proto in the input buffer, or reads more.
+  void next_request() {
+    size_t available = in_end_ - in_start_;
+    if (available < proto::kProtoHeaderSize) return compact_and_read();
+    auto* head = reinterpret_cast<const uint8_t*>(in_.data() + in_start_);
+    proto::ProtoHeader h = proto::decode_proto_header(head);
     std::string_view problem = proto::check_proto_header(h);
     if (problem.empty() && info_only_ && h.type != uint8_t(proto::ProtoType::Info)) {
       problem = "non-info request on the info port";
@@ -68,18 +81,42 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
       log_rejection(problem, h);
       return close();
     }
+    size_t total = proto::kProtoHeaderSize + h.size;
+    if (available < total) {
+      // Grow only to what the announced (already bounded) size needs.
+      if (in_.size() - in_start_ < total) {
+        compact();
+        in_.resize(std::max(in_.size(), total));
+      }
+      return compact_and_read();
+    }
     type_ = proto::ProtoType(h.type);
-    body_.resize(h.size);
-    asio::async_read(socket_, asio::buffer(body_), [self = shared_from_this()](auto ec, size_t) {
-      if (!ec) self->on_body();
-    });
+    std::string_view body(in_.data() + in_start_ + proto::kProtoHeaderSize, h.size);
+    in_start_ += total;
+    on_body(body);
   }
 
-  void on_body() {
-    std::string_view body = body_;
+  void compact() {
+    if (in_start_ == 0) return;
+    std::memmove(in_.data(), in_.data() + in_start_, in_end_ - in_start_);
+    in_end_ -= in_start_;
+    in_start_ = 0;
+  }
+
+  void compact_and_read() {
+    compact();
+    // A huge buffer left from one large request is not kept for the connection's life.
+    if (in_end_ == 0 && in_.size() > 4 * kReadChunk) {
+      in_.resize(kReadChunk);
+      in_.shrink_to_fit();
+    }
+    read_more();
+  }
+
+  void on_body(std::string_view body) {
     if (type_ == proto::ProtoType::Compressed) {
       node_.stats().compressed_requests.fetch_add(1);
-      common::Result<std::string> inner = proto::inflate_proto(body_);
+      common::Result<std::string> inner = proto::inflate_proto(body);
       if (!inner) {
         node_.stats().proto_errors.fetch_add(1);
         common::logger("service")->warn("bad compressed request err={}", inner.error().message);
@@ -102,14 +139,14 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
     if (close_after) return close();
     if (off_thread) {
       if (!flush()) return close();
-      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->next_request(); });
       return;
     }
     out_.swap(buffer_);
     buffer_.clear();
     asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this()](auto ec, size_t) {
       self->out_.clear();
-      if (!ec) self->read_header();
+      if (!ec) self->next_request();
     });
   }
 
@@ -131,9 +168,10 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
   asio::thread_pool& scan_pool_;
   tcp::socket socket_;
   bool info_only_;
-  uint8_t header_[proto::kProtoHeaderSize] = {};
+  std::vector<char> in_;
+  size_t in_start_ = 0;  // first unconsumed byte of in_
+  size_t in_end_ = 0;    // end of the bytes read so far
   proto::ProtoType type_ = proto::ProtoType::Info;
-  std::string body_;
   std::string inflated_;
   std::string out_;
 };
@@ -146,14 +184,22 @@ struct Server::Impl {
   uint16_t port;
   uint16_t info_port;
   unsigned threads;
-  asio::io_context io;
+  // One io_context per service thread, each run by exactly one thread: connections are
+  // spread round-robin and never share a reactor lock with another thread.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  size_t next_context = 0;
   asio::thread_pool scan_pool{4};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<std::thread> workers;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
 
   Impl(Node& n, std::string addr, uint16_t p, uint16_t ip, unsigned t)
-      : node(n), address(std::move(addr)), port(p), info_port(ip), threads(t) {}
+      : node(n), address(std::move(addr)), port(p), info_port(ip), threads(std::max(1u, t)) {
+    for (unsigned i = 0; i < threads; ++i) {
+      contexts.push_back(std::make_unique<asio::io_context>(1));
+      guards.push_back(asio::make_work_guard(*contexts.back()));
+    }
+  }
 
   void listen(uint16_t listen_port, bool info_only) {
     std::string host = (address.empty() || address == "any") ? "0.0.0.0" : address;
@@ -161,7 +207,7 @@ struct Server::Impl {
     auto ip = asio::ip::make_address(host, ec);
     if (ec) throw std::runtime_error("bad service address '" + host + "'");
     tcp::endpoint endpoint(ip, listen_port);
-    auto acceptor = std::make_unique<tcp::acceptor>(io);
+    auto acceptor = std::make_unique<tcp::acceptor>(*contexts.front());
     acceptor->open(endpoint.protocol(), ec);
     if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor->bind(endpoint, ec);
@@ -175,7 +221,8 @@ struct Server::Impl {
   }
 
   void accept(tcp::acceptor& acceptor, bool info_only) {
-    acceptor.async_accept([this, &acceptor, info_only](boost::system::error_code ec, tcp::socket socket) {
+    asio::io_context& target = *contexts[next_context++ % contexts.size()];
+    acceptor.async_accept(target, [this, &acceptor, info_only](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) std::make_shared<Connection>(node, scan_pool, std::move(socket), info_only)->start();
       accept(acceptor, info_only);
@@ -191,9 +238,8 @@ Server::~Server() { stop(); }
 void Server::start() {
   impl_->listen(impl_->port, false);
   if (impl_->info_port != 0) impl_->listen(impl_->info_port, true);
-  impl_->guard.emplace(impl_->io.get_executor());
-  for (unsigned i = 0; i < impl_->threads; ++i) {
-    impl_->workers.emplace_back([this] { impl_->io.run(); });
+  for (auto& context : impl_->contexts) {
+    impl_->workers.emplace_back([ctx = context.get()] { ctx->run(); });
   }
   common::logger("service")->info("service started port={} info_port={} threads={}", impl_->port,
                                   impl_->info_port, impl_->threads);
@@ -205,8 +251,8 @@ void Server::stop() {
     boost::system::error_code ec;
     a->close(ec);
   }
-  impl_->guard.reset();
-  impl_->io.stop();
+  impl_->guards.clear();
+  for (auto& context : impl_->contexts) context->stop();
   for (auto& t : impl_->workers) t.join();
   impl_->workers.clear();
   impl_->scan_pool.stop();

@@ -214,16 +214,16 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
     return reply;
   }
 
-  conf::Namespace config = ns.config();
+  std::shared_ptr<const conf::Namespace> config = ns.config();
   uint32_t set_default_ttl = 0;
-  if (SetStats* s = ns.set_stats(work.set_id)) {
-    for (const auto& set_cfg : config.sets) {
-      if (set_cfg.name == s->name && set_cfg.default_ttl) set_default_ttl = uint32_t(*set_cfg.default_ttl);
+  if (SetStats* s = ns.set_stats(work.set_id); s && !config->sets.empty()) {
+    if (const conf::SetConfig* set_cfg = config->find_set(s->name); set_cfg && set_cfg->default_ttl) {
+      set_default_ttl = uint32_t(*set_cfg->default_ttl);
     }
   }
-  common::Result<uint32_t> void_time = resolve_void_time(h.record_ttl, config, existing, set_default_ttl, now_sec);
+  common::Result<uint32_t> void_time = resolve_void_time(h.record_ttl, *config, existing, set_default_ttl, now_sec);
   if (!void_time) return {void_time.code()};
-  if (work.record_size() > config.max_record_size && config.max_record_size != 0) {
+  if (config->max_record_size != 0 && work.record_size() > config->max_record_size) {
     ns.stats().fail_record_too_big.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::RecordTooBig};
   }

@@ -76,3 +76,49 @@ TEST_CASE("docs/config-reference.md is up to date", "[conf][reference]") {
                   << "CONF_REGENERATE=1 ./unit_conf \"[reference]\"");
     }
 }
+
+namespace {
+
+// The README embeds the reference one heading level down, between two markers.
+std::string readme_block() {
+    std::string out;
+    std::istringstream in(conf::reference_markdown());
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line[0] == '#') line = "#" + line;
+        out += line + "\n";
+    }
+    return out;
+}
+
+constexpr std::string_view kBegin = "<!-- config-reference:begin -->\n";
+constexpr std::string_view kEnd = "<!-- config-reference:end -->";
+
+}  // namespace
+
+TEST_CASE("the README's config reference is the generated one", "[conf][reference]") {
+    const std::string path = CONF_README_PATH;
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string readme = buffer.str();
+    size_t begin = readme.find(kBegin);
+    size_t end = readme.find(kEnd);
+    REQUIRE(begin != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    begin += kBegin.size();
+    const std::string expected = readme_block();
+    const char* regenerate = std::getenv("CONF_REGENERATE");
+    if (regenerate != nullptr && std::string(regenerate) == "1") {
+        readme.replace(begin, end - begin, expected);
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << readme;
+        REQUIRE(out.good());
+        WARN("rewrote the config reference in " << path);
+        return;
+    }
+    if (readme.substr(begin, end - begin) != expected) {
+        FAIL(path << " config reference is out of date with conf/key_table.cpp; regenerate it with: "
+                  << "CONF_REGENERATE=1 ./unit_conf \"[reference]\"");
+    }
+}
