@@ -11,10 +11,15 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "service/server.h"
+#include "transaction/xdr_announce.h"
+#include "xdr_pipe/pipe_writer.h"
 
 namespace asd {
 
 namespace {
+
+// Frames queued for xdr before asd starts recording gaps (~14 MB of memory at most).
+constexpr size_t kXdrQueueFrames = 100000;
 
 // Like the real server (MAC address + port), a node id stable across restarts of the
 // same configuration and distinct between nodes sharing one machine.
@@ -46,13 +51,39 @@ void Node::init() {
   for (const conf::Namespace& ns : config_.namespaces) {
     namespaces_.push_back(std::make_unique<Namespace>(ns));
   }
+  const conf::Xdr& xdr = config_.xdr;
+  if (xdr.enable_xdr && !xdr.namedpipe_path.empty()) {
+    pipe_ = std::make_unique<PipeWriter>(xdr.namedpipe_path, kXdrQueueFrames);
+  }
+  for (auto& ns : namespaces_) {
+    std::shared_ptr<const conf::Namespace> cfg = ns->config();
+    XdrPolicy policy;
+    policy.ship = pipe_ && cfg->enable_xdr;
+    policy.ship_deletes = xdr.delete_shipping_enabled;
+    policy.ship_nsup_deletes = xdr.nsup_deletes_enabled;
+    policy.forward = xdr.forward_xdr_writes || cfg->ns_forward_xdr_writes;
+    policy.local_src_id = uint8_t(xdr.src_id);
+    policy.pipe = pipe_.get();
+    ns->set_xdr_policy(policy);
+  }
 }
 
 void Node::start() {
   start_ms_ = common::steady_ms();
   std::vector<Namespace*> all;
   for (auto& ns : namespaces_) all.push_back(ns.get());
-  nsup_ = std::make_unique<Nsup>(all);
+  if (pipe_) pipe_->start();
+  nsup_ = std::make_unique<Nsup>(all, [](Namespace& ns, const common::Digest& digest, const Record& r) {
+    SetStats* set = ns.set_stats(r.set_id);
+    Announcement a;
+    a.op = proto::XdrOp::Expire;
+    a.digest = &digest;
+    a.set = set ? std::string_view(set->name) : std::string_view();
+    a.lut = r.lut;
+    a.generation = r.generation;
+    a.origin_src_id = r.origin_src_id;
+    announce_to_xdr(ns, a);
+  });
   nsup_->start();
   unsigned threads = config_.service.service_threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -69,6 +100,7 @@ void Node::stop() {
   server_.reset();
   if (nsup_) nsup_->stop();
   nsup_.reset();
+  if (pipe_) pipe_->stop();
 }
 
 uint16_t Node::service_port() const { return uint16_t(config_.network.service.port); }

@@ -17,6 +17,7 @@ namespace asd {
 class Namespace;
 class Server;
 class Nsup;
+class PipeWriter;
 
 struct NodeStats {
   std::atomic<int64_t> client_connections{0};
@@ -51,6 +52,8 @@ class Node {
   const std::vector<std::unique_ptr<Namespace>>& namespaces() const { return namespaces_; }
 
   NodeStats& stats() { return stats_; }
+  // The pipe to xdr, or nullptr when XDR is off.
+  PipeWriter* xdr_pipe() { return pipe_.get(); }
   uint64_t uptime_sec() const;
 
  private:
@@ -62,6 +65,7 @@ class Node {
   NodeStats stats_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<Nsup> nsup_;
+  std::unique_ptr<PipeWriter> pipe_;
 };
 
 }  // namespace asd

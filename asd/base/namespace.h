@@ -19,6 +19,18 @@
 
 namespace asd {
 
+class PipeWriter;
+
+// How a namespace takes part in XDR (from the namespace's and the xdr stanza's config).
+struct XdrPolicy {
+  bool ship = false;              // announce writes to xdr
+  bool ship_deletes = true;       // xdr-delete-shipping-enabled
+  bool ship_nsup_deletes = false; // xdr-nsup-deletes-enabled
+  bool forward = false;           // forward-xdr-writes or ns-forward-xdr-writes
+  uint8_t local_src_id = 0;       // this DC's src-id: origin of local client writes
+  PipeWriter* pipe = nullptr;
+};
+
 struct SetStats {
   std::string name;
   std::atomic<int64_t> objects{0};
@@ -47,6 +59,10 @@ struct NamespaceStats {
   std::atomic<uint64_t> fail_generation{0};
   std::atomic<uint64_t> fail_key_busy{0};
   std::atomic<uint64_t> nsup_cycle_ms{0};
+  std::atomic<uint64_t> xdr_frames_queued{0};
+  std::atomic<uint64_t> xdr_write_success{0};
+  std::atomic<uint64_t> xdr_lost_conflict{0};
+  std::atomic<uint64_t> xdr_forbidden{0};
 };
 
 class Namespace {
@@ -73,6 +89,10 @@ class Namespace {
 
   NamespaceStats& stats() { return stats_; }
 
+  // Set once at start-up, before the service port opens.
+  void set_xdr_policy(const XdrPolicy& policy) { xdr_ = policy; }
+  const XdrPolicy& xdr_policy() const { return xdr_; }
+
   // Namespace-wide truncate threshold (truncate-namespace): records at or below are gone.
   std::atomic<uint64_t>& truncate_lut() { return truncate_lut_; }
 
@@ -96,6 +116,7 @@ class Namespace {
   std::array<std::unique_ptr<SetStats>, kMaxSets + 1> sets_{};
   std::atomic<size_t> n_sets_{0};
   NamespaceStats stats_;
+  XdrPolicy xdr_;
   std::atomic<uint64_t> truncate_lut_{0};
   std::atomic<uint64_t> stop_writes_bytes_{0};
 };

@@ -8,7 +8,8 @@
 
 namespace asd {
 
-Nsup::Nsup(std::vector<Namespace*> namespaces) : namespaces_(std::move(namespaces)) {}
+Nsup::Nsup(std::vector<Namespace*> namespaces, ExpireHook on_expire)
+    : namespaces_(std::move(namespaces)), on_expire_(std::move(on_expire)) {}
 
 Nsup::~Nsup() { stop(); }
 
@@ -23,7 +24,7 @@ void Nsup::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-uint64_t Nsup::reduce_expired(Namespace& ns) {
+uint64_t Nsup::reduce_expired(Namespace& ns, const ExpireHook& on_expire) {
   uint32_t now = common::now_cl_sec();
   uint64_t expired = 0;
   for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
@@ -31,6 +32,7 @@ uint64_t Nsup::reduce_expired(Namespace& ns) {
     std::lock_guard lock(part.mu);
     for (auto it = part.records.begin(); it != part.records.end();) {
       if (is_expired(it->second, now)) {
+        if (on_expire) on_expire(ns, it->first, it->second);
         ns.account(&it->second, nullptr);
         it = part.records.erase(it);
         ++expired;
@@ -56,7 +58,7 @@ void Nsup::run() {
       next_due[i] = now + period_ms;
       lock.unlock();
       uint64_t started = common::steady_ms();
-      uint64_t expired = reduce_expired(ns);
+      uint64_t expired = reduce_expired(ns, on_expire_);
       uint64_t took = common::steady_ms() - started;
       ns.stats().nsup_cycle_ms.store(took, std::memory_order_relaxed);
       if (expired) log->info("nsup done ns={} expired={} duration_ms={}", ns.name(), expired, took);

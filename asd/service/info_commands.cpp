@@ -63,6 +63,8 @@ const std::map<std::string, Handler, std::less<>>& handlers() {
       {"truncate", [](Node& n, auto& c) { return truncate_value(n, c, false); }},
       {"truncate-namespace", [](Node& n, auto& c) { return truncate_value(n, c, true); }},
       {"log-set", [](Node&, auto& c) { return log_set_value(c); }},
+      {"xdr-gaps", [](Node& n, auto&) { return xdr_gaps_value(n); }},
+      {"xdr-gap-ack", [](Node& n, auto& c) { return xdr_gap_ack_value(n, c); }},
       {"udf-list", [](Node&, auto&) { return std::string(); }},
       {"sindex", [](Node&, auto&) { return std::string(); }},
       {"sindex-list", [](Node&, auto&) { return std::string(); }},

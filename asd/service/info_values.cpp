@@ -9,6 +9,7 @@
 #include "conf/render.h"
 #include "node.h"
 #include "transaction/truncate.h"
+#include "xdr_pipe/pipe_writer.h"
 
 namespace asd {
 
@@ -141,6 +142,10 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
       {"fail_record_too_big", std::to_string(s.fail_record_too_big.load())},
       {"scan_basic_complete", std::to_string(s.scan_basic_complete.load())},
       {"nsup_cycle_duration", std::to_string(s.nsup_cycle_ms.load())},
+      {"xdr_frames_queued", std::to_string(s.xdr_frames_queued.load())},
+      {"xdr_write_success", std::to_string(s.xdr_write_success.load())},
+      {"xdr_lost_conflict", std::to_string(s.xdr_lost_conflict.load())},
+      {"xdr_forbidden", std::to_string(s.xdr_forbidden.load())},
   };
   for (auto& pair : conf::render_context(node.config(), "namespace", ns->name())) kv.push_back(pair);
   return join_pairs(kv);
@@ -184,6 +189,12 @@ std::string statistics_value(Node& node) {
       {"batch_index_error", std::to_string(s.batch_index_error.load())},
       {"current_time", std::to_string(common::now_cl_sec())},
   };
+  if (PipeWriter* pipe = node.xdr_pipe()) {
+    kv.emplace_back("xdr_pipe_connected", pipe->connected() ? "true" : "false");
+    kv.emplace_back("xdr_queue_depth", std::to_string(pipe->depth()));
+    kv.emplace_back("xdr_frames_written", std::to_string(pipe->written()));
+    kv.emplace_back("xdr_frames_dropped", std::to_string(pipe->dropped()));
+  }
   return join_pairs(kv);
 }
 
@@ -243,6 +254,29 @@ std::string log_set_value(const proto::InfoCommand& cmd) {
     if (k == "id") continue;
     if (!common::set_log_level(k, v)) return "ERROR:4:bad level";
   }
+  return "ok";
+}
+
+}  // namespace asd
+
+namespace asd {
+
+std::string xdr_gaps_value(Node& node) {
+  PipeWriter* pipe = node.xdr_pipe();
+  return pipe ? pipe->gaps_value() : std::string();
+}
+
+std::string xdr_gap_ack_value(Node& node, const proto::InfoCommand& cmd) {
+  PipeWriter* pipe = node.xdr_pipe();
+  if (!pipe) return "ERROR:4:xdr is not enabled";
+  std::string ns = param(cmd, "namespace");
+  std::string since_text = param(cmd, "since");
+  uint64_t since = 0;
+  auto [ptr, ec] = std::from_chars(since_text.data(), since_text.data() + since_text.size(), since);
+  if (ns.empty() || ec != std::errc() || ptr != since_text.data() + since_text.size()) {
+    return "ERROR:4:expected namespace=<ns>;since=<lut>";
+  }
+  pipe->ack_gap(ns, since);
   return "ok";
 }
 

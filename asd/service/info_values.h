@@ -17,7 +17,7 @@ inline constexpr std::string_view kVersionText = "Aerospike Community Edition bu
 inline constexpr std::string_view kFeatures =
     "batch-any;batch-index;blob-bits;cdt-list;cdt-map;cluster-stable;float;geo;peers;pipelining;"
     "pquery;pscans;query-show;replicas;replicas-all;replicas-master;replicas-max;"
-    "truncate-namespace";
+    "truncate-namespace;zstd-compression";
 
 std::string release_value();
 std::string cluster_name_value(Node& node);
@@ -35,5 +35,7 @@ std::string get_config_value(Node& node, const proto::InfoCommand& cmd);
 std::string set_config_value(Node& node, const proto::InfoCommand& cmd);
 std::string truncate_value(Node& node, const proto::InfoCommand& cmd, bool whole_namespace);
 std::string log_set_value(const proto::InfoCommand& cmd);
+std::string xdr_gaps_value(Node& node);
+std::string xdr_gap_ack_value(Node& node, const proto::InfoCommand& cmd);
 
 }  // namespace asd

@@ -5,9 +5,11 @@
 #include <vector>
 
 #include "base/namespace.h"
+#include "common/bytes.h"
 #include "common/clock.h"
 #include "transaction/bin_ops.h"
 #include "transaction/ttl.h"
+#include "transaction/xdr_announce.h"
 
 namespace asd {
 
@@ -24,6 +26,9 @@ struct Reply {
   uint16_t generation = 0;
   uint32_t void_time = 0;
   std::vector<OpResult> results;
+  bool xdr_fields = false;  // answer the record's LUT (field 14) and origin (field 200)
+  uint64_t lut = 0;
+  uint8_t origin_src_id = 0;
 };
 
 void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
@@ -34,9 +39,17 @@ void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
   h.transaction_ttl = response_ttl;
   // Only successful replies carry bins: clients parse ops for result 0 only.
   bool with_ops = reply.code == ResultCode::Ok;
+  bool with_xdr = with_ops && reply.xdr_fields;
   h.n_ops = with_ops ? uint16_t(reply.results.size()) : 0;
+  h.n_fields = with_xdr ? 2 : 0;
   append_msg_header(out, h);
   if (!with_ops) return;
+  if (with_xdr) {
+    std::string lut(8, '\0');
+    common::store_be64(reinterpret_cast<uint8_t*>(lut.data()), reply.lut);
+    proto::append_field(out, proto::FieldType::Lut, lut);
+    proto::append_field(out, proto::FieldType::XdrSrcId, std::string(1, char(reply.origin_src_id)));
+  }
   for (const OpResult& r : reply.results) {
     append_op(out, OpType(r.op == 0 ? uint8_t(OpType::Read) : r.op), r.particle, r.name, r.value);
   }
@@ -97,6 +110,11 @@ Reply do_read(Namespace& ns, const RecordRequest& req, Record* record) {
   }
   reply.generation = record->generation;
   reply.void_time = record->void_time;
+  if (req.is_xdr) {
+    reply.xdr_fields = true;
+    reply.lut = record->lut;
+    reply.origin_src_id = record->origin_src_id;
+  }
   if (req.header.info1 & info1::kGetNoBinData) return reply;
   if (req.header.info1 & info1::kGetAll) add_all_bins(*record, reply.results);
   bool respond_all = req.header.info2 & info2::kRespondAllOps;
@@ -115,10 +133,23 @@ Reply do_read(Namespace& ns, const RecordRequest& req, Record* record) {
   return reply;
 }
 
+// An XDR version applies only when newer than the local one: later LUT, or on equal LUT
+// the higher origin src-id (so both sides of an active-active pair pick the same winner).
+bool xdr_wins(const RecordRequest& req, const Record& local) {
+  uint64_t lut = req.has_xdr_lut ? req.xdr_lut : 0;
+  if (lut != local.lut) return lut > local.lut;
+  return req.xdr_src_id > local.origin_src_id;
+}
+
 Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record* record) {
   if (!record) {
+    if (req.is_xdr) return {};  // already gone here: nothing to do
     ns.stats().client_delete_not_found.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::NotFound};
+  }
+  if (req.is_xdr && req.has_xdr_lut && record->lut > req.xdr_lut) {
+    ns.stats().xdr_lost_conflict.fetch_add(1, std::memory_order_relaxed);
+    return {ResultCode::LostConflict};
   }
   if ((req.header.info2 & info2::kGeneration) && req.header.generation != record->generation) {
     ns.stats().fail_generation.fetch_add(1, std::memory_order_relaxed);
@@ -128,9 +159,21 @@ Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record
     ns.stats().fail_generation.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::Generation};
   }
+  Announcement a;
+  a.op = proto::XdrOp::Delete;
+  a.digest = &req.digest;
+  SetStats* set = ns.set_stats(record->set_id);
+  a.set = set ? std::string_view(set->name) : std::string_view();
+  a.lut = req.is_xdr && req.has_xdr_lut ? req.xdr_lut : std::max(common::now_cl_ms(), record->lut + 1);
+  a.generation = record->generation;
+  a.origin_src_id = req.is_xdr ? req.xdr_src_id : ns.xdr_policy().local_src_id;
+  a.from_xdr = req.is_xdr;
+  a.durable = req.header.info2 & info2::kDurableDelete;
   ns.account(record, nullptr);
   part.records.erase(req.digest);
   ns.stats().client_delete_success.fetch_add(1, std::memory_order_relaxed);
+  if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
+  announce_to_xdr(ns, a);
   return {};
 }
 
@@ -153,6 +196,10 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
                uint32_t now_sec) {
   const auto& h = req.header;
   if (req.ops.empty()) return {ResultCode::Parameter};
+  if (req.is_xdr && existing && !xdr_wins(req, *existing)) {
+    ns.stats().xdr_lost_conflict.fetch_add(1, std::memory_order_relaxed);
+    return {ResultCode::LostConflict};
+  }
   if (ResultCode rc = check_write_preconditions(ns, req, existing); rc != ResultCode::Ok) return {rc};
   if (ns.stop_writes()) {
     ns.stats().stop_writes_count.fetch_add(1, std::memory_order_relaxed);
@@ -207,8 +254,18 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
   if (work.bins.empty()) {
     // A write that leaves no bins removes the record (or creates nothing).
     if (existing) {
+      Announcement a;
+      a.op = proto::XdrOp::Delete;
+      a.digest = &req.digest;
+      SetStats* set = ns.set_stats(existing->set_id);
+      a.set = set ? std::string_view(set->name) : std::string_view();
+      a.lut = req.is_xdr && req.has_xdr_lut ? req.xdr_lut : std::max(common::now_cl_ms(), existing->lut + 1);
+      a.generation = existing->generation;
+      a.origin_src_id = req.is_xdr ? req.xdr_src_id : ns.xdr_policy().local_src_id;
+      a.from_xdr = req.is_xdr;
       ns.account(existing, nullptr);
       part.records.erase(req.digest);
+      announce_to_xdr(ns, a);
     }
     ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
     return reply;
@@ -230,10 +287,27 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
   if (req.has_key && work.key.empty()) work.key.assign(req.key);
   work.void_time = *void_time;
   work.generation = next_generation(existing ? existing->generation : 0);
-  uint64_t now_ms = common::now_cl_ms();
-  work.lut = std::max(now_ms, ns.truncate_threshold(work.set_id) + 1);
-  if (existing) work.lut = std::max(work.lut, existing->lut + 1);
-  work.origin_src_id = 0;
+  if (req.is_xdr) {
+    // The shipped version keeps its source LUT and origin, so every DC holding it
+    // compares versions the same way.
+    work.lut = req.has_xdr_lut ? req.xdr_lut : common::now_cl_ms();
+    work.origin_src_id = req.xdr_src_id;
+  } else {
+    uint64_t now_ms = common::now_cl_ms();
+    work.lut = std::max(now_ms, ns.truncate_threshold(work.set_id) + 1);
+    if (existing) work.lut = std::max(work.lut, existing->lut + 1);
+    work.origin_src_id = ns.xdr_policy().local_src_id;
+  }
+
+  Announcement a;
+  a.op = proto::XdrOp::Write;
+  a.digest = &req.digest;
+  SetStats* set = ns.set_stats(work.set_id);
+  a.set = set ? std::string_view(set->name) : std::string_view();
+  a.lut = work.lut;
+  a.generation = work.generation;
+  a.origin_src_id = work.origin_src_id;
+  a.from_xdr = req.is_xdr;
 
   ns.account(existing, &work);
   reply.generation = work.generation;
@@ -241,6 +315,8 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
   if (existing) *existing = std::move(work);
   else part.records.emplace(req.digest, std::move(work));
   ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
+  if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
+  announce_to_xdr(ns, a);
   return reply;
 }
 
@@ -275,6 +351,15 @@ common::Result<RecordRequest> make_record_request(const proto::MsgHeader& header
       case proto::FieldType::Filter:
         req.has_filter = true;
         break;
+      case proto::FieldType::Lut:
+        if (f.data.size() != 8) return {ResultCode::Parameter, "bad lut field"};
+        req.has_xdr_lut = true;
+        req.xdr_lut = common::load_be64(common::as_bytes(f.data));
+        break;
+      case proto::FieldType::XdrSrcId:
+        if (f.data.size() != 1) return {ResultCode::Parameter, "bad src-id field"};
+        req.xdr_src_id = uint8_t(f.data[0]);
+        break;
       case proto::FieldType::TxnId:
       case proto::FieldType::TxnDeadline:
       case proto::FieldType::RecordVersion:
@@ -284,6 +369,7 @@ common::Result<RecordRequest> make_record_request(const proto::MsgHeader& header
     }
   }
   if (!has_digest) return {ResultCode::Parameter, "missing digest"};
+  req.is_xdr = header.info1 & info1::kXdr;
   return req;
 }
 
@@ -312,6 +398,14 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
   if (!is_write) {
     for (const proto::Op& op : req.ops) {
       if (!is_read_op(op.op)) return append_error_message(out, ResultCode::Parameter, response_ttl);
+    }
+  }
+
+  if (is_write) {
+    std::shared_ptr<const conf::Namespace> config = ns.config();
+    if (req.is_xdr ? !config->allow_xdr_writes : !config->allow_nonxdr_writes) {
+      ns.stats().xdr_forbidden.fetch_add(1, std::memory_order_relaxed);
+      return append_error_message(out, ResultCode::Forbidden, response_ttl);
     }
   }
 

@@ -25,6 +25,12 @@ struct RecordRequest {
   bool has_key = false;
   std::string_view key;  // particle type byte + key bytes (field 2)
   bool has_filter = false;
+  // XDR shipping (info1 XDR bit): the source record's LUT (field 14) and origin DC id
+  // (field 200). Reads with the bit answer the local LUT and origin as fields 14/200.
+  bool is_xdr = false;
+  bool has_xdr_lut = false;
+  uint64_t xdr_lut = 0;
+  uint8_t xdr_src_id = 0;
 };
 
 // Extracts digest, set and key from the fields and validates them. `row_digest` is the

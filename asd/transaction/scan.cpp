@@ -36,6 +36,8 @@ struct ScanPlan {
   uint64_t max_records = 0;
   bool no_bins = false;
   std::vector<std::string_view> bins;  // selected bins; empty = all
+  uint64_t since_lut = 0;   // XDR recovery: only records with LUT >= this
+  bool xdr_fields = false;  // XDR: add LUT (14) and origin src-id (200) to each record
 };
 
 ResultCode plan_scan(Node& node, const proto::Message& req, ScanPlan* plan) {
@@ -85,6 +87,11 @@ ResultCode plan_scan(Node& node, const proto::Message& req, ScanPlan* plan) {
     if (max->data.size() != 8) return ResultCode::Parameter;
     plan->max_records = common::load_be64(common::as_bytes(max->data));
   }
+  if (const proto::Field* lut = req.field(FieldType::Lut)) {
+    if (lut->data.size() != 8) return ResultCode::Parameter;
+    plan->since_lut = common::load_be64(common::as_bytes(lut->data));
+  }
+  plan->xdr_fields = req.header.info1 & proto::info1::kXdr;
   plan->no_bins = req.header.info1 & proto::info1::kGetNoBinData;
   for (const proto::Op& op : req.ops) {
     if (op.op != uint8_t(proto::OpType::Read)) return ResultCode::UnsupportedFeature;
@@ -112,13 +119,19 @@ bool append_record(std::string& out, const ScanPlan& plan, const common::Digest&
   h.info1 = plan.no_bins ? proto::info1::kGetNoBinData : 0;
   h.generation = r.generation;
   h.record_ttl = r.void_time;
-  h.n_fields = uint16_t(2 + (set ? 1 : 0) + (r.key.empty() ? 0 : 1));
+  h.n_fields = uint16_t(2 + (set ? 1 : 0) + (r.key.empty() ? 0 : 1) + (plan.xdr_fields ? 2 : 0));
   h.n_ops = uint16_t(bins.size());
   proto::append_msg_header(out, h);
   proto::append_field(out, FieldType::Namespace, plan.ns->name());
   proto::append_field(out, FieldType::Digest, digest.view());
   if (set) proto::append_field(out, FieldType::Set, set->name);
   if (!r.key.empty()) proto::append_field(out, FieldType::Key, r.key);
+  if (plan.xdr_fields) {
+    std::string lut(8, '\0');
+    common::store_be64(reinterpret_cast<uint8_t*>(lut.data()), r.lut);
+    proto::append_field(out, FieldType::Lut, lut);
+    proto::append_field(out, FieldType::XdrSrcId, std::string(1, char(r.origin_src_id)));
+  }
   for (const Bin* b : bins) proto::append_op(out, proto::OpType::Read, b->particle, b->name, b->value);
   return true;
 }
@@ -135,6 +148,7 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
     after = it->first;
     const Record& r = it->second;
     if (plan.has_set && r.set_id != plan.set_id) continue;
+    if (r.lut < plan.since_lut) continue;
     if (plan.ns->is_dead(r, now)) continue;
     if (append_record(out, plan, it->first, r)) {
       ++sent;

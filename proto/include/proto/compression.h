@@ -18,4 +18,9 @@ common::Result<std::string> inflate_proto(std::string_view compressed_body);
 // C client does).
 std::string deflate_proto(std::string_view inner_proto);
 
+// Same, but the stream is a zstd frame. Only our XDR shipper sends these, and only to a
+// node whose `features` lists `zstd-compression`; inflate_proto tells the two apart by
+// the zstd magic (28 b5 2f fd), which a zlib stream (first byte 0x78) never starts with.
+std::string deflate_proto_zstd(std::string_view inner_proto, int level = 1);
+
 }  // namespace proto

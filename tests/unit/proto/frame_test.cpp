@@ -83,3 +83,18 @@ TEST_CASE("info answers echo the command and parse back", "[proto]") {
   CHECK(pairs[1].first == "status");
   CHECK(pairs[1].second == "ok");
 }
+
+TEST_CASE("zstd-compressed protos round trip through the same inflate", "[proto]") {
+  std::string inner;
+  size_t off = begin_proto(inner, ProtoType::Message);
+  inner += std::string(500, 'z');
+  end_proto(inner, off);
+  std::string compressed = deflate_proto_zstd(inner);
+  CHECK(compressed.size() < inner.size());
+  auto back = inflate_proto(std::string_view(compressed).substr(8));
+  REQUIRE(back.ok());
+  CHECK(*back == inner);
+  std::string corrupt = compressed.substr(8);
+  corrupt[20] ^= 0x11;
+  CHECK_FALSE(inflate_proto(corrupt).ok());
+}
