@@ -1,0 +1,163 @@
+// asadm: the XDR part of Aerospike's admin shell, as a one-shot command.
+//
+//   asadm [-h HOST[:PORT]]... [-p PORT] [--timeout S] show xdr [--json]
+//   asadm [-h HOST[:PORT]]... [-p PORT] [--timeout S] watch xdr [--interval S] [--count N]
+//
+// It talks to xdr daemons' info ports (xdr-info-port, default 3004), not to asd. Every node
+// is asked in parallel, so one dead node costs one timeout, not one per node. Exit code:
+// 0 when at least one node answered as an xdr daemon (the others print as unreachable or
+// error rows), 1 on bad usage or when no node did (in `watch`, judged on the last round).
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "xdr_report.h"
+#include "xdr_table.h"
+
+namespace {
+
+constexpr uint16_t kXdrInfoPort = 3004;
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void on_sigint(int) { g_interrupted = 1; }
+
+struct Options {
+  std::vector<std::string> hosts;
+  uint16_t port = kXdrInfoPort;
+  double timeout_s = 2.0;
+  bool json = false;
+  double interval_s = 1.0;
+  int count = 0;  // 0 = until SIGINT
+};
+
+int64_t now_unix_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::vector<asadm::NodeReport> collect_all(const std::vector<client::Host>& hosts, uint32_t timeout_ms) {
+  std::vector<asadm::NodeReport> reports(hosts.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    threads.emplace_back([&, i] { reports[i] = asadm::collect_node(hosts[i], timeout_ms); });
+  }
+  for (auto& thread : threads) thread.join();
+  return reports;
+}
+
+bool any_ok(const std::vector<asadm::NodeReport>& reports) {
+  for (const auto& report : reports) {
+    if (report.state == asadm::NodeState::Ok) return true;
+  }
+  return false;
+}
+
+std::string timestamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
+  return buf;
+}
+
+int show(const std::vector<client::Host>& hosts, const Options& opt) {
+  auto reports = collect_all(hosts, uint32_t(opt.timeout_s * 1000));
+  std::cout << (opt.json ? asadm::format_json(reports) : asadm::format_table(reports, now_unix_ms()));
+  std::cout.flush();
+  return any_ok(reports) ? 0 : 1;
+}
+
+int watch(const std::vector<client::Host>& hosts, const Options& opt) {
+  // No SA_RESTART: a blocking poll in the client returns early instead of finishing a
+  // timeout before we notice Ctrl-C.
+  struct sigaction action {};
+  action.sa_handler = on_sigint;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  int exit_code = 0;
+  for (int round = 0; opt.count == 0 || round < opt.count; ++round) {
+    auto reports = collect_all(hosts, uint32_t(opt.timeout_s * 1000));
+    if (g_interrupted) break;
+    exit_code = any_ok(reports) ? 0 : 1;
+    // A terminal gets a redraw in place; a pipe or file keeps every round, each stamped.
+    if (tty) std::cout << "\x1b[H\x1b[2J";
+    std::cout << "--- " << timestamp() << " (every " << opt.interval_s << "s) ---\n"
+              << asadm::format_table(reports, now_unix_ms());
+    std::cout.flush();
+    if (opt.count != 0 && round + 1 == opt.count) break;
+    auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(opt.interval_s);
+    while (!g_interrupted && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (g_interrupted) break;
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  CLI::App app{"asadm: XDR status of xdr daemons (show xdr, watch xdr)"};
+  // -h is the host, as in Aerospike's tools; help is --help only.
+  app.set_help_flag("--help", "Show program usage");
+  app.add_option("-h,--host", opt.hosts, "xdr node as HOST or HOST:PORT (repeatable; default 127.0.0.1)");
+  app.add_option("-p,--port", opt.port, "Port for hosts given without one (xdr-info-port)")->capture_default_str();
+  app.add_option("--timeout", opt.timeout_s, "Per-request timeout in seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.require_subcommand(1);
+  app.fallthrough();  // `asadm show xdr -h h2` works as well as `asadm -h h2 show xdr`
+
+  auto* show_cmd = app.add_subcommand("show", "Print once");
+  auto* show_xdr = show_cmd->add_subcommand("xdr", "Per-DC and per-namespace XDR shipping stats");
+  show_xdr->add_flag("--json", opt.json, "One JSON document instead of tables");
+  show_cmd->require_subcommand(1);
+  show_cmd->fallthrough();
+  show_xdr->fallthrough();
+
+  auto* watch_cmd = app.add_subcommand("watch", "Print repeatedly until --count or Ctrl-C");
+  auto* watch_xdr = watch_cmd->add_subcommand("xdr", "Per-DC and per-namespace XDR shipping stats");
+  watch_xdr->add_option("--interval", opt.interval_s, "Seconds between refreshes")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  watch_xdr->add_option("--count", opt.count, "Stop after N refreshes (default: until Ctrl-C)")
+      ->check(CLI::PositiveNumber);
+  watch_cmd->require_subcommand(1);
+  watch_cmd->fallthrough();
+  watch_xdr->fallthrough();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 1;  // --help is success; every usage error is exit 1
+  }
+
+  if (opt.hosts.empty()) opt.hosts.push_back("127.0.0.1");
+  std::vector<client::Host> hosts;
+  for (const auto& text : opt.hosts) {
+    auto host = client::Host::parse(text, opt.port);
+    if (!host) {
+      std::cerr << "asadm: bad host '" << text << "'\n";
+      return 1;
+    }
+    hosts.push_back(*host);
+  }
+
+  if (*show_xdr) return show(hosts, opt);
+  return watch(hosts, opt);
+}

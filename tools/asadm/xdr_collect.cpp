@@ -1,0 +1,149 @@
+// collect_node(): the three info round trips behind `asadm show xdr` for one node.
+
+#include <algorithm>
+#include <cctype>
+
+#include "client/client.h"
+#include "xdr_report.h"
+
+namespace asadm {
+
+namespace {
+
+// Info answers echo each command; find ours by its text (order is not relied on).
+const std::string* answer_for(const client::InfoAnswer& answer, const std::string& command) {
+  for (const auto& [name, value] : answer) {
+    if (name == command) return &value;
+  }
+  return nullptr;
+}
+
+std::string dc_command(const std::string& dc) { return "get-stats:context=xdr;dc=" + dc; }
+
+std::string ns_command(const std::string& dc, const std::string& ns) {
+  return dc_command(dc) + ";namespace=" + ns;
+}
+
+// Fills `row` from one get-stats answer; an absent answer is an error row, not a crash.
+void fill_row(XdrRow& row, const std::string* value) {
+  if (value == nullptr) {
+    row.error = "no answer";
+  } else if (is_error_answer(*value)) {
+    row.error = *value;
+  } else {
+    row.fields = parse_fields(*value);
+  }
+}
+
+}  // namespace
+
+Fields parse_fields(std::string_view text) {
+  Fields out;
+  for (const auto& item : split_list(text, ';')) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos) {
+      out.emplace_back(item, "");
+    } else {
+      out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+  }
+  return out;
+}
+
+std::string_view field(const Fields& fields, std::string_view key) {
+  for (const auto& [name, value] : fields) {
+    if (name == key) return value;
+  }
+  return {};
+}
+
+std::vector<std::string> split_list(std::string_view text, char delimiter) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(delimiter, start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) out.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool is_error_answer(std::string_view value) {
+  if (value.size() < 5) return false;
+  std::string head(value.substr(0, 5));
+  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return head == "error";
+}
+
+NodeReport collect_node(const client::Host& host, uint32_t timeout_ms) {
+  NodeReport report;
+  report.address = host.to_string();
+
+  auto first = client::Client::info_host(host, {"node", "dcs", "statistics"}, timeout_ms);
+  if (!first) {
+    report.error = first.error().message;
+    return report;
+  }
+  const std::string* dcs = answer_for(*first, "dcs");
+  // asd's service port answers `ERROR:4:unrecognized command` here: the usual mistake is
+  // pointing asadm at port 3000 instead of xdr-info-port, so say that plainly.
+  if (dcs == nullptr || is_error_answer(*dcs)) {
+    report.state = NodeState::NotXdr;
+    report.error = "not an xdr info port: dcs answered '" + (dcs ? *dcs : std::string("nothing")) + "'";
+    return report;
+  }
+  report.state = NodeState::Ok;
+  if (const std::string* node = answer_for(*first, "node"); node && !is_error_answer(*node)) report.node_id = *node;
+  if (const std::string* stats = answer_for(*first, "statistics"); stats && !is_error_answer(*stats)) {
+    report.statistics = parse_fields(*stats);
+  }
+
+  std::vector<std::string> dc_names = split_list(*dcs, ';');
+  if (dc_names.empty()) return report;
+
+  std::vector<std::string> commands;
+  for (const auto& dc : dc_names) commands.push_back(dc_command(dc));
+  auto second = client::Client::info_host(host, commands, timeout_ms);
+  if (!second) {
+    report.state = NodeState::Unreachable;
+    report.error = second.error().message;
+    return report;
+  }
+
+  // DC rows first, remembering which namespaces each DC reported.
+  std::vector<std::vector<std::string>> namespaces(dc_names.size());
+  std::vector<XdrRow> dc_rows(dc_names.size());
+  commands.clear();
+  for (size_t i = 0; i < dc_names.size(); ++i) {
+    dc_rows[i].dc = dc_names[i];
+    fill_row(dc_rows[i], answer_for(*second, dc_command(dc_names[i])));
+    namespaces[i] = split_list(field(dc_rows[i].fields, "namespaces"), ',');
+    for (const auto& ns : namespaces[i]) commands.push_back(ns_command(dc_names[i], ns));
+  }
+
+  client::InfoAnswer third;
+  if (!commands.empty()) {
+    auto answer = client::Client::info_host(host, commands, timeout_ms);
+    if (!answer) {
+      report.state = NodeState::Unreachable;
+      report.error = answer.error().message;
+      return report;
+    }
+    third = std::move(*answer);
+  }
+
+  for (size_t i = 0; i < dc_names.size(); ++i) {
+    report.rows.push_back(std::move(dc_rows[i]));
+    for (const auto& ns : namespaces[i]) {
+      XdrRow row;
+      row.dc = dc_names[i];
+      row.ns = ns;
+      fill_row(row, answer_for(third, ns_command(dc_names[i], ns)));
+      report.rows.push_back(std::move(row));
+    }
+  }
+  return report;
+}
+
+}  // namespace asadm
