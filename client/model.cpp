@@ -28,9 +28,11 @@ Key Key::blob(std::string ns, std::string set, std::string bytes) {
   return key;
 }
 
-Key Key::from_digest(std::string ns, std::string set, const common::Digest& digest) {
+Key Key::from_digest(std::string ns, std::string set, const common::Digest& digest,
+                     std::optional<Value> user_key) {
   Key key(std::move(ns), std::move(set));
   key.digest_ = digest;
+  key.user_key_ = std::move(user_key);
   return key;
 }
 

@@ -32,11 +32,17 @@ class MessageWriter {
   }
 
   // The C client compresses only requests longer than the threshold, header included.
-  std::string finish(bool compress) {
+  // zstd only ever goes to our own asd (the shipper checked its `features`).
+  std::string finish(bool compress, bool zstd = false, WireSizes* sizes = nullptr) {
     proto::patch_msg_counts(out_, header_offset_, n_fields_, n_ops_);
     proto::end_proto(out_, proto_offset_);
-    if (compress && out_.size() > kCompressThreshold) return proto::deflate_proto(out_);
-    return std::move(out_);
+    const size_t plain_size = out_.size();
+    std::string out = std::move(out_);
+    if (compress && out.size() > kCompressThreshold) {
+      out = zstd ? proto::deflate_proto_zstd(out) : proto::deflate_proto(out);
+    }
+    if (sizes) *sizes = {uint64_t(plain_size), uint64_t(out.size())};
+    return out;
   }
 
  private:
@@ -83,7 +89,9 @@ uint8_t generation_bits(const WritePolicy& p) {
 // info2 and info3 bits of a write under `p`, WRITE included.
 proto::MsgHeader write_header(const WritePolicy& p, uint32_t timeout_ms) {
   proto::MsgHeader h;
-  h.info1 = compress_bit(p.compress) | (p.xdr ? proto::info1::kXdr : 0);
+  // A zstd request asks for a plain answer: only our asd reads zstd, and a write's
+  // answer is a header anyway.
+  h.info1 = compress_bit(p.compress && !p.zstd) | (p.xdr ? proto::info1::kXdr : 0);
   h.info2 = proto::info2::kWrite | generation_bits(p);
   if (p.durable_delete) h.info2 |= proto::info2::kDurableDelete;
   switch (p.exists) {
@@ -129,6 +137,7 @@ common::Status validate_bin_name(std::string_view name) {
 std::string encode_get(const Key& key, const std::vector<std::string>& bins,
                        const ReadPolicy& policy, uint32_t timeout_ms) {
   uint8_t info1 = proto::info1::kRead | (bins.empty() ? proto::info1::kGetAll : 0);
+  if (policy.xdr) info1 |= proto::info1::kXdr;
   MessageWriter w(read_header(info1, policy, timeout_ms));
   write_key_fields(w, key, policy.send_key);
   for (const auto& name : bins) w.op(OpType::Read, 0, name, {});
@@ -147,7 +156,7 @@ std::string encode_put(const Key& key, const std::vector<Bin>& bins, const Write
   write_key_fields(w, key, policy.send_key);
   write_xdr_fields(w, policy);
   for (const Bin& b : bins) w.op(OpType::Write, b.value.particle(), b.name, b.value.bytes());
-  return w.finish(policy.compress);
+  return w.finish(policy.compress, policy.zstd, policy.wire_sizes);
 }
 
 std::string encode_remove(const Key& key, const WritePolicy& policy, uint32_t timeout_ms) {
@@ -226,6 +235,7 @@ std::string encode_batch(const std::vector<Key>& keys, const std::vector<uint32_
 std::string encode_scan(const ScanRequest& request, const ScanPolicy& policy) {
   proto::MsgHeader h;
   h.info1 = proto::info1::kRead | (policy.no_bins ? proto::info1::kGetNoBinData : 0);
+  if (policy.xdr) h.info1 |= proto::info1::kXdr;
   h.info3 = proto::info3::kPartitionDone;
   h.record_ttl = 0xFFFFFFFF;  // never read-touch from a scan
   h.transaction_ttl = policy.total_timeout_ms;
@@ -258,6 +268,11 @@ std::string encode_scan(const ScanRequest& request, const ScanPolicy& policy) {
     num.clear();
     common::append_be64(num, request.max_records);
     w.field(FieldType::MaxRecords, num);
+  }
+  if (policy.since_lut) {
+    num.clear();
+    common::append_be64(num, *policy.since_lut);
+    w.field(FieldType::Lut, num);
   }
   if (!policy.no_bins) {
     for (const auto& name : policy.bins) w.op(OpType::Read, 0, name, {});

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "client/errors.h"
+#include "common/bytes.h"
 
 namespace client {
 
@@ -44,6 +45,12 @@ Record to_record(const proto::Message& message) {
         break;
       case FieldType::Key:
         if (!f.data.empty()) rec.user_key = Value::raw(uint8_t(f.data[0]), std::string(f.data.substr(1)));
+        break;
+      case FieldType::Lut:
+        if (f.data.size() == 8) rec.lut = common::load_be64(common::as_bytes(f.data));
+        break;
+      case FieldType::XdrSrcId:
+        if (f.data.size() == 1) rec.origin_src_id = uint8_t(f.data[0]);
         break;
       default: break;  // MRT and error-detail fields are of no use to this client
     }

@@ -20,8 +20,10 @@ class Key {
   Key(std::string ns, std::string set, const char* user_key)
       : Key(std::move(ns), std::move(set), std::string_view(user_key)) {}
   static Key blob(std::string ns, std::string set, std::string bytes);
-  // A key known only by its digest (scan results, XDR shipping): no user key.
-  static Key from_digest(std::string ns, std::string set, const common::Digest& digest);
+  // A key known by its digest (scan results, XDR shipping), with the user key the
+  // server stored for it when there is one (so a shipped record keeps it).
+  static Key from_digest(std::string ns, std::string set, const common::Digest& digest,
+                         std::optional<Value> user_key = std::nullopt);
 
   const std::string& ns() const { return ns_; }
   const std::string& set() const { return set_; }

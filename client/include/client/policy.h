@@ -29,6 +29,15 @@ struct ReadPolicy {
   bool compress = false;          // allow a compressed (type-4) answer
   int32_t read_touch_ttl_pct = 0;  // 0 namespace default, -1 never touch, 1..100
   bool send_key = false;
+  // XDR shipping read (info1 XDR bit): the answer also carries the record's LUT (field
+  // 14) and origin src-id (field 200), returned as Record::lut / Record::origin_src_id.
+  bool xdr = false;
+};
+
+// Request sizes of one write, before and after compression (equal when sent plain).
+struct WireSizes {
+  uint64_t plain = 0;
+  uint64_t sent = 0;
 };
 
 struct WritePolicy {
@@ -47,6 +56,12 @@ struct WritePolicy {
   bool xdr = false;
   std::optional<uint64_t> lut;
   std::optional<uint8_t> src_id;
+  // With compress: a zstd frame instead of a zlib stream in the type-4 proto. Only for
+  // peers whose `features` lists `zstd-compression` (xdr-design.md §7).
+  bool zstd = false;
+  // When set, receives the request's size before and after compression (the shipper's
+  // compression_ratio). Must outlive the call.
+  WireSizes* wire_sizes = nullptr;
 };
 
 struct BatchPolicy {
@@ -74,6 +89,10 @@ struct ScanPolicy {
   uint32_t socket_timeout_ms = 30000;
   // Total time for the whole scan; 0 = unlimited.
   uint32_t total_timeout_ms = 0;
+  // XDR recovery scans: the info1 XDR bit (records carry LUT and origin src-id) and
+  // field 14, so only records with LUT >= since_lut (ms since the CL epoch) come back.
+  bool xdr = false;
+  std::optional<uint64_t> since_lut;
 };
 
 }  // namespace client

@@ -25,6 +25,10 @@ struct Record {
   common::Digest digest;
   std::optional<Value> user_key;
 
+  // Filled by XDR reads and scans (fields 14 and 200); 0 when the server sent none.
+  uint64_t lut = 0;          // ms since the CL epoch
+  uint8_t origin_src_id = 0; // DC that wrote this version; 0 = a local client write
+
   // First bin of that name, or nullptr.
   const Value* bin(std::string_view name) const;
   // Seconds left to live from `now_cl_sec`, 0xFFFFFFFF when it never expires.

@@ -1,0 +1,115 @@
+#pragma once
+// shipper: ships digest-log entries to one remote datacenter.
+//
+// Overview
+// --------
+// One DcShipper per DC (xdr-design.md §7). It owns:
+//   - a reader thread: reads entries at the DC's cursor from the digest log, drops what
+//     topology filters out (`filtered_out`) and replica copies (the master ships), and
+//     hands the rest to the Dispatcher, which coalesces hot keys and tracks the cursor;
+//     it commits the cursor (every seq below it done) about every 100 ms;
+//   - N worker threads (default 16) with blocking client calls, so many requests are in
+//     flight: each takes a ready item, paces itself on the xdr-max-ship-throughput token
+//     bucket, reads the current record from the LOCAL asd (XDR read: bins + LUT + origin
+//     src-id) and writes it to the remote DC with the XDR bit, that LUT and the origin
+//     src-id (ours for local writes), replacing the remote record; a vanished record
+//     ships as an XDR delete when delete shipping is on. Network failures and transient
+//     server errors retry with backoff 100 ms .. 5 s; 28 (lost conflict) and 22
+//     (forbidden) are final. An entry leaves the log only once its item is final;
+//   - a link thread: connects to the remote DC (its own client::Client, seeds =
+//     dc-node-address-port) with backoff, reads the remote's `features` (zstd), and logs
+//     the ticker line every 10 s.
+// The link is `down` (with since-time) while no connection exists or after 5 consecutive
+// network failures, `up` again on the first answer. Nothing here waits on another DC:
+// each DcShipper has its own threads, connections and bucket.
+//
+// Recovery scans (failover/) feed records through submit_recovered(); the xdr daemon
+// wires that, so shipper and failover never include each other.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "proto/xdr_frame.h"
+#include "shipper/ship_stats.h"
+
+namespace client {
+class Client;
+}
+namespace conf {
+struct Config;
+}
+namespace logger {
+class DigestLog;
+}
+namespace topology {
+class Topology;
+}
+
+namespace shipper {
+
+// The shared connection to the local asd, or nullptr while asd is unreachable. Called
+// from worker threads; must be thread-safe and must not block long.
+using LocalClientFn = std::function<std::shared_ptr<client::Client>()>;
+
+struct ShipperOptions {
+  size_t workers = 16;
+  size_t read_batch = 256;
+  size_t max_pending = 20000;        // log entries read ahead and not yet done
+  size_t max_recovered = 4096;       // recovery records queued before submit blocks
+  uint32_t local_timeout_ms = 1000;
+  uint32_t remote_timeout_ms = 2000;
+  uint32_t connect_timeout_ms = 1000;
+  uint32_t link_down_after = 5;      // consecutive network failures
+  uint32_t ticker_ms = 10000;
+  uint32_t commit_every_ms = 100;
+};
+
+class DcShipper {
+ public:
+  // Copies what it needs from `config`. `log` and `topology` must outlive the shipper.
+  // No threads, no I/O until start().
+  DcShipper(const conf::Config& config, std::string dc, logger::DigestLog& log,
+            const topology::Topology& topology, LocalClientFn local, ShipperOptions options = {});
+  ~DcShipper();  // stop()
+  DcShipper(const DcShipper&) = delete;
+  DcShipper& operator=(const DcShipper&) = delete;
+
+  void start();
+  // Joins every thread and commits the cursor. Unfinished items stay in the log.
+  void stop();
+
+  // Ships one record found by a recovery scan (frame from its ns/set/digest/LUT/origin).
+  // Waits up to wait_ms while max_recovered records are queued; false when not taken
+  // (still full, or stopping), so the caller can check its own stop flag and try again.
+  // A record topology filters out counts as `filtered_out` and is taken. Thread-safe.
+  bool submit_recovered(const proto::XdrFrame& frame, uint32_t wait_ms = 100);
+  // Recovery records submitted and not yet final.
+  uint64_t recovered_outstanding() const;
+
+  // DC totals, with link, lag, in_queue and in_progress filled. Thread-safe.
+  StatsSnapshot stats() const;
+  // One namespace of this DC; zeros for a namespace nothing was counted for.
+  StatsSnapshot stats(std::string_view ns) const;
+
+  // xdr-max-ship-throughput at runtime (0 = unlimited).
+  void set_max_throughput(uint64_t records_per_sec);
+
+  const std::string& dc() const;
+  bool link_up() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Seconds from now back to the oldest unshipped LUT (both ms since the CL epoch), 0 when
+// nothing waits or the clock is behind the LUT.
+uint64_t lag_seconds(uint64_t now_cl_ms, std::optional<uint64_t> oldest_lut);
+
+}  // namespace shipper

@@ -1,0 +1,91 @@
+#pragma once
+// Shipping statistics of one DC, in total and per namespace (xdr-design.md §8). Counters
+// are relaxed atomics bumped by the reader and the workers; a snapshot reads them
+// without stopping anyone, so totals may be a few events apart from each other.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shipper/flow_control.h"
+
+namespace shipper {
+
+// Why a request is retried: the remote did not answer in time, the connection failed or
+// was reset, the destination answered a transient error, or the local asd was not
+// readable (not a link problem).
+enum class RetryCause { Timeout, ConnReset, Dest, Local };
+
+// What a finished item counted as.
+enum class Outcome { Success, NotFound, NotFoundDeleted, LostConflict, Abandoned, Filtered };
+
+// Values as `get-stats:context=xdr;dc=D[;namespace=N]` prints them (link, lag and queue
+// fields are filled by DcShipper::stats, which knows the link and the log).
+struct StatsSnapshot {
+  bool link_up = false;
+  uint64_t link_since_ms = 0;  // unix ms of the last link state change
+  uint64_t lag_sec = 0;
+  uint64_t in_queue = 0;
+  uint64_t in_progress = 0;
+  uint64_t success = 0;
+  uint64_t not_found = 0;
+  uint64_t filtered_out = 0;
+  uint64_t abandoned = 0;
+  uint64_t lost_conflict = 0;
+  uint64_t retries = 0;
+  uint64_t retry_conn_reset = 0;
+  uint64_t retry_timeout = 0;
+  uint64_t retry_dest = 0;
+  double throughput = 0;      // records/s over the last 5 s
+  double latency_ms = 0;      // average over the last 5 s
+  double compression_ratio = 1.0;  // sent / plain bytes of compressed requests
+  uint64_t coalesced = 0;     // entries that rode along with another ship of the digest
+};
+
+// One set of counters (a DC total, or one namespace of it). Thread-safe.
+class Counters {
+ public:
+  void outcome(Outcome outcome, uint64_t now_ms, uint64_t latency_ms);
+  void retry(RetryCause cause);
+  void compressed(uint64_t plain_bytes, uint64_t sent_bytes);
+  void coalesced(uint64_t n) { coalesced_ += n; }
+  // Counter fields and the window rates; link, lag and queue fields stay zero.
+  StatsSnapshot snapshot(uint64_t now_ms) const;
+
+ private:
+  std::atomic<uint64_t> success_{0}, not_found_{0}, filtered_out_{0}, abandoned_{0}, lost_conflict_{0};
+  std::atomic<uint64_t> retries_{0}, retry_conn_reset_{0}, retry_timeout_{0}, retry_dest_{0};
+  std::atomic<uint64_t> plain_bytes_{0}, sent_bytes_{0}, coalesced_{0};
+  SlidingWindow window_;
+};
+
+// The DC total plus one Counters per namespace, created on first use.
+class ShipStats {
+ public:
+  Counters& total() { return total_; }
+  const Counters& total() const { return total_; }
+  Counters& ns(std::string_view name);
+  // nullptr when nothing was counted for that namespace yet.
+  const Counters* find_ns(std::string_view name) const;
+  std::vector<std::string> namespaces() const;
+
+  // Convenience: counts in the total and in the namespace.
+  void outcome(std::string_view ns, Outcome outcome, uint64_t now_ms, uint64_t latency_ms);
+  void retry(std::string_view ns, RetryCause cause);
+  void compressed(std::string_view ns, uint64_t plain_bytes, uint64_t sent_bytes);
+
+ private:
+  Counters total_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Counters>, std::less<>> by_ns_;
+};
+
+// `key=value;...` in §8 order for the fields a shipper owns (link..compression_ratio).
+std::string render_stats(const StatsSnapshot& s);
+
+}  // namespace shipper

@@ -1,0 +1,170 @@
+// Daemon: building, starting and stopping the XDR components; learning remote src-ids.
+// The info commands are in info_commands.cpp.
+
+#include "xdr/daemon.h"
+
+#include <charconv>
+
+#include "client/client.h"
+#include "common/log.h"
+#include "failover/recovery_scanner.h"
+#include "info_server.h"
+#include "local_asd.h"
+#include "logger/digest_log.h"
+#include "logger/pipe_reader.h"
+#include "proto/info.h"
+#include "shipper/dc_shipper.h"
+#include "topology/topology.h"
+
+namespace xdr {
+
+namespace {
+
+constexpr uint32_t kLearnRetryMs = 2000;
+// Once every src-id is known, look again now and then: a DC may be reconfigured.
+constexpr uint32_t kRelearnMs = 60000;
+
+std::shared_ptr<spdlog::logger> xdr_log() { return common::logger("xdr"); }
+
+// The local asd: its service address (loopback when it listens on every interface).
+client::Host local_asd_host(const conf::Config& config) {
+  const conf::Endpoint& service = config.network.service;
+  std::string address = "127.0.0.1";
+  if (!service.addresses.empty() && service.addresses.front() != "any" && service.addresses.front() != "0.0.0.0") {
+    address = service.addresses.front();
+  }
+  return client::Host{address, uint16_t(service.port ? service.port : client::kDefaultPort)};
+}
+
+// `...;src-id=N;...` -> N, 0 when absent or malformed.
+uint8_t parse_src_id(std::string_view config_text) {
+  constexpr std::string_view kKey = "src-id=";
+  size_t at = 0;
+  while ((at = config_text.find(kKey, at)) != std::string_view::npos) {
+    if (at == 0 || config_text[at - 1] == ';') break;
+    at += kKey.size();
+  }
+  if (at == std::string_view::npos) return 0;
+  std::string_view value = config_text.substr(at + kKey.size());
+  value = value.substr(0, value.find(';'));
+  unsigned id = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+  return ec == std::errc() && id <= 255 ? uint8_t(id) : 0;
+}
+
+}  // namespace
+
+std::string check_runnable(const conf::Config& config) {
+  const conf::Xdr& x = config.xdr;
+  if (!x.enable_xdr) return "xdr { enable-xdr } is false: nothing to do";
+  if (x.digestlog_path.empty() || x.digestlog_size == 0) return "xdr { xdr-digestlog-path PATH SIZE } is missing";
+  if (x.namedpipe_path.empty()) return "xdr { xdr-namedpipe-path } is missing";
+  if (x.info_port == 0) return "xdr { xdr-info-port } is missing";
+  return {};
+}
+
+Daemon::Daemon(conf::Config config) : config_(std::move(config)) {}
+
+Daemon::~Daemon() { stop(); }
+
+void Daemon::init() {
+  std::vector<std::string> dcs;
+  for (const conf::XdrDc& dc : config_.xdr.datacenters) dcs.push_back(dc.name);
+  log_ = logger::DigestLog::open(config_.xdr.digestlog_path, config_.xdr.digestlog_size, dcs);
+  pipe_ = std::make_unique<logger::PipeReader>(config_.xdr.namedpipe_path, *log_);
+  topology_ = std::make_unique<topology::Topology>(config_);
+  local_ = std::make_unique<LocalAsd>(local_asd_host(config_));
+  auto local = [l = local_.get()] { return l->get(); };
+  for (const std::string& dc : dcs) {
+    shippers_.emplace(dc, std::make_unique<shipper::DcShipper>(config_, dc, *log_, *topology_, local));
+  }
+  failover::RecoveryOptions options;
+  options.local_asd = local_->host();
+  options.src_id = uint8_t(config_.xdr.src_id);
+  recovery_ = std::make_unique<failover::RecoveryScanner>(
+      dcs, *log_, [t = topology_.get()](const std::string& ns) { return t->dcs_for(ns); }, local,
+      [this](const std::string& dc, const proto::XdrFrame& frame) {
+        return shippers_.at(dc)->submit_recovered(frame);
+      },
+      [this](const std::string& dc) { return shippers_.at(dc)->recovered_outstanding(); }, options);
+  info_ = std::make_unique<InfoServer>(uint16_t(config_.xdr.info_port),
+                                       [this](const proto::InfoCommand& c) { return answer(c); });
+  xdr_log()->info("xdr init src_id={} dcs={} dlog={} capacity={} head={} tail={}", config_.xdr.src_id, dcs.size(),
+                  config_.xdr.digestlog_path, log_->capacity_entries(), log_->head(), log_->tail());
+}
+
+void Daemon::start() {
+  started_ = true;
+  pipe_->start();                                      // frames from asd into the digest log
+  local_->start();                                     // connection to the local asd, retried
+  learner_ = std::thread([this] { learn_loop(); });    // remote src-ids, retried until known
+  log_topology();                                      // the graph in force, for operators
+  for (auto& [dc, s] : shippers_) s->start();          // one shipper per DC
+  recovery_->start();                                  // lost windows -> recovery scans
+  info_->start();                                      // info port, last: answers mean ready
+  xdr_log()->info("xdr started info_port={}", config_.xdr.info_port);
+}
+
+void Daemon::stop() {
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  info_->stop();                                       // no more commands
+  recovery_->stop();                                   // before the shippers it feeds
+  for (auto& [dc, s] : shippers_) s->stop();           // commit cursors
+  {
+    std::lock_guard lock(learn_mu_);
+    learn_stop_ = true;
+  }
+  learn_wake_.notify_all();
+  if (learner_.joinable()) learner_.join();            // src-id learner
+  local_->stop();                                      // local asd connection
+  pipe_->stop();                                       // no more frames
+  log_->flush();                                       // cursors and entries durable
+  xdr_log()->info("xdr stopped head={} tail={}", log_->head(), log_->tail());
+}
+
+// ---- remote src-ids -------------------------------------------------------------------
+
+void Daemon::log_topology() const {
+  std::string text = topology_->describe();
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) xdr_log()->info("topology {}", text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+void Daemon::learn_loop() {
+  bool relearn = false;
+  for (;;) {
+    bool all_known = true;
+    for (const conf::XdrDc& dc : config_.xdr.datacenters) {
+      if (topology_->src_id_of(dc.name) != 0 && !relearn) continue;
+      if (!learn_src_id(dc) && topology_->src_id_of(dc.name) == 0) all_known = false;
+    }
+    relearn = all_known;
+    std::unique_lock lock(learn_mu_);
+    learn_wake_.wait_for(lock, std::chrono::milliseconds(all_known ? kRelearnMs : kLearnRetryMs),
+                         [&] { return learn_stop_; });
+    if (learn_stop_) return;
+  }
+}
+
+bool Daemon::learn_src_id(const conf::XdrDc& dc) {
+  for (const conf::HostPort& node : dc.nodes) {
+    client::Host host{node.host, uint16_t(node.port)};
+    auto answer = client::Client::info_host(host, {"get-config:context=xdr"}, 1000);
+    if (!answer || answer->empty()) continue;
+    uint8_t id = parse_src_id(answer->front().second);
+    if (id == 0) continue;
+    uint8_t before = topology_->src_id_of(dc.name);
+    if (!topology_->learn_src_id(dc.name, id)) continue;
+    if (before != id) xdr_log()->info("dc src-id learned dc={} src_id={} node={}", dc.name, id, host.to_string());
+    return true;
+  }
+  return false;
+}
+
+}  // namespace xdr

@@ -1,0 +1,140 @@
+// The xdr info port's commands (xdr-design.md §8).
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "conf/render.h"
+#include "failover/recovery_scanner.h"
+#include "failover/recovery_windows.h"
+#include "logger/digest_log.h"
+#include "logger/pipe_reader.h"
+#include "proto/info.h"
+#include "shipper/dc_shipper.h"
+#include "xdr/daemon.h"
+
+namespace xdr {
+
+namespace {
+
+constexpr std::string_view kBuild = "7.2.0.0";
+constexpr std::string_view kUnrecognized = "ERROR:4:unrecognized command";
+
+std::string param(std::string_view params, std::string_view key) {
+  std::string_view value;
+  return proto::find_info_param(params, key, &value) ? std::string(value) : std::string();
+}
+
+std::string pct(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string join_pairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::string out;
+  for (const auto& [k, v] : pairs) {
+    if (!out.empty()) out += ';';
+    out += k + "=" + v;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Daemon::answer(const proto::InfoCommand& c) {
+  if (c.name == "status") return "ok";
+  if (c.name == "node") return node_id();
+  if (c.name == "build" || c.name == "version") return std::string(kBuild);
+  if (c.name == "statistics") return statistics();
+  if (c.name == "get-stats") {
+    if (param(c.params, "context") != "xdr") return "ERROR:4:context must be xdr";
+    return dc_stats(c.params);
+  }
+  if (c.name == "get-config") {
+    if (param(c.params, "context") != "xdr") return "ERROR:4:context must be xdr";
+    std::lock_guard lock(config_mu_);
+    std::string dc = param(c.params, "dc");
+    if (!dc.empty() && !config_.xdr.find_dc(dc)) return "ERROR:4:unknown dc " + dc;
+    return join_pairs(conf::render_context(config_, "xdr", dc));
+  }
+  if (c.name == "set-config") return set_config(c.params);
+  if (c.name == "dcs") {
+    std::string out;
+    for (const auto& [dc, s] : shippers_) out += (out.empty() ? "" : ";") + dc;
+    return out;
+  }
+  return std::string(kUnrecognized);
+}
+
+std::string Daemon::node_id() const {
+  // Stable per node: this DC's id and the info port tell the xdr processes of a host apart.
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "BB9%02X%05X", unsigned(config_.xdr.src_id), unsigned(config_.xdr.info_port));
+  return buf;
+}
+
+std::string Daemon::statistics() const {
+  double used = 0;
+  uint64_t overwritten = 0;
+  for (const auto& [dc, s] : shippers_) {
+    used = std::max(used, log_->used_pct(dc));
+    overwritten += log_->overwritten(dc);
+  }
+  std::vector<std::pair<std::string, std::string>> out = {
+      {"dlog_used_pct", pct(used)},
+      {"dlog_overwritten", std::to_string(overwritten)},
+      {"dlog_head", std::to_string(log_->head())},
+      {"dlog_tail", std::to_string(log_->tail())},
+      {"dlog_capacity", std::to_string(log_->capacity_entries())},
+      {"pipe_frames", std::to_string(pipe_->frames())},
+      {"pipe_garbage_bytes", std::to_string(pipe_->garbage_bytes())},
+      {"asd_gaps_closed", std::to_string(recovery_->asd_gaps_closed())},
+      {"dcs", std::to_string(shippers_.size())},
+  };
+  return join_pairs(out);
+}
+
+std::string Daemon::dc_stats(std::string_view params) const {
+  std::string dc = param(params, "dc");
+  auto it = shippers_.find(dc);
+  if (it == shippers_.end()) return "ERROR:4:unknown dc " + dc;
+  std::string ns = param(params, "namespace");
+  shipper::StatsSnapshot s = ns.empty() ? it->second->stats() : it->second->stats(ns);
+  std::string out = shipper::render_stats(s);
+  out += ";dlog_used_pct=" + pct(log_->used_pct(dc));
+  out += ";dlog_overwritten=" + std::to_string(log_->overwritten(dc));
+  out += ";recoveries=" + std::to_string(recovery_->recoveries(dc));
+  out += ";recoveries_pending=" + std::to_string(recovery_->recoveries_pending(dc));
+  return out;
+}
+
+// `context=xdr;dc=D;namespace=N;action=add;rewind=S|all` asks for a recovery scan;
+// `context=xdr[;dc=D];KEY=VALUE` changes a dynamic xdr key.
+std::string Daemon::set_config(std::string_view params) {
+  if (param(params, "context") != "xdr") return "ERROR:4:context must be xdr";
+  std::string dc = param(params, "dc");
+  std::string action = param(params, "action");
+  if (!action.empty()) {
+    std::string ns = param(params, "namespace");
+    if (action != "add" || ns.empty()) return "ERROR:4:expected action=add;namespace=N;rewind=SECONDS|all";
+    auto since = failover::rewind_since(param(params, "rewind"), common::now_cl_ms());
+    if (!since) return "ERROR:4:rewind must be SECONDS or all";
+    if (!recovery_->request(dc, logger::LostWindow{ns, *since})) return "ERROR:4:unknown dc " + dc;
+    return "ok";
+  }
+  std::lock_guard lock(config_mu_);
+  for (const auto& [key, value] : proto::parse_info_params(params)) {
+    if (key == "context" || key == "dc") continue;
+    conf::Result error = conf::apply_dynamic(config_, "xdr", dc, key, value);
+    if (!error.empty()) return "ERROR:4:" + error;
+    common::logger("xdr")->info("config changed key={} value={} dc={}", key, value, dc);
+    if (key == "xdr-max-ship-throughput") {
+      for (auto& [name, s] : shippers_) s->set_max_throughput(config_.xdr.max_ship_throughput);
+    }
+  }
+  return "ok";
+}
+
+}  // namespace xdr
