@@ -57,7 +57,10 @@ std::vector<logger::LostWindow> merge_windows(const std::vector<logger::LostWind
   for (const logger::LostWindow& w : windows) {
     auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.ns == w.ns; });
     if (it == merged.end()) merged.push_back(w);
-    else it->since_lut = std::min(it->since_lut, w.since_lut);
+    else {
+      it->since_lut = std::min(it->since_lut, w.since_lut);
+      it->revision = std::max(it->revision, w.revision);
+    }
   }
   return merged;
 }

@@ -35,6 +35,12 @@ DcState* find_dc(detail::HeaderState& s, const std::string& name) {
 void merge_window(DcState& dc, const std::string& ns, uint64_t since) {
   auto [it, inserted] = dc.lost.emplace(ns, since);
   if (!inserted) it->second = std::min(it->second, since);
+  ++dc.lost_revision[ns];
+}
+
+uint64_t revision_of(const DcState& dc, const std::string& ns) {
+  auto it = dc.lost_revision.find(ns);
+  return it == dc.lost_revision.end() ? 0 : it->second;
 }
 
 }  // namespace
@@ -199,7 +205,7 @@ std::vector<LostWindow> DigestLog::lost_windows(const std::string& dc) const {
   std::lock_guard lk(mu_);
   std::vector<LostWindow> out;
   if (const DcState* d = find_dc(*state_, dc))
-    for (const auto& [ns, since] : d->lost) out.push_back({ns, since});
+    for (const auto& [ns, since] : d->lost) out.push_back({ns, since, revision_of(*d, ns)});
   return out;
 }
 
@@ -207,7 +213,7 @@ std::vector<LostWindow> DigestLog::take_lost_windows(const std::string& dc) {
   std::lock_guard lk(mu_);
   std::vector<LostWindow> out;
   if (DcState* d = find_dc(*state_, dc)) {
-    for (const auto& [ns, since] : d->lost) out.push_back({ns, since});
+    for (const auto& [ns, since] : d->lost) out.push_back({ns, since, revision_of(*d, ns)});
     if (!d->lost.empty()) dirty_ = true;
     d->lost.clear();
   }
@@ -219,7 +225,7 @@ void DigestLog::ack_lost_window(const std::string& dc, const LostWindow& w) {
   DcState* d = find_dc(*state_, dc);
   if (!d) return;
   auto it = d->lost.find(w.ns);
-  if (it != d->lost.end() && it->second == w.since_lut) {
+  if (it != d->lost.end() && it->second == w.since_lut && revision_of(*d, w.ns) == w.revision) {
     d->lost.erase(it);
     dirty_ = true;
   }

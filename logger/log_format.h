@@ -38,6 +38,7 @@ struct DcState {
   uint64_t cursor = 0;        // next seq to ship: everything below is done
   uint64_t overwritten = 0;   // entries this DC lost to wrap-around, ever
   std::map<std::string, uint64_t> lost;  // ns -> since LUT (minimum kept)
+  std::map<std::string, uint64_t> lost_revision;  // ns -> changes so far (not persisted)
 };
 
 struct HeaderState {

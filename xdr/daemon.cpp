@@ -73,6 +73,7 @@ void Daemon::init() {
   log_ = logger::DigestLog::open(config_.xdr.digestlog_path, config_.xdr.digestlog_size, dcs);
   pipe_ = std::make_unique<logger::PipeReader>(config_.xdr.namedpipe_path, *log_);
   topology_ = std::make_unique<topology::Topology>(config_);
+  cover_pipe_restart();
   local_ = std::make_unique<LocalAsd>(local_asd_host(config_));
   auto local = [l = local_.get()] { return l->get(); };
   for (const std::string& dc : dcs) {
@@ -91,6 +92,27 @@ void Daemon::init() {
                                        [this](const proto::InfoCommand& c) { return answer(c); });
   xdr_log()->info("xdr init src_id={} dcs={} dlog={} capacity={} head={} tail={}", config_.xdr.src_id, dcs.size(),
                   config_.xdr.digestlog_path, log_->capacity_entries(), log_->head(), log_->tail());
+}
+
+// Frames that were in the pipe (or read but not yet logged) when the previous xdr process
+// ended die with it: asd's next write finds no reader and the kernel discards the pipe's
+// contents. So every restart, clean or kill -9, re-ships everything written since shortly
+// before the newest logged entry. Duplicates lose the LUT check at the remote (28) and
+// cost nothing else; the slack covers frames queued slightly out of LUT order.
+void Daemon::cover_pipe_restart() {
+  constexpr uint64_t kSlackMs = 5000;
+  if (log_->head() == 0) return;  // never logged anything: asd still holds what it queued
+  std::vector<logger::Entry> last = log_->read(log_->head() - 1, 1);
+  if (last.empty()) return;
+  uint64_t lut = last.front().frame.lut;
+  uint64_t since = lut > kSlackMs ? lut - kSlackMs : 0;
+  for (const conf::Namespace& ns : config_.namespaces) {
+    if (!ns.enable_xdr) continue;
+    for (const std::string& dc : topology_->dcs_for(ns.name)) {
+      log_->add_lost_window(dc, logger::LostWindow{ns.name, since});
+    }
+  }
+  xdr_log()->info("xdr restart recovery window since={} (newest logged lut={})", since, lut);
 }
 
 void Daemon::start() {

@@ -93,7 +93,11 @@ struct Entry {
 struct LostWindow {
   std::string ns;
   uint64_t since_lut;
-  bool operator==(const LostWindow&) const = default;
+  // Bumped whenever the window is widened or re-added (an overwrite or a request while a
+  // scan of it runs). ack_lost_window clears only the revision a scan started from, so a
+  // loss that happened during the scan is scanned again. In memory only.
+  uint64_t revision = 0;
+  bool operator==(const LostWindow& o) const { return ns == o.ns && since_lut == o.since_lut; }
 };
 
 class DigestLog {
@@ -138,6 +142,7 @@ class DigestLog {
   std::vector<LostWindow> lost_windows(const std::string& dc) const;
   // Clears the window of w.ns only if its since is still w.since_lut (a window merged
   // to an earlier since in the meantime stays pending).
+  // Clears the window only when its since and revision are still those of `w`.
   void ack_lost_window(const std::string& dc, const LostWindow& w);
   // Pending recovery requests survive restarts (stored in the header area). Windows of
   // one namespace merge, keeping the smaller since.

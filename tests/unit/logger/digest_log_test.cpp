@@ -76,7 +76,12 @@ TEST_CASE("lost windows merge per namespace keeping the smallest since", "[logge
   // ack clears only the window it names; a window merged meanwhile stays.
   log->ack_lost_window("A", {"ns1", 500});
   CHECK(log->lost_windows("A").size() == 2);
+  // A window made by hand carries no revision: only what a scan read may be acked.
   log->ack_lost_window("A", {"ns1", 300});
+  CHECK(log->lost_windows("A").size() == 2);
+  for (const LostWindow& w : log->lost_windows("A")) {
+    if (w.ns == "ns1") log->ack_lost_window("A", w);
+  }
   CHECK(log->lost_windows("A") == std::vector<LostWindow>{{"ns2", 0}});
 
   CHECK(log->take_lost_windows("A") == std::vector<LostWindow>{{"ns2", 0}});
@@ -174,4 +179,19 @@ TEST_CASE("concurrent appends and reads", "[logger]") {
   CHECK(log->head() == 2000);
   CHECK(bad == 0);
   CHECK(log->read(0, 5000).size() == 2000);
+}
+
+TEST_CASE("a window re-added while its scan runs survives the scan's ack", "[logger]") {
+  TempDir dir;
+  auto log = logger::DigestLog::open(dir.file("dlog"), size_for(1000), {"DC2"});
+  log->add_lost_window("DC2", {"test", 100});
+  std::vector<logger::LostWindow> scanning = log->lost_windows("DC2");
+  REQUIRE(scanning.size() == 1);
+  // During the scan more is lost: the minimum since is unchanged, but it is new work.
+  log->add_lost_window("DC2", {"test", 500});
+  log->ack_lost_window("DC2", scanning[0]);
+  REQUIRE(log->lost_windows("DC2").size() == 1);
+  // A scan started from the current revision may clear it.
+  log->ack_lost_window("DC2", log->lost_windows("DC2")[0]);
+  CHECK(log->lost_windows("DC2").empty());
 }

@@ -79,6 +79,7 @@ class Daemon {
   std::string answer(const proto::InfoCommand& command);
 
  private:
+  void cover_pipe_restart();
   void log_topology() const;
   void learn_loop();
   bool learn_src_id(const conf::XdrDc& dc);
