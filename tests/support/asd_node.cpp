@@ -40,7 +40,7 @@ std::string AsdNode::asd_binary() {
 }
 
 AsdNode::AsdNode(AsdOptions options) {
-  port_ = free_port();
+  port_ = options.port != 0 ? options.port : free_port();
   config_path_ = dir_.path() + "/asd.conf";
   log_path_ = dir_.path() + "/asd.log";
   write_file(config_path_, render_config(port_, free_port(), free_port(), free_port(), options));

@@ -11,7 +11,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -81,10 +83,16 @@ int Process::wait(int timeout_ms) {
 
 uint16_t free_port() {
   // Ports from the kernel's ephemeral range can be handed to a client socket later, so
-  // pick from a band below it at random and check it is bindable.
+  // pick from a band below it at random and check it is bindable. A port is handed out
+  // once per process: tests that pick all their ports before starting any daemon (an XDR
+  // ring) would otherwise be given the same still-unbound port twice.
+  static std::mutex mutex;
+  static std::set<uint16_t> handed_out;
   static std::mt19937 rng(std::random_device{}() ^ uint32_t(getpid()));
+  std::lock_guard lock(mutex);
   for (int attempt = 0; attempt < 1000; ++attempt) {
     uint16_t port = uint16_t(20000 + rng() % 12000);
+    if (handed_out.count(port)) continue;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -92,7 +100,10 @@ uint16_t free_port() {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
-    if (ok) return port;
+    if (ok) {
+      handed_out.insert(port);
+      return port;
+    }
   }
   throw std::runtime_error("no free port");
 }

@@ -17,6 +17,9 @@ struct AsdOptions {
   // Replaces the whole default namespace block when non-empty.
   std::string namespaces;
   std::string service_extra;  // lines inside service { }
+  // Service port; 0 picks a free one. Set it when others must know the port before the
+  // node starts (an XDR datacenter pointing at this node).
+  uint16_t port = 0;
 };
 
 class AsdNode {

@@ -51,9 +51,12 @@ class TempDir {
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 
-// Polls `pred` every 20 ms until it holds or timeout_ms passes.
+// Polls `pred` every 20 ms (or interval_ms, for costly predicates such as a full scan)
+// until it holds or timeout_ms passes.
 template <typename Pred>
 bool eventually(Pred pred, int timeout_ms);
+template <typename Pred>
+bool eventually(Pred pred, int timeout_ms, int interval_ms);
 
 }  // namespace support
 

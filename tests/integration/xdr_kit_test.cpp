@@ -1,0 +1,103 @@
+// The XDR test kit itself, on plain asd processes (no xdr needed): compare_dcs finds
+// every kind of difference, LinkProxy forwards, drops and pauses, info maps parse.
+
+#include "xdr_helpers.h"
+
+using support::Dc;
+using support::DcOptions;
+using support::Seeder;
+
+namespace {
+
+DcOptions asd_only(const std::string& name) {
+  DcOptions o;
+  o.name = name;
+  o.run_xdr = false;
+  return o;
+}
+
+std::unique_ptr<client::Client> client_on(uint16_t port, uint32_t timeout_ms) {
+  client::ClientConfig config;
+  config.seeds.push_back({"127.0.0.1", port});
+  config.tend = false;
+  config.timeout_ms = timeout_ms;
+  auto c = client::Client::connect(config);
+  if (!c.ok()) return nullptr;
+  return std::move(*c);
+}
+
+}  // namespace
+
+TEST_CASE("compare_dcs reports missing, extra and different records", "[xdr_kit]") {
+  Dc a(asd_only("A"));
+  Dc b(asd_only("B"));
+  a.start();
+  b.start();
+  auto ca = a.connect();
+  auto cb = b.connect();
+  Seeder s("test", "kit");
+  REQUIRE(s.write_range(*ca, 0, 100, 1) == 0);
+  REQUIRE(s.write_range(*cb, 0, 100, 1) == 0);
+  support::DcDiff same = support::compare_dcs(a, b, "test", "kit");
+  INFO(same.summary());
+  REQUIRE(same.equal());
+  REQUIRE(same.a_records == 100);
+
+  REQUIRE(s.write(*cb, 5, 2).ok());              // different bins
+  REQUIRE(ca->remove(s.key(6)).ok());            // only in B
+  REQUIRE(s.write(*ca, 200, 1).ok());            // only in A
+  REQUIRE(s.write(*cb, 7, 1, 3600).ok());        // different void time
+  support::DcDiff diff = support::compare_dcs(a, b, "test", "kit");
+  INFO(diff.summary());
+  CHECK_FALSE(diff.equal());
+  CHECK(diff.only_a == 1);
+  CHECK(diff.only_b == 1);
+  CHECK(diff.different == 2);
+  CHECK(diff.summary().find("only in B") != std::string::npos);
+  CHECK(Seeder::version_of(*cb, s.key(5)) == 2);
+  CHECK(Seeder::version_of(*ca, s.key(6)) == -1);
+}
+
+TEST_CASE("LinkProxy forwards, drops until restored, and pauses", "[xdr_kit]") {
+  Dc a(asd_only("A"));
+  a.start();
+  support::LinkProxy proxy(a.port());
+  auto c = client_on(proxy.port(), 500);
+  REQUIRE(c);
+  Seeder s("test", "proxy");
+  REQUIRE(s.write(*c, 1, 1).ok());
+  CHECK(Seeder::version_of(*c, s.key(1)) == 1);
+  CHECK(proxy.forwarded_bytes() > 0);
+  CHECK(proxy.open_pairs() >= 1);
+
+  proxy.drop();
+  CHECK(proxy.open_pairs() == 0);
+  CHECK_FALSE(c->put(s.key(2), Seeder::bins(2, 1)).ok());
+  CHECK(client_on(proxy.port(), 500) == nullptr);  // new connections refused too
+  proxy.restore();
+  auto again = client_on(proxy.port(), 500);
+  REQUIRE(again);
+  CHECK(s.write(*again, 2, 1).ok());
+
+  proxy.pause();
+  client::WritePolicy quick;
+  quick.timeout_ms = 300;
+  common::Status paused = again->put(s.key(3), Seeder::bins(3, 1), quick);
+  CHECK(paused.code() == common::ResultCode::Timeout);
+  proxy.resume();
+  auto after = client_on(proxy.port(), 1000);
+  REQUIRE(after);
+  CHECK(s.write(*after, 3, 1).ok());
+  CHECK(Seeder::version_of(*after, s.key(3)) == 1);
+}
+
+TEST_CASE("info maps parse k=v lists", "[xdr_kit]") {
+  support::InfoMap m = support::parse_info_map("link=up;lag=0;success=12;latency_ms=1.5;bad");
+  CHECK(m.get("link") == "up");
+  CHECK(m.num("lag") == 0);
+  CHECK(m.num("success") == 12);
+  CHECK(m.num("latency_ms") == 1.5);
+  CHECK(m.num("link") == -1);
+  CHECK(m.num("missing") == -1);
+  CHECK_FALSE(m.has("bad"));
+}
