@@ -10,6 +10,7 @@
 #include "failover/recovery_windows.h"
 #include "logger/digest_log.h"
 #include "logger/pipe_reader.h"
+#include "topology/topology.h"
 #include "proto/info.h"
 #include "shipper/dc_shipper.h"
 #include "xdr/daemon.h"
@@ -107,6 +108,17 @@ std::string Daemon::dc_stats(std::string_view params) const {
   out += ";dlog_overwritten=" + std::to_string(log_->overwritten(dc));
   out += ";recoveries=" + std::to_string(recovery_->recoveries(dc));
   out += ";recoveries_pending=" + std::to_string(recovery_->recoveries_pending(dc));
+  if (ns.empty()) {
+    // The namespaces shipping to this DC, so tools can ask for each one's row.
+    std::string names;
+    for (const conf::Namespace& n : config_.namespaces) {
+      const std::vector<std::string>& dcs = topology_->dcs_for(n.name);
+      if (std::find(dcs.begin(), dcs.end(), dc) == dcs.end()) continue;
+      if (!names.empty()) names += ',';
+      names += n.name;
+    }
+    out += ";namespaces=" + names;
+  }
   return out;
 }
 
