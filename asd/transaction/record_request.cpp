@@ -29,6 +29,7 @@ struct Reply {
   bool xdr_fields = false;  // answer the record's LUT (field 14) and origin (field 200)
   uint64_t lut = 0;
   uint8_t origin_src_id = 0;
+  std::string key;  // with xdr_fields: the stored user key (field 2), so it ships too
 };
 
 void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
@@ -41,7 +42,7 @@ void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
   bool with_ops = reply.code == ResultCode::Ok;
   bool with_xdr = with_ops && reply.xdr_fields;
   h.n_ops = with_ops ? uint16_t(reply.results.size()) : 0;
-  h.n_fields = with_xdr ? 2 : 0;
+  h.n_fields = with_xdr ? uint16_t(reply.key.empty() ? 2 : 3) : 0;
   append_msg_header(out, h);
   if (!with_ops) return;
   if (with_xdr) {
@@ -49,6 +50,7 @@ void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
     common::store_be64(reinterpret_cast<uint8_t*>(lut.data()), reply.lut);
     proto::append_field(out, proto::FieldType::Lut, lut);
     proto::append_field(out, proto::FieldType::XdrSrcId, std::string(1, char(reply.origin_src_id)));
+    if (!reply.key.empty()) proto::append_field(out, proto::FieldType::Key, reply.key);
   }
   for (const OpResult& r : reply.results) {
     append_op(out, OpType(r.op == 0 ? uint8_t(OpType::Read) : r.op), r.particle, r.name, r.value);
@@ -114,6 +116,7 @@ Reply do_read(Namespace& ns, const RecordRequest& req, Record* record) {
     reply.xdr_fields = true;
     reply.lut = record->lut;
     reply.origin_src_id = record->origin_src_id;
+    reply.key = record->key;
   }
   if (req.header.info1 & info1::kGetNoBinData) return reply;
   if (req.header.info1 & info1::kGetAll) add_all_bins(*record, reply.results);

@@ -60,8 +60,9 @@ std::vector<proto::XdrFrame> read_frames(int fd, size_t n, int timeout_ms) {
   return frames;
 }
 
-// An XDR read (info1 READ|GET_ALL|XDR) done by hand: returns (result, LUT, origin).
-std::tuple<uint8_t, uint64_t, uint8_t> xdr_read(uint16_t port, const Key& key) {
+// An XDR read (info1 READ|GET_ALL|XDR) done by hand: returns (result, LUT, origin) and,
+// through `stored_key`, the user key field when the record has one.
+std::tuple<uint8_t, uint64_t, uint8_t> xdr_read(uint16_t port, const Key& key, std::string* stored_key = nullptr) {
   std::string body;
   proto::MsgHeader h;
   h.info1 = proto::info1::kRead | proto::info1::kGetAll | proto::info1::kXdr;
@@ -84,6 +85,7 @@ std::tuple<uint8_t, uint64_t, uint8_t> xdr_read(uint16_t port, const Key& key) {
   uint8_t origin = 0;
   if (auto* f = m.field(proto::FieldType::Lut)) lut = common::load_be64(common::as_bytes(f->data));
   if (auto* f = m.field(proto::FieldType::XdrSrcId)) origin = uint8_t(f->data[0]);
+  if (auto* f = m.field(proto::FieldType::Key); f && stored_key) *stored_key = std::string(f->data);
   return {m.header.result_code, lut, origin};
 }
 
@@ -173,6 +175,23 @@ TEST_CASE("xdr writes apply only when newer, keep the source LUT, and lose other
   // Deleting what is already gone is not an error for a shipper.
   CHECK(c->remove(key, new_delete).ok());
   CHECK(c->info("namespace/test")->find("xdr_lost_conflict=3") != std::string::npos);
+}
+
+TEST_CASE("an xdr read returns the stored user key so that it ships with the record", "[asdxdr]") {
+  support::TempDir dir;
+  support::AsdNode node(xdr_options(dir.path()));
+  auto c = node.connect();
+  WritePolicy send_key;
+  send_key.send_key = true;
+  REQUIRE(c->put(Key("test", "s", "with-key"), {{"v", Value(1)}}, send_key).ok());
+  REQUIRE(c->put(Key("test", "s", "no-key"), {{"v", Value(1)}}).ok());
+  std::string stored;
+  auto [rc, lut, origin] = xdr_read(node.port(), Key("test", "s", "with-key"), &stored);
+  CHECK(rc == 0);
+  CHECK(stored == std::string("\x03with-key", 9));
+  stored.clear();
+  xdr_read(node.port(), Key("test", "s", "no-key"), &stored);
+  CHECK(stored.empty());
 }
 
 TEST_CASE("allow-nonxdr-writes and allow-xdr-writes answer 22", "[asdxdr]") {
