@@ -79,7 +79,7 @@ void Node::start() {
     a.op = proto::XdrOp::Expire;
     a.digest = &digest;
     a.set = set ? std::string_view(set->name) : std::string_view();
-    a.lut = r.lut;
+    a.lut = r.lut + 1;  // the expiry is newer than the version it removes
     a.generation = r.generation;
     a.origin_src_id = r.origin_src_id;
     announce_to_xdr(ns, a);

@@ -73,24 +73,22 @@ bool Namespace::stop_writes() const {
 
 void Namespace::account(const Record* before, const Record* after) {
   int64_t delta_bytes = 0;
-  int64_t delta_objects = 0;
-  if (before) {
-    delta_bytes -= int64_t(before->memory_bytes());
-    delta_objects -= 1;
-    if (SetStats* s = set_stats(before->set_id)) {
-      s->objects.fetch_sub(1, std::memory_order_relaxed);
-      s->memory_bytes.fetch_sub(int64_t(before->memory_bytes()), std::memory_order_relaxed);
+  auto count = [&](const Record* r, int64_t sign) {
+    if (!r) return;
+    int64_t bytes = int64_t(r->memory_bytes());
+    delta_bytes += sign * bytes;
+    if (r->tombstone) {
+      stats_.tombstones.fetch_add(sign, std::memory_order_relaxed);
+      return;
     }
-  }
-  if (after) {
-    delta_bytes += int64_t(after->memory_bytes());
-    delta_objects += 1;
-    if (SetStats* s = set_stats(after->set_id)) {
-      s->objects.fetch_add(1, std::memory_order_relaxed);
-      s->memory_bytes.fetch_add(int64_t(after->memory_bytes()), std::memory_order_relaxed);
+    stats_.objects.fetch_add(sign, std::memory_order_relaxed);
+    if (SetStats* s = set_stats(r->set_id)) {
+      s->objects.fetch_add(sign, std::memory_order_relaxed);
+      s->memory_bytes.fetch_add(sign * bytes, std::memory_order_relaxed);
     }
-  }
-  stats_.objects.fetch_add(delta_objects, std::memory_order_relaxed);
+  };
+  count(before, -1);
+  count(after, +1);
   stats_.memory_used_bytes.fetch_add(delta_bytes, std::memory_order_relaxed);
 }
 

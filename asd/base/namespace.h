@@ -40,6 +40,7 @@ struct SetStats {
 
 struct NamespaceStats {
   std::atomic<int64_t> objects{0};
+  std::atomic<int64_t> tombstones{0};
   std::atomic<int64_t> memory_used_bytes{0};
   std::atomic<uint64_t> expired_objects{0};
   std::atomic<uint64_t> truncated_records{0};

@@ -26,11 +26,22 @@ void Nsup::stop() {
 
 uint64_t Nsup::reduce_expired(Namespace& ns, const ExpireHook& on_expire) {
   uint32_t now = common::now_cl_sec();
+  uint64_t now_ms = common::now_cl_ms();
   uint64_t expired = 0;
   for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
     Partition& part = ns.partition(pid);
     std::lock_guard lock(part.mu);
     for (auto it = part.records.begin(); it != part.records.end();) {
+      if (it->second.tombstone) {
+        // Old enough that no delayed version from another DC can still be in flight.
+        if (it->second.lut + kTombstoneKeepMs < now_ms) {
+          ns.account(&it->second, nullptr);
+          it = part.records.erase(it);
+        } else {
+          ++it;
+        }
+        continue;
+      }
       if (is_expired(it->second, now)) {
         if (on_expire) on_expire(ns, it->first, it->second);
         ns.account(&it->second, nullptr);

@@ -21,6 +21,10 @@ struct Record {
   uint64_t lut = 0;         // last-update time, ms since CL epoch
   uint16_t set_id = 0;      // 0 = no set
   uint8_t origin_src_id = 0;  // DC id of the write that produced this version (0 = local)
+  // A deleted record of an XDR namespace: no bins, but its LUT and origin stay, so an
+  // older version arriving later from another DC loses the conflict check instead of
+  // resurrecting it. Reads, scans and counts treat it as absent; nsup drops it later.
+  bool tombstone = false;
   std::string key;          // stored user key: particle type byte + key bytes; empty = none
   std::vector<Bin> bins;
 
@@ -37,6 +41,9 @@ struct Record {
 inline bool is_expired(const Record& r, uint32_t now_sec) {
   return r.void_time != 0 && r.void_time <= now_sec;
 }
+
+// How long a tombstone is kept: far longer than any in-flight XDR version can take.
+inline constexpr uint64_t kTombstoneKeepMs = 24ull * 3600 * 1000;
 
 // Generation after a successful write: 1..65535, wrapping past 0 which is reserved.
 inline uint16_t next_generation(uint16_t gen) { return gen == 0xFFFF ? 1 : uint16_t(gen + 1); }

@@ -120,7 +120,7 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
       {"ns_cluster_size", "1"},
       {"effective_replication_factor", "1"},
       {"objects", std::to_string(s.objects.load())},
-      {"tombstones", "0"},
+      {"tombstones", std::to_string(s.tombstones.load())},
       {"master_objects", std::to_string(s.objects.load())},
       {"prole_objects", "0"},
       {"memory_used_bytes", std::to_string(s.memory_used_bytes.load())},

@@ -93,8 +93,9 @@ void add_all_bins(const Record& record, std::vector<OpResult>& results) {
   }
 }
 
-// Looks the record up and drops it when it is logically gone (expired or truncated).
-Record* find_live(Namespace& ns, Partition& part, const common::Digest& digest, uint32_t now) {
+// Looks the record (or its tombstone) up and drops it when it is logically gone
+// (expired or truncated).
+Record* find_entry(Namespace& ns, Partition& part, const common::Digest& digest, uint32_t now) {
   auto it = part.records.find(digest);
   if (it == part.records.end()) return nullptr;
   if (!ns.is_dead(it->second, now)) return &it->second;
@@ -144,13 +145,60 @@ bool xdr_wins(const RecordRequest& req, const Record& local) {
   return req.xdr_src_id > local.origin_src_id;
 }
 
-Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record* record) {
+// Removes a record; in a namespace that takes part in XDR (or for a delete that came by
+// XDR) it becomes a tombstone carrying the delete's LUT and origin instead. `entry` may
+// be a tombstone already, or nullptr (nothing stored yet).
+void remove_record(Namespace& ns, Partition& part, const RecordRequest& req, Record* entry,
+                   const Announcement& a, uint16_t set_id) {
+  if (!req.is_xdr && !ns.xdr_policy().ship) {
+    if (entry) {
+      ns.account(entry, nullptr);
+      part.records.erase(req.digest);
+    }
+    return;
+  }
+  Record tomb;
+  tomb.tombstone = true;
+  tomb.lut = a.lut;
+  tomb.origin_src_id = a.origin_src_id;
+  tomb.set_id = set_id;
+  tomb.generation = a.generation;
+  ns.account(entry, &tomb);
+  if (entry) *entry = std::move(tomb);
+  else part.records.emplace(req.digest, std::move(tomb));
+}
+
+// An XDR delete of a record this DC does not hold (never arrived, or already deleted):
+// remembered as a tombstone unless a newer version of the deletion is already here, so an
+// older write arriving afterwards cannot resurrect the record.
+Reply do_xdr_delete_absent(Namespace& ns, const RecordRequest& req, Partition& part, Record* tomb) {
+  uint64_t lut = req.has_xdr_lut ? req.xdr_lut : common::now_cl_ms();
+  if (tomb && !xdr_wins(req, *tomb)) return {};
+  std::optional<uint16_t> set_id = ns.set_id(req.set, true);
+  Announcement a;
+  a.op = proto::XdrOp::Delete;
+  a.digest = &req.digest;
+  a.set = req.set;
+  a.lut = lut;
+  a.generation = tomb ? tomb->generation : 0;
+  a.origin_src_id = req.xdr_src_id;
+  a.from_xdr = true;
+  remove_record(ns, part, req, tomb, a, set_id.value_or(0));
+  ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
+  announce_to_xdr(ns, a);
+  return {};
+}
+
+Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record* entry) {
+  Record* record = entry && !entry->tombstone ? entry : nullptr;
   if (!record) {
-    if (req.is_xdr) return {};  // already gone here: nothing to do
+    if (req.is_xdr) return do_xdr_delete_absent(ns, req, part, entry);
     ns.stats().client_delete_not_found.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::NotFound};
   }
-  if (req.is_xdr && req.has_xdr_lut && record->lut > req.xdr_lut) {
+  // Same rule as for writes, ties included, or a delete and a write made in the same
+  // millisecond in two DCs would each win on one side.
+  if (req.is_xdr && !xdr_wins(req, *record)) {
     ns.stats().xdr_lost_conflict.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::LostConflict};
   }
@@ -172,8 +220,7 @@ Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record
   a.origin_src_id = req.is_xdr ? req.xdr_src_id : ns.xdr_policy().local_src_id;
   a.from_xdr = req.is_xdr;
   a.durable = req.header.info2 & info2::kDurableDelete;
-  ns.account(record, nullptr);
-  part.records.erase(req.digest);
+  remove_record(ns, part, req, record, a, record->set_id);
   ns.stats().client_delete_success.fetch_add(1, std::memory_order_relaxed);
   if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
   announce_to_xdr(ns, a);
@@ -195,11 +242,12 @@ ResultCode check_write_preconditions(Namespace& ns, const RecordRequest& req, co
   return ResultCode::Ok;
 }
 
-Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record* existing,
+Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record* entry,
                uint32_t now_sec) {
   const auto& h = req.header;
   if (req.ops.empty()) return {ResultCode::Parameter};
-  if (req.is_xdr && existing && !xdr_wins(req, *existing)) {
+  Record* existing = entry && !entry->tombstone ? entry : nullptr;
+  if (req.is_xdr && entry && !xdr_wins(req, *entry)) {
     ns.stats().xdr_lost_conflict.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::LostConflict};
   }
@@ -266,8 +314,7 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
       a.generation = existing->generation;
       a.origin_src_id = req.is_xdr ? req.xdr_src_id : ns.xdr_policy().local_src_id;
       a.from_xdr = req.is_xdr;
-      ns.account(existing, nullptr);
-      part.records.erase(req.digest);
+      remove_record(ns, part, req, existing, a, existing->set_id);
       announce_to_xdr(ns, a);
     }
     ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
@@ -298,7 +345,8 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
   } else {
     uint64_t now_ms = common::now_cl_ms();
     work.lut = std::max(now_ms, ns.truncate_threshold(work.set_id) + 1);
-    if (existing) work.lut = std::max(work.lut, existing->lut + 1);
+    // After a delete (tombstone) too: a local write that follows must win everywhere.
+    if (entry) work.lut = std::max(work.lut, entry->lut + 1);
     work.origin_src_id = ns.xdr_policy().local_src_id;
   }
 
@@ -312,10 +360,10 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
   a.origin_src_id = work.origin_src_id;
   a.from_xdr = req.is_xdr;
 
-  ns.account(existing, &work);
+  ns.account(entry, &work);
   reply.generation = work.generation;
   reply.void_time = work.void_time;
-  if (existing) *existing = std::move(work);
+  if (entry) *entry = std::move(work);  // a live record, or the tombstone it replaces
   else part.records.emplace(req.digest, std::move(work));
   ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
   if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
@@ -417,15 +465,16 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
   Reply reply;
   {
     std::lock_guard lock(part.mu);
-    Record* record = find_live(ns, part, req.digest, now_sec);
+    Record* entry = find_entry(ns, part, req.digest, now_sec);
+    Record* record = entry && !entry->tombstone ? entry : nullptr;
     if (record && req.has_key && !record->key.empty() && record->key != req.key) {
       reply.code = ResultCode::KeyMismatch;
     } else if (!is_write) {
       reply = do_read(ns, req, record);
     } else if (h.info2 & info2::kDelete) {
-      reply = do_delete(ns, req, part, record);
+      reply = do_delete(ns, req, part, entry);
     } else {
-      reply = do_write(ns, req, part, record, now_sec);
+      reply = do_write(ns, req, part, entry, now_sec);
     }
   }
   append_reply(out, reply, response_ttl);

@@ -147,6 +147,7 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
     if (plan.max_records && sent >= plan.max_records) return false;
     after = it->first;
     const Record& r = it->second;
+    if (r.tombstone) continue;
     if (plan.has_set && r.set_id != plan.set_id) continue;
     if (r.lut < plan.since_lut) continue;
     if (plan.ns->is_dead(r, now)) continue;
