@@ -13,27 +13,12 @@
 
 namespace {
 
-const char* level_name(conf::LogLevel level) {
-  switch (level) {
-    case conf::LogLevel::Critical: return "critical";
-    case conf::LogLevel::Warning: return "warning";
-    case conf::LogLevel::Info: return "info";
-    case conf::LogLevel::Debug: return "debug";
-    case conf::LogLevel::Detail: return "detail";
-  }
-  return "info";
-}
-
 void apply_logging(const conf::Config& config) {
   for (const auto& sink : config.logging.sinks) {
     if (sink.kind == conf::LogSinkKind::File) common::log_to_file(sink.path);
-    // "any" first so that specific contexts override it.
-    if (auto any = sink.contexts.find("any"); any != sink.contexts.end()) {
-      common::set_log_level("any", level_name(any->second));
-    }
-    for (const auto& [context, level] : sink.contexts) {
-      if (context != "any") common::set_log_level(context, level_name(level));
-    }
+  }
+  for (const auto& [context, level] : conf::ordered_log_levels(config.logging)) {
+    common::set_log_level(context, level);
   }
 }
 

@@ -22,6 +22,30 @@ const XdrDc* Xdr::find_dc(std::string_view dc_name) const {
     return nullptr;
 }
 
+std::string_view log_level_name(LogLevel level) {
+    switch (level) {
+        case LogLevel::Critical: return "critical";
+        case LogLevel::Warning: return "warning";
+        case LogLevel::Info: return "info";
+        case LogLevel::Debug: return "debug";
+        case LogLevel::Detail: return "detail";
+    }
+    return "info";
+}
+
+std::vector<std::pair<std::string, std::string_view>> ordered_log_levels(const Logging& logging) {
+    std::vector<std::pair<std::string, std::string_view>> out;
+    for (const LogSink& sink : logging.sinks) {
+        if (auto any = sink.contexts.find("any"); any != sink.contexts.end()) {
+            out.emplace_back("any", log_level_name(any->second));
+        }
+        for (const auto& [context, level] : sink.contexts) {
+            if (context != "any") out.emplace_back(context, log_level_name(level));
+        }
+    }
+    return out;
+}
+
 const Namespace* Config::find_namespace(std::string_view ns_name) const {
     for (const Namespace& ns : namespaces) {
         if (ns.name == ns_name) return &ns;

@@ -189,6 +189,22 @@ Reply do_xdr_delete_absent(Namespace& ns, const RecordRequest& req, Partition& p
   return {};
 }
 
+// The announcement of a record this request removes (a delete, or a write that left no
+// bins): newer than the version it removes, with the origin of whoever removed it.
+Announcement removal_of(Namespace& ns, const RecordRequest& req, const Record& gone) {
+  Announcement a;
+  a.op = proto::XdrOp::Delete;
+  a.digest = &req.digest;
+  SetStats* set = ns.set_stats(gone.set_id);
+  a.set = set ? std::string_view(set->name) : std::string_view();
+  a.lut = req.is_xdr && req.has_xdr_lut ? req.xdr_lut : std::max(common::now_cl_ms(), gone.lut + 1);
+  a.generation = gone.generation;
+  a.origin_src_id = req.is_xdr ? req.xdr_src_id : ns.xdr_policy().local_src_id;
+  a.from_xdr = req.is_xdr;
+  a.durable = req.header.info2 & info2::kDurableDelete;
+  return a;
+}
+
 Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record* entry) {
   Record* record = entry && !entry->tombstone ? entry : nullptr;
   if (!record) {
@@ -210,16 +226,7 @@ Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record
     ns.stats().fail_generation.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::Generation};
   }
-  Announcement a;
-  a.op = proto::XdrOp::Delete;
-  a.digest = &req.digest;
-  SetStats* set = ns.set_stats(record->set_id);
-  a.set = set ? std::string_view(set->name) : std::string_view();
-  a.lut = req.is_xdr && req.has_xdr_lut ? req.xdr_lut : std::max(common::now_cl_ms(), record->lut + 1);
-  a.generation = record->generation;
-  a.origin_src_id = req.is_xdr ? req.xdr_src_id : ns.xdr_policy().local_src_id;
-  a.from_xdr = req.is_xdr;
-  a.durable = req.header.info2 & info2::kDurableDelete;
+  Announcement a = removal_of(ns, req, *record);
   remove_record(ns, part, req, record, a, record->set_id);
   ns.stats().client_delete_success.fetch_add(1, std::memory_order_relaxed);
   if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
@@ -242,8 +249,8 @@ ResultCode check_write_preconditions(Namespace& ns, const RecordRequest& req, co
   return ResultCode::Ok;
 }
 
-Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record* entry,
-               uint32_t now_sec) {
+Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest& req, Partition& part,
+               Record* entry, uint32_t now_sec) {
   const auto& h = req.header;
   if (req.ops.empty()) return {ResultCode::Parameter};
   Record* existing = entry && !entry->tombstone ? entry : nullptr;
@@ -305,15 +312,7 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
   if (work.bins.empty()) {
     // A write that leaves no bins removes the record (or creates nothing).
     if (existing) {
-      Announcement a;
-      a.op = proto::XdrOp::Delete;
-      a.digest = &req.digest;
-      SetStats* set = ns.set_stats(existing->set_id);
-      a.set = set ? std::string_view(set->name) : std::string_view();
-      a.lut = req.is_xdr && req.has_xdr_lut ? req.xdr_lut : std::max(common::now_cl_ms(), existing->lut + 1);
-      a.generation = existing->generation;
-      a.origin_src_id = req.is_xdr ? req.xdr_src_id : ns.xdr_policy().local_src_id;
-      a.from_xdr = req.is_xdr;
+      Announcement a = removal_of(ns, req, *existing);
       remove_record(ns, part, req, existing, a, existing->set_id);
       announce_to_xdr(ns, a);
     }
@@ -321,16 +320,15 @@ Reply do_write(Namespace& ns, const RecordRequest& req, Partition& part, Record*
     return reply;
   }
 
-  std::shared_ptr<const conf::Namespace> config = ns.config();
   uint32_t set_default_ttl = 0;
-  if (SetStats* s = ns.set_stats(work.set_id); s && !config->sets.empty()) {
-    if (const conf::SetConfig* set_cfg = config->find_set(s->name); set_cfg && set_cfg->default_ttl) {
+  if (SetStats* s = ns.set_stats(work.set_id); s && !config.sets.empty()) {
+    if (const conf::SetConfig* set_cfg = config.find_set(s->name); set_cfg && set_cfg->default_ttl) {
       set_default_ttl = uint32_t(*set_cfg->default_ttl);
     }
   }
-  common::Result<uint32_t> void_time = resolve_void_time(h.record_ttl, *config, existing, set_default_ttl, now_sec);
+  common::Result<uint32_t> void_time = resolve_void_time(h.record_ttl, config, existing, set_default_ttl, now_sec);
   if (!void_time) return {void_time.code()};
-  if (config->max_record_size != 0 && work.record_size() > config->max_record_size) {
+  if (config.max_record_size != 0 && work.record_size() > config.max_record_size) {
     ns.stats().fail_record_too_big.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::RecordTooBig};
   }
@@ -452,8 +450,9 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     }
   }
 
+  // One snapshot per transaction: set-config may swap it meanwhile.
+  std::shared_ptr<const conf::Namespace> config = is_write ? ns.config() : nullptr;
   if (is_write) {
-    std::shared_ptr<const conf::Namespace> config = ns.config();
     if (req.is_xdr ? !config->allow_xdr_writes : !config->allow_nonxdr_writes) {
       ns.stats().xdr_forbidden.fetch_add(1, std::memory_order_relaxed);
       return append_error_message(out, ResultCode::Forbidden, response_ttl);
@@ -474,7 +473,7 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     } else if (h.info2 & info2::kDelete) {
       reply = do_delete(ns, req, part, entry);
     } else {
-      reply = do_write(ns, req, part, entry, now_sec);
+      reply = do_write(ns, *config, req, part, entry, now_sec);
     }
   }
   append_reply(out, reply, response_ttl);

@@ -34,6 +34,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace conf {
@@ -69,6 +70,9 @@ enum class LogLevel { Critical, Warning, Info, Debug, Detail };
 
 enum class LogSinkKind { Console, File };
 
+// The level's name as written in the config (`critical` ... `detail`).
+std::string_view log_level_name(LogLevel level);
+
 struct LogSink {
     LogSinkKind kind = LogSinkKind::Console;
     std::string path;                             // File only
@@ -79,6 +83,10 @@ struct LogSink {
 struct Logging {
     std::vector<LogSink> sinks;
 };
+
+// (context, level name) of every sink in the order to apply them: each sink's `any`
+// first, so that the specific contexts after it override it.
+std::vector<std::pair<std::string, std::string_view>> ordered_log_levels(const Logging& logging);
 
 // network { service { } heartbeat { } fabric { } info { } }
 
