@@ -134,3 +134,29 @@ TEST_CASE("star: one DC ships to three, each converges", "[xdr_star]") {
   CHECK(dcs[0]->xdr_info("dcs") == "DC2;DC3;DC4");
   for (auto& dc : dcs) require_no_critical(*dc);
 }
+
+TEST_CASE("stored user keys ship with their records; DC stats list the shipping namespaces",
+          "[xdr_user_keys]") {
+  support::XdrPair pair;
+  Dc& dc1 = *pair.dc1;
+  Dc& dc2 = *pair.dc2;
+  auto c1 = dc1.connect();
+  client::WritePolicy send_key;
+  send_key.send_key = true;
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(c1->put(client::Key("test", "keys", "user-" + std::to_string(i)), {{"v", client::Value(i)}}, send_key)
+                .ok());
+  }
+  require_converged(dc1, dc2, "test", "keys");
+  auto c2 = dc2.connect();
+  support::Snapshot shipped = support::snapshot(*c2, "test", "keys");
+  REQUIRE(shipped.size() == 50);
+  for (const auto& [digest, record] : shipped) {
+    INFO("record " << digest.hex());
+    REQUIRE(record.user_key);
+    REQUIRE(record.user_key->as_string());
+    CHECK(record.user_key->as_string()->substr(0, 5) == "user-");
+  }
+  CHECK(dc1.xdr_stats("DC2").raw.find("namespaces=test") != std::string::npos);
+  require_no_critical(dc1);
+}
