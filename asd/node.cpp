@@ -50,6 +50,7 @@ void Node::init() {
   node_id_hex_ = hex_upper(node_id_);
   for (const conf::Namespace& ns : config_.namespaces) {
     namespaces_.push_back(std::make_unique<Namespace>(ns));
+    namespaces_.back()->open_storage();
   }
   const conf::Xdr& xdr = config_.xdr;
   if (xdr.enable_xdr && !xdr.namedpipe_path.empty()) {
@@ -73,10 +74,12 @@ void Node::start() {
   std::vector<Namespace*> all;
   for (auto& ns : namespaces_) all.push_back(ns.get());
   if (pipe_) pipe_->start();
-  nsup_ = std::make_unique<Nsup>(all, [](Namespace& ns, const common::Digest& digest, const Record& r) {
+  for (auto& ns : namespaces_) ns->start_storage();
+  nsup_ = std::make_unique<Nsup>(all, [](Namespace& ns, const common::Digest& digest, const Record& r,
+                                         proto::XdrOp op) {
     SetStats* set = ns.set_stats(r.set_id);
     Announcement a;
-    a.op = proto::XdrOp::Expire;
+    a.op = op;
     a.digest = &digest;
     a.set = set ? std::string_view(set->name) : std::string_view();
     a.lut = r.lut + 1;  // the expiry is newer than the version it removes
@@ -100,6 +103,8 @@ void Node::stop() {
   server_.reset();
   if (nsup_) nsup_->stop();
   nsup_.reset();
+  // After the service: every acknowledged write reaches the device before exit.
+  for (auto& ns : namespaces_) ns->stop_storage();
   if (pipe_) pipe_->stop();
 }
 

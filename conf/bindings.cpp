@@ -136,6 +136,7 @@ std::span<const Binding<DeviceStorage>> bindings() {
         {"defrag-lwm-pct", &D::defrag_lwm_pct},
         {"defrag-sleep", &D::defrag_sleep},
         {"max-write-cache", &D::max_write_cache},
+        {"min-avail-pct", &D::min_avail_pct},
     };
     return list;
 }

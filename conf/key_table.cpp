@@ -114,7 +114,7 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"namespace", "evict-tenths-pct", K::Int, "5", 0, 1000, true, false,
      "Tenths of a percent of records evicted per nsup pass."},
     {"namespace", "max-record-size", K::Size, "1M", 0, kNoMax, true, false,
-     "Largest record accepted. With device storage, at most write-block-size."},
+     "Largest record accepted. With device storage, at most write-block-size (its default there)."},
     {"namespace", "default-read-touch-ttl-pct", K::Int, "0", 0, 100, true, false,
      "Reads in the last pct of the TTL reset it. 0: off."},
     {"namespace", "conflict-resolution-policy", K::Enum, "generation", 0, 0, true, false,
@@ -160,6 +160,8 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Microseconds to sleep after each defragmented block."},
     {"namespace.storage-engine", "max-write-cache", K::Size, "64M", 0, kNoMax, true, false,
      "Pending write blocks before writes are refused."},
+    {"namespace.storage-engine", "min-avail-pct", K::Int, "5", 0, 100, true, false,
+     "Free blocks (percent of the device) below which client writes stop."},
 
     {"namespace.set", "disable-eviction", K::Bool, "false", 0, 0, true, false,
      "Never evict records of this set."},

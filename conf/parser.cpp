@@ -4,6 +4,7 @@
 // parsed and range-checked by values.cpp and stored through bindings.cpp, so adding a key
 // means one table row and one binding, never parser code.
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -242,7 +243,9 @@ private:
         Namespace ns = make_namespace(name);
         ns.line = stmt.line;
         Block block = child("namespace", "namespace " + quoted(name), stmt);
+        bool record_size_given = false;
         read_block(block, [&](const KeySpec& spec, const Statement& key) {
+            if (spec.name == "max-record-size") record_size_given = true;
             if (spec.name == "set") {
                 parse_set(ns, key, block);
             } else if (spec.name == "storage-engine") {
@@ -252,6 +255,11 @@ private:
                 if (spec.name == "xdr-remote-datacenter") dc_refs_.push_back({ns.name, key.words[1], key.line});
             }
         });
+        // A record must fit in one write block: a device namespace with smaller blocks and
+        // no explicit max-record-size gets the block size as its limit.
+        if (!record_size_given && ns.storage_engine == StorageEngine::Device) {
+            ns.max_record_size = std::min(ns.max_record_size, ns.device.write_block_size);
+        }
         config_.namespaces.push_back(std::move(ns));
     }
 

@@ -1,5 +1,7 @@
 #include "base/namespace.h"
 
+#include "storage/device_storage.h"
+
 namespace asd {
 
 Namespace::Namespace(conf::Namespace config) : name_(config.name) {
@@ -7,8 +9,11 @@ Namespace::Namespace(conf::Namespace config) : name_(config.name) {
   for (uint32_t i = 0; i < common::kPartitions; ++i) {
     partitions_.push_back(std::make_unique<Partition>());
   }
+  data_in_memory_ = config.storage_engine == conf::StorageEngine::Memory || config.device.data_in_memory;
   set_config(std::move(config));
 }
+
+Namespace::~Namespace() { stop_storage(); }
 
 std::shared_ptr<const conf::Namespace> Namespace::config() const {
   std::lock_guard lock(config_mu_);
@@ -18,6 +23,7 @@ std::shared_ptr<const conf::Namespace> Namespace::config() const {
 void Namespace::set_config(conf::Namespace config) {
   uint64_t pct = config.stop_writes_pct == 0 ? 100 : config.stop_writes_pct;
   stop_writes_bytes_ = config.memory_size / 100 * pct;
+  if (storage_) storage_->set_config(config.device);
   auto snapshot = std::make_shared<const conf::Namespace>(std::move(config));
   std::lock_guard lock(config_mu_);
   config_ = std::move(snapshot);
@@ -67,8 +73,23 @@ uint64_t Namespace::truncate_threshold(uint16_t set_id) {
 }
 
 bool Namespace::stop_writes() const {
-  return uint64_t(stats_.memory_used_bytes.load(std::memory_order_relaxed)) >=
-         stop_writes_bytes_.load(std::memory_order_relaxed);
+  if (uint64_t(stats_.memory_used_bytes.load(std::memory_order_relaxed)) >=
+      stop_writes_bytes_.load(std::memory_order_relaxed)) {
+    return true;
+  }
+  if (!storage_) return false;
+  std::shared_ptr<const conf::Namespace> cfg = config();
+  uint64_t pct = cfg->stop_writes_pct == 0 ? 100 : cfg->stop_writes_pct;
+  if (storage_->used_bytes() >= storage_->total_bytes() / 100 * pct) return true;
+  return storage_->free_pct() < cfg->device.min_avail_pct;
+}
+
+bool Namespace::hwm_breached() const {
+  std::shared_ptr<const conf::Namespace> cfg = config();
+  uint64_t memory = uint64_t(stats_.memory_used_bytes.load(std::memory_order_relaxed));
+  if (cfg->high_water_memory_pct != 0 && memory > cfg->memory_size / 100 * cfg->high_water_memory_pct) return true;
+  return storage_ && cfg->high_water_disk_pct != 0 &&
+         storage_->used_bytes() > storage_->total_bytes() / 100 * cfg->high_water_disk_pct;
 }
 
 void Namespace::account(const Record* before, const Record* after) {

@@ -14,12 +14,16 @@
 #include <vector>
 
 #include "common/digest.h"
+#include "common/result_code.h"
 #include "conf/config.h"
 #include "index/partition.h"
 
 namespace asd {
 
 class PipeWriter;
+namespace storage {
+class DeviceStorage;
+}
 
 // How a namespace takes part in XDR (from the namespace's and the xdr stanza's config).
 struct XdrPolicy {
@@ -43,6 +47,7 @@ struct NamespaceStats {
   std::atomic<int64_t> tombstones{0};
   std::atomic<int64_t> memory_used_bytes{0};
   std::atomic<uint64_t> expired_objects{0};
+  std::atomic<uint64_t> evicted_objects{0};
   std::atomic<uint64_t> truncated_records{0};
   std::atomic<uint64_t> client_read_success{0};
   std::atomic<uint64_t> client_read_not_found{0};
@@ -71,6 +76,7 @@ class Namespace {
   static constexpr size_t kMaxSets = 1023;
 
   explicit Namespace(conf::Namespace config);
+  ~Namespace();
 
   const std::string& name() const { return name_; }
   // Snapshot of the current config (may change through set-config); cheap to take on
@@ -103,10 +109,40 @@ class Namespace {
   // writes get a LUT above it, so a write in the same millisecond as a truncate survives.
   uint64_t truncate_threshold(uint16_t set_id);
 
-  // Memory accounting: true while writes must be refused (stop-writes-pct of
-  // memory-size reached).
+  // True while client writes must be refused: memory use at stop-writes-pct of
+  // memory-size, device use at stop-writes-pct of its size, or free device blocks under
+  // min-avail-pct.
   bool stop_writes() const;
+  // Above high-water-memory-pct or high-water-disk-pct: nsup evicts.
+  bool hwm_breached() const;
   void account(const Record* before, const Record* after);
+
+  // ---- storage ----
+  // Device namespaces: opens the files and rebuilds the index from them (cold start).
+  // Throws std::runtime_error on unusable files (start-up is a process edge).
+  void open_storage();
+  void start_storage();
+  void stop_storage();
+  storage::DeviceStorage* storage() { return storage_.get(); }
+  // Whether the index holds the bins (memory namespaces, or data-in-memory true).
+  bool data_in_memory() const { return data_in_memory_; }
+  // Makes `work` the record's stored version: writes it to the device first (device
+  // namespaces), then replaces `entry` or inserts. On a device error nothing changes.
+  // `reserve`: deletes may use the blocks kept back for defrag. `commit_pos` receives
+  // the device position to wait for under commit-to-device (0 otherwise).
+  common::ResultCode commit(Partition& part, const common::Digest& digest, Record* entry, Record&& work,
+                            bool reserve, uint64_t* commit_pos);
+  // Drops an entry from the index and frees its device copy.
+  RecordMap::iterator erase(Partition& part, RecordMap::iterator it);
+  // Loads the bins of a record whose index entry holds none (data-in-memory false).
+  bool load_bins(const common::Digest& digest, Record& r);
+  // An eviction pass at `lut` removed every evictable record with a void time below
+  // `void_threshold`; persisted so a cold start leaves their older copies out too.
+  void record_eviction(uint64_t lut, uint32_t void_threshold);
+  bool was_evicted(const Record& r, uint32_t now_sec);
+  // Persists truncate thresholds and the eviction void time next to the data files, so
+  // a cold start does not bring back what was truncated or evicted. No-op in memory.
+  void save_metadata();
 
  private:
   std::string name_;
@@ -120,6 +156,14 @@ class Namespace {
   XdrPolicy xdr_;
   std::atomic<uint64_t> truncate_lut_{0};
   std::atomic<uint64_t> stop_writes_bytes_{0};
+  struct Eviction {
+    uint64_t lut;
+    uint32_t void_threshold;
+  };
+  std::vector<Eviction> evictions_;  // guarded by metadata_mu_
+  std::unique_ptr<storage::DeviceStorage> storage_;
+  bool data_in_memory_ = true;
+  std::mutex metadata_mu_;
 };
 
 }  // namespace asd

@@ -1,7 +1,8 @@
 #pragma once
 // nsup, the namespace supervisor: one background thread that, every nsup-period of each
-// namespace, walks its partitions and frees expired records. Reads already treat expired
-// records as absent, so nsup only reclaims memory and counts expirations.
+// namespace, walks its partitions and frees expired records (reads already treat them as
+// absent, so this reclaims memory and device space), then evicts while the namespace is
+// above a high-water mark: records closest to expiry first, never those without a TTL.
 
 #include <condition_variable>
 #include <functional>
@@ -10,14 +11,16 @@
 #include <vector>
 
 #include "common/digest.h"
+#include "proto/xdr_frame.h"
 
 namespace asd {
 
 class Namespace;
 struct Record;
 
-// Called under the partition lock for each record nsup frees (XDR announces expirations).
-using ExpireHook = std::function<void(Namespace&, const common::Digest&, const Record&)>;
+// Called under the partition lock for each record nsup frees, with Expire or Evict (XDR
+// announces them).
+using ExpireHook = std::function<void(Namespace&, const common::Digest&, const Record&, proto::XdrOp)>;
 
 class Nsup {
  public:
@@ -29,6 +32,9 @@ class Nsup {
 
   // One pass over a namespace; returns how many records expired. Thread-safe.
   static uint64_t reduce_expired(Namespace& ns, const ExpireHook& on_expire = {});
+  // While above a high-water mark, evicts evict-tenths-pct of the records per round,
+  // those expiring soonest first. Returns how many went. Thread-safe.
+  static uint64_t evict(Namespace& ns, const ExpireHook& on_evict = {});
 
  private:
   void run();

@@ -15,6 +15,17 @@ struct Bin {
   std::string value;
 };
 
+// Where the current copy of a record sits on a device namespace's files.
+struct StorageLoc {
+  static constexpr uint32_t kNone = 0xFFFFFFFF;
+  uint32_t block = kNone;  // block number across the namespace's files
+  uint32_t offset = 0;     // byte offset of the record within the block
+  uint32_t size = 0;       // bytes on disk, padding included
+
+  bool valid() const { return block != kNone; }
+  bool operator==(const StorageLoc&) const = default;
+};
+
 struct Record {
   uint16_t generation = 0;
   uint32_t void_time = 0;   // seconds since CL epoch; 0 = never expires
@@ -26,6 +37,9 @@ struct Record {
   // resurrecting it. Reads, scans and counts treat it as absent; nsup drops it later.
   bool tombstone = false;
   std::string key;          // stored user key: particle type byte + key bytes; empty = none
+  // Device namespaces: the copy on disk. Without data-in-memory the bins live only
+  // there and `bins` stays empty in the index.
+  StorageLoc loc;
   std::vector<Bin> bins;
 
   Bin* find_bin(std::string_view name);

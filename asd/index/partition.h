@@ -13,9 +13,11 @@
 
 namespace asd {
 
+using RecordMap = std::map<common::Digest, Record, std::greater<common::Digest>>;
+
 struct Partition {
   std::mutex mu;
-  std::map<common::Digest, Record, std::greater<common::Digest>> records;
+  RecordMap records;
 };
 
 }  // namespace asd

@@ -57,7 +57,7 @@ void handle_message(Node& node, std::string_view body, ResponseSink& sink) {
   if (!req) return answer_single_error(sink, req.code());
   std::string& out = sink.buffer();
   size_t offset = proto::begin_proto(out, proto::ProtoType::Message);
-  execute_record_request(*ns, *req, 0, out);
+  execute_record_request(*ns, *req, 0, out, &sink.commit_wait());
   proto::end_proto(out, offset);
 }
 

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "conf/render.h"
 #include "node.h"
+#include "storage/device_storage.h"
 #include "transaction/truncate.h"
 #include "xdr_pipe/pipe_writer.h"
 
@@ -110,6 +111,29 @@ std::string namespaces_value(Node& node) {
   return out;
 }
 
+void add_device_stats(storage::DeviceStorage& st, std::vector<std::pair<std::string, std::string>>& kv) {
+  storage::StorageStats& s = st.stats();
+  uint32_t free_pct = st.free_pct();
+  kv.insert(kv.end(), {
+      {"device_total_bytes", std::to_string(st.total_bytes())},
+      {"device_used_bytes", std::to_string(st.used_bytes())},
+      {"device_free_pct", std::to_string(free_pct)},
+      {"device_available_pct", std::to_string(free_pct)},
+      {"defrag_q", std::to_string(st.defrag_queue())},
+      {"defrag_reads", std::to_string(s.defrag_reads.load())},
+      {"defrag_writes", std::to_string(st.defrag_writes())},
+      {"defrag_records_moved", std::to_string(s.defrag_records_moved.load())},
+      {"device_write_blocks", std::to_string(s.blocks_written.load())},
+      {"device_read_errors", std::to_string(s.read_errors.load())},
+      {"device_write_errors", std::to_string(s.write_errors.load())},
+      {"tombstones_dropped", std::to_string(s.tombstones_dropped.load())},
+      {"cold_start_records", std::to_string(s.cold_start_records.load())},
+      {"cold_start_bytes", std::to_string(s.cold_start_bytes.load())},
+      {"cold_start_ms", std::to_string(s.cold_start_ms.load())},
+      {"cold_start_skipped", std::to_string(s.cold_start_skipped.load())},
+  });
+}
+
 std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
   if (cmd.path.empty()) return "ERROR:4:missing namespace";
   Namespace* ns = node.find_namespace(cmd.path[0]);
@@ -129,8 +153,9 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
                                                                          int64_t(cfg->memory_size))
                                       : 100)},
       {"stop_writes", ns->stop_writes() ? "true" : "false"},
+      {"hwm_breached", ns->hwm_breached() ? "true" : "false"},
       {"expired_objects", std::to_string(s.expired_objects.load())},
-      {"evicted_objects", "0"},
+      {"evicted_objects", std::to_string(s.evicted_objects.load())},
       {"truncated_records", std::to_string(s.truncated_records.load())},
       {"client_read_success", std::to_string(s.client_read_success.load())},
       {"client_read_not_found", std::to_string(s.client_read_not_found.load())},
@@ -147,6 +172,7 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
       {"xdr_lost_conflict", std::to_string(s.xdr_lost_conflict.load())},
       {"xdr_forbidden", std::to_string(s.xdr_forbidden.load())},
   };
+  if (storage::DeviceStorage* st = ns->storage()) add_device_stats(*st, kv);
   for (auto& pair : conf::render_context(node.config(), "namespace", ns->name())) kv.push_back(pair);
   return join_pairs(kv);
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "transaction/record_request.h"
+
 namespace asd {
 
 class ResponseSink {
@@ -15,9 +17,12 @@ class ResponseSink {
   std::string& buffer() { return buffer_; }
   // Sends what is buffered. Returns false when the client is gone (stop streaming).
   virtual bool flush() = 0;
+  // Set by a commit-to-device write: the buffered answer waits for the device.
+  CommitWait& commit_wait() { return commit_wait_; }
 
  protected:
   std::string buffer_;
+  CommitWait commit_wait_;
 };
 
 inline constexpr size_t kStreamFlushBytes = 128 * 1024;

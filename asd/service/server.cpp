@@ -15,6 +15,7 @@
 #include "proto/frame.h"
 #include "service/dispatch.h"
 #include "service/response_sink.h"
+#include "storage/device_storage.h"
 
 namespace asd {
 
@@ -144,6 +145,16 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
     }
     out_.swap(buffer_);
     buffer_.clear();
+    CommitWait wait = std::exchange(commit_wait_, {});
+    if (!wait.storage) return send_answer();
+    // Group commit: the service thread goes on with other connections; the answer
+    // leaves once the device has the write.
+    wait.storage->when_durable(wait.pos, [self = shared_from_this()] {
+      asio::post(self->socket_.get_executor(), [self] { self->send_answer(); });
+    });
+  }
+
+  void send_answer() {
     asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this()](auto ec, size_t) {
       self->out_.clear();
       if (!ec) self->next_request();

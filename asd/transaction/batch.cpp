@@ -6,6 +6,7 @@
 #include "proto/batch.h"
 #include "proto/frame.h"
 #include "service/response_sink.h"
+#include "storage/device_storage.h"
 #include "transaction/record_request.h"
 
 namespace asd {
@@ -13,6 +14,12 @@ namespace asd {
 using common::ResultCode;
 
 namespace {
+
+// Commit-to-device rows: everything sent so far must be durable first.
+void wait_commits(CommitWait& wait) {
+  if (wait.storage) wait.storage->wait_durable(wait.pos);
+  wait = {};
+}
 
 void finish(ResponseSink& sink, size_t proto_offset, ResultCode code) {
   std::string& out = sink.buffer();
@@ -46,6 +53,7 @@ void execute_batch(Node& node, const proto::Message& parent, ResponseSink& sink)
   }
 
   ResultCode final_code = parsed.ok() ? ResultCode::Ok : parsed.code();
+  CommitWait commits;
   for (const proto::BatchRow& row : request.rows) {
     const proto::Field* ns_field = row.field(proto::FieldType::Namespace);
     Namespace* ns = ns_field ? node.find_namespace(ns_field->data) : nullptr;
@@ -58,13 +66,15 @@ void execute_batch(Node& node, const proto::Message& parent, ResponseSink& sink)
     header.info1 &= uint8_t(~proto::info1::kXdr);  // XDR flag never applies to batch rows
     common::Result<RecordRequest> req = make_record_request(header, row.fields, row.ops, &row.digest);
     if (!req) append_error_message(out, req.code(), row.index);
-    else execute_record_request(*ns, *req, row.index, out);
+    else execute_record_request(*ns, *req, row.index, out, &commits);
     if (out.size() - proto_offset >= kStreamFlushBytes) {
+      wait_commits(commits);
       proto::end_proto(out, proto_offset);
       if (!sink.flush()) return;
       proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
     }
   }
+  wait_commits(commits);
   if (final_code != ResultCode::Ok) {
     node.stats().batch_index_error.fetch_add(1, std::memory_order_relaxed);
   } else {

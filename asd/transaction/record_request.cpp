@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "transaction/bin_ops.h"
 #include "transaction/ttl.h"
+#include "storage/device_storage.h"
 #include "transaction/xdr_announce.h"
 
 namespace asd {
@@ -30,6 +31,7 @@ struct Reply {
   uint64_t lut = 0;
   uint8_t origin_src_id = 0;
   std::string key;  // with xdr_fields: the stored user key (field 2), so it ships too
+  uint64_t commit_pos = 0;  // commit-to-device: answer once the device has this position
 };
 
 void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
@@ -100,12 +102,11 @@ Record* find_entry(Namespace& ns, Partition& part, const common::Digest& digest,
   if (it == part.records.end()) return nullptr;
   if (!ns.is_dead(it->second, now)) return &it->second;
   if (is_expired(it->second, now)) ns.stats().expired_objects.fetch_add(1, std::memory_order_relaxed);
-  ns.account(&it->second, nullptr);
-  part.records.erase(it);
+  ns.erase(part, it);
   return nullptr;
 }
 
-Reply do_read(Namespace& ns, const RecordRequest& req, Record* record) {
+Reply do_read(Namespace& ns, const RecordRequest& req, const Record* record) {
   Reply reply;
   if (!record) {
     ns.stats().client_read_not_found.fetch_add(1, std::memory_order_relaxed);
@@ -145,17 +146,15 @@ bool xdr_wins(const RecordRequest& req, const Record& local) {
   return req.xdr_src_id > local.origin_src_id;
 }
 
-// Removes a record; in a namespace that takes part in XDR (or for a delete that came by
-// XDR) it becomes a tombstone carrying the delete's LUT and origin instead. `entry` may
-// be a tombstone already, or nullptr (nothing stored yet).
-void remove_record(Namespace& ns, Partition& part, const RecordRequest& req, Record* entry,
-                   const Announcement& a, uint16_t set_id) {
-  if (!req.is_xdr && !ns.xdr_policy().ship) {
-    if (entry) {
-      ns.account(entry, nullptr);
-      part.records.erase(req.digest);
-    }
-    return;
+// Removes a record. In a namespace that takes part in XDR (or for a delete that came by
+// XDR) it becomes a tombstone carrying the delete's LUT and origin instead; on a device
+// namespace too, written to the device, so a cold start cannot bring an older copy
+// back. `entry` may be a tombstone already, or nullptr (nothing stored yet).
+ResultCode remove_record(Namespace& ns, Partition& part, const RecordRequest& req, Record* entry,
+                         const Announcement& a, uint16_t set_id, uint64_t* commit_pos) {
+  if (!req.is_xdr && !ns.xdr_policy().ship && !ns.storage()) {
+    if (entry) ns.erase(part, part.records.find(req.digest));
+    return ResultCode::Ok;
   }
   Record tomb;
   tomb.tombstone = true;
@@ -163,9 +162,7 @@ void remove_record(Namespace& ns, Partition& part, const RecordRequest& req, Rec
   tomb.origin_src_id = a.origin_src_id;
   tomb.set_id = set_id;
   tomb.generation = a.generation;
-  ns.account(entry, &tomb);
-  if (entry) *entry = std::move(tomb);
-  else part.records.emplace(req.digest, std::move(tomb));
+  return ns.commit(part, req.digest, entry, std::move(tomb), true, commit_pos);
 }
 
 // An XDR delete of a record this DC does not hold (never arrived, or already deleted):
@@ -183,10 +180,14 @@ Reply do_xdr_delete_absent(Namespace& ns, const RecordRequest& req, Partition& p
   a.generation = tomb ? tomb->generation : 0;
   a.origin_src_id = req.xdr_src_id;
   a.from_xdr = true;
-  remove_record(ns, part, req, tomb, a, set_id.value_or(0));
+  Reply reply;
+  if (ResultCode rc = remove_record(ns, part, req, tomb, a, set_id.value_or(0), &reply.commit_pos);
+      rc != ResultCode::Ok) {
+    return {rc};
+  }
   ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
   announce_to_xdr(ns, a);
-  return {};
+  return reply;
 }
 
 // The announcement of a record this request removes (a delete, or a write that left no
@@ -227,11 +228,16 @@ Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record
     return {ResultCode::Generation};
   }
   Announcement a = removal_of(ns, req, *record);
-  remove_record(ns, part, req, record, a, record->set_id);
+  Reply reply;
+  if (ResultCode rc = remove_record(ns, part, req, record, a, record->set_id, &reply.commit_pos);
+      rc != ResultCode::Ok) {
+    ns.stats().client_delete_error.fetch_add(1, std::memory_order_relaxed);
+    return {rc};
+  }
   ns.stats().client_delete_success.fetch_add(1, std::memory_order_relaxed);
   if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
   announce_to_xdr(ns, a);
-  return {};
+  return reply;
 }
 
 ResultCode check_write_preconditions(Namespace& ns, const RecordRequest& req, const Record* existing) {
@@ -249,11 +255,12 @@ ResultCode check_write_preconditions(Namespace& ns, const RecordRequest& req, co
   return ResultCode::Ok;
 }
 
+// `entry` is the index entry (record or tombstone, or nullptr); `existing` the live
+// record with its bins loaded, or nullptr.
 Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest& req, Partition& part,
-               Record* entry, uint32_t now_sec) {
+               Record* entry, const Record* existing, uint32_t now_sec) {
   const auto& h = req.header;
   if (req.ops.empty()) return {ResultCode::Parameter};
-  Record* existing = entry && !entry->tombstone ? entry : nullptr;
   if (req.is_xdr && entry && !xdr_wins(req, *entry)) {
     ns.stats().xdr_lost_conflict.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::LostConflict};
@@ -313,7 +320,11 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
     // A write that leaves no bins removes the record (or creates nothing).
     if (existing) {
       Announcement a = removal_of(ns, req, *existing);
-      remove_record(ns, part, req, existing, a, existing->set_id);
+      if (ResultCode rc = remove_record(ns, part, req, entry, a, existing->set_id, &reply.commit_pos);
+          rc != ResultCode::Ok) {
+        ns.stats().client_write_error.fetch_add(1, std::memory_order_relaxed);
+        return {rc};
+      }
       announce_to_xdr(ns, a);
     }
     ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
@@ -358,11 +369,15 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
   a.origin_src_id = work.origin_src_id;
   a.from_xdr = req.is_xdr;
 
-  ns.account(entry, &work);
   reply.generation = work.generation;
   reply.void_time = work.void_time;
-  if (entry) *entry = std::move(work);  // a live record, or the tombstone it replaces
-  else part.records.emplace(req.digest, std::move(work));
+  // Replaces a live record, or the tombstone it follows.
+  if (ResultCode rc = ns.commit(part, req.digest, entry, std::move(work), false, &reply.commit_pos);
+      rc != ResultCode::Ok) {
+    if (rc == ResultCode::OutOfSpace) ns.stats().stop_writes_count.fetch_add(1, std::memory_order_relaxed);
+    ns.stats().client_write_error.fetch_add(1, std::memory_order_relaxed);
+    return {rc};
+  }
   ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
   if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
   announce_to_xdr(ns, a);
@@ -431,7 +446,7 @@ void append_error_message(std::string& out, ResultCode code, uint32_t response_t
 }
 
 void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t response_ttl,
-                            std::string& out) {
+                            std::string& out, CommitWait* wait) {
   const auto& h = req.header;
   if (req.has_filter) return append_error_message(out, ResultCode::UnsupportedFeature, response_ttl);
   if (h.info4 != 0) return append_error_message(out, ResultCode::UnsupportedFeature, response_ttl);
@@ -466,14 +481,32 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     std::lock_guard lock(part.mu);
     Record* entry = find_entry(ns, part, req.digest, now_sec);
     Record* record = entry && !entry->tombstone ? entry : nullptr;
-    if (record && req.has_key && !record->key.empty() && record->key != req.key) {
+    bool is_delete = is_write && (h.info2 & info2::kDelete);
+    // Without data-in-memory the index has no bins: read them from the device.
+    Record loaded;
+    const Record* data = record;
+    if (record && !is_delete && !ns.data_in_memory()) {
+      loaded = *record;
+      data = ns.load_bins(req.digest, loaded) ? &loaded : nullptr;
+    }
+    if (record && !data) {
+      reply.code = ResultCode::ServerError;
+    } else if (record && req.has_key && !record->key.empty() && record->key != req.key) {
       reply.code = ResultCode::KeyMismatch;
     } else if (!is_write) {
-      reply = do_read(ns, req, record);
-    } else if (h.info2 & info2::kDelete) {
+      reply = do_read(ns, req, data);
+    } else if (is_delete) {
       reply = do_delete(ns, req, part, entry);
     } else {
-      reply = do_write(ns, *config, req, part, entry, now_sec);
+      reply = do_write(ns, *config, req, part, entry, data, now_sec);
+    }
+  }
+  if (reply.commit_pos != 0) {
+    if (wait) {
+      wait->storage = ns.storage();
+      wait->pos = std::max(wait->pos, reply.commit_pos);
+    } else {
+      ns.storage()->wait_durable(reply.commit_pos);
     }
   }
   append_reply(out, reply, response_ttl);

@@ -15,6 +15,16 @@
 namespace asd {
 
 class Namespace;
+namespace storage {
+class DeviceStorage;
+}
+
+// A write on a commit-to-device namespace may be answered only once the device holds
+// everything up to `pos`; the caller sends the answer then (group commit).
+struct CommitWait {
+  storage::DeviceStorage* storage = nullptr;
+  uint64_t pos = 0;
+};
 
 struct RecordRequest {
   proto::MsgHeader header;
@@ -44,8 +54,10 @@ common::Result<RecordRequest> make_record_request(const proto::MsgHeader& header
 // Executes the request under the partition lock and appends exactly one response
 // message (22-byte header + ops, no proto header) to `out`. `response_ttl` goes into
 // the transaction_ttl slot (the batch index for batch rows, 0 otherwise). Never throws.
+// With `wait` null, a commit-to-device write blocks until durable; otherwise `wait`
+// receives what to wait for before the answer may go out.
 void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t response_ttl,
-                            std::string& out);
+                            std::string& out, CommitWait* wait = nullptr);
 
 // Appends a header-only response message carrying `code`.
 void append_error_message(std::string& out, common::ResultCode code, uint32_t response_ttl = 0,

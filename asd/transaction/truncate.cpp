@@ -16,6 +16,8 @@ common::Status truncate_records(Namespace& ns, const std::string& set, uint64_t 
   } else if (ns.truncate_lut().load() < before_lut) {
     ns.truncate_lut().store(before_lut);
   }
+  // Persisted before the records go, so a cold start never brings them back.
+  ns.save_metadata();
   uint64_t removed = 0;
   for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
     Partition& part = ns.partition(pid);
@@ -23,8 +25,7 @@ common::Status truncate_records(Namespace& ns, const std::string& set, uint64_t 
     for (auto it = part.records.begin(); it != part.records.end();) {
       const Record& r = it->second;
       if ((set.empty() || r.set_id == set_id) && r.lut <= before_lut) {
-        ns.account(&r, nullptr);
-        it = part.records.erase(it);
+        it = ns.erase(part, it);
         ++removed;
       } else {
         ++it;

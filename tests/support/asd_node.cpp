@@ -8,9 +8,17 @@ namespace support {
 
 namespace {
 
+// Every "{dir}" in the text becomes the node's temp dir (device files live there).
+std::string with_dir(std::string text, const std::string& dir) {
+  for (size_t at = text.find("{dir}"); at != std::string::npos; at = text.find("{dir}", at + dir.size())) {
+    text.replace(at, 5, dir);
+  }
+  return text;
+}
+
 std::string render_config(uint16_t port, uint16_t hb, uint16_t fabric, uint16_t info,
-                          const AsdOptions& o) {
-  std::string namespaces = o.namespaces;
+                          const AsdOptions& o, const std::string& dir) {
+  std::string namespaces = with_dir(o.namespaces, dir);
   if (namespaces.empty()) {
     namespaces =
         "namespace test {\n"
@@ -29,7 +37,7 @@ std::string render_config(uint16_t port, uint16_t hb, uint16_t fabric, uint16_t 
          "  heartbeat {\n    mode mesh\n    port " + std::to_string(hb) + "\n  }\n"
          "  fabric {\n    port " + std::to_string(fabric) + "\n  }\n"
          "  info {\n    port " + std::to_string(info) + "\n  }\n"
-         "}\n" + namespaces + o.extra_config;
+         "}\n" + namespaces + with_dir(o.extra_config, dir);
 }
 
 }  // namespace
@@ -43,7 +51,7 @@ AsdNode::AsdNode(AsdOptions options) {
   port_ = options.port != 0 ? options.port : free_port();
   config_path_ = dir_.path() + "/asd.conf";
   log_path_ = dir_.path() + "/asd.log";
-  write_file(config_path_, render_config(port_, free_port(), free_port(), free_port(), options));
+  write_file(config_path_, render_config(port_, free_port(), free_port(), free_port(), options, dir_.path()));
   launch();
 }
 

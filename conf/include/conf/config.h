@@ -131,6 +131,7 @@ struct DeviceStorage {
     uint32_t defrag_lwm_pct = 0;
     uint32_t defrag_sleep = 0;  // microseconds
     uint64_t max_write_cache = 0;
+    uint32_t min_avail_pct = 0;
 };
 
 struct SetConfig {

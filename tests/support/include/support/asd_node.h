@@ -14,7 +14,8 @@ namespace support {
 struct AsdOptions {
   // Extra namespace stanzas appended to the default `test` namespace (memory, nsup 1 s).
   std::string extra_config;
-  // Replaces the whole default namespace block when non-empty.
+  // Replaces the whole default namespace block when non-empty. In both, "{dir}" stands
+  // for the node's temp dir (for device files).
   std::string namespaces;
   std::string service_extra;  // lines inside service { }
   // Service port; 0 picks a free one. Set it when others must know the port before the
@@ -29,6 +30,7 @@ class AsdNode {
 
   uint16_t port() const { return port_; }
   const std::string& log_path() const { return log_path_; }
+  const std::string& dir() const { return dir_.path(); }
   const std::string& config_path() const { return config_path_; }
   std::string log() const;
 

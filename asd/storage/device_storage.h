@@ -1,0 +1,189 @@
+#pragma once
+// The log-structured device engine of one namespace (format.h has the bytes).
+//
+// Writes are copy-on-write: every new version of a record is appended to the current
+// write block in memory; a full block is queued for the flusher thread, which writes it
+// at its place in the file. The index then points at (block, offset, size); the bytes of
+// the version it replaced stay in their old block, counted out of that block's live
+// bytes. The defrag thread rewrites the live records of blocks that fell under
+// defrag-lwm-pct into the current block and frees them, so space stays bounded under any
+// overwrite pattern.
+//
+// Durability: `commit-to-device true` acknowledges a write once the flusher has written
+// the bytes up to it and fdatasync'ed (group commit: one sync covers every write that
+// arrived meanwhile). Otherwise the partly filled block is written and synced at least
+// every flush-max-ms. A freed block's header is erased only after the copies that
+// replaced its records are durable, so a crash at any point finds every record's latest
+// copy on disk.
+//
+// Locking: callers hold the record's partition lock; this class takes its own mutex
+// inside (partition lock, then storage mutex; never the other way round).
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "base/record.h"
+#include "common/digest.h"
+#include "common/result_code.h"
+#include "conf/config.h"
+#include "storage/format.h"
+
+namespace asd::storage {
+
+class DeviceFile;
+
+struct StorageStats {
+  std::atomic<uint64_t> defrag_reads{0};         // blocks read by defrag
+  std::atomic<uint64_t> defrag_bytes_written{0};  // bytes defrag rewrote
+  std::atomic<uint64_t> defrag_records_moved{0};
+  std::atomic<uint64_t> blocks_written{0};
+  std::atomic<uint64_t> tombstones_dropped{0};
+  std::atomic<uint64_t> read_errors{0};
+  std::atomic<uint64_t> write_errors{0};
+  std::atomic<uint64_t> cold_start_records{0};  // versions read from the device
+  std::atomic<uint64_t> cold_start_bytes{0};
+  std::atomic<uint64_t> cold_start_ms{0};
+  std::atomic<uint64_t> cold_start_skipped{0};  // corrupt records and blocks
+};
+
+// Everything cold start and defrag see of one record copy on the device.
+struct StoredRecord {
+  RecordHeader header;
+  RecordBody body;
+  std::span<const uint8_t> bytes;  // the whole record, header included, unpadded
+  StorageLoc loc;
+  const DeviceFile* file = nullptr;
+  uint64_t file_offset = 0;
+};
+
+class DeviceStorage {
+ public:
+  // Opens or creates the files. Throws std::runtime_error with the file and the problem.
+  DeviceStorage(std::string ns_name, const conf::DeviceStorage& cfg);
+  ~DeviceStorage();
+
+  // Reads every block, calling `visit` for each valid record copy of the block's current
+  // life, in file order. Corrupt records and blocks are skipped with a warning naming
+  // file and offset. `visit` returns whether the index keeps the copy (its bytes are then
+  // live). Must run before start().
+  void cold_start(const std::function<bool(const StoredRecord&)>& visit);
+  // Starts the flusher and defrag threads. `relocate` is called by defrag for every copy
+  // in a block being emptied: it must, under the record's partition lock, either move the
+  // copy with move_record() if the index still points at it, or leave it (stale copy).
+  void start(std::function<void(const StoredRecord&, uint64_t oldest_other_seq)> relocate);
+  // Flushes and syncs everything, then joins the threads.
+  void stop();
+
+  void set_config(const conf::DeviceStorage& cfg);
+
+  // Appends a new copy. Client writes fail with OutOfSpace when no block is free, and
+  // with DeviceOverload when more than max-write-cache bytes wait for the flusher;
+  // `reserve` writes (deletes) may use the last free blocks kept for defrag.
+  common::ResultCode write(const common::Digest& digest, const Record& r, std::string_view set_name, bool reserve,
+                           StorageLoc* loc, uint64_t* commit_pos);
+  // Defrag: appends an existing copy unchanged but for its block sequence.
+  bool move_record(std::span<const uint8_t> bytes, StorageLoc* loc);
+  // The index no longer refers to the copy at `loc`.
+  void release(const StorageLoc& loc);
+  // Loads the bins of the copy at `loc`; false (and a warning) when it cannot be read or
+  // fails its checksum.
+  bool read_bins(const StorageLoc& loc, const common::Digest& digest, std::vector<Bin>* bins);
+
+  // Group commit: `done` runs (on the flusher thread, or at once) when every write up to
+  // `pos` is on disk.
+  void when_durable(uint64_t pos, std::function<void()> done);
+  void wait_durable(uint64_t pos);
+
+  // Sequence of the block (orders copies of one version during cold start).
+  uint64_t block_seq(uint32_t block) const;
+  bool commit_to_device() const { return commit_to_device_.load(std::memory_order_relaxed); }
+  uint64_t total_bytes() const;
+  uint64_t used_bytes() const { return used_bytes_.load(std::memory_order_relaxed); }
+  // Free blocks as a percentage of all data blocks.
+  uint32_t free_pct() const;
+  size_t defrag_queue() const { return defrag_q_size_.load(std::memory_order_relaxed); }
+  uint64_t defrag_writes() const;
+  const std::string& first_path() const;
+  StorageStats& stats() { return stats_; }
+
+ private:
+  enum class BlockState : uint8_t { Free, Current, Sealed, Used, Defrag, Freeing };
+  struct Block {
+    BlockState state = BlockState::Free;
+    uint32_t live_bytes = 0;
+    uint64_t seq = 0;
+    uint64_t free_after = 0;  // Freeing: erase once this write position is durable
+  };
+  struct Sealed {
+    uint32_t block;
+    std::shared_ptr<std::string> data;
+  };
+  struct Waiter {
+    uint64_t pos;
+    std::function<void()> done;
+  };
+
+  DeviceFile& file_of(uint32_t block) const;
+  uint64_t offset_of(uint32_t block) const;
+  bool open_block();  // mu_ held
+  void seal_current();
+  common::ResultCode append(std::span<const uint8_t> bytes, bool reserve, StorageLoc* loc, uint64_t* commit_pos);
+  void flusher();
+  void defragger();
+  bool defrag_block(uint32_t block);  // false when live records could not move
+  void queue_for_free(uint32_t block);  // mu_ held
+  void scan_block(uint32_t block, std::vector<uint8_t>& buf, const std::function<bool(const StoredRecord&)>& visit,
+                  bool cold);
+
+  std::string ns_name_;
+  std::vector<std::unique_ptr<DeviceFile>> files_;
+  uint32_t block_size_;
+  std::vector<uint32_t> first_block_;  // per file: its first global block number
+  std::atomic<bool> commit_to_device_;
+  std::atomic<uint32_t> flush_max_ms_;
+  std::atomic<uint32_t> defrag_lwm_pct_;
+  std::atomic<uint32_t> defrag_sleep_us_;
+  std::atomic<uint64_t> max_write_cache_;
+
+  mutable std::mutex mu_;
+  std::condition_variable flusher_cv_;
+  std::condition_variable durable_cv_;
+  std::vector<Block> blocks_;
+  std::deque<uint32_t> free_list_;
+  uint32_t n_data_blocks_ = 0;
+  uint32_t current_ = StorageLoc::kNone;
+  std::shared_ptr<std::string> current_data_;
+  size_t current_flushed_ = 0;  // bytes of the current block already handed to the flusher
+  std::vector<Sealed> sealed_;
+  std::map<uint32_t, std::shared_ptr<std::string>> unwritten_;  // sealed, not yet on disk
+  uint64_t unwritten_bytes_ = 0;
+  std::vector<uint32_t> freeing_;
+  uint64_t next_seq_ = 1;
+  uint64_t append_pos_ = 0;   // bytes ever appended
+  uint64_t durable_pos_ = 0;  // appended bytes known to be on disk
+  uint64_t wanted_pos_ = 0;   // highest position someone waits for
+  std::vector<Waiter> waiters_;
+  std::deque<uint32_t> defrag_q_;
+  std::atomic<size_t> defrag_q_size_{0};
+  std::atomic<uint64_t> used_bytes_{0};
+  bool stopping_ = false;
+  bool started_ = false;
+
+  std::function<void(const StoredRecord&, uint64_t)> relocate_;
+  std::thread flusher_thread_;
+  std::thread defrag_thread_;
+  StorageStats stats_;
+};
+
+}  // namespace asd::storage
