@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <vector>
 
@@ -27,6 +28,12 @@ std::string errno_text() { return std::strerror(errno); }
 DeviceFile::DeviceFile(std::string path, bool raw_device, uint64_t size, uint32_t block_size, uint32_t index,
                        const std::string& ns_name)
     : path_(std::move(path)) {
+  if (!raw_device) {
+    // Like a work directory: created on first start, so a new node needs no setup.
+    std::error_code ec;
+    std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
   fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC | (raw_device ? 0 : O_CREAT), 0644);
   if (fd_ < 0) fail(path_, "cannot open: " + errno_text());
   struct stat st {};

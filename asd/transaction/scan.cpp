@@ -151,7 +151,15 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
     if (plan.has_set && r.set_id != plan.set_id) continue;
     if (r.lut < plan.since_lut) continue;
     if (plan.ns->is_dead(r, now)) continue;
-    if (append_record(out, plan, it->first, r)) {
+    const Record* data = &r;
+    if (!plan.no_bins && !plan.ns->data_in_memory()) {
+      // The bins live on the device only; a copy that fails its checksum is left out.
+      thread_local Record loaded;
+      loaded = r;
+      if (!plan.ns->load_bins(it->first, loaded)) continue;
+      data = &loaded;
+    }
+    if (append_record(out, plan, it->first, *data)) {
       ++sent;
       ++taken;
     }

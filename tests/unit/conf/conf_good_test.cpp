@@ -36,6 +36,28 @@ TEST_CASE("example single-node.conf loads", "[conf]") {
     CHECK(config.find_namespace("nope") == nullptr);
 }
 
+TEST_CASE("example device.conf loads", "[conf]") {
+    conf::Config config = conf::load_file(CONF_EXAMPLES_DIR "/device.conf");
+    const conf::Namespace* ns = config.find_namespace("test");
+    REQUIRE(ns != nullptr);
+    CHECK(ns->storage_engine == conf::StorageEngine::Device);
+    CHECK(ns->device.files == std::vector<std::string>{"/tmp/asd-device/test.dat"});
+    CHECK(ns->device.filesize == 4ull << 30);
+    CHECK(ns->device.write_block_size == 1u << 20);
+    CHECK_FALSE(ns->device.data_in_memory);
+    CHECK_FALSE(ns->device.commit_to_device);
+    CHECK(ns->device.flush_max_ms == 1000);
+    CHECK(ns->device.min_avail_pct == 5);
+    CHECK(ns->high_water_disk_pct == 60);
+    CHECK(ns->max_record_size == 1u << 20);
+}
+
+TEST_CASE("a device namespace with small blocks gets them as max-record-size", "[conf]") {
+    conf::Config config = parse("namespace t {\n  storage-engine device {\n    file /f\n"
+                                "    write-block-size 128K\n  }\n}\n");
+    CHECK(config.namespaces.at(0).max_record_size == 128u * 1024);
+}
+
 TEST_CASE("minimal config gets the table defaults", "[conf]") {
     conf::Config config = parse(kNamespace);
     CHECK(config.source == "test.conf");
