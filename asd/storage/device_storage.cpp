@@ -211,6 +211,7 @@ void DeviceStorage::stop() {
   }
   flusher_cv_.notify_all();
   durable_cv_.notify_all();
+  defrag_cv_.notify_all();
   if (defrag_thread_.joinable()) defrag_thread_.join();
   if (flusher_thread_.joinable()) flusher_thread_.join();
 }
@@ -331,7 +332,7 @@ void DeviceStorage::release(const StorageLoc& loc) {
     b.state = BlockState::Defrag;
     defrag_q_.push_back(loc.block);
     defrag_q_size_ = defrag_q_.size();
-    flusher_cv_.notify_all();
+    defrag_cv_.notify_one();
   }
 }
 
@@ -466,6 +467,7 @@ void DeviceStorage::flusher() {
         b.state = BlockState::Defrag;
         defrag_q_.push_back(s.block);
         defrag_q_size_ = defrag_q_.size();
+        defrag_cv_.notify_one();
       }
     }
     if (!ok) {
@@ -507,7 +509,7 @@ void DeviceStorage::defragger() {
     uint32_t block;
     {
       std::unique_lock lock(mu_);
-      flusher_cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || !defrag_q_.empty(); });
+      defrag_cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || !defrag_q_.empty(); });
       if (stopping_) return;
       if (defrag_q_.empty()) continue;
       block = defrag_q_.front();

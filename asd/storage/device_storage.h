@@ -159,6 +159,7 @@ class DeviceStorage {
   mutable std::mutex mu_;
   std::condition_variable flusher_cv_;
   std::condition_variable durable_cv_;
+  std::condition_variable defrag_cv_;
   std::vector<Block> blocks_;
   std::deque<uint32_t> free_list_;
   uint32_t n_data_blocks_ = 0;
