@@ -71,6 +71,30 @@ struct NamespaceStats {
   std::atomic<uint64_t> xdr_forbidden{0};
 };
 
+// Cold start: the record copies one worker read from the device, before the index is
+// built from the newest of each.
+struct CopyData {
+  uint32_t void_time = 0;
+  uint8_t origin_src_id = 0;
+  bool tombstone = false;
+  uint16_t set_id = 0;
+  StorageLoc loc;
+  std::string key;
+  std::vector<Bin> bins;  // data-in-memory only
+};
+struct Copy {
+  common::Digest digest;
+  uint64_t lut = 0;
+  uint64_t seq = 0;  // of the block holding the copy
+  uint16_t generation = 0;
+  uint32_t data = 0;  // index into the worker's CopyData
+  uint8_t worker = 0;
+};
+struct LoadedCopies {
+  std::vector<Copy> copies;
+  std::vector<CopyData> data;
+};
+
 class Namespace {
  public:
   static constexpr size_t kMaxSets = 1023;
@@ -139,7 +163,6 @@ class Namespace {
   // An eviction pass at `lut` removed every evictable record with a void time below
   // `void_threshold`; persisted so a cold start leaves their older copies out too.
   void record_eviction(uint64_t lut, uint32_t void_threshold);
-  bool was_evicted(const Record& r, uint32_t now_sec);
   // Persists truncate thresholds and the eviction void time next to the data files, so
   // a cold start does not bring back what was truncated or evicted. No-op in memory.
   void save_metadata();
@@ -161,6 +184,12 @@ class Namespace {
     uint32_t void_threshold;
   };
   std::vector<Eviction> evictions_;  // guarded by metadata_mu_
+
+  // Keeps the newest copy of each record (highest LUT, then generation, then block
+  // sequence: every write raises the LUT past the copy it replaces, while generations
+  // wrap and restart after a delete), minus the expired, evicted and truncated. Returns
+  // how many records were left out for that.
+  uint64_t build_index(std::vector<LoadedCopies>& loads, unsigned workers);
   std::unique_ptr<storage::DeviceStorage> storage_;
   bool data_in_memory_ = true;
   std::mutex metadata_mu_;

@@ -1,6 +1,8 @@
 // The namespace's side of device storage: committing versions, dropping entries, cold
 // start (rebuilding the index from the device) and defrag relocation.
 
+#include <algorithm>
+#include <thread>
 #include <tuple>
 
 #include "base/namespace.h"
@@ -11,18 +13,6 @@
 
 namespace asd {
 
-namespace {
-
-// Which of two copies of a record is the newer version. LUT first: every stored version
-// of a record gets a LUT above the one it replaces (local writes take max(now, old + 1);
-// XDR writes apply only when newer), so LUT order is version order. Generation only
-// breaks ties: it wraps at 64K and restarts at 1 after a delete. The block sequence
-// finally prefers the later copy of one version (defrag copies).
-bool newer(const storage::RecordHeader& h, uint64_t seq, const Record& cur, uint64_t cur_seq) {
-  return std::tuple(h.lut, h.generation, seq) > std::tuple(cur.lut, cur.generation, cur_seq);
-}
-
-}  // namespace
 
 common::ResultCode Namespace::commit(Partition& part, const common::Digest& digest, Record* entry, Record&& work,
                                      bool reserve, uint64_t* commit_pos) {
@@ -81,15 +71,6 @@ void Namespace::record_eviction(uint64_t lut, uint32_t void_threshold) {
   save_metadata();
 }
 
-bool Namespace::was_evicted(const Record& r, uint32_t now_sec) {
-  if (r.void_time == 0) return false;
-  std::lock_guard lock(metadata_mu_);
-  for (const Eviction& e : evictions_) {
-    if (e.void_threshold > now_sec && r.lut <= e.lut && r.void_time < e.void_threshold) return true;
-  }
-  return false;
-}
-
 void Namespace::open_storage() {
   std::shared_ptr<const conf::Namespace> cfg = config();
   if (cfg->storage_engine != conf::StorageEngine::Device) return;
@@ -104,59 +85,148 @@ void Namespace::open_storage() {
     if (std::optional<uint16_t> id = set_id(set_name, true)) set_stats(*id)->truncate_lut = lut;
   }
 
-  storage_->cold_start([&](const storage::StoredRecord& sr) {
+  unsigned workers = std::clamp(std::thread::hardware_concurrency(), 2u, 8u);
+  std::vector<LoadedCopies> loads(workers);
+  storage_->cold_start(workers, [&](const storage::StoredRecord& sr, unsigned worker) {
     const storage::RecordHeader& h = sr.header;
-    Partition& part = partition_of(h.digest);
-    auto it = part.records.find(h.digest);
-    if (it != part.records.end() &&
-        !newer(h, storage_->block_seq(sr.loc.block), it->second, storage_->block_seq(it->second.loc.block))) {
-      return false;
-    }
-    Record r;
-    r.generation = h.generation;
-    r.void_time = h.void_time;
-    r.lut = h.lut;
-    r.origin_src_id = h.origin_src_id;
-    r.tombstone = h.tombstone;
-    r.key.assign(sr.body.key);
-    r.loc = sr.loc;
-    std::optional<uint16_t> set = set_id(sr.body.set_name, true);
-    r.set_id = set.value_or(0);
+    LoadedCopies& load = loads[worker];
+    CopyData d;
+    d.void_time = h.void_time;
+    d.origin_src_id = h.origin_src_id;
+    d.tombstone = h.tombstone;
+    d.set_id = set_id(sr.body.set_name, true).value_or(0);
+    d.loc = sr.loc;
+    d.key.assign(sr.body.key);
     if (data_in_memory_ && !h.tombstone) {
       storage::RecordBody body;
-      storage::decode_record_body(h, sr.bytes, &body, &r.bins, false);
+      storage::decode_record_body(h, sr.bytes, &body, &d.bins, false);
     }
-    if (it != part.records.end()) {
-      storage_->release(it->second.loc);
-      account(&it->second, &r);
-      it->second = std::move(r);
-    } else {
-      account(nullptr, &r);
-      part.records.emplace(h.digest, std::move(r));
-    }
-    return true;
+    load.copies.push_back(Copy{h.digest, h.lut, h.block_seq, h.generation, uint32_t(load.data.size()),
+                               uint8_t(worker)});
+    load.data.push_back(std::move(d));
   });
+  storage::StorageStats& st = storage_->stats();
+  uint64_t read_ms = st.cold_start_ms.load();
+  uint64_t dropped = build_index(loads, workers);
+  log->info("cold start ns={} records={} bytes={} ms={} skipped={} objects={} tombstones={} dropped={} read_ms={} "
+            "index_ms={} workers={}",
+            name_, st.cold_start_records.load(), st.cold_start_bytes.load(), st.cold_start_ms.load(),
+            st.cold_start_skipped.load(), stats_.objects.load(), stats_.tombstones.load(), dropped, read_ms,
+            st.cold_start_ms.load() - read_ms, workers);
+}
 
-  // The newest copies won above; those that are expired, evicted or truncated go now
-  // (their older copies lost to them, so nothing older comes back).
-  uint32_t now = common::now_cl_sec();
-  uint64_t dropped = 0;
-  for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
-    Partition& part = *partitions_[pid];
-    for (auto it = part.records.begin(); it != part.records.end();) {
-      const Record& r = it->second;
-      if (!r.tombstone && (is_dead(r, now) || was_evicted(r, now))) {
-        it = erase(part, it);
-        ++dropped;
-      } else {
-        ++it;
-      }
+uint64_t Namespace::build_index(std::vector<LoadedCopies>& loads, unsigned workers) {
+  uint64_t started = common::steady_ms();
+  // Group the copies by partition (counting sort), so each partition's copies sort in
+  // cache and its map is built in order, without searching.
+  std::vector<uint32_t> bucket_start(common::kPartitions + 1, 0);
+  for (const LoadedCopies& load : loads) {
+    for (const Copy& c : load.copies) ++bucket_start[common::partition_id(c.digest) + 1];
+  }
+  for (uint32_t pid = 0; pid < common::kPartitions; ++pid) bucket_start[pid + 1] += bucket_start[pid];
+  std::vector<Copy> copies(bucket_start.back());
+  {
+    std::vector<uint32_t> fill(bucket_start.begin(), bucket_start.end() - 1);
+    for (LoadedCopies& load : loads) {
+      for (const Copy& c : load.copies) copies[fill[common::partition_id(c.digest)]++] = c;
+      load.copies = {};
     }
   }
-  storage::StorageStats& st = storage_->stats();
-  log->info("cold start ns={} records={} bytes={} ms={} skipped={} objects={} tombstones={} dropped={}", name_,
-            st.cold_start_records.load(), st.cold_start_bytes.load(), st.cold_start_ms.load(),
-            st.cold_start_skipped.load(), stats_.objects.load(), stats_.tombstones.load(), dropped);
+
+  uint32_t now = common::now_cl_sec();
+  std::vector<Eviction> evictions;
+  {
+    std::lock_guard lock(metadata_mu_);
+    evictions = evictions_;
+  }
+  auto evicted = [&](const CopyData& d, uint64_t lut) {
+    if (d.void_time == 0) return false;
+    for (const Eviction& e : evictions) {
+      if (e.void_threshold > now && lut <= e.lut && d.void_time < e.void_threshold) return true;
+    }
+    return false;
+  };
+
+  std::atomic<uint32_t> next_pid{0};
+  std::atomic<uint64_t> dropped{0};
+  std::vector<std::vector<uint64_t>> live(workers, std::vector<uint64_t>(storage_->n_blocks(), 0));
+  // What account() would add, summed per worker and applied once: shared counters
+  // bounced between cores for every record would cost more than the rest of the load.
+  struct Tally {
+    int64_t objects = 0;
+    int64_t tombstones = 0;
+    int64_t bytes = 0;
+    std::vector<std::pair<int64_t, int64_t>> sets = std::vector<std::pair<int64_t, int64_t>>(kMaxSets + 1);
+    void add(const Record& r) {
+      int64_t b = int64_t(r.memory_bytes());
+      bytes += b;
+      if (r.tombstone) {
+        ++tombstones;
+        return;
+      }
+      ++objects;
+      sets[r.set_id].first += 1;
+      sets[r.set_id].second += b;
+    }
+  };
+  std::vector<Tally> tallies(workers);
+  auto work = [&](unsigned w) {
+    for (uint32_t pid = next_pid++; pid < common::kPartitions; pid = next_pid++) {
+      auto first = copies.begin() + bucket_start[pid];
+      auto last = copies.begin() + bucket_start[pid + 1];
+      // Descending digests (the map's order), newest copy of each digest first.
+      std::sort(first, last, [](const Copy& a, const Copy& b) {
+        if (a.digest != b.digest) return a.digest > b.digest;
+        return std::tuple(a.lut, a.generation, a.seq) > std::tuple(b.lut, b.generation, b.seq);
+      });
+      Partition& part = *partitions_[pid];
+      std::lock_guard lock(part.mu);
+      for (auto it = first; it != last; ++it) {
+        if (it != first && it->digest == (it - 1)->digest) continue;  // an older copy
+        CopyData& d = loads[it->worker].data[it->data];
+        Record r;
+        r.generation = it->generation;
+        r.void_time = d.void_time;
+        r.lut = it->lut;
+        r.origin_src_id = d.origin_src_id;
+        r.tombstone = d.tombstone;
+        r.set_id = d.set_id;
+        // The newest copy decides: an expired, evicted or truncated newest version
+        // takes its older copies with it.
+        if (!r.tombstone && (is_dead(r, now) || evicted(d, it->lut))) {
+          dropped.fetch_add(1, std::memory_order_relaxed);
+          continue;
+        }
+        r.key = std::move(d.key);
+        r.bins = std::move(d.bins);
+        r.loc = d.loc;
+        live[w][r.loc.block] += r.loc.size;
+        tallies[w].add(r);
+        part.records.emplace_hint(part.records.end(), it->digest, std::move(r));
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (unsigned w = 1; w < workers; ++w) {
+    for (size_t b = 0; b < live[0].size(); ++b) live[0][b] += live[w][b];
+  }
+  for (const Tally& t : tallies) {
+    stats_.objects += t.objects;
+    stats_.tombstones += t.tombstones;
+    stats_.memory_used_bytes += t.bytes;
+    for (uint16_t id = 1; id <= kMaxSets; ++id) {
+      SetStats* set = t.sets[id].first ? set_stats(id) : nullptr;
+      if (!set) continue;
+      set->objects += t.sets[id].first;
+      set->memory_bytes += t.sets[id].second;
+    }
+  }
+  storage_->finish_cold_start(live[0]);
+  storage_->stats().cold_start_ms.fetch_add(common::steady_ms() - started);
+  return dropped.load();
 }
 
 void Namespace::start_storage() {

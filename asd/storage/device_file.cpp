@@ -109,6 +109,23 @@ bool DeviceFile::write(uint64_t offset, std::span<const uint8_t> data) {
   return true;
 }
 
+std::vector<std::pair<uint64_t, uint64_t>> DeviceFile::data_extents() const {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  off_t at = 0;
+  while (uint64_t(at) < size_) {
+    off_t data = ::lseek(fd_, at, SEEK_DATA);
+    if (data < 0) {
+      if (errno == ENXIO) break;  // only a hole is left
+      return {{0, size_}};        // no SEEK_DATA here: assume data everywhere
+    }
+    off_t hole = ::lseek(fd_, data, SEEK_HOLE);
+    if (hole < 0) hole = off_t(size_);
+    out.emplace_back(uint64_t(data), std::min<uint64_t>(uint64_t(hole), size_));
+    at = hole;
+  }
+  return out;
+}
+
 bool DeviceFile::sync() {
   while (::fdatasync(fd_) != 0) {
     if (errno != EINTR) return false;

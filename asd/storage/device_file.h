@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace asd::storage {
 
@@ -27,6 +29,9 @@ class DeviceFile {
   bool read(uint64_t offset, std::span<uint8_t> out) const;
   bool write(uint64_t offset, std::span<const uint8_t> data);
   bool sync();
+  // Byte ranges that may hold data: a sparse file's never-written holes are left out
+  // (the whole file where the filesystem cannot tell).
+  std::vector<std::pair<uint64_t, uint64_t>> data_extents() const;
 
  private:
   std::string path_;

@@ -83,8 +83,8 @@ void DeviceStorage::set_config(const conf::DeviceStorage& cfg) {
 
 // ---- cold start -------------------------------------------------------------------------
 
-void DeviceStorage::scan_block(uint32_t block, std::vector<uint8_t>& buf,
-                               const std::function<bool(const StoredRecord&)>& visit, bool cold) {
+void DeviceStorage::scan_block(uint32_t block, std::span<const uint8_t> buf,
+                               const std::function<void(const StoredRecord&)>& visit, bool cold) {
   const DeviceFile& file = file_of(block);
   uint64_t base = offset_of(block);
   BlockHeader bh;
@@ -105,7 +105,7 @@ void DeviceStorage::scan_block(uint32_t block, std::vector<uint8_t>& buf,
   };
   size_t off = kBlockHeaderSize;
   while (off + kRecordHeaderSize <= block_size_) {
-    std::span<const uint8_t> rest(buf.data() + off, block_size_ - off);
+    std::span<const uint8_t> rest = buf.subspan(off, block_size_ - off);
     RecordHeader h;
     Decode d = decode_record_header(rest, &h);
     if (d != Decode::Ok) {
@@ -138,34 +138,60 @@ void DeviceStorage::scan_block(uint32_t block, std::vector<uint8_t>& buf,
     StoredRecord sr{h, body, rest.first(h.length), StorageLoc{block, uint32_t(off), uint32_t(padded(h.length))},
                     &file, base + off};
     if (cold) stats_.cold_start_records.fetch_add(1, std::memory_order_relaxed);
-    if (visit(sr) && cold) {
-      std::lock_guard lock(mu_);
-      blocks_[block].live_bytes += sr.loc.size;
-      used_bytes_.fetch_add(sr.loc.size, std::memory_order_relaxed);
-    }
+    visit(sr);
     off += padded(h.length);
   }
   report_bad(std::min<size_t>(off, block_size_));
 }
 
-void DeviceStorage::cold_start(const std::function<bool(const StoredRecord&)>& visit) {
-  uint64_t started = common::steady_ms();
-  std::vector<uint8_t> buf(block_size_);
-  for (uint32_t block = 0; block < n_data_blocks_; ++block) {
-    DeviceFile& file = file_of(block);
-    uint64_t offset = offset_of(block);
-    if (!file.read(offset, buf)) {
-      stats_.cold_start_skipped.fetch_add(1, std::memory_order_relaxed);
-      log()->warn("cannot read block of {} at offset {}, block skipped", file.path(), offset);
-      continue;
+void DeviceStorage::cold_start_worker(unsigned worker, std::atomic<uint32_t>& next,
+                                      const std::vector<std::vector<std::pair<uint64_t, uint64_t>>>& extents,
+                                      const std::function<void(const StoredRecord&, unsigned)>& visit) {
+  // Runs of blocks per read: large sequential reads, while the other workers parse.
+  const uint32_t run = std::max<uint32_t>(1, (4u << 20) / block_size_);
+  std::vector<uint8_t> buf(size_t(run) * block_size_);
+  while (true) {
+    uint32_t claimed = next.fetch_add(run);
+    if (claimed >= n_data_blocks_) return;
+    uint32_t claimed_end = std::min(n_data_blocks_, claimed + run);
+    // A claimed run may cross into the next file: read it piece by piece.
+    for (uint32_t first = claimed; first < claimed_end;) {
+      size_t file_index =
+          std::upper_bound(first_block_.begin(), first_block_.end(), first) - first_block_.begin() - 1;
+      uint32_t file_end = file_index + 1 < first_block_.size() ? first_block_[file_index + 1] : n_data_blocks_;
+      uint32_t count = std::min(claimed_end, file_end) - first;
+      cold_start_run(worker, first, count, file_index, buf, extents, visit);
+      first += count;
     }
-    stats_.cold_start_bytes.fetch_add(block_size_, std::memory_order_relaxed);
+  }
+}
+
+void DeviceStorage::cold_start_run(unsigned worker, uint32_t first, uint32_t count, size_t file_index,
+                                   std::vector<uint8_t>& buf,
+                                   const std::vector<std::vector<std::pair<uint64_t, uint64_t>>>& extents,
+                                   const std::function<void(const StoredRecord&, unsigned)>& visit) {
+  DeviceFile& file = *files_[file_index];
+  uint64_t offset = offset_of(first);
+  uint64_t length = uint64_t(count) * block_size_;
+  bool any_data = false;
+  for (const auto& [from, to] : extents[file_index]) any_data |= from < offset + length && to > offset;
+  if (!any_data) return;  // never written: every block free
+  if (!file.read(offset, {buf.data(), length})) {
+    stats_.cold_start_skipped.fetch_add(count, std::memory_order_relaxed);
+    log()->warn("cannot read {} at offset {} ({} bytes), blocks skipped", file.path(), offset, length);
+    return;
+  }
+  stats_.cold_start_bytes.fetch_add(length, std::memory_order_relaxed);
+  auto visit_here = [&](const StoredRecord& sr) { visit(sr, worker); };
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t block = first + i;
+    std::span<const uint8_t> data(buf.data() + size_t(i) * block_size_, block_size_);
     BlockHeader bh;
-    Decode d = decode_block_header(buf, &bh);
+    Decode d = decode_block_header(data, &bh);
     if (d == Decode::Empty) continue;
     if (d != Decode::Ok) {
       stats_.cold_start_skipped.fetch_add(1, std::memory_order_relaxed);
-      log()->warn("corrupt block header in {} at offset {}: {}, block skipped", file.path(), offset,
+      log()->warn("corrupt block header in {} at offset {}: {}, block skipped", file.path(), offset_of(block),
                   decode_name(d));
       continue;
     }
@@ -175,23 +201,42 @@ void DeviceStorage::cold_start(const std::function<bool(const StoredRecord&)>& v
       blocks_[block].seq = bh.seq;
       next_seq_ = std::max(next_seq_, bh.seq + 1);
     }
-    scan_block(block, buf, visit, true);
+    scan_block(block, data, visit_here, true);
   }
+}
+
+void DeviceStorage::cold_start(unsigned workers, const std::function<void(const StoredRecord&, unsigned)>& visit) {
+  uint64_t started = common::steady_ms();
+  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> extents;
+  for (const auto& f : files_) extents.push_back(f->data_extents());
+  std::atomic<uint32_t> next{0};
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) {
+    threads.emplace_back([&, w] { cold_start_worker(w, next, extents, visit); });
+  }
+  cold_start_worker(0, next, extents, visit);
+  for (auto& t : threads) t.join();
+  stats_.cold_start_ms = common::steady_ms() - started;
+}
+
+void DeviceStorage::finish_cold_start(const std::vector<uint64_t>& live) {
   std::lock_guard lock(mu_);
+  uint64_t used = 0;
   for (uint32_t block = 0; block < n_data_blocks_; ++block) {
     Block& b = blocks_[block];
+    b.live_bytes = uint32_t(live[block]);
+    used += live[block];
     if (b.state == BlockState::Free) {
       free_list_.push_back(block);
-    } else if (b.state == BlockState::Used && b.live_bytes == 0) {
+    } else if (b.live_bytes == 0) {
       queue_for_free(block);
-    } else if (b.state == BlockState::Used &&
-               uint64_t(b.live_bytes) * 100 < uint64_t(defrag_lwm_pct_) * block_size_) {
+    } else if (uint64_t(b.live_bytes) * 100 < uint64_t(defrag_lwm_pct_) * block_size_) {
       b.state = BlockState::Defrag;
       defrag_q_.push_back(block);
     }
   }
+  used_bytes_ = used;
   defrag_q_size_ = defrag_q_.size();
-  stats_.cold_start_ms = common::steady_ms() - started;
 }
 
 // ---- threads ----------------------------------------------------------------------------
@@ -550,10 +595,7 @@ bool DeviceStorage::defrag_block(uint32_t block) {
     return true;
   }
   stats_.defrag_reads.fetch_add(1, std::memory_order_relaxed);
-  scan_block(block, buf, [&](const StoredRecord& sr) {
-    relocate_(sr, oldest_other);
-    return false;
-  }, false);
+  scan_block(block, buf, [&](const StoredRecord& sr) { relocate_(sr, oldest_other); }, false);
   std::lock_guard lock(mu_);
   if (blocks_[block].live_bytes == 0) {
     queue_for_free(block);

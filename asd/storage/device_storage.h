@@ -73,11 +73,16 @@ class DeviceStorage {
   DeviceStorage(std::string ns_name, const conf::DeviceStorage& cfg);
   ~DeviceStorage();
 
-  // Reads every block, calling `visit` for each valid record copy of the block's current
-  // life, in file order. Corrupt records and blocks are skipped with a warning naming
-  // file and offset. `visit` returns whether the index keeps the copy (its bytes are then
-  // live). Must run before start().
-  void cold_start(const std::function<bool(const StoredRecord&)>& visit);
+  // Reads every block that may hold data with `workers` threads, calling `visit` for
+  // each valid record copy of a block's current life, concurrently from the workers
+  // (each call names its worker, 0..workers-1). Corrupt records and blocks are skipped
+  // with a warning naming file and offset. Must run before start(), and be followed by
+  // finish_cold_start().
+  void cold_start(unsigned workers, const std::function<void(const StoredRecord&, unsigned worker)>& visit);
+  // `live[block]`: bytes of that block's copies the index kept. Frees the blocks nothing
+  // lives in and queues the sparse ones for defrag.
+  void finish_cold_start(const std::vector<uint64_t>& live);
+  uint32_t n_blocks() const { return n_data_blocks_; }
   // Starts the flusher and defrag threads. `relocate` is called by defrag for every copy
   // in a block being emptied: it must, under the record's partition lock, either move the
   // copy with move_record() if the index still points at it, or leave it (stale copy).
@@ -143,8 +148,14 @@ class DeviceStorage {
   void defragger();
   bool defrag_block(uint32_t block);  // false when live records could not move
   void queue_for_free(uint32_t block);  // mu_ held
-  void scan_block(uint32_t block, std::vector<uint8_t>& buf, const std::function<bool(const StoredRecord&)>& visit,
+  void scan_block(uint32_t block, std::span<const uint8_t> buf, const std::function<void(const StoredRecord&)>& visit,
                   bool cold);
+  void cold_start_worker(unsigned worker, std::atomic<uint32_t>& next,
+                         const std::vector<std::vector<std::pair<uint64_t, uint64_t>>>& extents,
+                         const std::function<void(const StoredRecord&, unsigned)>& visit);
+  void cold_start_run(unsigned worker, uint32_t first, uint32_t count, size_t file_index, std::vector<uint8_t>& buf,
+                      const std::vector<std::vector<std::pair<uint64_t, uint64_t>>>& extents,
+                      const std::function<void(const StoredRecord&, unsigned)>& visit);
 
   std::string ns_name_;
   std::vector<std::unique_ptr<DeviceFile>> files_;

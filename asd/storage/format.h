@@ -17,7 +17,7 @@
 //    28    4 reserved, 0
 //    32   32 namespace name, zero padded
 //    64   60 reserved, 0
-//   124    4 CRC-32 of bytes 0..123
+//   124    4 CRC-32C of bytes 0..123
 //
 // Block header (first 64 bytes of a block in use):
 //     0    4 magic "ABLK"
@@ -28,7 +28,7 @@
 //    16    4 write-block-size
 //    20    4 block index within the file
 //    24   36 reserved, 0
-//    60    4 CRC-32 of bytes 0..59
+//    60    4 CRC-32C of bytes 0..59
 //
 // Records follow the block header back to back, each padded to 16 bytes. A block is
 // filled from the front and never rewritten in the middle, so the first record whose
@@ -41,14 +41,14 @@
 //     6    1 flags: bit 0 tombstone, bit 1 stored user key present
 //     7    1 origin src-id (XDR: DC that wrote this version; 0 = local)
 //     8    4 length of header + body in bytes, before padding
-//    12    4 CRC-32 of the body
+//    12    4 CRC-32C of the body
 //    16    8 sequence of the block this copy was written into
 //    24   20 digest (RIPEMD-160)
 //    44    4 void time, seconds since the citrusleaf epoch; 0 = never expires
 //    48    8 last-update time, ms since the citrusleaf epoch
 //    56    2 generation
 //    58    2 number of bins
-//    60    4 CRC-32 of bytes 0..59
+//    60    4 CRC-32C of bytes 0..59
 // Record body:
 //    u8 set-name length, set name
 //    [flag bit 1] u32 key length, key (particle type byte + key bytes)
@@ -79,7 +79,10 @@ inline constexpr size_t kRecordAlign = 16;
 inline constexpr uint32_t kBlockMagic = 0x4B4C4241;   // "ABLK"
 inline constexpr uint32_t kRecordMagic = 0x43455241;  // "AREC"
 
+// CRC-32C of the bytes (hardware instruction where the CPU has it).
 uint32_t crc32(std::span<const uint8_t> bytes);
+// The same without the instruction (tests check both agree).
+uint32_t crc32_portable(std::span<const uint8_t> bytes);
 
 inline size_t padded(size_t n) { return (n + kRecordAlign - 1) / kRecordAlign * kRecordAlign; }
 

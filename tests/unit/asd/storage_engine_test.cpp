@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -58,7 +59,8 @@ Record record_of(uint32_t i) {
 // Writes n records and returns where each went.
 std::vector<StorageLoc> write_records(const conf::DeviceStorage& cfg, uint32_t n) {
   DeviceStorage st("test", cfg);
-  st.cold_start([](const StoredRecord&) { return true; });
+  st.cold_start(2, [](const StoredRecord&, unsigned) {});
+  st.finish_cold_start(std::vector<uint64_t>(st.n_blocks(), 0));
   st.start([](const StoredRecord&, uint64_t) {});
   std::vector<StorageLoc> locs(n);
   uint64_t pos = 0;
@@ -76,9 +78,10 @@ struct Loaded {
 Loaded cold_start(const conf::DeviceStorage& cfg) {
   DeviceStorage st("test", cfg);
   Loaded out;
-  st.cold_start([&](const StoredRecord& sr) {
+  std::mutex mu;
+  st.cold_start(2, [&](const StoredRecord& sr, unsigned) {
+    std::lock_guard lock(mu);
     out.digests.insert(sr.header.digest);
-    return true;
   });
   out.skipped = st.stats().cold_start_skipped.load();
   return out;
@@ -163,7 +166,8 @@ TEST_CASE("releasing every copy of a block frees it for reuse", "[storage_engine
   TempDir dir;
   conf::DeviceStorage cfg = device_config(dir.path + "/data");
   DeviceStorage st("test", cfg);
-  st.cold_start([](const StoredRecord&) { return true; });
+  st.cold_start(2, [](const StoredRecord&, unsigned) {});
+  st.finish_cold_start(std::vector<uint64_t>(st.n_blocks(), 0));
   st.start([](const StoredRecord&, uint64_t) {});
   uint32_t initial_free = st.free_pct();
   // Far more than the file holds, each version replacing the last: space must recycle.
