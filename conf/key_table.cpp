@@ -161,7 +161,7 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"namespace.storage-engine", "max-write-cache", K::Size, "64M", 0, kNoMax, true, false,
      "Pending write blocks before writes are refused."},
     {"namespace.storage-engine", "min-avail-pct", K::Int, "5", 0, 100, true, false,
-     "Free blocks (percent of the device) below which client writes stop."},
+     "Available blocks (free, or emptied and about to be freed; percent of the device) below which client writes stop."},
 
     {"namespace.set", "disable-eviction", K::Bool, "false", 0, 0, true, false,
      "Never evict records of this set."},

@@ -81,7 +81,7 @@ bool Namespace::stop_writes() const {
   std::shared_ptr<const conf::Namespace> cfg = config();
   uint64_t pct = cfg->stop_writes_pct == 0 ? 100 : cfg->stop_writes_pct;
   if (storage_->used_bytes() >= storage_->total_bytes() / 100 * pct) return true;
-  return storage_->free_pct() < cfg->device.min_avail_pct;
+  return storage_->available_pct() < cfg->device.min_avail_pct;
 }
 
 bool Namespace::hwm_breached() const {

@@ -118,7 +118,7 @@ void add_device_stats(storage::DeviceStorage& st, std::vector<std::pair<std::str
       {"device_total_bytes", std::to_string(st.total_bytes())},
       {"device_used_bytes", std::to_string(st.used_bytes())},
       {"device_free_pct", std::to_string(free_pct)},
-      {"device_available_pct", std::to_string(free_pct)},
+      {"device_available_pct", std::to_string(st.available_pct())},
       {"defrag_q", std::to_string(st.defrag_queue())},
       {"defrag_reads", std::to_string(s.defrag_reads.load())},
       {"defrag_writes", std::to_string(st.defrag_writes())},

@@ -65,6 +65,11 @@ uint32_t DeviceStorage::free_pct() const {
   return n_data_blocks_ ? uint32_t(free_list_.size() * 100 / n_data_blocks_) : 0;
 }
 
+uint32_t DeviceStorage::available_pct() const {
+  std::lock_guard lock(mu_);
+  return n_data_blocks_ ? uint32_t((free_list_.size() + freeing_.size()) * 100 / n_data_blocks_) : 0;
+}
+
 uint64_t DeviceStorage::block_seq(uint32_t block) const {
   std::lock_guard lock(mu_);
   return block < blocks_.size() ? blocks_[block].seq : 0;
@@ -448,7 +453,10 @@ void DeviceStorage::flusher() {
     uint64_t period = std::max<uint32_t>(1, flush_max_ms_.load(std::memory_order_relaxed));
     bool timer = now >= last_sync + period;
     bool want = wanted_pos_ > durable_pos_;
-    if (sealed_.empty() && !want && !timer && !stopping_) {
+    // Emptied blocks go back to the free list at the next sync: don't make them wait for
+    // the timer when nothing else is written.
+    bool free_due = !freeing_.empty();
+    if (sealed_.empty() && !want && !timer && !free_due && !stopping_) {
       flusher_cv_.wait_for(lock, std::chrono::milliseconds(last_sync + period - now));
       continue;
     }
@@ -462,7 +470,7 @@ void DeviceStorage::flusher() {
       current_flushed_ = current_data_->size();
     }
     uint64_t target = append_pos_;
-    bool sync = timer || want || stopping_;
+    bool sync = timer || want || free_due || stopping_;
     std::vector<uint32_t> to_free;
     if (sync) {
       for (uint32_t block : freeing_) {

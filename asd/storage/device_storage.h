@@ -117,6 +117,8 @@ class DeviceStorage {
   uint64_t used_bytes() const { return used_bytes_.load(std::memory_order_relaxed); }
   // Free blocks as a percentage of all data blocks.
   uint32_t free_pct() const;
+  // Free blocks plus emptied ones the flusher is about to free.
+  uint32_t available_pct() const;
   size_t defrag_queue() const { return defrag_q_size_.load(std::memory_order_relaxed); }
   uint64_t defrag_writes() const;
   const std::string& first_path() const;
