@@ -100,11 +100,13 @@ void Node::start() {
 
 void Node::stop() {
   if (server_) server_->stop();
-  server_.reset();
   if (nsup_) nsup_->stop();
   nsup_.reset();
-  // After the service: every acknowledged write reaches the device before exit.
+  // After the service: every acknowledged write reaches the device before exit. The
+  // server's contexts outlive this, because the last group commits still post their
+  // answers to them (stopped, so the answers are dropped with the connections).
   for (auto& ns : namespaces_) ns->stop_storage();
+  server_.reset();
   if (pipe_) pipe_->stop();
 }
 
