@@ -72,16 +72,15 @@ uint64_t Namespace::truncate_threshold(uint16_t set_id) {
   return lut;
 }
 
-bool Namespace::stop_writes() const {
+bool Namespace::stop_writes(const conf::Namespace& cfg) const {
   if (uint64_t(stats_.memory_used_bytes.load(std::memory_order_relaxed)) >=
       stop_writes_bytes_.load(std::memory_order_relaxed)) {
     return true;
   }
   if (!storage_) return false;
-  std::shared_ptr<const conf::Namespace> cfg = config();
-  uint64_t pct = cfg->stop_writes_pct == 0 ? 100 : cfg->stop_writes_pct;
+  uint64_t pct = cfg.stop_writes_pct == 0 ? 100 : cfg.stop_writes_pct;
   if (storage_->used_bytes() >= storage_->total_bytes() / 100 * pct) return true;
-  return storage_->available_pct() < cfg->device.min_avail_pct;
+  return storage_->available_pct() < cfg.device.min_avail_pct;
 }
 
 bool Namespace::hwm_breached() const {

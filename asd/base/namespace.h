@@ -136,7 +136,8 @@ class Namespace {
   // True while client writes must be refused: memory use at stop-writes-pct of
   // memory-size, device use at stop-writes-pct of its size, or free device blocks under
   // min-avail-pct.
-  bool stop_writes() const;
+  bool stop_writes() const { return stop_writes(*config()); }
+  bool stop_writes(const conf::Namespace& cfg) const;
   // Above high-water-memory-pct or high-water-disk-pct: nsup evicts.
   bool hwm_breached() const;
   void account(const Record* before, const Record* after);

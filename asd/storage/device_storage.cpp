@@ -46,14 +46,14 @@ DeviceStorage::DeviceStorage(std::string ns_name, const conf::DeviceStorage& cfg
 
 DeviceStorage::~DeviceStorage() { stop(); }
 
-DeviceFile& DeviceStorage::file_of(uint32_t block) const {
-  size_t f = std::upper_bound(first_block_.begin(), first_block_.end(), block) - first_block_.begin() - 1;
-  return *files_[f];
+size_t DeviceStorage::file_index(uint32_t block) const {
+  return size_t(std::upper_bound(first_block_.begin(), first_block_.end(), block) - first_block_.begin() - 1);
 }
 
+DeviceFile& DeviceStorage::file_of(uint32_t block) const { return *files_[file_index(block)]; }
+
 uint64_t DeviceStorage::offset_of(uint32_t block) const {
-  size_t f = std::upper_bound(first_block_.begin(), first_block_.end(), block) - first_block_.begin() - 1;
-  return uint64_t(block - first_block_[f] + 1) * block_size_;
+  return uint64_t(block - first_block_[file_index(block)] + 1) * block_size_;
 }
 
 const std::string& DeviceStorage::first_path() const { return files_.front()->path(); }
@@ -161,11 +161,10 @@ void DeviceStorage::cold_start_worker(unsigned worker, std::atomic<uint32_t>& ne
     uint32_t claimed_end = std::min(n_data_blocks_, claimed + run);
     // A claimed run may cross into the next file: read it piece by piece.
     for (uint32_t first = claimed; first < claimed_end;) {
-      size_t file_index =
-          std::upper_bound(first_block_.begin(), first_block_.end(), first) - first_block_.begin() - 1;
-      uint32_t file_end = file_index + 1 < first_block_.size() ? first_block_[file_index + 1] : n_data_blocks_;
+      size_t f = file_index(first);
+      uint32_t file_end = f + 1 < first_block_.size() ? first_block_[f + 1] : n_data_blocks_;
       uint32_t count = std::min(claimed_end, file_end) - first;
-      cold_start_run(worker, first, count, file_index, buf, extents, visit);
+      cold_start_run(worker, first, count, f, buf, extents, visit);
       first += count;
     }
   }
@@ -231,17 +230,10 @@ void DeviceStorage::finish_cold_start(const std::vector<uint64_t>& live) {
     Block& b = blocks_[block];
     b.live_bytes = uint32_t(live[block]);
     used += live[block];
-    if (b.state == BlockState::Free) {
-      free_list_.push_back(block);
-    } else if (b.live_bytes == 0) {
-      queue_for_free(block);
-    } else if (uint64_t(b.live_bytes) * 100 < uint64_t(defrag_lwm_pct_) * block_size_) {
-      b.state = BlockState::Defrag;
-      defrag_q_.push_back(block);
-    }
+    if (b.state == BlockState::Free) free_list_.push_back(block);
+    else settle(block);
   }
   used_bytes_ = used;
-  defrag_q_size_ = defrag_q_.size();
 }
 
 // ---- threads ----------------------------------------------------------------------------
@@ -369,21 +361,25 @@ void DeviceStorage::queue_for_free(uint32_t block) {
   flusher_cv_.notify_one();
 }
 
+void DeviceStorage::settle(uint32_t block) {
+  Block& b = blocks_[block];
+  if (b.live_bytes == 0) {
+    queue_for_free(block);
+  } else if (uint64_t(b.live_bytes) * 100 < uint64_t(defrag_lwm_pct_) * block_size_) {
+    b.state = BlockState::Defrag;
+    defrag_q_.push_back(block);
+    defrag_q_size_ = defrag_q_.size();
+    defrag_cv_.notify_one();
+  }
+}
+
 void DeviceStorage::release(const StorageLoc& loc) {
   if (!loc.valid()) return;
   std::lock_guard lock(mu_);
   Block& b = blocks_[loc.block];
   b.live_bytes -= std::min(b.live_bytes, loc.size);
   used_bytes_.fetch_sub(loc.size, std::memory_order_relaxed);
-  if (b.state != BlockState::Used) return;
-  if (b.live_bytes == 0) {
-    queue_for_free(loc.block);
-  } else if (uint64_t(b.live_bytes) * 100 < uint64_t(defrag_lwm_pct_) * block_size_) {
-    b.state = BlockState::Defrag;
-    defrag_q_.push_back(loc.block);
-    defrag_q_size_ = defrag_q_.size();
-    defrag_cv_.notify_one();
-  }
+  if (b.state == BlockState::Used) settle(loc.block);
 }
 
 // ---- reads ------------------------------------------------------------------------------
@@ -512,16 +508,8 @@ void DeviceStorage::flusher() {
       }
       unwritten_.erase(s.block);
       unwritten_bytes_ -= block_size_;
-      Block& b = blocks_[s.block];
-      b.state = BlockState::Used;
-      if (b.live_bytes == 0) {
-        queue_for_free(s.block);
-      } else if (uint64_t(b.live_bytes) * 100 < uint64_t(defrag_lwm_pct_) * block_size_) {
-        b.state = BlockState::Defrag;
-        defrag_q_.push_back(s.block);
-        defrag_q_size_ = defrag_q_.size();
-        defrag_cv_.notify_one();
-      }
+      blocks_[s.block].state = BlockState::Used;
+      settle(s.block);
     }
     if (!ok) {
       stats_.write_errors.fetch_add(1, std::memory_order_relaxed);

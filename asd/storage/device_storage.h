@@ -141,6 +141,7 @@ class DeviceStorage {
     std::function<void()> done;
   };
 
+  size_t file_index(uint32_t block) const;
   DeviceFile& file_of(uint32_t block) const;
   uint64_t offset_of(uint32_t block) const;
   bool open_block();  // mu_ held
@@ -150,6 +151,9 @@ class DeviceStorage {
   void defragger();
   bool defrag_block(uint32_t block);  // false when live records could not move
   void queue_for_free(uint32_t block);  // mu_ held
+  // A block in use whose live bytes changed: free it when empty, queue it for defrag
+  // when under defrag-lwm-pct. mu_ held.
+  void settle(uint32_t block);
   void scan_block(uint32_t block, std::span<const uint8_t> buf, const std::function<void(const StoredRecord&)>& visit,
                   bool cold);
   void cold_start_worker(unsigned worker, std::atomic<uint32_t>& next,

@@ -266,7 +266,7 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
     return {ResultCode::LostConflict};
   }
   if (ResultCode rc = check_write_preconditions(ns, req, existing); rc != ResultCode::Ok) return {rc};
-  if (ns.stop_writes()) {
+  if (ns.stop_writes(config)) {
     ns.stats().stop_writes_count.fetch_add(1, std::memory_order_relaxed);
     return {ResultCode::OutOfSpace};
   }
