@@ -8,6 +8,7 @@
 
 #include "base/namespace.h"
 #include "base/nsup.h"
+#include "cluster/cluster.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "service/server.h"
@@ -33,13 +34,13 @@ uint64_t derive_node_id(const conf::Config& config) {
   return h == 0 ? 1 : h;
 }
 
-std::string hex_upper(uint64_t v) {
+}  // namespace
+
+std::string Node::hex_id(uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%lX", static_cast<unsigned long>(v));
   return buf;
 }
-
-}  // namespace
 
 Node::Node(conf::Config config) : config_(std::move(config)) {}
 
@@ -47,7 +48,7 @@ Node::~Node() { stop(); }
 
 void Node::init() {
   node_id_ = derive_node_id(config_);
-  node_id_hex_ = hex_upper(node_id_);
+  node_id_hex_ = hex_id(node_id_);
   for (const conf::Namespace& ns : config_.namespaces) {
     namespaces_.push_back(std::make_unique<Namespace>(ns));
     namespaces_.back()->open_storage();
@@ -88,6 +89,9 @@ void Node::start() {
     announce_to_xdr(ns, a);
   });
   nsup_->start();
+  cluster_ = std::make_unique<cluster::Cluster>(*this);
+  for (auto& ns : namespaces_) ns->set_cluster(cluster_.get());
+  cluster_->start();
   unsigned threads = config_.service.service_threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::string address = config_.network.service.addresses.empty() ? "any" : config_.network.service.addresses.front();
@@ -100,6 +104,7 @@ void Node::start() {
 
 void Node::stop() {
   if (server_) server_->stop();
+  if (cluster_) cluster_->stop();
   if (nsup_) nsup_->stop();
   nsup_.reset();
   // After the service: every acknowledged write reaches the device before exit. The

@@ -16,6 +16,9 @@ namespace asd {
 
 class Namespace;
 class Server;
+namespace cluster {
+class Cluster;
+}
 class Nsup;
 class PipeWriter;
 
@@ -55,6 +58,10 @@ class Node {
   // The pipe to xdr, or nullptr when XDR is off.
   PipeWriter* xdr_pipe() { return pipe_.get(); }
   uint64_t uptime_sec() const;
+  // The cluster engine; null before start().
+  cluster::Cluster* cluster() { return cluster_.get(); }
+  // A node id as clients and logs show it: upper-case hex.
+  static std::string hex_id(uint64_t id);
 
  private:
   conf::Config config_;
@@ -63,6 +70,7 @@ class Node {
   uint64_t start_ms_ = 0;
   std::vector<std::unique_ptr<Namespace>> namespaces_;
   NodeStats stats_;
+  std::unique_ptr<cluster::Cluster> cluster_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<Nsup> nsup_;
   std::unique_ptr<PipeWriter> pipe_;

@@ -62,6 +62,8 @@ std::span<const Binding<Service>> bindings() {
         {"feature-key-file", &S::feature_key_file},
         {"user", &S::user},
         {"group", &S::group},
+        {"migrate-threads", &S::migrate_threads},
+        {"migrate-max-num-incoming", &S::migrate_max_num_incoming},
     };
     return list;
 }
@@ -108,6 +110,7 @@ std::span<const Binding<Namespace>> bindings() {
         {"evict-tenths-pct", &N::evict_tenths_pct},
         {"max-record-size", &N::max_record_size},
         {"default-read-touch-ttl-pct", &N::default_read_touch_ttl_pct},
+        {"rack-id", &N::rack_id},
         {"conflict-resolution-policy", &N::conflict_resolution_policy},
         {"single-bin", Unsupported{}},
         {"strong-consistency", Unsupported{}},

@@ -51,6 +51,10 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Accepted for compatibility; ignored."},
     {"service", "user", K::String, "", 0, 0, false, false, "User to run as after start."},
     {"service", "group", K::String, "", 0, 0, false, false, "Group to run as after start."},
+    {"service", "migrate-threads", K::Int, "1", 0, 100, true, false,
+     "Threads sending partitions to their new owners after the cluster changes. 0: outgoing migrations pause."},
+    {"service", "migrate-max-num-incoming", K::Int, "4", 0, 256, true, false,
+     "Most partitions this node receives at once (incoming migrations)."},
 
     // ---- logging -----------------------------------------------------------------------------
     {"logging", "console", K::Stanza, "", 0, 0, false, false, "Log to standard output."},
@@ -117,6 +121,8 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Largest record accepted. With device storage, at most write-block-size (its default there)."},
     {"namespace", "default-read-touch-ttl-pct", K::Int, "0", 0, 100, true, false,
      "Reads in the last pct of the TTL reset it. 0: off."},
+    {"namespace", "rack-id", K::Int, "0", 0, 1000000, false, false,
+     "Rack of this node for the namespace (rack-aware replica placement)."},
     {"namespace", "conflict-resolution-policy", K::Enum, "generation", 0, 0, true, false,
      "How a replica or XDR write wins over a local copy.", "generation|last-update-time"},
     {"namespace", "single-bin", K::Bool, "false", 0, 0, false, false,

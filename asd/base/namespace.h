@@ -21,6 +21,9 @@
 namespace asd {
 
 class PipeWriter;
+namespace cluster {
+class Cluster;
+}
 namespace storage {
 class DeviceStorage;
 }
@@ -57,6 +60,7 @@ struct NamespaceStats {
   std::atomic<uint64_t> client_delete_success{0};
   std::atomic<uint64_t> client_delete_not_found{0};
   std::atomic<uint64_t> client_delete_error{0};
+  std::atomic<uint64_t> client_unavailable{0};  // a partition this node does not serve
   std::atomic<uint64_t> batch_sub_read_success{0};
   std::atomic<uint64_t> batch_sub_read_not_found{0};
   std::atomic<uint64_t> scan_basic_complete{0};
@@ -123,6 +127,9 @@ class Namespace {
   // Set once at start-up, before the service port opens.
   void set_xdr_policy(const XdrPolicy& policy) { xdr_ = policy; }
   const XdrPolicy& xdr_policy() const { return xdr_; }
+  // The node's cluster engine (set once at start-up; null in unit tests).
+  void set_cluster(cluster::Cluster* c) { cluster_ = c; }
+  cluster::Cluster* cluster() const { return cluster_; }
 
   // Namespace-wide truncate threshold (truncate-namespace): records at or below are gone.
   std::atomic<uint64_t>& truncate_lut() { return truncate_lut_; }
@@ -178,6 +185,7 @@ class Namespace {
   std::atomic<size_t> n_sets_{0};
   NamespaceStats stats_;
   XdrPolicy xdr_;
+  cluster::Cluster* cluster_ = nullptr;
   std::atomic<uint64_t> truncate_lut_{0};
   std::atomic<uint64_t> stop_writes_bytes_{0};
   struct Eviction {

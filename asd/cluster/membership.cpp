@@ -32,7 +32,8 @@ Membership::Membership(NodeId self, std::string cluster_name, uint32_t interval_
       cluster_name_(std::move(cluster_name)),
       timeout_ms_(uint64_t(interval_ms) * std::max<uint32_t>(1, timeout_intervals)),
       round_timeout_ms_(std::max<uint64_t>(500, uint64_t(interval_ms) * 4)),
-      key_seed_(mix64(self)) {}
+      key_seed_(mix64(self)),
+      orphan_wait_ms_(2 * timeout_ms_) {}
 
 Heartbeat Membership::heartbeat(uint64_t now_ms) const {
   Heartbeat hb;
@@ -79,7 +80,21 @@ std::vector<NodeId> Membership::candidates(uint64_t now_ms) const {
   return out;
 }
 
-bool Membership::is_principal(uint64_t now_ms) const { return candidates(now_ms).front() == self_; }
+// Principal: no node heard (same cluster name) has a higher id. Judged on what this node
+// hears rather than on mutual adjacency, so a node that just restarted does not act
+// as principal before the peers' heartbeats list it again.
+bool Membership::is_principal(uint64_t now_ms) const { return alive(now_ms).front() == self_; }
+
+bool Membership::members_disagree(uint64_t now_ms) const {
+  if (now_ms < adopted_ms_ + round_timeout_ms_) return false;  // the commit may still be on its way
+  for (NodeId n : view_.succession) {
+    if (n == self_) continue;
+    auto it = peers_.find(n);
+    if (it == peers_.end()) continue;
+    if (it->second.last_heard_ms >= adopted_ms_ && it->second.hb.cluster_key != view_.cluster_key) return true;
+  }
+  return false;
+}
 
 uint64_t Membership::next_ballot() {
   ++ballot_counter_;
@@ -109,10 +124,12 @@ void Membership::adopt(uint64_t key, std::vector<NodeId> succession) {
   if (key == view_.cluster_key && succession == view_.succession) return;
   view_.cluster_key = key;
   view_.succession = std::move(succession);
+  adopted_ms_ = last_now_ms_;
   ++changes_;
 }
 
 std::vector<PaxosMessage> Membership::tick(uint64_t now_ms) {
+  last_now_ms_ = now_ms;
   for (auto it = peers_.begin(); it != peers_.end();) {
     // Long gone: forget, so a node id reused much later starts clean.
     if (it->second.last_heard_ms + 10 * timeout_ms_ < now_ms) it = peers_.erase(it);
@@ -121,10 +138,12 @@ std::vector<PaxosMessage> Membership::tick(uint64_t now_ms) {
   if (round_ && round_->started_ms + round_timeout_ms_ < now_ms) round_.reset();  // stalled: retry
   if (round_ || !is_principal(now_ms)) return {};
   std::vector<NodeId> want = candidates(now_ms);
-  if (view_.cluster_key != 0 && want == view_.succession) return {};
+  // A member that reports another cluster (it restarted, or formed one alone) needs
+  // a new round even when the member list is the same.
+  if (view_.cluster_key != 0 && want == view_.succession && !members_disagree(now_ms)) return {};
   // A node just started waits to hear its peers before forming a cluster of its own.
   if (first_tick_ms_ == 0) first_tick_ms_ = now_ms;
-  if (view_.cluster_key == 0 && want.size() == 1 && now_ms < first_tick_ms_ + 2 * timeout_ms_) return {};
+  if (view_.cluster_key == 0 && want.size() == 1 && now_ms < first_tick_ms_ + orphan_wait_ms_) return {};
   std::vector<PaxosMessage> out;
   for (PaxosMessage& m : start_round(now_ms)) {
     if (m.to == self_) {
@@ -137,6 +156,7 @@ std::vector<PaxosMessage> Membership::tick(uint64_t now_ms) {
 }
 
 std::vector<PaxosMessage> Membership::on_paxos(const PaxosMessage& m, uint64_t now_ms) {
+  last_now_ms_ = now_ms;
   std::vector<PaxosMessage> out;
   // Replies to self are handled here at once; only messages for others leave.
   auto send = [&](PaxosMessage reply) {

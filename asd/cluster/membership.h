@@ -71,6 +71,8 @@ class Membership {
   uint64_t changes() const { return changes_; }
   // Heartbeats refused for another cluster name.
   uint64_t foreign_heartbeats() const { return foreign_; }
+  // A node with no seeds has nobody to wait for: it forms its own cluster at once.
+  void form_alone_at_once() { orphan_wait_ms_ = 0; }
 
  private:
   struct Peer {
@@ -90,6 +92,7 @@ class Membership {
   bool mutual(const Peer& p, uint64_t now_ms) const;
   std::vector<NodeId> candidates(uint64_t now_ms) const;  // whom the principal would include
   bool is_principal(uint64_t now_ms) const;
+  bool members_disagree(uint64_t now_ms) const;
   std::vector<PaxosMessage> start_round(uint64_t now_ms);
   std::vector<PaxosMessage> to_all(PaxosType type, const Round& r) const;
   uint64_t next_ballot();
@@ -111,6 +114,9 @@ class Membership {
   uint64_t ballot_counter_ = 0;
   uint64_t key_seed_;
   uint64_t first_tick_ms_ = 0;
+  uint64_t orphan_wait_ms_;
+  uint64_t adopted_ms_ = 0;   // when the current view was adopted
+  uint64_t last_now_ms_ = 0;  // the latest time seen by tick() or on_paxos()
 };
 
 }  // namespace asd::cluster

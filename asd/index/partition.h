@@ -3,10 +3,16 @@
 // own lock (fine-grained locking: transactions on different partitions never contend).
 // Records are kept in descending digest order, the order the real server walks a
 // partition in, so scan resume points ("continue after digest D") are a map lookup.
+//
+// The partition's role on this node lives under the same lock, so a write reads the
+// replicas to send to in the same critical section that applies it: a role change (and
+// the migration it starts) is ordered before or after each write, never in between.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "base/record.h"
 #include "common/digest.h"
@@ -15,9 +21,20 @@ namespace asd {
 
 using RecordMap = std::map<common::Digest, Record, std::greater<common::Digest>>;
 
+inline constexpr uint8_t kNoPosition = 0xFF;
+
+struct PartitionRole {
+  uint64_t acting_master = 0;  // the node that takes writes now; 0 = this node alone
+  bool master = true;          // this node takes writes
+  bool readable = true;        // this node's copy is complete and current
+  uint8_t position = 0;        // where clients find this copy: 0 master, 1.. replicas
+  std::vector<uint64_t> replicate_to;  // as master: every other node a write goes to
+};
+
 struct Partition {
   std::mutex mu;
   RecordMap records;
+  PartitionRole role;
 };
 
 }  // namespace asd

@@ -1,6 +1,7 @@
 #include "service/dispatch.h"
 
 #include "base/namespace.h"
+#include "cluster/cluster.h"
 #include "common/bytes.h"
 #include "common/log.h"
 #include "node.h"
@@ -17,6 +18,10 @@ namespace asd {
 using common::ResultCode;
 
 namespace {
+
+// Two nodes may briefly disagree about who serves a partition; past this many hops the
+// client gets Unavailable and retries.
+constexpr uint8_t kMaxProxyHops = 3;
 
 // Security is not enabled: a login gets SECURITY_NOT_ENABLED and the client goes on
 // without a session (wire-protocol §1.6).
@@ -57,7 +62,19 @@ void handle_message(Node& node, std::string_view body, ResponseSink& sink) {
   if (!req) return answer_single_error(sink, req.code());
   std::string& out = sink.buffer();
   size_t offset = proto::begin_proto(out, proto::ProtoType::Message);
-  execute_record_request(*ns, *req, 0, out, &sink.commit_wait());
+  CommitWait& wait = sink.commit_wait();
+  wait.may_redirect = node.cluster() && sink.proxy_hops() < kMaxProxyHops;
+  execute_record_request(*ns, *req, 0, out, &wait);
+  wait.may_redirect = false;
+  if (wait.redirected) {
+    // The client's partition map is behind: the node serving the partition answers.
+    out.resize(offset);
+    wait.redirected = false;
+    wait.proxied = true;
+    wait.completions.push_back(
+        node.cluster()->proxy(wait.redirect_to, proto::ProtoType::Message, body, uint8_t(sink.proxy_hops() + 1)));
+    return;
+  }
   proto::end_proto(out, offset);
 }
 

@@ -21,8 +21,8 @@ std::string constant(std::string value) { return value; }
 const std::map<std::string, Handler, std::less<>>& handlers() {
   static const std::map<std::string, Handler, std::less<>> table = {
       {"node", [](Node& n, auto&) { return n.node_id_hex(); }},
-      {"partition-generation", [](Node&, auto&) { return constant("1"); }},
-      {"peers-generation", [](Node&, auto&) { return constant("1"); }},
+      {"partition-generation", [](Node& n, auto&) { return partition_generation_value(n); }},
+      {"peers-generation", [](Node& n, auto&) { return peers_generation_value(n); }},
       {"rebalance-generation", [](Node&, auto&) { return constant("1"); }},
       {"cluster-generation", [](Node&, auto&) { return constant("1"); }},
       {"build", [](Node&, auto&) { return std::string(kBuildVersion); }},
@@ -35,8 +35,10 @@ const std::map<std::string, Handler, std::less<>>& handlers() {
       {"status", [](Node&, auto&) { return constant("ok"); }},
       {"user-agent-set", [](Node&, auto&) { return constant("ok"); }},
       {"cluster-name", [](Node& n, auto&) { return cluster_name_value(n); }},
-      {"cluster-stable", [](Node& n, auto&) { return cluster_key_value(n); }},
-      {"cluster-size", [](Node&, auto&) { return constant("1"); }},
+      {"cluster-stable", [](Node& n, auto& c) { return cluster_stable_value(n, c); }},
+      {"cluster-size", [](Node& n, auto&) { return cluster_size_value(n); }},
+      {"cluster-key", [](Node& n, auto&) { return cluster_key_value(n); }},
+      {"cluster-block-nodes", [](Node& n, auto& c) { return cluster_block_value(n, c); }},
       {"peers-clear-std", [](Node& n, auto&) { return peers_value(n); }},
       {"peers-clear-alt", [](Node& n, auto&) { return peers_value(n); }},
       {"peers-tls-std", [](Node& n, auto&) { return peers_value(n); }},

@@ -5,6 +5,7 @@
 #include "base/namespace.h"
 #include "common/base64.h"
 #include "common/clock.h"
+#include "cluster/cluster.h"
 #include "common/log.h"
 #include "conf/render.h"
 #include "node.h"
@@ -15,12 +16,6 @@
 namespace asd {
 
 namespace {
-
-// 4096 bits, all owned: the single node masters every partition.
-const std::string& full_bitmap() {
-  static const std::string b64 = common::base64_encode(std::string(common::kPartitions / 8, '\xff'));
-  return b64;
-}
 
 std::string join_pairs(const std::vector<std::pair<std::string, std::string>>& pairs, char sep = ';') {
   std::string out;
@@ -55,13 +50,6 @@ std::string cluster_name_value(Node& node) {
   return name.empty() ? "null" : name;
 }
 
-std::string cluster_key_value(Node& node) { return node.node_id_hex(); }
-
-std::string peers_value(Node& node) {
-  // A single node has no peers; the generation matches peers-generation.
-  return "1," + std::to_string(node.service_port()) + ",[]";
-}
-
 std::string service_value(Node& node) {
   const auto& service = node.config().network.service;
   std::string address = "127.0.0.1";
@@ -73,31 +61,11 @@ std::string service_value(Node& node) {
   return address + ":" + std::to_string(node.service_port());
 }
 
-std::string replicas_value(Node& node, bool with_regime) {
-  std::string out;
-  for (const auto& ns : node.namespaces()) {
-    if (!out.empty()) out.push_back(';');
-    // One column: a single node holds every partition as master, whatever the
-    // configured replication factor (the effective factor is capped by cluster size).
-    out += ns->name() + (with_regime ? ":0,1," : ":1,") + full_bitmap();
-  }
-  return out;
-}
-
-std::string replicas_master_value(Node& node) {
-  std::string out;
-  for (const auto& ns : node.namespaces()) {
-    if (!out.empty()) out.push_back(';');
-    out += ns->name() + ":" + full_bitmap();
-  }
-  return out;
-}
-
 std::string rack_ids_value(Node& node) {
   std::string out;
   for (const auto& ns : node.namespaces()) {
     if (!out.empty()) out.push_back(';');
-    out += ns->name() + ":0";
+    out += ns->name() + ":" + std::to_string(ns->config()->rack_id);
   }
   return out;
 }
@@ -141,12 +109,8 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
   auto& s = ns->stats();
   std::shared_ptr<const conf::Namespace> cfg = ns->config();
   std::vector<std::pair<std::string, std::string>> kv = {
-      {"ns_cluster_size", "1"},
-      {"effective_replication_factor", "1"},
       {"objects", std::to_string(s.objects.load())},
       {"tombstones", std::to_string(s.tombstones.load())},
-      {"master_objects", std::to_string(s.objects.load())},
-      {"prole_objects", "0"},
       {"memory_used_bytes", std::to_string(s.memory_used_bytes.load())},
       {"memory_free_pct",
        std::to_string(cfg->memory_size ? 100 - std::min<int64_t>(100, s.memory_used_bytes.load() * 100 /
@@ -172,6 +136,7 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
       {"xdr_lost_conflict", std::to_string(s.xdr_lost_conflict.load())},
       {"xdr_forbidden", std::to_string(s.xdr_forbidden.load())},
   };
+  add_namespace_cluster_stats(node, *ns, kv);
   if (storage::DeviceStorage* st = ns->storage()) add_device_stats(*st, kv);
   for (auto& pair : conf::render_context(node.config(), "namespace", ns->name())) kv.push_back(pair);
   return join_pairs(kv);
@@ -198,10 +163,6 @@ std::string statistics_value(Node& node) {
   int64_t objects = 0;
   for (const auto& ns : node.namespaces()) objects += ns->stats().objects.load();
   std::vector<std::pair<std::string, std::string>> kv = {
-      {"cluster_size", "1"},
-      {"cluster_key", node.node_id_hex()},
-      {"cluster_integrity", "true"},
-      {"cluster_is_member", "true"},
       {"uptime", std::to_string(node.uptime_sec())},
       {"objects", std::to_string(objects)},
       {"client_connections", std::to_string(s.client_connections.load())},
@@ -221,6 +182,7 @@ std::string statistics_value(Node& node) {
     kv.emplace_back("xdr_frames_written", std::to_string(pipe->written()));
     kv.emplace_back("xdr_frames_dropped", std::to_string(pipe->dropped()));
   }
+  add_cluster_statistics(node, kv);
   return join_pairs(kv);
 }
 
@@ -271,6 +233,8 @@ std::string truncate_value(Node& node, const proto::InfoCommand& cmd, bool whole
   }
   common::Status st = truncate_records(*ns, whole_namespace ? std::string() : set_name, lut_cl_ms);
   if (!st.ok()) return "ERROR:" + std::to_string(int(st.code())) + ":" + st.message();
+  // As the real server does through its system metadata: every member truncates.
+  if (node.cluster()) node.cluster()->broadcast_truncate(ns->name(), whole_namespace ? std::string() : set_name, lut_cl_ms);
   return "ok";
 }
 

@@ -4,6 +4,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "proto/info.h"
 
@@ -26,6 +28,15 @@ std::string peers_value(Node& node);
 std::string service_value(Node& node);
 std::string replicas_value(Node& node, bool with_regime);
 std::string replicas_master_value(Node& node);
+// info_cluster.cpp
+std::string peers_generation_value(Node& node);
+std::string partition_generation_value(Node& node);
+std::string cluster_size_value(Node& node);
+std::string cluster_stable_value(Node& node, const proto::InfoCommand& cmd);
+std::string cluster_block_value(Node& node, const proto::InfoCommand& cmd);
+class Namespace;
+void add_cluster_statistics(Node& node, std::vector<std::pair<std::string, std::string>>& kv);
+void add_namespace_cluster_stats(Node& node, Namespace& ns, std::vector<std::pair<std::string, std::string>>& kv);
 std::string rack_ids_value(Node& node);
 std::string namespaces_value(Node& node);
 std::string namespace_value(Node& node, const proto::InfoCommand& cmd);

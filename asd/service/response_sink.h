@@ -3,6 +3,7 @@
 // streams (batch, scan) flush every ~128 KiB so memory stays bounded however many
 // records a stream carries.
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -19,11 +20,20 @@ class ResponseSink {
   virtual bool flush() = 0;
   // Set by a commit-to-device write: the buffered answer waits for the device.
   CommitWait& commit_wait() { return commit_wait_; }
+  // How many times this request was proxied already (a bound against ping-pong while
+  // two nodes disagree about a partition during a change).
+  uint8_t proxy_hops() const { return proxy_hops_; }
 
  protected:
   std::string buffer_;
   CommitWait commit_wait_;
+  uint8_t proxy_hops_ = 0;
 };
+
+// Calls `send` once the answer in `out` may go: the replicas acked (else its result
+// becomes a timeout), a proxied request's answer arrived (it replaces `out`), and the
+// device holds the write under commit-to-device. `out` must live until then.
+void when_answer_ready(std::string& out, CommitWait wait, std::function<void()> send);
 
 inline constexpr size_t kStreamFlushBytes = 128 * 1024;
 

@@ -146,10 +146,10 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
     out_.swap(buffer_);
     buffer_.clear();
     CommitWait wait = std::exchange(commit_wait_, {});
-    if (!wait.storage) return send_answer();
-    // Group commit: the service thread goes on with other connections; the answer
-    // leaves once the device has the write.
-    wait.storage->when_durable(wait.pos, [self = shared_from_this()] {
+    if (!wait.storage && wait.completions.empty()) return send_answer();
+    // Replicas, a proxied answer or a group commit: the service thread goes on with
+    // other connections; the answer leaves once they are done.
+    when_answer_ready(out_, std::move(wait), [self = shared_from_this()] {
       asio::post(self->socket_.get_executor(), [self] { self->send_answer(); });
     });
   }

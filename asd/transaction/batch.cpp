@@ -15,8 +15,12 @@ using common::ResultCode;
 
 namespace {
 
+constexpr uint64_t kReplicaWaitMs = 10000;
+
 // Commit-to-device rows: everything sent so far must be durable first.
+// Rows written in a cluster: their replicas must have them too.
 void wait_commits(CommitWait& wait) {
+  for (const CompletionPtr& c : wait.completions) c->wait(kReplicaWaitMs);
   if (wait.storage) wait.storage->wait_durable(wait.pos);
   wait = {};
 }

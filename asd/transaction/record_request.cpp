@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/namespace.h"
+#include "cluster/cluster.h"
 #include "common/bytes.h"
 #include "common/clock.h"
 #include "transaction/bin_ops.h"
@@ -22,6 +23,9 @@ namespace info3 = proto::info3;
 
 namespace {
 
+// Callers that cannot wait asynchronously give the replicas this long.
+constexpr uint64_t kReplicaWaitMs = 10000;
+
 struct Reply {
   ResultCode code = ResultCode::Ok;
   uint16_t generation = 0;
@@ -32,6 +36,7 @@ struct Reply {
   uint8_t origin_src_id = 0;
   std::string key;  // with xdr_fields: the stored user key (field 2), so it ships too
   uint64_t commit_pos = 0;  // commit-to-device: answer once the device has this position
+  bool mutated = false;     // the record changed: its new state goes to the replicas
 };
 
 void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
@@ -187,6 +192,7 @@ Reply do_xdr_delete_absent(Namespace& ns, const RecordRequest& req, Partition& p
   }
   ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
   announce_to_xdr(ns, a);
+  reply.mutated = true;
   return reply;
 }
 
@@ -237,6 +243,7 @@ Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record
   ns.stats().client_delete_success.fetch_add(1, std::memory_order_relaxed);
   if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
   announce_to_xdr(ns, a);
+  reply.mutated = true;
   return reply;
 }
 
@@ -326,6 +333,7 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
         return {rc};
       }
       announce_to_xdr(ns, a);
+      reply.mutated = true;
     }
     ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
     return reply;
@@ -381,6 +389,7 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
   ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
   if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
   announce_to_xdr(ns, a);
+  reply.mutated = true;
   return reply;
 }
 
@@ -477,8 +486,20 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
   uint32_t now_sec = common::now_cl_sec();
   Partition& part = ns.partition_of(req.digest);
   Reply reply;
+  CompletionPtr replicated;
   {
     std::lock_guard lock(part.mu);
+    // Only the acting master takes writes; reads need a complete, current copy.
+    if (is_write ? !part.role.master : !part.role.readable) {
+      uint64_t owner = part.role.acting_master;
+      if (wait && wait->may_redirect && owner != 0) {
+        wait->redirected = true;
+        wait->redirect_to = owner;
+        return;
+      }
+      ns.stats().client_unavailable.fetch_add(1, std::memory_order_relaxed);
+      return append_error_message(out, ResultCode::Unavailable, response_ttl);
+    }
     Record* entry = find_entry(ns, part, req.digest, now_sec);
     Record* record = entry && !entry->tombstone ? entry : nullptr;
     bool is_delete = is_write && (h.info2 & info2::kDelete);
@@ -500,6 +521,13 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     } else {
       reply = do_write(ns, *config, req, part, entry, data, now_sec);
     }
+    if (reply.mutated && !part.role.replicate_to.empty() && ns.cluster()) {
+      replicated = ns.cluster()->replicate(ns, part, req.digest);
+    }
+  }
+  if (replicated) {
+    if (wait) wait->completions.push_back(std::move(replicated));
+    else if (!replicated->wait(kReplicaWaitMs) || !replicated->ok()) reply = Reply{ResultCode::Timeout};
   }
   if (reply.commit_pos != 0) {
     if (wait) {

@@ -7,10 +7,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/digest.h"
 #include "common/result.h"
 #include "proto/message.h"
+#include "transaction/completion.h"
 
 namespace asd {
 
@@ -21,9 +23,19 @@ class DeviceStorage;
 
 // A write on a commit-to-device namespace may be answered only once the device holds
 // everything up to `pos`; the caller sends the answer then (group commit).
+//
+// In a cluster the answer also waits for the replicas' acks (`completions`), or is the
+// answer of the node the request was proxied to (`proxied`).
 struct CommitWait {
   storage::DeviceStorage* storage = nullptr;
   uint64_t pos = 0;
+  std::vector<CompletionPtr> completions;
+  bool proxied = false;
+  // Set by the caller when it can proxy: a request for a partition this node does not
+  // serve then appends nothing and names the node that does (0: none).
+  bool may_redirect = false;
+  bool redirected = false;
+  uint64_t redirect_to = 0;
 };
 
 struct RecordRequest {

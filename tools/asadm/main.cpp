@@ -1,12 +1,18 @@
-// asadm: the XDR part of Aerospike's admin shell, as a one-shot command.
+// asadm: the cluster and XDR parts of Aerospike's admin shell, as one-shot commands.
 //
+//   asadm [-h HOST[:PORT]]... [-p PORT] [--timeout S] show cluster [--json]
 //   asadm [-h HOST[:PORT]]... [-p PORT] [--timeout S] show xdr [--json]
 //   asadm [-h HOST[:PORT]]... [-p PORT] [--timeout S] watch xdr [--interval S] [--count N]
 //
-// It talks to xdr daemons' info ports (xdr-info-port, default 3004), not to asd. Every node
-// is asked in parallel, so one dead node costs one timeout, not one per node. Exit code:
-// 0 when at least one node answered as an xdr daemon (the others print as unreachable or
-// error rows), 1 on bad usage or when no node did (in `watch`, judged on the last round).
+// `show cluster` talks to asd service ports (default port 3000): the given hosts list their
+// peers (`peers-clear-std`), then every member found is asked for its cluster and namespace
+// stats (cluster_report.h), and one table shows whether they agree on the cluster.
+// `show xdr` / `watch xdr` talk to xdr daemons' info ports (xdr-info-port, default 3004).
+// Every node is asked in parallel, so one dead node costs one timeout, not one per node.
+// Exit code: 0 when at least one node answered (as asd for `cluster`, as an xdr daemon for
+// `xdr`; the others print as unreachable or error rows), 1 on bad usage or when no node did
+// (in `watch`, judged on the last round). Disagreement inside a cluster is reported in the
+// output, not in the exit code.
 
 #include <unistd.h>
 
@@ -20,12 +26,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cluster_report.h"
+#include "cluster_table.h"
 #include "xdr_report.h"
 #include "xdr_table.h"
 
 namespace {
 
 constexpr uint16_t kXdrInfoPort = 3004;
+constexpr uint16_t kServicePort = 3000;
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
@@ -33,7 +42,7 @@ void on_sigint(int) { g_interrupted = 1; }
 
 struct Options {
   std::vector<std::string> hosts;
-  uint16_t port = kXdrInfoPort;
+  uint16_t port = 0;  // 0: the command's own default (kServicePort or kXdrInfoPort)
   double timeout_s = 2.0;
   bool json = false;
   double interval_s = 1.0;
@@ -78,6 +87,16 @@ int show(const std::vector<client::Host>& hosts, const Options& opt) {
   return any_ok(reports) ? 0 : 1;
 }
 
+int show_cluster(const std::vector<client::Host>& hosts, const Options& opt) {
+  auto report = asadm::collect_cluster(hosts, uint32_t(opt.timeout_s * 1000));
+  std::cout << (opt.json ? asadm::format_cluster_json(report) : asadm::format_cluster_table(report));
+  std::cout.flush();
+  for (const auto& member : report.members) {
+    if (member.state == asadm::MemberState::Ok) return 0;
+  }
+  return 1;
+}
+
 int watch(const std::vector<client::Host>& hosts, const Options& opt) {
   // No SA_RESTART: a blocking poll in the client returns early instead of finishing a
   // timeout before we notice Ctrl-C.
@@ -111,11 +130,14 @@ int watch(const std::vector<client::Host>& hosts, const Options& opt) {
 
 int main(int argc, char** argv) {
   Options opt;
-  CLI::App app{"asadm: XDR status of xdr daemons (show xdr, watch xdr)"};
+  CLI::App app{"asadm: cluster status of asd nodes (show cluster), XDR status of xdr daemons (show xdr, watch xdr)"};
   // -h is the host, as in Aerospike's tools; help is --help only.
   app.set_help_flag("--help", "Show program usage");
-  app.add_option("-h,--host", opt.hosts, "xdr node as HOST or HOST:PORT (repeatable; default 127.0.0.1)");
-  app.add_option("-p,--port", opt.port, "Port for hosts given without one (xdr-info-port)")->capture_default_str();
+  app.add_option("-h,--host", opt.hosts, "Node as HOST or HOST:PORT (repeatable; default 127.0.0.1)");
+  app.add_option("-p,--port", opt.port,
+                 "Port for hosts given without one (default: 3000, asd's service port, for cluster; "
+                 "3004, xdr-info-port, for xdr)")
+      ->check(CLI::Range(1, 65535));
   app.add_option("--timeout", opt.timeout_s, "Per-request timeout in seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -123,10 +145,14 @@ int main(int argc, char** argv) {
   app.fallthrough();  // `asadm show xdr -h h2` works as well as `asadm -h h2 show xdr`
 
   auto* show_cmd = app.add_subcommand("show", "Print once");
+  auto* show_cluster_cmd =
+      show_cmd->add_subcommand("cluster", "Members, cluster key agreement, migrations, partitions");
+  show_cluster_cmd->add_flag("--json", opt.json, "One JSON document instead of the table");
   auto* show_xdr = show_cmd->add_subcommand("xdr", "Per-DC and per-namespace XDR shipping stats");
   show_xdr->add_flag("--json", opt.json, "One JSON document instead of tables");
   show_cmd->require_subcommand(1);
   show_cmd->fallthrough();
+  show_cluster_cmd->fallthrough();
   show_xdr->fallthrough();
 
   auto* watch_cmd = app.add_subcommand("watch", "Print repeatedly until --count or Ctrl-C");
@@ -147,6 +173,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 1;  // --help is success; every usage error is exit 1
   }
 
+  const bool cluster = show_cluster_cmd->parsed();
+  if (opt.port == 0) opt.port = cluster ? kServicePort : kXdrInfoPort;
   if (opt.hosts.empty()) opt.hosts.push_back("127.0.0.1");
   std::vector<client::Host> hosts;
   for (const auto& text : opt.hosts) {
@@ -158,6 +186,7 @@ int main(int argc, char** argv) {
     hosts.push_back(*host);
   }
 
+  if (cluster) return show_cluster(hosts, opt);
   if (*show_xdr) return show(hosts, opt);
   return watch(hosts, opt);
 }

@@ -1,8 +1,5 @@
 // collect_node(): the three info round trips behind `asadm show xdr` for one node.
 
-#include <algorithm>
-#include <cctype>
-
 #include "client/client.h"
 #include "xdr_report.h"
 
@@ -36,45 +33,6 @@ void fill_row(XdrRow& row, const std::string* value) {
 }
 
 }  // namespace
-
-Fields parse_fields(std::string_view text) {
-  Fields out;
-  for (const auto& item : split_list(text, ';')) {
-    auto eq = item.find('=');
-    if (eq == std::string::npos) {
-      out.emplace_back(item, "");
-    } else {
-      out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
-    }
-  }
-  return out;
-}
-
-std::string_view field(const Fields& fields, std::string_view key) {
-  for (const auto& [name, value] : fields) {
-    if (name == key) return value;
-  }
-  return {};
-}
-
-std::vector<std::string> split_list(std::string_view text, char delimiter) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(delimiter, start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) out.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-bool is_error_answer(std::string_view value) {
-  if (value.size() < 5) return false;
-  std::string head(value.substr(0, 5));
-  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return head == "error";
-}
 
 NodeReport collect_node(const client::Host& host, uint32_t timeout_ms) {
   NodeReport report;

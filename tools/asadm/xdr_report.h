@@ -16,11 +16,9 @@
 #include <vector>
 
 #include "client/host.h"
+#include "fields.h"
 
 namespace asadm {
-
-// `key=value` pairs in the order the daemon sent them (kept for --json and debugging).
-using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // One line of the table: a DC as a whole (ns empty) or one DC + namespace.
 struct XdrRow {
@@ -44,15 +42,6 @@ struct NodeReport {
   Fields statistics;
   std::vector<XdrRow> rows;  // each DC row followed by its namespace rows
 };
-
-// "k=v;k2=v2" -> pairs; empty items are skipped, an item without '=' gets an empty value.
-Fields parse_fields(std::string_view text);
-// The value of `key`, or empty when absent.
-std::string_view field(const Fields& fields, std::string_view key);
-// "a,b" or "a;b" -> {"a", "b"}, empty items skipped.
-std::vector<std::string> split_list(std::string_view text, char delimiter);
-// True for the info protocol's error answers (`ERROR:4:unrecognized command`, `error`).
-bool is_error_answer(std::string_view value);
 
 // Fetches everything `show xdr` prints from one node. Blocks up to ~3 * timeout_ms.
 NodeReport collect_node(const client::Host& host, uint32_t timeout_ms);

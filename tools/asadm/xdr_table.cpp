@@ -3,7 +3,6 @@
 #include "xdr_table.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
@@ -125,11 +124,6 @@ void append_node_table(std::string& out, const NodeReport& node, int64_t now_ms)
   }
 }
 
-std::string json_value(std::string_view value) {
-  if (is_json_number(value) || value == "true" || value == "false") return std::string(value);
-  return json_quote(value);
-}
-
 std::string json_object(const Fields& fields) {
   std::string out = "{";
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -165,54 +159,6 @@ std::string format_duration(int64_t ms) {
     std::snprintf(buf, sizeof buf, "%lldd%02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
   }
   return buf;
-}
-
-std::string json_quote(std::string_view text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(c));
-          out += buf;
-        } else {
-          out += ch;  // UTF-8 passes through: JSON is UTF-8
-        }
-    }
-  }
-  return out + "\"";
-}
-
-bool is_json_number(std::string_view s) {
-  size_t i = 0;
-  auto digits = [&] {
-    size_t start = i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-    return i > start;
-  };
-  if (i < s.size() && s[i] == '-') ++i;
-  if (i < s.size() && s[i] == '0') {
-    ++i;
-  } else if (!digits()) {
-    return false;
-  }
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    if (!digits()) return false;
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digits()) return false;
-  }
-  return i == s.size();
 }
 
 std::string format_table(const std::vector<NodeReport>& nodes, int64_t now_ms) {

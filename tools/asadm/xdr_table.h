@@ -35,9 +35,4 @@ std::string format_json(const std::vector<NodeReport>& nodes);
 // "3s", "5m12s", "2h03m", "4d02h"; negative durations (clock skew) print as "0s".
 std::string format_duration(int64_t ms);
 
-// JSON string literal, quotes included.
-std::string json_quote(std::string_view text);
-// True when `text` is a number in JSON's grammar (so "0x10", "1.", "inf" are not).
-bool is_json_number(std::string_view text);
-
 }  // namespace asadm

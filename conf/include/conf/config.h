@@ -61,6 +61,8 @@ struct Service {
     std::string feature_key_file;  // accepted for compatibility, never read
     std::string user;
     std::string group;
+    uint32_t migrate_threads = 0;           // 0: this node sends no partitions
+    uint32_t migrate_max_num_incoming = 0;  // partitions received at once
 };
 
 // logging { console { } file PATH { } }
@@ -157,6 +159,7 @@ struct Namespace {
     uint32_t evict_tenths_pct = 0;
     uint32_t default_read_touch_ttl_pct = 0;
     uint64_t max_record_size = 0;
+    uint32_t rack_id = 0;
     ConflictResolution conflict_resolution_policy = ConflictResolution::Generation;
     StorageEngine storage_engine = StorageEngine::Memory;
     DeviceStorage device;  // meaningful only when storage_engine == Device

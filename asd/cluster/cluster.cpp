@@ -1,0 +1,557 @@
+#include "cluster/cluster_impl.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "base/namespace.h"
+#include "common/log.h"
+#include "node.h"
+
+namespace asd::cluster {
+
+namespace {
+
+constexpr uint32_t kTickMs = 25;
+constexpr unsigned kProxyWorkers = 4;
+
+bool contains(const std::vector<NodeId>& v, NodeId n) { return std::find(v.begin(), v.end(), n) != v.end(); }
+
+std::string specific_address(const std::vector<std::string>& addresses) {
+  if (addresses.empty() || addresses.front() == "any" || addresses.front() == "0.0.0.0") return "";
+  return addresses.front();
+}
+
+std::string endpoint(const std::string& host, uint16_t port) { return "tcp://" + host + ":" + std::to_string(port); }
+
+}  // namespace
+
+uint64_t steady_now_ms() {
+  using namespace std::chrono;
+  return uint64_t(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
+}
+
+Cluster::Impl::Impl(Node& n)
+    : node(n),
+      self(n.node_id()),
+      membership(n.node_id(), n.config().service.cluster_name, n.config().network.heartbeat.interval_ms,
+                 n.config().network.heartbeat.timeout) {
+  const conf::Config& cfg = n.config();
+  cluster_name = cfg.service.cluster_name;
+  interval_ms = std::max<uint32_t>(10, cfg.network.heartbeat.interval_ms);
+  advertised_host = cfg.network.heartbeat.address == "any" ? "" : cfg.network.heartbeat.address;
+  heartbeat_port = uint16_t(cfg.network.heartbeat.port);
+  fabric_port = uint16_t(cfg.network.fabric.port);
+  service_host = specific_address(cfg.network.service.access_addresses);
+  if (service_host.empty()) service_host = specific_address(cfg.network.service.addresses);
+  service_port = uint16_t(cfg.network.service.port);
+  max_incoming = cfg.service.migrate_max_num_incoming;
+  for (const conf::HostPort& seed : cfg.network.heartbeat.mesh_seeds) {
+    heartbeat_targets.insert(endpoint(seed.host, uint16_t(seed.port)));
+  }
+  if (cfg.network.heartbeat.mesh_seeds.empty()) membership.form_alone_at_once();
+  for (const auto& ns : n.namespaces()) {
+    namespaces.push_back(ns.get());
+    NsBalance b;
+    b.ns = ns.get();
+    std::shared_ptr<const conf::Namespace> nc = ns->config();
+    b.rack_id = nc->rack_id;
+    b.replication_factor = std::max<uint32_t>(1, nc->replication_factor);
+    b.versions.resize(common::kPartitions);
+    b.merged.assign(common::kPartitions, 0);
+    b.plans.resize(common::kPartitions);
+    b.pending_merge.resize(common::kPartitions);
+    b.fill_pending.assign(common::kPartitions, 0);
+    b.own.assign(common::kPartitions, 0);
+    // A copy read back from the device is complete as far as this node knows, but may
+    // lag the cluster: its own lineage, merged with the others' when it joins.
+    for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
+      Partition& part = ns->partition(pid);
+      std::lock_guard lock(part.mu);
+      if (!part.records.empty()) b.own[pid] = (self * 0x9e3779b97f4a7c15ull) ^ (uint64_t(pid) + 1);
+      if (!cfg.network.heartbeat.mesh_seeds.empty()) {
+        // Until this node is in a cluster it cannot tell which copies are current.
+        part.role = PartitionRole{0, false, false, kNoPosition, {}};
+      }
+    }
+    balance.push_back(std::move(b));
+  }
+}
+
+size_t Cluster::Impl::ns_index(std::string_view name) const {
+  for (size_t i = 0; i < namespaces.size(); ++i) {
+    if (namespaces[i]->name() == name) return i;
+  }
+  return namespaces.size();
+}
+
+bool Cluster::Impl::is_blocked(NodeId n) const {
+  std::lock_guard lock(mu);
+  return blocked.count(n) != 0;
+}
+
+std::string Cluster::Impl::fabric_endpoint(NodeId n) const {
+  std::lock_guard lock(mu);
+  auto it = members_info.find(n);
+  return it == members_info.end() ? std::string() : it->second.fabric_endpoint;
+}
+
+void Cluster::Impl::send_to(NodeId n, std::string message) {
+  if (n == self || is_blocked(n)) return;
+  std::string ep = fabric_endpoint(n);
+  if (ep.empty()) return;
+  fabric.send(ep, std::move(message), false);
+}
+
+void Cluster::Impl::broadcast(std::string message) {
+  for (NodeId n : succession) {
+    if (n != self) send_to(n, message);
+  }
+}
+
+// ---- heartbeats and membership ----
+
+void Cluster::Impl::send_heartbeats(uint64_t now) {
+  Heartbeat hb = membership.heartbeat(now);
+  Writer w(MsgType::Heartbeat, self, hb.cluster_key);
+  w.bytes(advertised_host);
+  w.u16(heartbeat_port);
+  w.u16(fabric_port);
+  w.bytes(service_host);
+  w.u16(service_port);
+  w.bytes(cluster_name);
+  w.nodes(hb.succession);
+  w.nodes(hb.adjacency);
+  std::vector<std::string> blocked_endpoints;
+  {
+    std::lock_guard lock(mu);
+    w.u32(uint32_t(members_info.size()));
+    for (const auto& [id, m] : members_info) {
+      w.bytes(m.heartbeat_endpoint);
+      if (blocked.count(id)) blocked_endpoints.push_back(m.heartbeat_endpoint);
+    }
+  }
+  std::string message = w.take();
+  for (const std::string& target : heartbeat_targets) {
+    if (std::find(blocked_endpoints.begin(), blocked_endpoints.end(), target) != blocked_endpoints.end()) continue;
+    fabric.send(target, message, true);
+  }
+}
+
+void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string& peer) {
+  std::string host(r.bytes());
+  uint16_t hb_port = r.u16();
+  uint16_t fab_port = r.u16();
+  std::string svc_host(r.bytes());
+  uint16_t svc_port = r.u16();
+  Heartbeat hb;
+  hb.from = h.from;
+  hb.cluster_key = h.cluster_key;
+  hb.cluster_name = std::string(r.bytes());
+  hb.succession = r.nodes();
+  hb.adjacency = r.nodes();
+  std::vector<std::string> learned;
+  uint32_t n = r.u32();
+  for (uint32_t i = 0; i < n && !r.bad(); ++i) learned.emplace_back(r.bytes());
+  if (r.bad()) {
+    stats.fabric_bad_messages.fetch_add(1);
+    return;
+  }
+  if (host.empty()) host = peer;
+  if (host.empty()) host = "127.0.0.1";
+  if (svc_host.empty()) svc_host = host;
+  stats.heartbeats_received.fetch_add(1, std::memory_order_relaxed);
+  if (hb.cluster_name == cluster_name) {
+    Member m{endpoint(host, hb_port), endpoint(host, fab_port), svc_host, svc_port};
+    std::lock_guard lock(mu);
+    Member& slot = members_info[h.from];
+    if (slot.fabric_endpoint != m.fabric_endpoint && !slot.fabric_endpoint.empty()) {
+      fabric.disconnect(slot.fabric_endpoint);
+    }
+    slot = m;
+    heartbeat_targets.insert(m.heartbeat_endpoint);
+    for (std::string& ep : learned) heartbeat_targets.insert(std::move(ep));
+  }
+  membership.on_heartbeat(hb, steady_now_ms());
+}
+
+void Cluster::Impl::send_paxos(const std::vector<PaxosMessage>& out) {
+  for (const PaxosMessage& m : out) {
+    Writer w(MsgType::Paxos, self, m.cluster_key);
+    w.u8(uint8_t(m.type));
+    w.u64(m.to);
+    w.u64(m.ballot);
+    w.nodes(m.succession);
+    send_to(m.to, w.take());
+  }
+}
+
+void Cluster::Impl::on_tick() {
+  uint64_t now = steady_now_ms();
+  if (now >= last_heartbeat_ms + interval_ms) {
+    last_heartbeat_ms = now;
+    send_heartbeats(now);
+  }
+  send_paxos(membership.tick(now));
+  check_view();
+  expire_waits(now);
+  int64_t rx = 0;
+  for (const NsBalance& b : balance) {
+    for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
+      if (!b.pending_merge[pid].empty()) ++rx;
+      if (b.fill_pending[pid]) ++rx;
+    }
+  }
+  stats.migrate_rx_remaining.store(rx);
+  if (dirty_roles) {
+    dirty_roles = false;
+    partition_generation.fetch_add(1);
+  }
+}
+
+void Cluster::Impl::check_view() {
+  const ClusterView& view = membership.view();
+  if (view.cluster_key == current_key) return;
+  std::vector<NodeId> old = succession;
+  current_key = view.cluster_key;
+  succession = view.succession;
+  key_now.store(current_key);
+  stats.cluster_changes.fetch_add(1);
+  balanced = false;
+  early_dones.clear();
+  queued.clear();
+  incoming.clear();
+  for (NsBalance& b : balance) {
+    for (auto& s : b.pending_merge) s.clear();
+    std::fill(b.fill_pending.begin(), b.fill_pending.end(), 0);
+  }
+  {
+    std::lock_guard lock(tasks_mu);
+    stats.migrate_tx_remaining.fetch_sub(int64_t(tasks.size()));
+    tasks.clear();
+    for (auto& [id, t] : active_tasks) t->cv.notify_all();
+  }
+  for (auto it = exchanges.begin(); it != exchanges.end();) {
+    if (it->first != current_key) it = exchanges.erase(it);
+    else ++it;
+  }
+  release_departed(succession);
+  for (NodeId n : old) {
+    if (!contains(succession, n)) {
+      std::string ep = fabric_endpoint(n);
+      if (!ep.empty()) fabric.disconnect(ep);
+    }
+  }
+  std::string members;
+  for (NodeId n : succession) members += (members.empty() ? "" : ",") + Node::hex_id(n);
+  common::logger("clustering")->info("cluster changed key={:X} size={} members={}", current_key, succession.size(),
+                                     members);
+  publish_status();
+  send_exchange();
+  try_balance();
+}
+
+void Cluster::Impl::publish_status() {
+  std::lock_guard lock(mu);
+  std::vector<PeerAddress> peers;
+  for (NodeId n : succession) {
+    if (n == self) continue;
+    auto it = members_info.find(n);
+    if (it == members_info.end()) continue;
+    peers.push_back(PeerAddress{n, it->second.service_host, it->second.service_port});
+  }
+  bool peers_changed = peers.size() != status.peers.size();
+  for (size_t i = 0; !peers_changed && i < peers.size(); ++i) {
+    peers_changed = peers[i].id != status.peers[i].id || peers[i].host != status.peers[i].host ||
+                    peers[i].port != status.peers[i].port;
+  }
+  status.cluster_key = current_key;
+  status.succession = succession;
+  status.integrity = balanced;
+  if (peers_changed) {
+    status.peers = std::move(peers);
+    ++status.peers_generation;
+  }
+}
+
+// ---- exchange and balance ----
+
+void Cluster::Impl::send_exchange() {
+  Writer w(MsgType::Exchange, self, current_key);
+  w.u32(uint32_t(balance.size()));
+  for (const NsBalance& b : balance) {
+    w.bytes(b.ns->name());
+    w.u32(b.rack_id);
+    uint32_t count = 0;
+    for (uint64_t v : b.own) count += v != 0;
+    w.u32(count);
+    for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
+      if (b.own[pid] == 0) continue;
+      w.u16(uint16_t(pid));
+      w.u64(b.own[pid]);
+    }
+  }
+  std::string message = w.take();
+  exchanges[current_key][self] = message;
+  broadcast(message);
+}
+
+void Cluster::Impl::try_balance() {
+  if (balanced || current_key == 0) return;
+  auto& got = exchanges[current_key];
+  for (NodeId n : succession) {
+    if (!got.count(n)) return;
+  }
+  for (NsBalance& b : balance) {
+    TableInput input;
+    input.succession = succession;
+    input.replication_factor = b.replication_factor;
+    for (Versions& v : b.versions) v.clear();
+    for (const auto& [from, message] : got) {
+      Reader r(message);
+      MsgHead h;
+      r.head(&h);
+      uint32_t n_ns = r.u32();
+      for (uint32_t i = 0; i < n_ns && !r.bad(); ++i) {
+        std::string_view name = r.bytes();
+        uint32_t rack = r.u32();
+        uint32_t count = r.u32();
+        bool mine = name == b.ns->name();
+        if (mine) input.rack_ids[from] = rack;
+        for (uint32_t k = 0; k < count && !r.bad(); ++k) {
+          uint32_t pid = r.u16();
+          uint64_t version = r.u64();
+          if (mine && pid < common::kPartitions && version != 0) b.versions[pid][from] = version;
+        }
+      }
+    }
+    b.table = PartitionTable::compute(input);
+    for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
+      const std::vector<NodeId>& seq = b.table.sequence(pid);
+      std::vector<NodeId> replicas(seq.begin(), seq.begin() + b.table.replication_factor());
+      remint(b.versions[pid], current_key, pid, replicas);
+      b.merged[pid] = 0;
+    }
+  }
+  balanced = true;
+  for (size_t i = 0; i < balance.size(); ++i) {
+    for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
+      NsBalance& b = balance[i];
+      PartitionPlan plan = plan_partition(b.table.sequence(pid), b.table.replication_factor(), b.versions[pid], false);
+      if (plan.replicas.front() == self && !plan.master_complete) {
+        b.pending_merge[pid] = std::set<NodeId>(plan.merge_sources.begin(), plan.merge_sources.end());
+      }
+      apply_plan(i, pid);
+    }
+  }
+  std::vector<std::string> early;
+  early.swap(early_dones);
+  for (const std::string& message : early) on_message(message, "");
+  publish_status();
+  common::logger("partition")->info("balance done key={:X} size={} tx_migrations={} rx_migrations={}", current_key,
+                                    succession.size(), stats.migrate_tx_remaining.load(),
+                                    stats.migrate_rx_remaining.load());
+}
+
+void Cluster::Impl::apply_plan(size_t i, uint32_t pid) {
+  NsBalance& b = balance[i];
+  Versions& versions = b.versions[pid];
+  PartitionPlan plan = plan_partition(b.table.sequence(pid), b.table.replication_factor(), versions, b.merged[pid]);
+  bool drop = false;
+  if (plan.settled) {
+    for (auto it = versions.begin(); it != versions.end();) {
+      if (contains(plan.replicas, it->first)) {
+        ++it;
+        continue;
+      }
+      if (it->first == self) drop = true;
+      it = versions.erase(it);
+    }
+  }
+  auto own = versions.find(self);
+  b.own[pid] = own == versions.end() ? 0 : own->second;
+  b.fill_pending[pid] = contains(plan.fill_targets, self) ? 1 : 0;
+  if (plan.master_complete || plan.replicas.front() != self) b.pending_merge[pid].clear();
+
+  PartitionRole role;
+  role.acting_master = plan.acting;
+  role.master = plan.acting == self;
+  role.readable = contains(plan.readable, self);
+  auto at = std::find(plan.readable.begin(), plan.readable.end(), self);
+  role.position = at == plan.readable.end() ? kNoPosition : uint8_t(at - plan.readable.begin());
+  if (role.master) {
+    for (NodeId r : plan.replicas) {
+      if (r != self) role.replicate_to.push_back(r);
+    }
+  }
+  Namespace& ns = *b.ns;
+  Partition& part = ns.partition(pid);
+  {
+    std::lock_guard lock(part.mu);
+    if (part.role.acting_master != role.acting_master || part.role.master != role.master ||
+        part.role.readable != role.readable || part.role.position != role.position ||
+        part.role.replicate_to != role.replicate_to) {
+      dirty_roles = true;
+    }
+    part.role = std::move(role);
+    if (drop) {
+      for (auto it = part.records.begin(); it != part.records.end();) it = ns.erase(part, it);
+    }
+  }
+  b.plans[pid] = plan;
+
+  if (contains(plan.merge_sources, self)) {
+    queue_migration(i, pid, plan.replicas.front(), MigrateKind::Merge, b.own[pid]);
+  }
+  if (plan.replicas.front() == self && plan.master_complete) {
+    for (NodeId target : plan.fill_targets) queue_migration(i, pid, target, MigrateKind::Fill, b.own[pid]);
+  }
+}
+
+void Cluster::Impl::announce_done(size_t i, uint32_t pid, uint64_t version, bool merged) {
+  Writer w(MsgType::PartitionDone, self, current_key);
+  w.bytes(balance[i].ns->name());
+  w.u16(uint16_t(pid));
+  w.u64(self);
+  w.u64(version);
+  w.u8(merged ? 1 : 0);
+  std::string message = w.take();
+  broadcast(message);
+  on_message(message, "");
+}
+
+void Cluster::Impl::on_partition_done(const MsgHead& h, Reader& r) {
+  std::string_view name = r.bytes();
+  uint32_t pid = r.u16();
+  NodeId node = r.u64();
+  uint64_t version = r.u64();
+  bool merged = r.u8() != 0;
+  size_t i = ns_index(name);
+  if (r.bad() || i >= balance.size() || pid >= common::kPartitions) {
+    stats.fabric_bad_messages.fetch_add(1);
+    return;
+  }
+  if (h.cluster_key != current_key || !contains(succession, node)) return;
+  NsBalance& b = balance[i];
+  b.versions[pid][node] = version;
+  if (merged) b.merged[pid] = 1;
+  apply_plan(i, pid);
+}
+
+// ---- message dispatch ----
+
+void Cluster::Impl::on_message(std::string_view message, const std::string& peer) {
+  Reader r(message);
+  MsgHead h;
+  if (!r.head(&h)) {
+    stats.fabric_bad_messages.fetch_add(1);
+    return;
+  }
+  if (h.from == self && h.type != MsgType::PartitionDone) return;
+  if (h.from != self && is_blocked(h.from)) return;
+  switch (h.type) {
+    case MsgType::Heartbeat:
+      return on_heartbeat(h, r, peer);
+    case MsgType::Paxos: {
+      PaxosMessage m;
+      m.type = PaxosType(r.u8());
+      m.from = h.from;
+      m.to = r.u64();
+      m.ballot = r.u64();
+      m.cluster_key = h.cluster_key;
+      m.succession = r.nodes();
+      if (r.bad() || m.to != self) return;
+      send_paxos(membership.on_paxos(m, steady_now_ms()));
+      return check_view();
+    }
+    case MsgType::Exchange:
+      exchanges[h.cluster_key][h.from] = std::string(message);
+      if (h.cluster_key == current_key) try_balance();
+      return;
+    case MsgType::PartitionDone:
+      if (h.cluster_key == current_key && !balanced) {
+        early_dones.emplace_back(message);
+        return;
+      }
+      return on_partition_done(h, r);
+    case MsgType::ReplicaWrite:
+      return on_replica_write(h, r);
+    case MsgType::ReplicaAck: {
+      uint64_t id = r.u64();
+      return on_reply(replica_waits, h.from, id, nullptr);
+    }
+    case MsgType::MigrateStart:
+      return on_migrate_start(h, r);
+    case MsgType::MigrateStartAck:
+      return on_migrate_answer(h, r, true);
+    case MsgType::MigrateRecords:
+      return on_migrate_records(h, r);
+    case MsgType::MigrateBatchAck:
+      return on_migrate_answer(h, r, false);
+    case MsgType::MigrateEnd:
+      return on_migrate_end(h, r);
+    case MsgType::ProxyRequest:
+      return on_proxy_request(h, message);
+    case MsgType::ProxyResponse: {
+      uint64_t id = r.u64();
+      std::string answer(r.bytes());
+      if (r.bad()) return;
+      return on_reply(proxy_waits, h.from, id, &answer);
+    }
+    case MsgType::Truncate:
+      return on_truncate(r);
+  }
+  stats.fabric_bad_messages.fetch_add(1);
+}
+
+// ---- public API ----
+
+Cluster::Cluster(Node& node) : impl_(std::make_unique<Impl>(node)) {}
+
+Cluster::~Cluster() { stop(); }
+
+void Cluster::start() {
+  Impl& d = *impl_;
+  const conf::Config& cfg = d.node.config();
+  std::string address = cfg.network.fabric.addresses.empty() ? "any" : cfg.network.fabric.addresses.front();
+  d.start_workers(cfg.service.migrate_threads);
+  d.start_proxy_workers(kProxyWorkers);
+  d.fabric.start(
+      address, d.heartbeat_port, d.fabric_port,
+      [&d](std::string_view message, const std::string& peer) { d.on_message(message, peer); },
+      [&d] { d.on_tick(); }, kTickMs);
+}
+
+void Cluster::stop() {
+  Impl& d = *impl_;
+  d.fabric.stop();
+  d.stop_workers();
+  d.stop_proxy_workers();
+  std::lock_guard lock(d.waits_mu);
+  for (auto& [id, w] : d.replica_waits) w.completion->finish(false);
+  for (auto& [id, w] : d.proxy_waits) w.completion->finish(false);
+  d.replica_waits.clear();
+  d.proxy_waits.clear();
+}
+
+NodeId Cluster::self() const { return impl_->self; }
+
+ClusterStatus Cluster::status() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->status;
+}
+
+uint64_t Cluster::partition_generation() const { return impl_->partition_generation.load(); }
+
+int64_t Cluster::migrations_remaining() const {
+  return std::max<int64_t>(0, impl_->stats.migrate_tx_remaining.load()) +
+         std::max<int64_t>(0, impl_->stats.migrate_rx_remaining.load());
+}
+
+ClusterStats& Cluster::stats() { return impl_->stats; }
+
+void Cluster::block_nodes(std::vector<NodeId> nodes) {
+  std::lock_guard lock(impl_->mu);
+  impl_->blocked = std::set<NodeId>(nodes.begin(), nodes.end());
+}
+
+}  // namespace asd::cluster

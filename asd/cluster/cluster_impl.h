@@ -1,0 +1,192 @@
+#pragma once
+// Private to asd/cluster: the state shared by the cluster's parts (membership and
+// balance in cluster.cpp, replication.cpp, migration.cpp, proxy.cpp).
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+
+#include "cluster/balance.h"
+#include "cluster/cluster.h"
+#include "cluster/fabric.h"
+#include "cluster/membership.h"
+#include "cluster/partition_table.h"
+#include "cluster/wire.h"
+
+namespace asd::cluster {
+
+struct Member {
+  std::string heartbeat_endpoint;
+  std::string fabric_endpoint;
+  std::string service_host;
+  uint16_t service_port = 0;
+};
+
+enum class MigrateKind : uint8_t { Merge = 1, Fill = 2 };
+
+// An outgoing partition migration (a worker sends it).
+struct MigrateTask {
+  uint64_t id = 0;
+  uint64_t cluster_key = 0;
+  size_t ns_index = 0;
+  uint32_t pid = 0;
+  NodeId dest = 0;
+  MigrateKind kind = MigrateKind::Fill;
+  uint64_t version = 0;  // the sender's version (a fill target takes it)
+  uint64_t not_before_ms = 0;
+  // Answers from the destination, set by the cluster thread.
+  std::mutex mu;
+  std::condition_variable cv;
+  uint64_t acks = 0;
+  int start_answer = -1;  // -1 none yet, 0 busy, 1 granted
+};
+
+// An incoming partition migration (this node receives it).
+struct Incoming {
+  size_t ns_index = 0;
+  uint32_t pid = 0;
+  NodeId from = 0;
+  MigrateKind kind = MigrateKind::Fill;
+};
+
+// Balance state of one namespace, cluster thread only.
+struct NsBalance {
+  Namespace* ns = nullptr;
+  uint32_t rack_id = 0;
+  uint32_t replication_factor = 1;
+  PartitionTable table;
+  std::vector<Versions> versions;        // per partition
+  std::vector<uint8_t> merged;           // per partition: R[0] merged every version
+  std::vector<PartitionPlan> plans;      // per partition
+  std::vector<std::set<NodeId>> pending_merge;  // as R[0]: sources not finished
+  std::vector<uint8_t> fill_pending;     // as a fill target: not finished
+  std::vector<uint64_t> own;             // this node's version per partition (0: none)
+};
+
+struct PendingReply {
+  CompletionPtr completion;
+  std::set<NodeId> waiting;
+  uint64_t started_ms = 0;
+};
+
+struct Cluster::Impl {
+  Node& node;
+  NodeId self = 0;
+  std::vector<Namespace*> namespaces;  // fixed at start
+  uint32_t max_incoming = 4;
+  Fabric fabric;
+  ClusterStats stats;
+  std::string cluster_name;
+  uint32_t interval_ms = 150;
+  std::string advertised_host;  // empty: peers use the address they see us at
+  uint16_t heartbeat_port = 0;
+  uint16_t fabric_port = 0;
+  std::string service_host;
+  uint16_t service_port = 0;
+
+  // ---- cluster thread only ----
+  Membership membership;
+  std::set<std::string> heartbeat_targets;  // seeds and every heartbeat endpoint learned
+  uint64_t last_heartbeat_ms = 0;
+  uint64_t current_key = 0;
+  std::vector<NodeId> succession;
+  bool balanced = false;
+  std::map<uint64_t, std::map<NodeId, std::string>> exchanges;  // key -> node -> body
+  std::vector<std::string> early_dones;  // PartitionDone messages ahead of the balance
+  std::vector<NsBalance> balance;
+  std::map<std::pair<NodeId, uint64_t>, Incoming> incoming;  // (sender, its task id) -> migration
+  std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key
+  bool dirty_roles = false;
+
+  // ---- shared, under mu ----
+  mutable std::mutex mu;
+  std::map<NodeId, Member> members_info;  // every node heard from
+  ClusterStatus status;
+  std::set<NodeId> blocked;
+  std::atomic<uint64_t> partition_generation{1};
+  std::atomic<uint64_t> key_now{0};  // current_key, for other threads
+
+  // ---- replication and proxy waits, under waits_mu ----
+  std::mutex waits_mu;
+  uint64_t next_wait_id = 1;
+  std::unordered_map<uint64_t, PendingReply> replica_waits;
+  std::unordered_map<uint64_t, PendingReply> proxy_waits;
+
+  // ---- migration workers ----
+  std::mutex tasks_mu;
+  std::condition_variable tasks_cv;
+  std::deque<std::shared_ptr<MigrateTask>> tasks;
+  std::unordered_map<uint64_t, std::shared_ptr<MigrateTask>> active_tasks;
+  uint64_t next_task_id = 1;
+  std::vector<std::thread> workers;
+  bool stopping = false;
+
+  // ---- proxy workers ----
+  std::mutex proxy_mu;
+  std::condition_variable proxy_cv;
+  std::deque<std::pair<NodeId, std::string>> proxy_queue;  // (from, message)
+  std::vector<std::thread> proxy_workers;
+  bool proxy_stopping = false;
+
+  explicit Impl(Node& n);
+
+  // cluster.cpp
+  void on_message(std::string_view message, const std::string& peer);
+  void on_tick();
+  void send_heartbeats(uint64_t now);
+  void on_heartbeat(const MsgHead& h, Reader& r, const std::string& peer);
+  void send_paxos(const std::vector<PaxosMessage>& out);
+  void check_view();
+  void send_exchange();
+  void try_balance();
+  void apply_plan(size_t ns_index, uint32_t pid);
+  void on_partition_done(const MsgHead& h, Reader& r);
+  void announce_done(size_t ns_index, uint32_t pid, uint64_t version, bool merged);
+  void publish_status();
+  bool is_blocked(NodeId n) const;
+  std::string fabric_endpoint(NodeId n) const;
+  void send_to(NodeId n, std::string message);
+  void broadcast(std::string message);  // every other member
+  size_t ns_index(std::string_view name) const;
+
+  // replication.cpp
+  void on_replica_write(const MsgHead& h, Reader& r);
+  void on_reply(std::unordered_map<uint64_t, PendingReply>& waits, NodeId from, uint64_t id, std::string* answer);
+  void release_departed(const std::vector<NodeId>& members);
+  void expire_waits(uint64_t now);
+  void on_truncate(Reader& r);
+
+  // migration.cpp
+  void start_workers(unsigned n);
+  void stop_workers();
+  void queue_migration(size_t ns_index, uint32_t pid, NodeId dest, MigrateKind kind, uint64_t version);
+  void worker_loop();
+  bool run_task(MigrateTask& t);
+  void on_migrate_start(const MsgHead& h, Reader& r);
+  void on_migrate_records(const MsgHead& h, Reader& r);
+  void on_migrate_end(const MsgHead& h, Reader& r);
+  void on_migrate_answer(const MsgHead& h, Reader& r, bool start_ack);
+
+  // proxy.cpp
+  void start_proxy_workers(unsigned n);
+  void stop_proxy_workers();
+  void on_proxy_request(const MsgHead& h, std::string_view message);
+  void proxy_worker_loop();
+};
+
+// Wire record <-> index, with the partition lock held. `merge`: keep the local copy when
+// it wins under the namespace's conflict-resolution policy (migration); otherwise the
+// incoming state replaces it (a replica write from the master). Returns the commit
+// position to wait for under commit-to-device (0 otherwise).
+uint64_t apply_wire_record(Namespace& ns, Partition& part, const WireRecord& w, bool merge);
+// The record's current state (bins loaded from the device when not in memory).
+WireRecord wire_record_of(Namespace& ns, Partition& part, const common::Digest& digest);
+
+uint64_t steady_now_ms();
+
+}  // namespace asd::cluster

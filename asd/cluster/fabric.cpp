@@ -1,0 +1,191 @@
+#include "cluster/fabric.h"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include <zmq.hpp>
+
+#include "common/log.h"
+
+namespace asd::cluster {
+
+namespace {
+
+constexpr int kLossyHwm = 16;
+constexpr int kMaxMessageBytes = 256 << 20;
+constexpr int kDrainBatch = 256;  // messages per socket per poll round, so no socket starves
+constexpr char kOpSend = 'S';
+constexpr char kOpDisconnect = 'D';
+
+uint64_t now_ms() {
+  using namespace std::chrono;
+  return uint64_t(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
+}
+
+}  // namespace
+
+struct Fabric::Impl {
+  zmq::context_t ctx{1};
+  zmq::socket_t heartbeat_in{ctx, zmq::socket_type::pull};
+  zmq::socket_t fabric_in{ctx, zmq::socket_type::pull};
+  zmq::socket_t inbox{ctx, zmq::socket_type::pull};
+  std::mutex outbox_mu;  // guards outbox: any thread may send
+  zmq::socket_t outbox{ctx, zmq::socket_type::push};
+  std::unordered_map<std::string, zmq::socket_t> peers;  // cluster thread only
+  Handler on_message;
+  Tick on_tick;
+  uint32_t tick_ms = 100;
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+  std::thread::id thread_id;
+
+  zmq::socket_t& peer(const std::string& endpoint, bool lossy) {
+    auto it = peers.find(endpoint);
+    if (it != peers.end()) return it->second;
+    zmq::socket_t s(ctx, zmq::socket_type::push);
+    s.set(zmq::sockopt::linger, 0);
+    s.set(zmq::sockopt::sndhwm, lossy ? kLossyHwm : 0);
+    s.connect(endpoint);
+    return peers.emplace(endpoint, std::move(s)).first->second;
+  }
+
+  void send_now(const std::string& endpoint, std::string_view message, bool lossy) {
+    try {
+      zmq::socket_t& s = peer(endpoint, lossy);
+      s.send(zmq::const_buffer(message.data(), message.size()), zmq::send_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      common::logger("fabric")->warn("send to {} failed: {}", endpoint, e.what());
+    }
+  }
+
+  void handle_inbox() {
+    for (int i = 0; i < kDrainBatch; ++i) {
+      zmq::message_t op, endpoint, lossy, body;
+      if (!inbox.recv(op, zmq::recv_flags::dontwait)) return;
+      (void)inbox.recv(endpoint);
+      (void)inbox.recv(lossy);
+      (void)inbox.recv(body);
+      std::string ep(endpoint.to_string_view());
+      if (ep.empty()) continue;  // a wake-up only
+      if (op.to_string_view()[0] == kOpDisconnect) {
+        peers.erase(ep);
+      } else {
+        send_now(ep, body.to_string_view(), lossy.to_string_view() == "1");
+      }
+    }
+  }
+
+  void drain(zmq::socket_t& s) {
+    for (int i = 0; i < kDrainBatch; ++i) {
+      zmq::message_t m;
+      if (!s.recv(m, zmq::recv_flags::dontwait)) return;
+      std::string peer;
+      try {
+        peer = m.gets("Peer-Address");
+      } catch (const zmq::error_t&) {
+        // an old libzmq without the property: the sender must advertise its address
+      }
+      on_message(m.to_string_view(), peer);
+    }
+  }
+
+  void run() {
+    thread_id = std::this_thread::get_id();
+    uint64_t next_tick = now_ms();
+    while (!stopping.load()) {
+      uint64_t now = now_ms();
+      if (now >= next_tick) {
+        on_tick();
+        next_tick = now + tick_ms;
+        now = now_ms();
+      }
+      zmq::pollitem_t items[] = {{heartbeat_in.handle(), 0, ZMQ_POLLIN, 0},
+                                 {fabric_in.handle(), 0, ZMQ_POLLIN, 0},
+                                 {inbox.handle(), 0, ZMQ_POLLIN, 0}};
+      long wait = next_tick > now ? long(next_tick - now) : 0;
+      try {
+        zmq::poll(items, 3, std::chrono::milliseconds(wait));
+      } catch (const zmq::error_t& e) {
+        if (e.num() == ETERM) return;
+        continue;
+      }
+      if (items[0].revents & ZMQ_POLLIN) drain(heartbeat_in);
+      if (items[1].revents & ZMQ_POLLIN) drain(fabric_in);
+      if (items[2].revents & ZMQ_POLLIN) handle_inbox();
+    }
+  }
+
+  void queue(char op, const std::string& endpoint, std::string_view body, bool lossy) {
+    std::lock_guard lock(outbox_mu);
+    outbox.send(zmq::buffer(&op, 1), zmq::send_flags::sndmore);
+    outbox.send(zmq::buffer(endpoint), zmq::send_flags::sndmore);
+    outbox.send(zmq::buffer(lossy ? "1" : "0", 1), zmq::send_flags::sndmore);
+    outbox.send(zmq::buffer(body.data(), body.size()), zmq::send_flags::none);
+  }
+};
+
+Fabric::Fabric() : impl_(std::make_unique<Impl>()) {}
+
+Fabric::~Fabric() { stop(); }
+
+void Fabric::start(const std::string& address, uint16_t heartbeat_port, uint16_t fabric_port, Handler on_message,
+                   Tick on_tick, uint32_t tick_ms) {
+  Impl& d = *impl_;
+  d.on_message = std::move(on_message);
+  d.on_tick = std::move(on_tick);
+  d.tick_ms = tick_ms;
+  std::string host = address.empty() || address == "any" ? "*" : address;
+  struct Listener {
+    zmq::socket_t* socket;
+    uint16_t port;
+    const char* what;
+  };
+  for (Listener l : {Listener{&d.heartbeat_in, heartbeat_port, "heartbeat"}, Listener{&d.fabric_in, fabric_port, "fabric"}}) {
+    l.socket->set(zmq::sockopt::linger, 0);
+    l.socket->set(zmq::sockopt::maxmsgsize, int64_t(kMaxMessageBytes));
+    try {
+      l.socket->bind("tcp://" + host + ":" + std::to_string(l.port));
+    } catch (const zmq::error_t& e) {
+      throw std::runtime_error("cannot listen on " + (host == "*" ? std::string("0.0.0.0") : host) + ":" +
+                               std::to_string(l.port) + " (" + l.what + "): " + e.what());
+    }
+  }
+  std::string inproc = "inproc://fabric-outbox";
+  d.inbox.set(zmq::sockopt::linger, 0);
+  d.inbox.set(zmq::sockopt::rcvhwm, 0);
+  d.inbox.bind(inproc);
+  d.outbox.set(zmq::sockopt::linger, 0);
+  d.outbox.set(zmq::sockopt::sndhwm, 0);
+  d.outbox.connect(inproc);
+  d.thread = std::thread([&d] { d.run(); });
+}
+
+void Fabric::stop() {
+  Impl& d = *impl_;
+  if (!d.thread.joinable()) return;
+  d.stopping.store(true);
+  d.queue(kOpSend, "", "", true);  // wakes the poll
+  d.thread.join();
+  d.peers.clear();
+}
+
+void Fabric::send(const std::string& endpoint, std::string message, bool lossy) {
+  if (on_cluster_thread()) return impl_->send_now(endpoint, message, lossy);
+  impl_->queue(kOpSend, endpoint, message, lossy);
+}
+
+void Fabric::disconnect(const std::string& endpoint) {
+  if (on_cluster_thread()) {
+    impl_->peers.erase(endpoint);
+    return;
+  }
+  impl_->queue(kOpDisconnect, endpoint, "", false);
+}
+
+bool Fabric::on_cluster_thread() const { return std::this_thread::get_id() == impl_->thread_id; }
+
+}  // namespace asd::cluster

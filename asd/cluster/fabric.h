@@ -1,0 +1,48 @@
+#pragma once
+// The node-to-node transport, over ZeroMQ: one PULL socket bound on the heartbeat port,
+// one on the fabric port, and a PUSH socket per remote endpoint. PUSH/PULL keeps each
+// sender's messages to one endpoint in order, which replication relies on (a migrated
+// record and a later write of it arrive in the order they were made).
+//
+// ZeroMQ sockets belong to one thread, so one thread (the cluster thread) owns them all:
+// it receives, runs the handler, and runs the periodic tick. Other threads hand it
+// messages through an inproc queue; on the cluster thread itself send() goes straight out.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace asd::cluster {
+
+class Fabric {
+ public:
+  // `peer`: the sender's address as this node sees it ("" when unknown).
+  using Handler = std::function<void(std::string_view message, const std::string& peer)>;
+  using Tick = std::function<void()>;
+
+  Fabric();
+  ~Fabric();
+
+  // Binds both ports (throws std::runtime_error naming the endpoint when one cannot be
+  // bound) and starts the cluster thread: `on_message` for every message received,
+  // `on_tick` every `tick_ms`.
+  void start(const std::string& address, uint16_t heartbeat_port, uint16_t fabric_port, Handler on_message,
+             Tick on_tick, uint32_t tick_ms);
+  void stop();
+
+  // Thread-safe. `endpoint` is "tcp://host:port". Heartbeat endpoints are `lossy`: a few
+  // queued messages at most (a dead peer's heartbeats are worthless); fabric messages
+  // queue until delivered or until disconnect().
+  void send(const std::string& endpoint, std::string message, bool lossy);
+  // Drops the socket to `endpoint` and whatever it still queues (the peer left).
+  void disconnect(const std::string& endpoint);
+  bool on_cluster_thread() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace asd::cluster

@@ -1,0 +1,169 @@
+// collect_cluster(): discovery through `peers-clear-std`, then the per-member round trips
+// behind `asadm show cluster` (order and costs in cluster_report.h).
+
+#include <strings.h>
+
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "client/client.h"
+#include "client/cluster_info.h"
+#include "cluster_report.h"
+
+namespace asadm {
+
+namespace {
+
+// Runs fn(0) .. fn(count - 1) on one thread each: a dead node costs one timeout in total,
+// not one per node.
+template <class Fn>
+void run_parallel(size_t count, Fn fn) {
+  std::vector<std::thread> threads;
+  threads.reserve(count);
+  for (size_t i = 0; i < count; ++i) threads.emplace_back([&fn, i] { fn(i); });
+  for (auto& thread : threads) thread.join();
+}
+
+// What step 1 learnt from one seed.
+struct SeedAnswer {
+  std::string node_id;
+  std::string connect_error;  // set when the seed could not be asked at all
+  std::vector<client::Peer> peers;
+};
+
+SeedAnswer ask_seed(const client::Host& seed, uint32_t timeout_ms, std::vector<std::string>& problems) {
+  SeedAnswer out;
+  auto answer = client::Client::info_host(seed, {"node", "peers-clear-std"}, timeout_ms);
+  if (!answer) {
+    out.connect_error = answer.error().message;
+    return out;
+  }
+  if (const std::string* node = find_field(*answer, "node"); node && !is_error_answer(*node)) out.node_id = *node;
+  const std::string* value = find_field(*answer, "peers-clear-std");
+  if (value == nullptr || is_error_answer(*value)) {
+    problems.push_back(seed.to_string() + " did not list its peers: " + (value ? *value : std::string("no answer")));
+    return out;
+  }
+  auto peers = client::parse_peers(*value);
+  if (!peers) {
+    problems.push_back(seed.to_string() + " sent unreadable peers '" + *value + "': " + peers.error().message);
+    return out;
+  }
+  out.peers = std::move(peers->peers);
+  return out;
+}
+
+// A member to collect in step 2; `known_error` is set when step 1 already failed to reach it.
+struct Candidate {
+  std::optional<client::Host> host;
+  std::string node_id;
+  std::string known_error;
+};
+
+void add_candidate(std::vector<Candidate>& list, Candidate next) {
+  for (Candidate& seen : list) {
+    bool same_host = next.host && seen.host && *next.host == *seen.host;
+    if (same_node_id(seen.node_id, next.node_id) || same_host) {
+      if (seen.node_id.empty()) seen.node_id = next.node_id;
+      return;
+    }
+  }
+  list.push_back(std::move(next));
+}
+
+std::string namespace_command(const std::string& ns) { return "namespace/" + ns; }
+
+}  // namespace
+
+bool same_node_id(std::string_view a, std::string_view b) {
+  return !a.empty() && a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+ClusterMember collect_member(const client::Host& host, uint32_t timeout_ms) {
+  ClusterMember member;
+  member.address = host.to_string();
+  auto first = client::Client::info_host(host, {"node", "statistics", "namespaces"}, timeout_ms);
+  if (!first) {
+    member.error = first.error().message;
+    return member;
+  }
+  if (const std::string* node = find_field(*first, "node"); node && !is_error_answer(*node)) member.node_id = *node;
+  // An xdr info port answers `node` and `statistics` but not `namespaces`: the usual
+  // mistake is `-p 3004`, so say plainly what answered.
+  const std::string* statistics = find_field(*first, "statistics");
+  const std::string* namespaces = find_field(*first, "namespaces");
+  using Answer = std::pair<const char*, const std::string*>;
+  for (const auto& [name, value] : {Answer{"statistics", statistics}, Answer{"namespaces", namespaces}}) {
+    if (value == nullptr || is_error_answer(*value)) {
+      member.state = MemberState::NotAsd;
+      member.error = std::string("not an asd service port: ") + name + " answered '" +
+                     (value ? *value : std::string("nothing")) + "'";
+      return member;
+    }
+  }
+  member.state = MemberState::Ok;
+  member.statistics = parse_fields(*statistics);
+
+  std::vector<std::string> commands;
+  for (const auto& ns : split_list(*namespaces, ';')) {
+    member.namespaces.push_back({ns, {}, {}});
+    commands.push_back(namespace_command(ns));
+  }
+  if (commands.empty()) return member;
+  auto second = client::Client::info_host(host, commands, timeout_ms);
+  for (NamespaceStats& ns : member.namespaces) {
+    // The node answered its statistics; losing the connection now costs only these cells.
+    const std::string* value = second ? find_field(*second, namespace_command(ns.name)) : nullptr;
+    if (!second) {
+      ns.error = second.error().message;
+    } else if (value == nullptr) {
+      ns.error = "no answer";
+    } else if (is_error_answer(*value) || value->starts_with("type=unknown")) {
+      ns.error = *value;
+    } else {
+      ns.fields = parse_fields(*value);
+    }
+  }
+  return member;
+}
+
+ClusterReport collect_cluster(const std::vector<client::Host>& seeds, uint32_t timeout_ms) {
+  ClusterReport report;
+  std::vector<SeedAnswer> answers(seeds.size());
+  std::vector<std::vector<std::string>> problems(seeds.size());
+  run_parallel(seeds.size(), [&](size_t i) { answers[i] = ask_seed(seeds[i], timeout_ms, problems[i]); });
+
+  std::vector<Candidate> candidates;
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    report.seeds.push_back(seeds[i].to_string());
+    report.problems.insert(report.problems.end(), problems[i].begin(), problems[i].end());
+    add_candidate(candidates, {seeds[i], answers[i].node_id, answers[i].connect_error});
+  }
+  for (const SeedAnswer& answer : answers) {
+    for (const client::Peer& peer : answer.peers) {
+      Candidate next{std::nullopt, peer.node_name, {}};
+      if (!peer.hosts.empty()) next.host = peer.hosts.front();  // the first is the preferred one
+      add_candidate(candidates, std::move(next));
+    }
+  }
+
+  report.members.resize(candidates.size());
+  run_parallel(candidates.size(), [&](size_t i) {
+    const Candidate& candidate = candidates[i];
+    ClusterMember& member = report.members[i];
+    if (!candidate.host) {
+      member.address = "-";
+      member.error = "its peers list no address for it";
+    } else if (!candidate.known_error.empty()) {
+      member.address = candidate.host->to_string();
+      member.error = candidate.known_error;  // asked once already; a retry would cost another timeout
+    } else {
+      member = collect_member(*candidate.host, timeout_ms);
+    }
+    if (member.node_id.empty()) member.node_id = candidate.node_id;
+  });
+  return report;
+}
+
+}  // namespace asadm

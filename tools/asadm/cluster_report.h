@@ -1,0 +1,61 @@
+#pragma once
+// asadm's model of an asd cluster as `show cluster` sees it, and how it is fetched.
+//
+// collect_cluster() talks to asd service ports (notes/cluster-spec.md, "Info commands"):
+//   1. discovery: every given host, in parallel: `node`, `peers-clear-std`. The members are
+//      the given hosts plus every peer they list, once each (same node id, or same address:
+//      a dead seed that a live node lists is one member, not two);
+//   2. every member, in parallel: `node`, `statistics`, `namespaces`, then one round trip
+//      with `namespace/<ns>` for each of its namespaces.
+// Three round trips in sequence, so the whole command costs about three timeouts at worst,
+// however many nodes. Nothing throws: a node that fails is recorded as such, because a dead
+// node must not hide the others.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/host.h"
+#include "fields.h"
+
+namespace asadm {
+
+enum class MemberState {
+  Ok,           // answered `statistics` and `namespaces`
+  Unreachable,  // no connection, timeout, or no address to connect to
+  NotAsd,       // answered, but not as asd's service port (e.g. an xdr info port)
+};
+
+struct NamespaceStats {
+  std::string name;
+  Fields fields;      // the `namespace/<ns>` answer
+  std::string error;  // why `fields` is empty (an ERROR answer, `type=unknown`, ...)
+};
+
+struct ClusterMember {
+  std::string address;  // HOST:PORT asked, or "-" when a peer advertised none
+  MemberState state = MemberState::Unreachable;
+  std::string error;    // why, when state != Ok
+  std::string node_id;  // the `node` answer; for a dead peer, the id its peers gave
+  Fields statistics;
+  std::vector<NamespaceStats> namespaces;  // in the order `namespaces` listed them
+};
+
+struct ClusterReport {
+  std::vector<std::string> seeds;      // the hosts asked for peers, HOST:PORT
+  std::vector<ClusterMember> members;  // seeds first, then peers in the order listed
+  std::vector<std::string> problems;   // discovery trouble, e.g. a seed's bad peers answer
+};
+
+// Node ids are hex: `node` answers upper case, but nothing promises that a peers list or
+// cluster_principal does, so ids compare case-insensitively. Empty ids never match.
+bool same_node_id(std::string_view a, std::string_view b);
+
+// Fetches one member (step 2). Blocks up to ~2 * timeout_ms.
+ClusterMember collect_member(const client::Host& host, uint32_t timeout_ms);
+
+// Discovery and collection (steps 1 and 2). Blocks up to ~3 * timeout_ms.
+ClusterReport collect_cluster(const std::vector<client::Host>& seeds, uint32_t timeout_ms);
+
+}  // namespace asadm
