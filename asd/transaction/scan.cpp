@@ -38,7 +38,21 @@ struct ScanPlan {
   std::vector<std::string_view> bins;  // selected bins; empty = all
   uint64_t since_lut = 0;   // XDR recovery: only records with LUT >= this
   bool xdr_fields = false;  // XDR: add LUT (14) and origin src-id (200) to each record
+  bool explicit_partitions = false;  // the client listed partitions (fields 11/12)
 };
+
+bool is_master(Partition& part) {
+  std::lock_guard lock(part.mu);
+  return part.role.master;
+}
+
+void append_partition_unavailable(std::string& out, uint32_t pid) {
+  proto::MsgHeader h;
+  h.result_code = uint8_t(ResultCode::Unavailable);
+  h.info3 = proto::info3::kPartitionDone;
+  h.generation = pid;
+  proto::append_msg_header(out, h);
+}
 
 ResultCode plan_scan(Node& node, const proto::Message& req, ScanPlan* plan) {
   const proto::Field* ns_field = req.field(FieldType::Namespace);
@@ -80,7 +94,8 @@ ResultCode plan_scan(Node& node, const proto::Message& req, ScanPlan* plan) {
       plan->targets.push_back({pid, d});
     }
   }
-  if (!req.field(FieldType::PidArray) && !req.field(FieldType::DigestArray)) {
+  plan->explicit_partitions = req.field(FieldType::PidArray) || req.field(FieldType::DigestArray);
+  if (!plan->explicit_partitions) {
     for (uint32_t pid = 0; pid < common::kPartitions; ++pid) plan->targets.push_back({pid, std::nullopt});
   }
   if (const proto::Field* max = req.field(FieldType::MaxRecords)) {
@@ -185,6 +200,13 @@ void execute_scan(Node& node, const proto::Message& request, ResponseSink& sink)
   if (!plan.set_unknown) {
     for (PartitionTarget& target : plan.targets) {
       Partition& part = plan.ns->partition(target.pid);
+      if (!is_master(part)) {
+        // In a cluster each partition is scanned at its master; a client whose map is
+        // behind is told to retry this one elsewhere (a scan of every partition, with
+        // no list, simply covers this node's share).
+        if (plan.explicit_partitions) append_partition_unavailable(out, target.pid);
+        continue;
+      }
       std::optional<common::Digest> after = target.after;
       bool more = true;
       while (more) {
