@@ -70,7 +70,7 @@ Cluster::Impl::Impl(Node& n)
       if (!part.records.empty()) b.own[pid] = (self * 0x9e3779b97f4a7c15ull) ^ (uint64_t(pid) + 1);
       if (!cfg.network.heartbeat.mesh_seeds.empty()) {
         // Until this node is in a cluster it cannot tell which copies are current.
-        part.role = PartitionRole{0, false, false, kNoPosition, {}};
+        part.role = PartitionRole{0, 0, false, false, kNoPosition, {}};
       }
     }
     balance.push_back(std::move(b));
@@ -373,6 +373,7 @@ void Cluster::Impl::apply_plan(size_t i, uint32_t pid) {
   if (plan.master_complete || plan.replicas.front() != self) b.pending_merge[pid].clear();
 
   PartitionRole role;
+  role.cluster_key = current_key;
   role.acting_master = plan.acting;
   role.master = plan.acting == self;
   role.readable = contains(plan.readable, self);
@@ -477,7 +478,8 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
       return on_replica_write(h, r);
     case MsgType::ReplicaAck: {
       uint64_t id = r.u64();
-      return on_reply(replica_waits, h.from, id, nullptr);
+      bool applied = r.u8() != 0;
+      return on_reply(replica_waits, h.from, id, nullptr, applied);
     }
     case MsgType::MigrateStart:
       return on_migrate_start(h, r);
@@ -495,7 +497,7 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
       uint64_t id = r.u64();
       std::string answer(r.bytes());
       if (r.bad()) return;
-      return on_reply(proxy_waits, h.from, id, &answer);
+      return on_reply(proxy_waits, h.from, id, &answer, true);
     }
     case MsgType::Truncate:
       return on_truncate(r);

@@ -40,6 +40,7 @@ struct ClusterStats {
   std::atomic<uint64_t> replica_writes_sent{0};
   std::atomic<uint64_t> replica_writes_applied{0};
   std::atomic<uint64_t> replica_write_timeouts{0};
+  std::atomic<uint64_t> replica_writes_refused{0};  // the replica was in another cluster
   std::atomic<uint64_t> proxy_initiated{0};
   std::atomic<uint64_t> proxy_complete{0};
   std::atomic<uint64_t> proxy_error{0};

@@ -156,7 +156,8 @@ struct Cluster::Impl {
 
   // replication.cpp
   void on_replica_write(const MsgHead& h, Reader& r);
-  void on_reply(std::unordered_map<uint64_t, PendingReply>& waits, NodeId from, uint64_t id, std::string* answer);
+  void on_reply(std::unordered_map<uint64_t, PendingReply>& waits, NodeId from, uint64_t id, std::string* answer,
+                bool ok);
   void release_departed(const std::vector<NodeId>& members);
   void expire_waits(uint64_t now);
   void on_truncate(Reader& r);

@@ -95,7 +95,10 @@ CompletionPtr Cluster::replicate(Namespace& ns, Partition& part, const common::D
     p.waiting.insert(part.role.replicate_to.begin(), part.role.replicate_to.end());
     p.started_ms = steady_now_ms();
   }
-  Writer msg(MsgType::ReplicaWrite, d.self, d.key_now.load());
+  // Stamped with the cluster the role belongs to: a replica that has moved on (or not
+  // yet) refuses it, so a master acting on a stale role never acknowledges a write
+  // that the new owners of the partition may not have.
+  Writer msg(MsgType::ReplicaWrite, d.self, part.role.cluster_key);
   msg.u64(id);
   msg.bytes(ns.name());
   write_record(msg, w);
@@ -114,35 +117,45 @@ void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
     stats.fabric_bad_messages.fetch_add(1);
     return;
   }
-  Namespace& ns = *namespaces[i];
-  Partition& part = ns.partition_of(w.digest);
-  uint64_t pos;
-  {
-    std::lock_guard lock(part.mu);
-    pos = apply_wire_record(ns, part, w, false);
-  }
-  stats.replica_writes_applied.fetch_add(1, std::memory_order_relaxed);
   Writer ack(MsgType::ReplicaAck, self, h.cluster_key);
   ack.u64(id);
   NodeId to = h.from;
+  Namespace& ns = *namespaces[i];
+  Partition& part = ns.partition_of(w.digest);
+  uint64_t pos = 0;
+  bool accept;
+  {
+    std::lock_guard lock(part.mu);
+    // Only from the node this one knows as the partition's acting master, in the same
+    // cluster: a master acting on a stale role (a change or a hand-over it has not
+    // heard of yet) must not get its write acknowledged over the new master's.
+    accept = h.cluster_key == current_key && balanced && part.role.acting_master == h.from;
+    if (accept) pos = apply_wire_record(ns, part, w, false);
+  }
+  ack.u8(accept ? 1 : 0);
+  if (!accept) return send_to(to, ack.take());
+  stats.replica_writes_applied.fetch_add(1, std::memory_order_relaxed);
   if (pos == 0 || !ns.storage()) return send_to(to, ack.take());
   // commit-to-device: the copy counts once it is on this node's device too.
   ns.storage()->when_durable(pos, [this, to, message = ack.take()]() mutable { send_to(to, std::move(message)); });
 }
 
 void Cluster::Impl::on_reply(std::unordered_map<uint64_t, PendingReply>& waits, NodeId from, uint64_t id,
-                             std::string* answer) {
+                             std::string* answer, bool ok) {
   CompletionPtr done;
   {
     std::lock_guard lock(waits_mu);
     auto it = waits.find(id);
     if (it == waits.end()) return;
     it->second.waiting.erase(from);
-    if (!it->second.waiting.empty()) return;
+    if (ok && !it->second.waiting.empty()) return;
     done = it->second.completion;
     waits.erase(it);
   }
-  if (answer) {
+  if (!ok) {
+    stats.replica_writes_refused.fetch_add(1, std::memory_order_relaxed);
+    done->finish(false);
+  } else if (answer) {
     stats.proxy_complete.fetch_add(1, std::memory_order_relaxed);
     done->finish_with_answer(std::move(*answer));
   } else {

@@ -24,6 +24,7 @@ using RecordMap = std::map<common::Digest, Record, std::greater<common::Digest>>
 inline constexpr uint8_t kNoPosition = 0xFF;
 
 struct PartitionRole {
+  uint64_t cluster_key = 0;    // the cluster the role was computed for
   uint64_t acting_master = 0;  // the node that takes writes now; 0 = this node alone
   bool master = true;          // this node takes writes
   bool readable = true;        // this node's copy is complete and current

@@ -168,6 +168,7 @@ void add_cluster_statistics(Node& node, std::vector<std::pair<std::string, std::
   add("replica_writes_sent", s.replica_writes_sent.load());
   add("replica_writes_applied", s.replica_writes_applied.load());
   add("replica_write_timeouts", s.replica_write_timeouts.load());
+  add("replica_writes_refused", s.replica_writes_refused.load());
   add("proxy_initiated", s.proxy_initiated.load());
   add("proxy_complete", s.proxy_complete.load());
   add("proxy_error", s.proxy_error.load());
