@@ -13,6 +13,7 @@ namespace {
 
 constexpr uint32_t kTickMs = 25;
 constexpr unsigned kProxyWorkers = 4;
+constexpr uint64_t kExchangeRepeatMs = 500;
 
 bool contains(const std::vector<NodeId>& v, NodeId n) { return std::find(v.begin(), v.end(), n) != v.end(); }
 
@@ -193,6 +194,9 @@ void Cluster::Impl::on_tick() {
   }
   send_paxos(membership.tick(now));
   check_view();
+  // A member whose fabric endpoint was not known yet when the exchange went out never
+  // got it: repeat until the balance is done (peers answer with theirs once each).
+  if (current_key != 0 && !balanced && now >= last_exchange_ms + kExchangeRepeatMs) send_exchange();
   expire_waits(now);
   int64_t rx = 0;
   for (const NsBalance& b : balance) {
@@ -218,6 +222,7 @@ void Cluster::Impl::check_view() {
   stats.cluster_changes.fetch_add(1);
   balanced = false;
   early_dones.clear();
+  exchange_answered.clear();
   queued.clear();
   incoming.clear();
   for (NsBalance& b : balance) {
@@ -292,6 +297,7 @@ void Cluster::Impl::send_exchange() {
   }
   std::string message = w.take();
   exchanges[current_key][self] = message;
+  last_exchange_ms = steady_now_ms();
   broadcast(message);
 }
 
@@ -466,8 +472,11 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
     }
     case MsgType::Exchange:
       exchanges[h.cluster_key][h.from] = std::string(message);
-      if (h.cluster_key == current_key) try_balance();
-      return;
+      if (h.cluster_key != current_key) return;
+      if (exchange_answered.insert(h.from).second && exchanges[current_key].count(self)) {
+        send_to(h.from, exchanges[current_key][self]);
+      }
+      return try_balance();
     case MsgType::PartitionDone:
       if (h.cluster_key == current_key && !balanced) {
         early_dones.emplace_back(message);

@@ -97,7 +97,9 @@ struct Cluster::Impl {
   std::vector<NodeId> succession;
   bool balanced = false;
   std::map<uint64_t, std::map<NodeId, std::string>> exchanges;  // key -> node -> body
-  std::vector<std::string> early_dones;  // PartitionDone messages ahead of the balance
+  std::vector<std::string> early_dones;
+  uint64_t last_exchange_ms = 0;
+  std::set<NodeId> exchange_answered;  // members sent our exchange in reply, this key  // PartitionDone messages ahead of the balance
   std::vector<NsBalance> balance;
   std::map<std::pair<NodeId, uint64_t>, Incoming> incoming;  // (sender, its task id) -> migration
   std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key

@@ -128,6 +128,20 @@ void Membership::adopt(uint64_t key, std::vector<NodeId> succession) {
   ++changes_;
 }
 
+// A member of a cluster follows a proposal only when it keeps every member this node
+// still hears: otherwise a newcomer that knows one member could pull it out of its
+// cluster (a split while both sides still talk), instead of waiting until the principal
+// hears the newcomer and proposes everyone.
+bool Membership::leaves_out_live_members(const std::vector<NodeId>& proposed, uint64_t now_ms) const {
+  if (view_.cluster_key == 0) return false;
+  for (NodeId n : view_.succession) {
+    if (n == self_ || contains(proposed, n)) continue;
+    auto it = peers_.find(n);
+    if (it != peers_.end() && it->second.last_heard_ms + timeout_ms_ >= now_ms) return true;
+  }
+  return false;
+}
+
 std::vector<PaxosMessage> Membership::tick(uint64_t now_ms) {
   last_now_ms_ = now_ms;
   for (auto it = peers_.begin(); it != peers_.end();) {
@@ -169,7 +183,7 @@ std::vector<PaxosMessage> Membership::on_paxos(const PaxosMessage& m, uint64_t n
   ballot_counter_ = std::max(ballot_counter_, m.ballot >> kBallotNodeBits);
   switch (m.type) {
     case PaxosType::Prepare:
-      if (m.ballot > promised_ballot_) {
+      if (m.ballot > promised_ballot_ && !leaves_out_live_members(m.succession, now_ms)) {
         promised_ballot_ = m.ballot;
         send({PaxosType::Promise, self_, m.from, m.ballot, m.cluster_key, {}});
       } else {
@@ -177,7 +191,7 @@ std::vector<PaxosMessage> Membership::on_paxos(const PaxosMessage& m, uint64_t n
       }
       break;
     case PaxosType::Accept:
-      if (m.ballot >= promised_ballot_) {
+      if (m.ballot >= promised_ballot_ && !leaves_out_live_members(m.succession, now_ms)) {
         promised_ballot_ = m.ballot;
         accepted_ = m;
         send({PaxosType::Accepted, self_, m.from, m.ballot, m.cluster_key, {}});

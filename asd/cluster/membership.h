@@ -93,6 +93,7 @@ class Membership {
   std::vector<NodeId> candidates(uint64_t now_ms) const;  // whom the principal would include
   bool is_principal(uint64_t now_ms) const;
   bool members_disagree(uint64_t now_ms) const;
+  bool leaves_out_live_members(const std::vector<NodeId>& proposed, uint64_t now_ms) const;
   std::vector<PaxosMessage> start_round(uint64_t now_ms);
   std::vector<PaxosMessage> to_all(PaxosType type, const Round& r) const;
   uint64_t next_ballot();
