@@ -4,8 +4,8 @@
 //
 // Workloads: I (insert keys start..start+k-1 once each) or RU,<read pct> (random keys,
 // reads of all bins vs. whole-record writes). At the end it prints ops/s, latency
-// percentiles and errors by result code (or one JSON line with --json). It talks to one
-// node, the one given with -h/-p.
+// percentiles and errors by result code (or one JSON line with --json). -h/-p is the
+// seed: its peers are found at start and each key goes to its partition's master.
 
 #include <iostream>
 

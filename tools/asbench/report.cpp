@@ -67,7 +67,7 @@ void print_json(const Options& o, const RunResult& r, std::ostream& out) {
   const Stats& s = r.stats;
   double secs = r.elapsed_s > 0 ? r.elapsed_s : 1;
   Histogram all = combined(s);
-  out << "{\"workload\":\"" << o.workload_spec << "\",\"connections\":" << o.connections
+  out << "{\"workload\":\"" << o.workload_spec << "\",\"nodes\":" << r.nodes << ",\"connections\":" << o.connections
       << ",\"seconds\":" << fixed(r.elapsed_s, 3) << ",\"ops\":" << (s.reads + s.writes)
       << ",\"ops_per_sec\":" << fixed(double(s.reads + s.writes) / secs, 1)
       << ",\"reads\":" << s.reads << ",\"writes\":" << s.writes << ",\"p50_ms\":" << ms(all.percentile(0.50))

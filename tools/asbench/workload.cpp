@@ -15,6 +15,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "client/client.h"
+#include "client/cluster_info.h"
 #include "client/key.h"
 #include "client/request.h"
 #include "common/bytes.h"
@@ -78,11 +80,62 @@ Templates build_templates(const Options& o) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Routing: as the real asbench, each key goes to the master of its partition. At start the
+// seed is asked for its peers (`peers-clear-std`) and every node for `replicas`; the map is
+// kept for the whole run (a benchmark measures a stable cluster). A node that does not
+// answer is left out; partitions no node claims go to the seed.
+
+struct Routes {
+  std::vector<tcp::endpoint> nodes;  // [0] the seed
+  std::vector<uint16_t> master;      // per partition: index into nodes
+};
+
+Routes discover(const Options& o, const tcp::endpoint& seed, std::string* note) {
+  Routes routes;
+  routes.master.assign(common::kPartitions, 0);
+  std::vector<client::Host> hosts{{o.host, o.port}};
+  auto peers_answer = client::Client::info_host(hosts[0], {"peers-clear-std"});
+  if (peers_answer && peers_answer->size() == 1) {
+    if (auto peers = client::parse_peers((*peers_answer)[0].second)) {
+      for (const client::Peer& peer : peers->peers) {
+        if (!peer.hosts.empty()) hosts.push_back(peer.hosts[0]);
+      }
+    }
+  }
+  std::vector<uint32_t> regime(common::kPartitions, 0);
+  asio::io_context ioc;
+  tcp::resolver resolver(ioc);
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    auto answer = client::Client::info_host(hosts[i], {"replicas"});
+    common::Result<std::vector<client::NamespaceReplicas>> replicas(common::ResultCode::ServerError);
+    if (answer && answer->size() == 1) replicas = client::parse_replicas((*answer)[0].second);
+    if (i > 0 && !replicas) {
+      *note += " node " + hosts[i].to_string() + " left out (no replicas)";
+      continue;
+    }
+    uint16_t index = uint16_t(routes.nodes.size());
+    routes.nodes.push_back(i == 0 ? seed : *resolver.resolve(hosts[i].address, std::to_string(hosts[i].port)).begin());
+    if (!replicas) continue;
+    for (const client::NamespaceReplicas& ns : *replicas) {
+      if (ns.ns != o.ns || ns.columns.empty()) continue;
+      for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
+        if (ns.owns(0, pid) && ns.regime >= regime[pid]) {
+          routes.master[pid] = index;
+          regime[pid] = ns.regime;
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+// ---------------------------------------------------------------------------------------
 // Engine
 
 struct Shared {
   const Options& options;
   const Templates& templates;
+  const Routes& routes;
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> next_insert{0};
   std::atomic<uint64_t> issued{0};
@@ -90,10 +143,11 @@ struct Shared {
 
 class Worker;
 
-// One connection: write request, read one answer proto, record, repeat.
+// One connection slot: write request, read one answer proto, record, repeat. It holds a
+// socket per node and sends each request on the socket of the key's master.
 class Conn {
  public:
-  Conn(Worker& worker, tcp::socket socket, tcp::endpoint endpoint);
+  Conn(Worker& worker, std::vector<tcp::socket> sockets);
   void issue();
 
  private:
@@ -106,8 +160,8 @@ class Conn {
   void reconnect();
 
   Worker& worker_;
-  tcp::socket socket_;
-  tcp::endpoint endpoint_;
+  std::vector<tcp::socket> sockets_;  // by node index
+  size_t node_ = 0;                   // the node of the request in flight
   asio::steady_timer retry_;
   std::string out_;
   std::vector<char> in_ = std::vector<char>(4096);
@@ -120,11 +174,13 @@ class Conn {
 class Worker {
  public:
   explicit Worker(Shared& shared) : shared(shared) {}
-  void connect(const tcp::endpoint& endpoint) {
-    tcp::socket socket(ioc);
-    socket.connect(endpoint);
-    socket.set_option(tcp::no_delay(true));
-    conns_.push_back(std::make_unique<Conn>(*this, std::move(socket), endpoint));
+  void connect(const std::vector<tcp::endpoint>& nodes) {
+    std::vector<tcp::socket> sockets;
+    for (const tcp::endpoint& endpoint : nodes) {
+      sockets.emplace_back(ioc).connect(endpoint);
+      sockets.back().set_option(tcp::no_delay(true));
+    }
+    conns_.push_back(std::make_unique<Conn>(*this, std::move(sockets)));
   }
   void run() {
     for (auto& c : conns_) c->issue();
@@ -140,8 +196,8 @@ class Worker {
   std::vector<std::unique_ptr<Conn>> conns_;
 };
 
-Conn::Conn(Worker& worker, tcp::socket socket, tcp::endpoint endpoint)
-    : worker_(worker), socket_(std::move(socket)), endpoint_(endpoint), retry_(worker.ioc),
+Conn::Conn(Worker& worker, std::vector<tcp::socket> sockets)
+    : worker_(worker), sockets_(std::move(sockets)), retry_(worker.ioc),
       rng_(std::random_device{}() | 1) {}
 
 bool Conn::pick_request() {
@@ -159,6 +215,7 @@ bool Conn::pick_request() {
     index = (r >> 8) % o.keys;
     is_read_ = int(r % 100) < o.read_pct;
   }
+  node_ = worker_.shared.routes.master[common::partition_id(t.digests[index])];
   const std::string& tpl = is_read_ ? t.get : t.put;
   out_.assign(tpl);
   std::memcpy(out_.data() + (is_read_ ? t.get_digest_at : t.put_digest_at), t.digests[index].bytes.data(),
@@ -170,7 +227,7 @@ void Conn::issue() {
   if (worker_.shared.stop.load(std::memory_order_relaxed) || !pick_request()) return;
   start_ = Clock::now();
   have_ = 0;
-  asio::async_write(socket_, asio::buffer(out_), [this](const boost::system::error_code& ec, size_t) { on_written(ec); });
+  asio::async_write(sockets_[node_], asio::buffer(out_), [this](const boost::system::error_code& ec, size_t) { on_written(ec); });
 }
 
 void Conn::on_written(const boost::system::error_code& ec) {
@@ -179,7 +236,7 @@ void Conn::on_written(const boost::system::error_code& ec) {
 }
 
 void Conn::read_more() {
-  socket_.async_read_some(asio::buffer(in_.data() + have_, in_.size() - have_),
+  sockets_[node_].async_read_some(asio::buffer(in_.data() + have_, in_.size() - have_),
                           [this](const boost::system::error_code& ec, size_t n) { on_read(ec, n); });
 }
 
@@ -217,7 +274,7 @@ void Conn::finish(uint8_t result) {
 void Conn::fail() {
   ++worker_.stats.network_errors;
   boost::system::error_code ignored;
-  socket_.close(ignored);
+  sockets_[node_].close(ignored);
   if (worker_.shared.stop.load(std::memory_order_relaxed)) return;
   retry_.expires_after(std::chrono::milliseconds(100));
   retry_.async_wait([this](const boost::system::error_code& ec) {
@@ -226,9 +283,9 @@ void Conn::fail() {
 }
 
 void Conn::reconnect() {
-  socket_.async_connect(endpoint_, [this](const boost::system::error_code& ec) {
+  sockets_[node_].async_connect(worker_.shared.routes.nodes[node_], [this](const boost::system::error_code& ec) {
     if (ec) return fail();
-    socket_.set_option(tcp::no_delay(true));
+    sockets_[node_].set_option(tcp::no_delay(true));
     issue();
   });
 }
@@ -262,16 +319,30 @@ uint64_t Stats::error_count() const {
 
 std::optional<RunResult> run_workload(const Options& o, std::string* error) {
   Templates templates = build_templates(o);
-  Shared shared{o, templates};
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (uint32_t i = 0; i < o.threads; ++i) workers.push_back(std::make_unique<Worker>(shared));
+  Routes routes;
+  std::string note;
   try {
     asio::io_context resolver_ioc;
     tcp::resolver resolver(resolver_ioc);
-    tcp::endpoint endpoint = *resolver.resolve(o.host, std::to_string(o.port)).begin();
-    for (uint32_t i = 0; i < o.connections; ++i) workers[i % o.threads]->connect(endpoint);
+    routes = discover(o, *resolver.resolve(o.host, std::to_string(o.port)).begin(), &note);
   } catch (const std::exception& e) {
-    *error = "cannot connect to " + o.host + ":" + std::to_string(o.port) + ": " + e.what();
+    *error = "cannot resolve " + o.host + ":" + std::to_string(o.port) + " or a peer: " + e.what();
+    return std::nullopt;
+  }
+  if (!o.quiet || !note.empty()) {
+    std::vector<uint32_t> owned(routes.nodes.size(), 0);
+    for (uint16_t n : routes.master) ++owned[n];
+    std::cerr << "asbench: " << routes.nodes.size() << " node(s), master partitions:";
+    for (size_t i = 0; i < owned.size(); ++i) std::cerr << ' ' << routes.nodes[i] << '=' << owned[i];
+    std::cerr << note << '\n';
+  }
+  Shared shared{o, templates, routes};
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (uint32_t i = 0; i < o.threads; ++i) workers.push_back(std::make_unique<Worker>(shared));
+  try {
+    for (uint32_t i = 0; i < o.connections; ++i) workers[i % o.threads]->connect(routes.nodes);
+  } catch (const std::exception& e) {
+    *error = "cannot connect to " + o.host + ":" + std::to_string(o.port) + " or a peer: " + e.what();
     return std::nullopt;
   }
 
@@ -309,6 +380,7 @@ std::optional<RunResult> run_workload(const Options& o, std::string* error) {
 
   RunResult result;
   result.elapsed_s = std::chrono::duration<double>(stopped - start).count();
+  result.nodes = routes.nodes.size();
   for (auto& w : workers) result.stats.merge(w->stats);
   return result;
 }

@@ -30,6 +30,7 @@ struct Stats {
 struct RunResult {
   Stats stats;
   double elapsed_s = 0;
+  size_t nodes = 1;  // nodes the requests were spread over
 };
 
 // Connects every connection, runs until the workload ends (duration, transaction count, or
