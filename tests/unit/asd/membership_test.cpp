@@ -32,11 +32,15 @@ class Network {
   // Nodes i and j hear each other unless cut apart or one is down.
   bool linked(size_t i, size_t j) const {
     if (down_.count(i) || down_.count(j)) return false;
+    if (cut_.count({std::min(i, j), std::max(i, j)})) return false;
     return group(i) == group(j);
   }
   void split(std::set<size_t> side_a) { side_a_ = std::move(side_a); }
   void heal() { side_a_.clear(); }
   void kill(size_t i) { down_.insert(i); }
+  // One link down, the rest as they are (a node that knows only some of the others).
+  void cut(size_t i, size_t j) { cut_.insert({std::min(i, j), std::max(i, j)}); }
+  void uncut() { cut_.clear(); }
 
   // Runs the simulation for `ms` of simulated time.
   void run(uint64_t ms) {
@@ -102,6 +106,7 @@ class Network {
   std::vector<std::unique_ptr<Membership>> nodes_;
   std::set<size_t> down_;
   std::set<size_t> side_a_;
+  std::set<std::pair<size_t, size_t>> cut_;
   std::deque<PaxosMessage> in_flight_;
   uint64_t now_ = kIntervalMs;
 };
@@ -157,4 +162,18 @@ TEST_CASE("a node joining a running cluster is taken in", "[membership]") {
   REQUIRE(net.until([&] { return net.one_cluster({0, 1}); }) >= 0);
   net.add(150, "c1");
   REQUIRE(net.until([&] { return net.one_cluster({0, 1, 2}); }) >= 0);
+}
+
+TEST_CASE("a newcomer that hears one member does not pull it out of its cluster", "[membership]") {
+  Network net({10, 20, 30});
+  REQUIRE(net.until([&] { return net.one_cluster({0, 1, 2}); }) >= 0);
+  uint64_t key = net.node(0).view().cluster_key;
+  net.add(40, "c1");  // the highest id, so it would be principal of whatever it hears
+  net.cut(3, 1);
+  net.cut(3, 2);
+  net.run(3000);
+  CHECK(net.one_cluster({0, 1, 2}));
+  CHECK(net.node(0).view().cluster_key == key);
+  net.uncut();
+  REQUIRE(net.until([&] { return net.one_cluster({0, 1, 2, 3}); }) >= 0);
 }
