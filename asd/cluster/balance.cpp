@@ -1,5 +1,7 @@
 #include "cluster/balance.h"
 
+#include "cluster/mix.h"
+
 #include <algorithm>
 #include <set>
 
@@ -7,12 +9,10 @@ namespace asd::cluster {
 
 namespace {
 
-uint64_t mix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x == 0 ? 1 : x;
+// 0 means "no version": a mixed value never is.
+uint64_t nonzero_mix(uint64_t x) {
+  uint64_t v = mix64(x);
+  return v == 0 ? 1 : v;
 }
 
 uint64_t version_of(const Versions& v, NodeId n) {
@@ -24,11 +24,11 @@ uint64_t version_of(const Versions& v, NodeId n) {
 
 void remint(Versions& versions, uint64_t cluster_key, uint32_t pid, const std::vector<NodeId>& replicas) {
   if (versions.empty()) {
-    uint64_t fresh = mix64(cluster_key ^ (uint64_t(pid) << 40) ^ 0x6e6577ull);
+    uint64_t fresh = nonzero_mix(cluster_key ^ (uint64_t(pid) << 40) ^ 0x6e6577ull);
     for (NodeId r : replicas) versions[r] = fresh;
     return;
   }
-  for (auto& [node, v] : versions) v = mix64(v ^ cluster_key);
+  for (auto& [node, v] : versions) v = nonzero_mix(v ^ cluster_key);
 }
 
 PartitionPlan plan_partition(const std::vector<NodeId>& sequence, uint32_t replication_factor,
@@ -75,7 +75,7 @@ uint64_t merged_version(const Versions& versions, uint64_t cluster_key, uint32_t
     if (v != 0) distinct.insert(v);
   }
   if (distinct.size() == 1) return *distinct.begin();
-  return mix64(cluster_key ^ master ^ (uint64_t(pid) << 32) ^ 0x6d657267ull);
+  return nonzero_mix(cluster_key ^ master ^ (uint64_t(pid) << 32) ^ 0x6d657267ull);
 }
 
 }  // namespace asd::cluster

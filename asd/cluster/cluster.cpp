@@ -1,4 +1,5 @@
 #include "cluster/cluster_impl.h"
+#include "cluster/mix.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,8 +15,6 @@ namespace {
 constexpr uint32_t kTickMs = 25;
 constexpr unsigned kProxyWorkers = 4;
 constexpr uint64_t kExchangeRepeatMs = 500;
-
-bool contains(const std::vector<NodeId>& v, NodeId n) { return std::find(v.begin(), v.end(), n) != v.end(); }
 
 std::string specific_address(const std::vector<std::string>& addresses) {
   if (addresses.empty() || addresses.front() == "any" || addresses.front() == "0.0.0.0") return "";

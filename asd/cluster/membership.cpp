@@ -1,5 +1,7 @@
 #include "cluster/membership.h"
 
+#include "cluster/mix.h"
+
 #include <algorithm>
 
 namespace asd::cluster {
@@ -7,15 +9,6 @@ namespace asd::cluster {
 namespace {
 
 constexpr uint64_t kBallotNodeBits = 20;
-
-uint64_t mix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-bool contains(const std::vector<NodeId>& v, NodeId n) { return std::find(v.begin(), v.end(), n) != v.end(); }
 
 void add_once(std::vector<NodeId>& v, NodeId n) {
   if (!contains(v, n)) v.push_back(n);

@@ -15,8 +15,6 @@ using common::ResultCode;
 
 namespace {
 
-constexpr uint64_t kReplicaWaitMs = 10000;
-
 // Commit-to-device rows: everything sent so far must be durable first.
 // Rows written in a cluster: their replicas must have them too.
 void wait_commits(CommitWait& wait) {

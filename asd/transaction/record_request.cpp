@@ -23,9 +23,6 @@ namespace info3 = proto::info3;
 
 namespace {
 
-// Callers that cannot wait asynchronously give the replicas this long.
-constexpr uint64_t kReplicaWaitMs = 10000;
-
 struct Reply {
   ResultCode code = ResultCode::Ok;
   uint16_t generation = 0;

@@ -26,6 +26,9 @@ class DeviceStorage;
 //
 // In a cluster the answer also waits for the replicas' acks (`completions`), or is the
 // answer of the node the request was proxied to (`proxied`).
+// Callers that cannot wait asynchronously (batches) give the replicas this long.
+inline constexpr uint64_t kReplicaWaitMs = 10000;
+
 struct CommitWait {
   storage::DeviceStorage* storage = nullptr;
   uint64_t pos = 0;
