@@ -23,6 +23,12 @@ std::string specific_address(const std::vector<std::string>& addresses) {
 
 std::string endpoint(const std::string& host, uint16_t port) { return "tcp://" + host + ":" + std::to_string(port); }
 
+// This node's exchange request, turned into an answer (the flag after the head).
+std::string exchange_answer(std::string request) {
+  request[kHeadSize] = 0;
+  return request;
+}
+
 }  // namespace
 
 uint64_t steady_now_ms() {
@@ -96,9 +102,23 @@ std::string Cluster::Impl::fabric_endpoint(NodeId n) const {
 }
 
 void Cluster::Impl::send_to(NodeId n, std::string message) {
-  if (n == self || is_blocked(n)) return;
-  std::string ep = fabric_endpoint(n);
-  if (ep.empty()) return;
+  if (n == self) return;
+  std::string ep;
+  {
+    std::lock_guard lock(mu);
+    if (blocked.count(n)) return;
+    auto it = members_info.find(n);
+    if (it == members_info.end() || it->second.fabric_endpoint.empty()) {
+      // A member known from a peer (a Paxos proposal) before its own heartbeat said
+      // where it listens: kept, in order, until then (on_heartbeat sends them).
+      Unsent& q = unsent[n];
+      if (q.bytes + message.size() > kMaxUnsentBytes) return;
+      q.bytes += message.size();
+      q.messages.push_back(std::move(message));
+      return;
+    }
+    ep = it->second.fabric_endpoint;
+  }
   fabric.send(ep, std::move(message), false);
 }
 
@@ -168,6 +188,12 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
       fabric.disconnect(slot.fabric_endpoint);
     }
     slot = m;
+    auto held = unsent.find(h.from);
+    if (held != unsent.end()) {
+      // Under mu, so that no other sender's message to it overtakes these.
+      for (std::string& message : held->second.messages) fabric.send(m.fabric_endpoint, std::move(message), false);
+      unsent.erase(held);
+    }
     heartbeat_targets.insert(m.heartbeat_endpoint);
     for (std::string& ep : learned) heartbeat_targets.insert(std::move(ep));
   }
@@ -193,10 +219,12 @@ void Cluster::Impl::on_tick() {
   }
   send_paxos(membership.tick(now));
   check_view();
-  // A member whose fabric endpoint was not known yet when the exchange went out never
-  // got it: repeat until the balance is done (peers answer with theirs once each).
+  // Until the balance is done, ask again for what is missing: a message can be lost to a
+  // peer that restarted or that this node dropped from its view for a moment.
   if (current_key != 0 && !balanced && now >= last_exchange_ms + kExchangeRepeatMs) send_exchange();
   expire_waits(now);
+  retry_refused(now);
+  run_repairs(now);
   int64_t rx = 0;
   for (const NsBalance& b : balance) {
     for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
@@ -221,7 +249,6 @@ void Cluster::Impl::check_view() {
   stats.cluster_changes.fetch_add(1);
   balanced = false;
   early_dones.clear();
-  exchange_answered.clear();
   queued.clear();
   incoming.clear();
   for (NsBalance& b : balance) {
@@ -239,6 +266,13 @@ void Cluster::Impl::check_view() {
     else ++it;
   }
   release_departed(succession);
+  {
+    std::lock_guard lock(mu);
+    for (auto it = unsent.begin(); it != unsent.end();) {
+      if (contains(succession, it->first)) ++it;
+      else it = unsent.erase(it);
+    }
+  }
   for (NodeId n : old) {
     if (!contains(succession, n)) {
       std::string ep = fabric_endpoint(n);
@@ -281,6 +315,7 @@ void Cluster::Impl::publish_status() {
 
 void Cluster::Impl::send_exchange() {
   Writer w(MsgType::Exchange, self, current_key);
+  w.u8(1);  // an answer is wanted (an answer carries 0: never answered, so no ping-pong)
   w.u32(uint32_t(balance.size()));
   for (const NsBalance& b : balance) {
     w.bytes(b.ns->name());
@@ -315,6 +350,7 @@ void Cluster::Impl::try_balance() {
       Reader r(message);
       MsgHead h;
       r.head(&h);
+      r.u8();
       uint32_t n_ns = r.u32();
       for (uint32_t i = 0; i < n_ns && !r.bad(); ++i) {
         std::string_view name = r.bytes();
@@ -469,13 +505,17 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
       send_paxos(membership.on_paxos(m, steady_now_ms()));
       return check_view();
     }
-    case MsgType::Exchange:
+    case MsgType::Exchange: {
+      bool wants_answer = r.u8() != 0;
+      if (r.bad()) break;
       exchanges[h.cluster_key][h.from] = std::string(message);
       if (h.cluster_key != current_key) return;
-      if (exchange_answered.insert(h.from).second && exchanges[current_key].count(self)) {
-        send_to(h.from, exchanges[current_key][self]);
-      }
+      // Every request is answered: an answer sent before this node knew the sender's
+      // fabric endpoint was lost, and the sender repeats until it has every exchange.
+      auto own = exchanges[current_key].find(self);
+      if (wants_answer && own != exchanges[current_key].end()) send_to(h.from, exchange_answer(own->second));
       return try_balance();
+    }
     case MsgType::PartitionDone:
       if (h.cluster_key == current_key && !balanced) {
         early_dones.emplace_back(message);
@@ -487,7 +527,8 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
     case MsgType::ReplicaAck: {
       uint64_t id = r.u64();
       bool applied = r.u8() != 0;
-      return on_reply(replica_waits, h.from, id, nullptr, applied);
+      if (r.bad()) break;
+      return on_replica_ack(h.from, id, applied);
     }
     case MsgType::MigrateStart:
       return on_migrate_start(h, r);
@@ -504,11 +545,13 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
     case MsgType::ProxyResponse: {
       uint64_t id = r.u64();
       std::string answer(r.bytes());
-      if (r.bad()) return;
-      return on_reply(proxy_waits, h.from, id, &answer, true);
+      if (r.bad()) break;
+      return on_proxy_reply(h.from, id, std::move(answer));
     }
     case MsgType::Truncate:
       return on_truncate(r);
+    case MsgType::RepairOffer:
+      return on_repair_offer(h, r);
   }
   stats.fabric_bad_messages.fetch_add(1);
 }
@@ -537,7 +580,9 @@ void Cluster::stop() {
   d.stop_workers();
   d.stop_proxy_workers();
   std::lock_guard lock(d.waits_mu);
-  for (auto& [id, w] : d.replica_waits) w.completion->finish(false);
+  for (auto& [id, w] : d.replica_waits) {
+    if (w.completion) w.completion->finish(false);
+  }
   for (auto& [id, w] : d.proxy_waits) w.completion->finish(false);
   d.replica_waits.clear();
   d.proxy_waits.clear();

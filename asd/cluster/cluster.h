@@ -40,7 +40,11 @@ struct ClusterStats {
   std::atomic<uint64_t> replica_writes_sent{0};
   std::atomic<uint64_t> replica_writes_applied{0};
   std::atomic<uint64_t> replica_write_timeouts{0};
-  std::atomic<uint64_t> replica_writes_refused{0};  // the replica was in another cluster
+  std::atomic<uint64_t> replica_writes_refused{0};  // client writes failed by a refusing replica
+  std::atomic<uint64_t> replica_write_retries{0};   // sent again after a replica refused
+  std::atomic<uint64_t> re_repl_success{0};         // records whose copies a repair made equal
+  std::atomic<uint64_t> re_repl_error{0};           // repairs given up
+  std::atomic<int64_t> re_repl_pending{0};
   std::atomic<uint64_t> proxy_initiated{0};
   std::atomic<uint64_t> proxy_complete{0};
   std::atomic<uint64_t> proxy_error{0};

@@ -20,6 +20,18 @@
 
 namespace asd::cluster {
 
+// A replica write refused by a replica (a moment behind its master) is sent again after
+// this long, as long as the master's role is the one the write was made under.
+inline constexpr uint64_t kRetryRefusedMs = 20;
+
+// Fabric messages held for a member not heard from yet, at most this many bytes each.
+inline constexpr size_t kMaxUnsentBytes = 16u << 20;
+
+struct Unsent {
+  std::deque<std::string> messages;
+  size_t bytes = 0;
+};
+
 struct Member {
   std::string heartbeat_endpoint;
   std::string fabric_endpoint;
@@ -69,9 +81,25 @@ struct NsBalance {
 };
 
 struct PendingReply {
-  CompletionPtr completion;
+  CompletionPtr completion;  // null for a repair (no client waits on it)
   std::set<NodeId> waiting;
   uint64_t started_ms = 0;
+  // Replica writes and repairs only: the record, so that a write that fails on a copy
+  // gets that copy repaired, and the role the write was sent under.
+  size_t ns_index = 0;
+  common::Digest digest;
+  uint64_t role_key = 0;
+  bool offer = false;           // a repair offered to the acting master (not a replica write)
+  bool repair_on_failure = true;
+  uint32_t repair_attempt = 0;  // 0: a client's write
+  std::set<NodeId> refused;     // replicas that refused; sent again at retry_ms
+  uint64_t retry_ms = 0;
+};
+
+// A record whose copies may differ: a replica write of it failed (repair.cpp).
+struct Repair {
+  uint64_t not_before_ms = 0;
+  uint32_t attempt = 1;
 };
 
 struct Cluster::Impl {
@@ -97,9 +125,8 @@ struct Cluster::Impl {
   std::vector<NodeId> succession;
   bool balanced = false;
   std::map<uint64_t, std::map<NodeId, std::string>> exchanges;  // key -> node -> body
-  std::vector<std::string> early_dones;
+  std::vector<std::string> early_dones;  // PartitionDone messages ahead of the balance
   uint64_t last_exchange_ms = 0;
-  std::set<NodeId> exchange_answered;  // members sent our exchange in reply, this key  // PartitionDone messages ahead of the balance
   std::vector<NsBalance> balance;
   std::map<std::pair<NodeId, uint64_t>, Incoming> incoming;  // (sender, its task id) -> migration
   std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key
@@ -110,6 +137,7 @@ struct Cluster::Impl {
   std::map<NodeId, Member> members_info;  // every node heard from
   ClusterStatus status;
   std::set<NodeId> blocked;
+  std::map<NodeId, Unsent> unsent;  // messages to members whose endpoint is not known yet
   std::atomic<uint64_t> partition_generation{1};
   std::atomic<uint64_t> key_now{0};  // current_key, for other threads
 
@@ -118,6 +146,10 @@ struct Cluster::Impl {
   uint64_t next_wait_id = 1;
   std::unordered_map<uint64_t, PendingReply> replica_waits;
   std::unordered_map<uint64_t, PendingReply> proxy_waits;
+
+  // ---- repairs, cluster thread only ----
+  std::map<std::pair<size_t, common::Digest>, Repair> repairs;
+  int64_t repairs_in_flight = 0;  // repair waits (no completion) not finished
 
   // ---- migration workers ----
   std::mutex tasks_mu;
@@ -158,11 +190,28 @@ struct Cluster::Impl {
 
   // replication.cpp
   void on_replica_write(const MsgHead& h, Reader& r);
-  void on_reply(std::unordered_map<uint64_t, PendingReply>& waits, NodeId from, uint64_t id, std::string* answer,
-                bool ok);
+  void on_proxy_reply(NodeId from, uint64_t id, std::string answer);
+  void on_replica_ack(NodeId from, uint64_t id, bool ok);
+  // Registers a wait for the partition's replicas and sends them the record's current
+  // state (partition lock held). Returns the wait's id.
+  uint64_t send_replica_write(size_t ns_index, Namespace& ns, Partition& part, const common::Digest& digest,
+                              PendingReply wait);
+  // The body of record_message (a replica write, a repair offer); false (and counted) if
+  // malformed or for an unknown namespace.
+  bool read_record_message(Reader& r, uint64_t* id, size_t* ns_index, WireRecord* w);
+  std::string record_message(MsgType type, uint64_t id, uint64_t key, Namespace& ns, Partition& part,
+                             const common::Digest& digest);
+  void finish_replica_wait(PendingReply& wait, bool ok);
   void release_departed(const std::vector<NodeId>& members);
   void expire_waits(uint64_t now);
   void on_truncate(Reader& r);
+
+  // repair.cpp
+  void queue_repair(size_t ns_index, const common::Digest& digest, uint32_t attempt);
+  void publish_repairs();  // re_repl_pending: queued and in flight
+  void retry_refused(uint64_t now);
+  void run_repairs(uint64_t now);
+  void on_repair_offer(const MsgHead& h, Reader& r);
 
   // migration.cpp
   void start_workers(unsigned n);

@@ -175,6 +175,9 @@ void Fabric::stop() {
 
 void Fabric::send(const std::string& endpoint, std::string message, bool lossy) {
   if (on_cluster_thread()) return impl_->send_now(endpoint, message, lossy);
+  // Once stopped nobody drains the queue; a late sender (a wait finished at shutdown)
+  // must not block on it.
+  if (impl_->stopping.load()) return;
   impl_->queue(kOpSend, endpoint, message, lossy);
 }
 

@@ -4,6 +4,7 @@
 
 #include "base/namespace.h"
 #include "cluster/cluster_impl.h"
+#include "cluster/mix.h"
 #include "common/log.h"
 #include "node.h"
 #include "storage/device_storage.h"
@@ -84,39 +85,61 @@ WireRecord wire_record_of(Namespace& ns, Partition& part, const common::Digest& 
 CompletionPtr Cluster::replicate(Namespace& ns, Partition& part, const common::Digest& digest) {
   Impl& d = *impl_;
   if (part.role.replicate_to.empty()) return nullptr;
-  WireRecord w = wire_record_of(ns, part, digest);
-  auto completion = std::make_shared<Completion>(1);
-  uint64_t id;
-  {
-    std::lock_guard lock(d.waits_mu);
-    id = d.next_wait_id++;
-    PendingReply& p = d.replica_waits[id];
-    p.completion = completion;
-    p.waiting.insert(part.role.replicate_to.begin(), part.role.replicate_to.end());
-    p.started_ms = steady_now_ms();
-  }
-  // Stamped with the cluster the role belongs to: a replica that has moved on (or not
-  // yet) refuses it, so a master acting on a stale role never acknowledges a write
-  // that the new owners of the partition may not have.
-  Writer msg(MsgType::ReplicaWrite, d.self, part.role.cluster_key);
-  msg.u64(id);
-  msg.bytes(ns.name());
-  write_record(msg, w);
-  std::string message = msg.take();
-  // Sent under the partition lock: the order replicas see equals the order of writes.
-  for (NodeId n : part.role.replicate_to) d.send_to(n, message);
+  PendingReply wait;
+  wait.completion = std::make_shared<Completion>(1);
+  CompletionPtr completion = wait.completion;
+  d.send_replica_write(d.ns_index(ns.name()), ns, part, digest, std::move(wait));
   d.stats.replica_writes_sent.fetch_add(1, std::memory_order_relaxed);
   return completion;
 }
 
-void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
-  uint64_t id = r.u64();
-  size_t i = ns_index(r.bytes());
-  WireRecord w;
-  if (!read_record(r, &w) || i >= namespaces.size()) {
-    stats.fabric_bad_messages.fetch_add(1);
-    return;
+std::string Cluster::Impl::record_message(MsgType type, uint64_t id, uint64_t key, Namespace& ns, Partition& part,
+                                          const common::Digest& digest) {
+  WireRecord w = wire_record_of(ns, part, digest);
+  Writer msg(type, self, key);
+  msg.u64(id);
+  msg.bytes(ns.name());
+  write_record(msg, w);
+  return msg.take();
+}
+
+uint64_t Cluster::Impl::send_replica_write(size_t i, Namespace& ns, Partition& part, const common::Digest& digest,
+                                           PendingReply wait) {
+  wait.waiting.insert(part.role.replicate_to.begin(), part.role.replicate_to.end());
+  wait.started_ms = steady_now_ms();
+  wait.ns_index = i;
+  wait.digest = digest;
+  wait.role_key = part.role.cluster_key;
+  uint64_t id;
+  {
+    std::lock_guard lock(waits_mu);
+    id = next_wait_id++;
+    replica_waits.emplace(id, std::move(wait));
   }
+  // Stamped with the cluster the role belongs to: a replica that has moved on (or not
+  // yet) refuses it, so a master acting on a stale role never acknowledges a write
+  // that the new owners of the partition may not have.
+  std::string message = record_message(MsgType::ReplicaWrite, id, part.role.cluster_key, ns, part, digest);
+  // Sent under the partition lock: the order replicas see equals the order of writes.
+  for (NodeId n : part.role.replicate_to) send_to(n, message);
+  return id;
+}
+
+bool Cluster::Impl::read_record_message(Reader& r, uint64_t* id, size_t* ns, WireRecord* w) {
+  *id = r.u64();
+  *ns = ns_index(r.bytes());
+  if (!read_record(r, w) || *ns >= namespaces.size()) {
+    stats.fabric_bad_messages.fetch_add(1);
+    return false;
+  }
+  return true;
+}
+
+void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
+  uint64_t id;
+  size_t i;
+  WireRecord w;
+  if (!read_record_message(r, &id, &i, &w)) return;
   Writer ack(MsgType::ReplicaAck, self, h.cluster_key);
   ack.u64(id);
   NodeId to = h.from;
@@ -140,42 +163,85 @@ void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
   ns.storage()->when_durable(pos, [this, to, message = ack.take()]() mutable { send_to(to, std::move(message)); });
 }
 
-void Cluster::Impl::on_reply(std::unordered_map<uint64_t, PendingReply>& waits, NodeId from, uint64_t id,
-                             std::string* answer, bool ok) {
+void Cluster::Impl::on_proxy_reply(NodeId from, uint64_t id, std::string answer) {
   CompletionPtr done;
   {
     std::lock_guard lock(waits_mu);
-    auto it = waits.find(id);
-    if (it == waits.end()) return;
-    it->second.waiting.erase(from);
-    if (ok && !it->second.waiting.empty()) return;
+    auto it = proxy_waits.find(id);
+    if (it == proxy_waits.end() || !it->second.waiting.count(from)) return;
     done = it->second.completion;
-    waits.erase(it);
+    proxy_waits.erase(it);
   }
-  if (!ok) {
+  stats.proxy_complete.fetch_add(1, std::memory_order_relaxed);
+  done->finish_with_answer(std::move(answer));
+}
+
+void Cluster::Impl::on_replica_ack(NodeId from, uint64_t id, bool ok) {
+  PendingReply done;
+  {
+    std::lock_guard lock(waits_mu);
+    auto it = replica_waits.find(id);
+    if (it == replica_waits.end() || !it->second.waiting.count(from)) return;
+    PendingReply& p = it->second;
+    if (ok) {
+      p.waiting.erase(from);
+      if (!p.waiting.empty()) return;
+    } else if (!p.offer) {
+      // Most refusals are a replica a moment behind the master (it has not balanced
+      // this cluster yet, or not heard of a hand-over): send again shortly.
+      p.refused.insert(from);
+      if (p.retry_ms == 0) p.retry_ms = steady_now_ms() + kRetryRefusedMs;
+      return;
+    }
+    done = std::move(p);
+    replica_waits.erase(it);
+  }
+  finish_replica_wait(done, ok);
+}
+
+void Cluster::Impl::finish_replica_wait(PendingReply& wait, bool ok) {
+  if (!wait.completion) {
+    --repairs_in_flight;
+    publish_repairs();
+  }
+  if (ok) {
+    if (wait.completion) wait.completion->finish(true);
+    else if (wait.repair_on_failure) stats.re_repl_success.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  // The master has the write and some copy may not: repair it whatever the client hears.
+  if (wait.repair_on_failure) queue_repair(wait.ns_index, wait.digest, wait.repair_attempt + 1);
+  if (wait.completion) {
     stats.replica_writes_refused.fetch_add(1, std::memory_order_relaxed);
-    done->finish(false);
-  } else if (answer) {
-    stats.proxy_complete.fetch_add(1, std::memory_order_relaxed);
-    done->finish_with_answer(std::move(*answer));
-  } else {
-    done->finish(true);
+    wait.completion->finish(false);
   }
 }
 
 void Cluster::Impl::release_departed(const std::vector<NodeId>& members) {
-  std::vector<CompletionPtr> replicas_done, proxies_failed;
+  std::vector<CompletionPtr> proxies_failed;
+  std::vector<std::pair<PendingReply, bool>> finished;
   {
     std::lock_guard lock(waits_mu);
     for (auto it = replica_waits.begin(); it != replica_waits.end();) {
+      PendingReply& p = it->second;
+      bool target_left = false;
       // A replica that left holds nothing the cluster relies on: its partitions get new
-      // copies by migration from the master, which has the write.
-      for (auto n = it->second.waiting.begin(); n != it->second.waiting.end();) {
-        if (std::find(members.begin(), members.end(), *n) == members.end()) n = it->second.waiting.erase(n);
-        else ++n;
+      // copies by migration from the master, which has the write. An offer's target
+      // that left never took it: the repair starts over in the new cluster.
+      for (auto n = p.waiting.begin(); n != p.waiting.end();) {
+        if (contains(members, *n)) {
+          ++n;
+          continue;
+        }
+        target_left = true;
+        p.refused.erase(*n);
+        n = p.waiting.erase(n);
       }
-      if (it->second.waiting.empty()) {
-        replicas_done.push_back(it->second.completion);
+      if (p.offer && target_left) {
+        finished.emplace_back(std::move(p), false);
+        it = replica_waits.erase(it);
+      } else if (p.waiting.empty()) {
+        finished.emplace_back(std::move(p), true);
         it = replica_waits.erase(it);
       } else {
         ++it;
@@ -191,7 +257,7 @@ void Cluster::Impl::release_departed(const std::vector<NodeId>& members) {
       }
     }
   }
-  for (auto& c : replicas_done) c->finish(true);
+  for (auto& [wait, ok] : finished) finish_replica_wait(wait, ok);
   for (auto& c : proxies_failed) {
     stats.proxy_error.fetch_add(1, std::memory_order_relaxed);
     c->finish(false);
@@ -199,23 +265,31 @@ void Cluster::Impl::release_departed(const std::vector<NodeId>& members) {
 }
 
 void Cluster::Impl::expire_waits(uint64_t now) {
-  std::vector<CompletionPtr> failed;
+  std::vector<CompletionPtr> proxies_failed;
+  std::vector<PendingReply> replicas_failed;
   {
     std::lock_guard lock(waits_mu);
-    for (auto* waits : {&replica_waits, &proxy_waits}) {
-      for (auto it = waits->begin(); it != waits->end();) {
-        if (it->second.started_ms + kReplyTimeoutMs < now) {
-          if (waits == &replica_waits) stats.replica_write_timeouts.fetch_add(1, std::memory_order_relaxed);
-          else stats.proxy_error.fetch_add(1, std::memory_order_relaxed);
-          failed.push_back(it->second.completion);
-          it = waits->erase(it);
-        } else {
-          ++it;
-        }
+    for (auto it = replica_waits.begin(); it != replica_waits.end();) {
+      if (it->second.started_ms + kReplyTimeoutMs < now) {
+        stats.replica_write_timeouts.fetch_add(1, std::memory_order_relaxed);
+        replicas_failed.push_back(std::move(it->second));
+        it = replica_waits.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto it = proxy_waits.begin(); it != proxy_waits.end();) {
+      if (it->second.started_ms + kReplyTimeoutMs < now) {
+        stats.proxy_error.fetch_add(1, std::memory_order_relaxed);
+        proxies_failed.push_back(it->second.completion);
+        it = proxy_waits.erase(it);
+      } else {
+        ++it;
       }
     }
   }
-  for (auto& c : failed) c->finish(false);
+  for (auto& w : replicas_failed) finish_replica_wait(w, false);
+  for (auto& c : proxies_failed) c->finish(false);
 }
 
 void Cluster::broadcast_truncate(std::string_view ns, std::string_view set, uint64_t lut) {

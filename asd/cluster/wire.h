@@ -19,6 +19,7 @@ namespace asd::cluster {
 using NodeId = uint64_t;
 
 inline constexpr uint8_t kWireVersion = 1;
+inline constexpr size_t kHeadSize = 18;  // version, type, from, cluster key
 
 enum class MsgType : uint8_t {
   Heartbeat = 1,
@@ -35,6 +36,7 @@ enum class MsgType : uint8_t {
   ProxyRequest = 12,   // a client request for a partition another node serves
   ProxyResponse = 13,
   Truncate = 14,       // truncate / truncate-namespace, applied on every node
+  RepairOffer = 15,    // a node's copy of a record whose replication failed -> acting master
 };
 
 struct MsgHead {

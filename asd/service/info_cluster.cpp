@@ -125,7 +125,10 @@ std::string cluster_stable_value(Node& node, const proto::InfoCommand& cmd) {
   if (!ns_name.empty() && !node.find_namespace(ns_name)) return "ERROR::unknown-namespace";
   bool ignore_migrations = param(cmd, "ignore-migrations") == "true";
   if (st.cluster_key == 0 || !st.integrity) return "ERROR::unstable-cluster";
-  if (!ignore_migrations && node.cluster()->migrations_remaining() > 0) return "ERROR::unstable-cluster";
+  // Repairs of records whose replica write failed are migrations of single records.
+  if (!ignore_migrations && (node.cluster()->migrations_remaining() > 0 || node.cluster()->stats().re_repl_pending > 0)) {
+    return "ERROR::unstable-cluster";
+  }
   return Node::hex_id(st.cluster_key);
 }
 
@@ -169,6 +172,10 @@ void add_cluster_statistics(Node& node, std::vector<std::pair<std::string, std::
   add("replica_writes_applied", s.replica_writes_applied.load());
   add("replica_write_timeouts", s.replica_write_timeouts.load());
   add("replica_writes_refused", s.replica_writes_refused.load());
+  add("replica_write_retries", s.replica_write_retries.load());
+  add("re_repl_success", s.re_repl_success.load());
+  add("re_repl_error", s.re_repl_error.load());
+  add("re_repl_pending", s.re_repl_pending.load());
   add("proxy_initiated", s.proxy_initiated.load());
   add("proxy_complete", s.proxy_complete.load());
   add("proxy_error", s.proxy_error.load());

@@ -8,6 +8,9 @@
 //      [0, 25,000) (so new records are created too), one write per key at a
 //      time, bins k and v = the key's next version; every acknowledged write
 //      is recorded as the key's latest value, every failed one is counted;
+//      JOIN_FRESH_WRITERS more writers create new keys (from 25,000 up), each
+//      written once, so a write that fails on its replica is never repaired
+//      by a later write of the same key;
 //   3. node D starts seeded with node A; the 4 nodes must reach size 4 within
 //      10 s and cluster-stable:size=4 (migrations finished) within 120 s while
 //      the load goes on; the load then runs 2 s more and stops;
@@ -15,12 +18,15 @@
 //      acknowledged value, or the value of a newer write that failed (a
 //      failed write may or may not have been applied); a key never written is
 //      absent; the failed writes are listed with their error codes;
-//   5. per node master/prole partitions within 5% of 1024; the sums of
-//      master_objects and prole_objects equal the number of records found;
-//      no node died, no critical log line.
+//   5. per node master/prole partitions within 5% of 1024; then (a separate
+//      check) the sums of master_objects and prole_objects each equal the
+//      number of records found (every record has its two copies); for every
+//      key a write of which failed, its two copies (read at each owner)
+//      have the same generation and value; no node died, no critical log line.
 //
 // Environment: ASD_BIN, COMPAT_KEEP_TMP=1, JOIN_KEYS (20000),
-// JOIN_KEY_SPACE (25000), JOIN_WRITERS (16), JOIN_TIMEOUT_S (540).
+// JOIN_KEY_SPACE (25000), JOIN_WRITERS (16), JOIN_FRESH_WRITERS (4),
+// JOIN_TIMEOUT_S (540).
 
 const K = require('./cluster_kit')
 const { assert, log, step } = K
@@ -29,6 +35,7 @@ const kName = 'cluster_join'
 const kKeys = Number(process.env.JOIN_KEYS || 20000)
 const kKeySpace = Number(process.env.JOIN_KEY_SPACE || 25000)
 const kWriters = Math.min(64, Number(process.env.JOIN_WRITERS || 16))
+const kFreshWriters = Math.min(16, Number(process.env.JOIN_FRESH_WRITERS || 4))
 const kTimeoutS = Number(process.env.JOIN_TIMEOUT_S || 540)
 const kNs = 'test'
 const kSet = 'join'
@@ -56,6 +63,10 @@ async function main () {
   const failures = new Map() // error description -> count
   let acks = 0
   let fails = 0
+  // Fresh keys: kKeySpace + n, written once each (bins k, v = 1).
+  let freshNext = 0
+  const freshAcked = new Set()
+  const freshFailed = new Set()
 
   const cluster = new K.Cluster({ clusterName: 'join', namespaces: [{ name: kNs, replicationFactor: 2 }] })
   log(`asd ${K.kAsdBin}; ${kKeys} records, key space ${kKeySpace}, ${kWriters} writers`)
@@ -113,7 +124,22 @@ async function main () {
       await write(k)
     }
   }
-  const writers = Array.from({ length: kWriters }, writer)
+  async function freshWriter () {
+    while (!stop) {
+      const k = kKeySpace + freshNext++
+      try {
+        await client.operate(keyOf(k), [op.write('k', k), op.write('v', 1)], {}, wpol)
+        freshAcked.add(k)
+        acks++
+      } catch (e) {
+        fails++
+        const d = K.describeError(e)
+        failures.set(d, (failures.get(d) || 0) + 1)
+        freshFailed.add(k)
+      }
+    }
+  }
+  const writers = [...Array.from({ length: kWriters }, writer), ...Array.from({ length: kFreshWriters }, freshWriter)]
   let lastReport = { t: Date.now(), acks, fails }
   const reporter = setInterval(() => {
     const now = Date.now()
@@ -150,11 +176,13 @@ async function main () {
   await step('cluster still stable at size 4 after the load', () => cluster.waitStable(four, 4, kMigrateMs))
 
   let found = 0
+  let stats = null
   await step(`every acknowledged write is readable at its latest value (${kKeySpace} keys)`, async () => {
     const keys = Array.from({ length: kKeySpace }, (_, k) => k)
     const rows = await K.batchReadAll(client, keys.map(keyOf))
     const problems = []
     const c = { acked: 0, unackedRechecked: 0, unackedGotNew: 0, unackedGotOld: 0, neverAckedPresent: 0, lateFailed: 0 }
+    stats = c
     for (let k = 0; k < kKeySpace; k++) {
       let row = rows[k]
       if (row.status !== A.status.OK && row.status !== A.status.ERR_RECORD_NOT_FOUND) {
@@ -217,13 +245,58 @@ async function main () {
     assert.ok(problems.length === 0, `${problems.length} problems; first: ${problems.slice(0, 5).join(' | ')}`)
   })
 
-  await step(`partitions balanced over 4 nodes (5%); objects sum to ${found}`, () =>
-    cluster.checkBalance(four, kNs, 2, { records: found }))
+  await step(`every fresh key written during the join (${freshNext}) is present if acknowledged, absent if never written`, async () => {
+    const keys = Array.from({ length: freshNext + 100 }, (_, n) => kKeySpace + n)
+    const rows = await K.batchReadAll(client, keys.map(keyOf))
+    const problems = []
+    let failedPresent = 0
+    rows.forEach((row, j) => {
+      const k = keys[j]
+      const got = row.status === A.status.OK ? row.record.bins : null
+      if (row.status !== A.status.OK && row.status !== A.status.ERR_RECORD_NOT_FOUND) problems.push(`key ${k}: batch status ${row.status}`)
+      else if (got && (got.k !== k || got.v !== 1)) problems.push(`key ${k}: bins ${K.safeJson(got)}`)
+      else if (!got && freshAcked.has(k)) problems.push(`key ${k}: acknowledged create lost`)
+      else if (got && !freshAcked.has(k) && !freshFailed.has(k)) problems.push(`key ${k}: never written, yet present`)
+      if (got) found++
+      if (got && freshFailed.has(k)) failedPresent++
+    })
+    log(`fresh keys: ${freshAcked.size} acked, ${freshFailed.size} failed (${failedPresent} of them present anyway)`)
+    assert.ok(problems.length === 0, `${problems.length} problems; first: ${problems.slice(0, 5).join(' | ')}`)
+  })
+
+  await step('partitions balanced over 4 nodes (5% of 1024 masters and 1024 replicas each)', () =>
+    cluster.checkBalance(four, kNs, 2))
+  await step(`every record has its 2 copies: master_objects and prole_objects each sum to the ${found} records found`, async () => {
+    const cs = await cluster.nsCounts(four, kNs)
+    const mo = cs.reduce((a, x) => a + x.master_objects, 0)
+    const po = cs.reduce((a, x) => a + x.prole_objects, 0)
+    assert.ok(mo === found && po === found,
+      `sum of master_objects=${mo}, sum of prole_objects=${po}, records found=${found}; ` +
+      `${stats.unackedGotNew} keys hold the value of a write that failed at the client, ${stats.neverAckedPresent} exist though no write of theirs was acked ` +
+      '(a failed write applied on the master but not on its replica would leave prole_objects short)')
+  })
+  await step('both copies of every key a write of which failed agree (generation and value, read at each owner)', async () => {
+    const owners = await cluster.partitionOwners(four, kNs)
+    const byName = new Map(four.map(n => [n.name, n]))
+    const keys = [...failedEver.keys(), ...freshFailed]
+    const problems = []
+    await K.parallel(keys.length, 16, async j => {
+      const k = keys[j]
+      const pid = K.partitionOf(K.digestOf(kSet, k))
+      const copies = await Promise.all(owners[pid].map(async name => {
+        const r = await byName.get(name).rawGet(kNs, kSet, k)
+        return r.result === 0 ? `gen ${r.gen} v${r.bins.v}` : `result ${r.result}`
+      }))
+      if (copies.length !== 2 || copies[0] !== copies[1]) problems.push(`key ${k} (partition ${pid}): ${owners[pid].map((n, i) => `${n}: ${copies[i]}`).join(', ')}`)
+    })
+    log(`copies compared for ${keys.length} keys with a failed write: ${problems.length} differ`)
+    assert.ok(problems.length === 0, `${problems.length} keys whose copies differ; first: ${problems.slice(0, 5).join(' | ')}`)
+  })
   const ms = await Promise.all(four.map(async n => {
     const s = await n.stats()
-    return `${n.name}: tx=${s.migrate_records_transmitted} rx=${s.migrate_records_received}`
+    return `${n.name}: tx=${s.migrate_records_transmitted} rx=${s.migrate_records_received}; replica writes refused ${s.replica_writes_refused}, timed out ${s.replica_write_timeouts}, retried ${s.replica_write_retries}; repairs done ${s.re_repl_success}, given up ${s.re_repl_error}`
   }))
-  log(`migrate_records: ${ms.join('; ')}`)
+  log(`migrate_records and replica writes: ${ms.join(' | ')}`)
   log(`writes that failed during the join: ${fails} (allowed; their keys re-checked above)`)
   await step('no node died unexpectedly; no critical log line', () => cluster.checkHealthy())
   try { await client.close() } catch (_) {}
