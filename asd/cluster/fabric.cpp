@@ -18,6 +18,7 @@ namespace {
 constexpr int kLossyHwm = 16;
 constexpr int kMaxMessageBytes = 256 << 20;
 constexpr int kDrainBatch = 256;  // messages per socket per poll round, so no socket starves
+constexpr uint64_t kLateTickWarnMs = 500;  // a third of the default heartbeat timeout
 constexpr char kOpSend = 'S';
 constexpr char kOpDisconnect = 'D';
 
@@ -99,6 +100,11 @@ struct Fabric::Impl {
     while (!stopping.load()) {
       uint64_t now = now_ms();
       if (now >= next_tick) {
+        // Heartbeats that arrived while this thread was busy count before the tick
+        // judges which peers are gone.
+        drain(heartbeat_in);
+        uint64_t late = now - next_tick;
+        if (late >= kLateTickWarnMs) common::logger("fabric")->warn("cluster thread {} ms late for its tick", late);
         on_tick();
         next_tick = now + tick_ms;
         now = now_ms();
