@@ -566,7 +566,7 @@ void Cluster::start() {
   Impl& d = *impl_;
   const conf::Config& cfg = d.node.config();
   std::string address = cfg.network.fabric.addresses.empty() ? "any" : cfg.network.fabric.addresses.front();
-  d.start_workers(cfg.service.migrate_threads);
+  d.set_workers(cfg.service.migrate_threads);
   d.start_proxy_workers(kProxyWorkers);
   d.fabric.start(
       address, d.heartbeat_port, d.fabric_port,
@@ -589,6 +589,11 @@ void Cluster::stop() {
 }
 
 NodeId Cluster::self() const { return impl_->self; }
+
+void Cluster::apply_service_config(const conf::Service& service) {
+  impl_->max_incoming.store(service.migrate_max_num_incoming);
+  impl_->set_workers(service.migrate_threads);
+}
 
 ClusterStatus Cluster::status() const {
   std::lock_guard lock(impl_->mu);

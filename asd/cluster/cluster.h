@@ -20,6 +20,10 @@
 #include "proto/frame.h"
 #include "transaction/completion.h"
 
+namespace conf {
+struct Service;
+}
+
 namespace asd {
 
 class Node;
@@ -78,6 +82,8 @@ class Cluster {
   void stop();
 
   NodeId self() const;
+  // The dynamic service keys the cluster uses: migrate-threads, migrate-max-num-incoming.
+  void apply_service_config(const conf::Service& service);
 
   // With the partition lock held, after a write or delete changed the record: sends its
   // new state to the partition's other copies. nullptr when there are none; else the

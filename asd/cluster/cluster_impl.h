@@ -106,7 +106,7 @@ struct Cluster::Impl {
   Node& node;
   NodeId self = 0;
   std::vector<Namespace*> namespaces;  // fixed at start
-  uint32_t max_incoming = 4;
+  std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
   Fabric fabric;
   ClusterStats stats;
   std::string cluster_name;
@@ -158,6 +158,7 @@ struct Cluster::Impl {
   std::unordered_map<uint64_t, std::shared_ptr<MigrateTask>> active_tasks;
   uint64_t next_task_id = 1;
   std::vector<std::thread> workers;
+  unsigned worker_target = 0;  // workers with a lower index take tasks
   bool stopping = false;
 
   // ---- proxy workers ----
@@ -214,10 +215,10 @@ struct Cluster::Impl {
   void on_repair_offer(const MsgHead& h, Reader& r);
 
   // migration.cpp
-  void start_workers(unsigned n);
+  void set_workers(unsigned n);  // migrate-threads (dynamic): starts threads as needed
   void stop_workers();
   void queue_migration(size_t ns_index, uint32_t pid, NodeId dest, MigrateKind kind, uint64_t version);
-  void worker_loop();
+  void worker_loop(unsigned index);
   bool run_task(MigrateTask& t);
   void on_migrate_start(const MsgHead& h, Reader& r);
   void on_migrate_records(const MsgHead& h, Reader& r);

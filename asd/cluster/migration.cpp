@@ -47,8 +47,15 @@ bool wait_answer(Cluster::Impl& d, MigrateTask& t, Ready ready) {
 
 }  // namespace
 
-void Cluster::Impl::start_workers(unsigned n) {
-  for (unsigned i = 0; i < n; ++i) workers.emplace_back([this] { worker_loop(); });
+void Cluster::Impl::set_workers(unsigned n) {
+  {
+    std::lock_guard lock(tasks_mu);
+    if (stopping) return;
+    worker_target = n;
+    // Threads are kept once started: the ones above the target idle.
+    for (unsigned i = unsigned(workers.size()); i < n; ++i) workers.emplace_back([this, i] { worker_loop(i); });
+  }
+  tasks_cv.notify_all();
 }
 
 void Cluster::Impl::stop_workers() {
@@ -58,8 +65,12 @@ void Cluster::Impl::stop_workers() {
     for (auto& [id, t] : active_tasks) t->cv.notify_all();
   }
   tasks_cv.notify_all();
-  for (auto& w : workers) w.join();
-  workers.clear();
+  std::vector<std::thread> joined;
+  {
+    std::lock_guard lock(tasks_mu);
+    joined.swap(workers);
+  }
+  for (auto& w : joined) w.join();
 }
 
 void Cluster::Impl::queue_migration(size_t i, uint32_t pid, NodeId dest, MigrateKind kind, uint64_t version) {
@@ -80,13 +91,15 @@ void Cluster::Impl::queue_migration(size_t i, uint32_t pid, NodeId dest, Migrate
   tasks_cv.notify_one();
 }
 
-void Cluster::Impl::worker_loop() {
+void Cluster::Impl::worker_loop(unsigned index) {
   for (;;) {
     std::shared_ptr<MigrateTask> t;
     {
       std::unique_lock lock(tasks_mu);
-      tasks_cv.wait_for(lock, std::chrono::milliseconds(kBusyRetryMs), [&] { return stopping || !tasks.empty(); });
+      auto ready = [&] { return stopping || (index < worker_target && !tasks.empty()); };
+      tasks_cv.wait_for(lock, std::chrono::milliseconds(kBusyRetryMs), ready);
       if (stopping) return;
+      if (!ready()) continue;
       uint64_t now = steady_now_ms();
       for (auto it = tasks.begin(); it != tasks.end(); ++it) {
         if ((*it)->not_before_ms <= now) {

@@ -209,6 +209,7 @@ std::string set_config_value(Node& node, const proto::InfoCommand& cmd) {
         if (const conf::Namespace* updated = node.config().find_namespace(id)) ns->set_config(*updated);
       }
     }
+    if (context == "service" && node.cluster()) node.cluster()->apply_service_config(node.config().service);
     common::logger("info")->info("set-config context={} id={} {}={}", context, id, k, v);
   }
   return "ok";

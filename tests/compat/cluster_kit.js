@@ -561,7 +561,7 @@ class Cluster {
 
   // Waits until every node in `group` reports statistics cluster_size == size
   // and all report the same cluster_key; returns the key.
-  async waitClusterSize (group, size, ms) {
+  async waitClusterSize (group, size, ms, { poll = 100 } = {}) {
     const end = Date.now() + ms
     let seen = []
     for (;;) {
@@ -578,7 +578,7 @@ class Cluster {
         throw new Error(`cluster of ${group.map(n => n.name).join(',')} did not reach size ${size} with one cluster_key within ${ms / 1000} s: ` +
           seen.map(x => x.err ? `${x.n.name}: ${x.err}` : `${x.n.name}: cluster_size=${x.size} cluster_key=${x.key} integrity=${x.integrity} principal=${x.principal}`).join('; '))
       }
-      await sleep(100)
+      await sleep(poll)
     }
   }
 

@@ -16,16 +16,25 @@
 //      of them also held by A, whose stale copy must lose) once (v 'BCY',
 //      generation 2). The first write on each side is retried until
 //      it succeeds (the client needs the side's new partition map) within 30 s;
-//   4. the blocks are cleared on all three; cluster-stable:size=3 within 120 s;
+//      Set W (600 more records A holds) is written SPLIT_W_LEAD (20) times on
+//      side BC (generation 21), so A's stale copy is far behind;
+//   4. migrations are paused on all three (set-config migrate-threads 0) and
+//      the blocks are cleared; once all three report one cluster of size 3
+//      (migrations pending), a client writes each W record once (v 'H'):
+//      these writes land while the sides' copies are not merged yet, and an
+//      acknowledged one must not be lost to BC's higher generation;
+//      migrations resume (migrate-threads 1); cluster-stable:size=3 within
+//      120 s;
 //   5. X has A's version (v 'A2', gen 3: the higher generation won), Y has
-//      BC's (v 'BCY', gen 2), every other record is untouched (v 'base', gen
-//      1); checked through a client and by reading every record from each of
-//      A, B and C directly over the wire (a node that is not the owner must
-//      still answer); partitions balanced, objects sum to 2,000 (RF2);
-//      no node died, no critical log line.
+//      BC's (v 'BCY', gen 2), W has its latest acknowledged heal write (or a
+//      later one that failed at the client), every other record is untouched
+//      (v 'base', gen 1); checked through a client and by reading every record
+//      from each of A, B and C directly over the wire (a node that is not the
+//      owner must still answer); partitions balanced, objects sum to 2,000
+//      (RF2); no node died, no critical log line.
 //
 // Environment: ASD_BIN, COMPAT_KEEP_TMP=1, SPLIT_KEYS (2000), SPLIT_SET_SIZE
-// (200), SPLIT_TIMEOUT_S (540).
+// (200), SPLIT_W_LEAD (20), SPLIT_TIMEOUT_S (540).
 
 const K = require('./cluster_kit')
 const { assert, log, step } = K
@@ -33,6 +42,8 @@ const { assert, log, step } = K
 const kName = 'cluster_split'
 const kKeys = Number(process.env.SPLIT_KEYS || 2000)
 const kSetSize = Number(process.env.SPLIT_SET_SIZE || 200)
+const kWLead = Number(process.env.SPLIT_W_LEAD || 20)
+const kHealWriters = 8
 const kTimeoutS = Number(process.env.SPLIT_TIMEOUT_S || 540)
 const kNs = 'test'
 const kSet = 'split'
@@ -90,12 +101,15 @@ async function main () {
   const X = []
   const yOnA = []
   const yOffA = []
+  const W = []
   for (let k = 0; k < kKeys; k++) {
     const onA = held.has(K.partitionOf(K.digestOf(kSet, k)))
     if (onA && X.length < kSetSize) X.push(k)
     else if (onA && yOnA.length < kSetSize / 2) yOnA.push(k)
+    else if (onA && W.length < 3 * kSetSize) W.push(k)
     else if (!onA && yOffA.length < kSetSize - kSetSize / 2) yOffA.push(k)
   }
+  assert.equal(W.length, 3 * kSetSize, `only ${W.length} records for set W`)
   const Y = yOnA.concat(yOffA)
   assert.equal(X.length + yOnA.length, kSetSize + kSetSize / 2, `only ${X.length + yOnA.length} records in partitions A holds`)
   assert.equal(Y.length, kSetSize, `only ${Y.length} records for set Y`)
@@ -186,35 +200,85 @@ async function main () {
     await sideLoad(cBC, X.slice(1), 'BC', 2)
     await sideLoad(cBC, Y, 'BCY', 2)
   })
+  await step(`side BC: set W written ${kWLead} times (gen ${kWLead + 1})`, async () => {
+    for (let i = 1; i <= kWLead; i++) await sideLoad(cBC, W, 'BCW', i + 1)
+  })
   try { await cBC.close() } catch (_) {}
+  const cH = await step('a client seeded with all three nodes (used only once they form one cluster)', () => K.connect([nA, nB, nC]))
 
   // ---- heal
+  await step('migrations paused on all three: set-config:context=service;migrate-threads=0', async () => {
+    for (const n of all) assert.equal(await n.info('set-config:context=service;migrate-threads=0'), 'ok')
+  })
   await step('heal: cluster-block-nodes:nodes= (cleared) on all three', async () => {
     for (const n of all) await n.block([])
   })
-  const key3b = await step(`one cluster of size 3 within ${kFormMs / 1000} s`, () => cluster.waitClusterSize(all, 3, kFormMs))
+  const key3b = await step(`one cluster of size 3 within ${kFormMs / 1000} s`, () => cluster.waitClusterSize(all, 3, kFormMs, { poll: 10 }))
   log(`cluster_key ${key3b}`)
+  // Per W key: whether its heal write was acknowledged, or failed (then it
+  // may or may not have been applied).
+  const wAcked = new Set()
+  const wFailed = new Set()
+  await step('the merge is held: migrate_partitions_remaining > 0 on some node', async () => {
+    await K.sleep(300)
+    const left = await Promise.all(all.map(async n => Number((await n.stats()).migrate_partitions_remaining)))
+    log(`migrate_partitions_remaining: ${all.map((n, i) => `${n.name}=${left[i]}`).join(' ')}`)
+    assert.ok(left.some(x => x > 0), 'no migration pending: the heal writes would not test writes during a merge')
+  })
+  await step(`heal writes: each of the ${W.length} W records written once while the copies are not merged`, async () => {
+    const t0 = Date.now()
+    let next = 0
+    const errors = new Map()
+    async function healWriter () {
+      while (next < W.length) {
+        const k = W[next++]
+        try {
+          await cH.operate(keyOf(k), [op.write('k', k), op.write('v', 'H')], {}, K.policy())
+          wAcked.add(k)
+        } catch (e) {
+          wFailed.add(k)
+          const d = K.describeError(e)
+          errors.set(d, (errors.get(d) || 0) + 1)
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: kHealWriters }, healWriter))
+    log(`heal writes: ${wAcked.size} acked, ${wFailed.size} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s${errors.size ? `: ${[...errors].map(([d, n]) => `${n} x ${d}`).join('; ')}` : ''}`)
+    assert.ok(wAcked.size > 0, 'no heal write was acknowledged')
+  })
+  try { await cH.close() } catch (_) {}
+  await step('migrations resume on all three: migrate-threads=1', async () => {
+    for (const n of all) assert.equal(await n.info('set-config:context=service;migrate-threads=1'), 'ok')
+  })
   await step(`cluster-stable:size=3 (migrations finished) within ${kMigrateMs / 1000} s`, () => cluster.waitStable(all, 3, kMigrateMs))
 
   const inX = new Set(X)
   const inY = new Set(Y)
+  const inW = new Set(W)
   const want = k => inX.has(k) ? { v: 'A2', gen: 3 } : inY.has(k) ? { v: 'BCY', gen: 2 } : { v: 'base', gen: 1 }
-  const where = k => inX.has(k) ? 'X' : inY.has(k) ? 'Y' : 'other'
+  const where = k => inX.has(k) ? 'X' : inY.has(k) ? 'Y' : inW.has(k) ? 'W' : 'other'
+  // W: 'H' where the heal write was acked; 'H' or BC's 'BCW' where it failed.
+  function wrong (k, r) {
+    if (r.bins.k !== k) return `bin k=${r.bins.k}`
+    if (inW.has(k)) {
+      const ok = wAcked.has(k) ? ['H'] : ['H', 'BCW']
+      return ok.includes(r.bins.v) ? null : `got v ${JSON.stringify(r.bins.v)} gen ${r.gen}, want v ${ok.join(' or ')}${wAcked.has(k) ? ' (the heal write was acknowledged)' : ''}`
+    }
+    const w = want(k)
+    return r.bins.v === w.v && r.gen === w.gen ? null : `got v ${JSON.stringify(r.bins.v)} gen ${r.gen}, want v '${w.v}' gen ${w.gen}`
+  }
 
-  await step("through a client: X has A's version (gen 3), Y has BC's (gen 2), the rest untouched", async () => {
+  await step("through a client: X has A's version (gen 3), Y has BC's (gen 2), W its latest heal write, the rest untouched", async () => {
     const c = await K.connect([nA, nB, nC])
     await K.waitClientNodes(c, 3, kFormMs)
     const keys = Array.from({ length: kKeys }, (_, k) => k)
     const rows = await K.batchReadAll(c, keys.map(keyOf))
     const problems = []
     for (let k = 0; k < kKeys; k++) {
-      const w = want(k)
       const row = rows[k]
       if (row.status !== A.status.OK) { problems.push(`key ${k} (${where(k)}): status ${row.status}`); continue }
-      const r = row.record
-      if (r.bins.k !== k || r.bins.v !== w.v || r.gen !== w.gen) {
-        problems.push(`key ${k} (${where(k)}): got v ${JSON.stringify(r.bins.v)} gen ${r.gen}, want v '${w.v}' gen ${w.gen}`)
-      }
+      const bad = wrong(k, row.record)
+      if (bad) problems.push(`key ${k} (${where(k)}): ${bad}`)
     }
     try { await c.close() } catch (_) {}
     assert.ok(problems.length === 0, `${problems.length} of ${kKeys} records wrong; first: ${problems.slice(0, 6).join(' | ')}`)
@@ -224,13 +288,10 @@ async function main () {
     await step(`every record read directly from node ${n.name} over the wire is right`, async () => {
       const problems = []
       await K.parallel(kKeys, 16, async k => {
-        const w = want(k)
         try {
           const r = await n.rawGet(kNs, kSet, k)
-          if (r.result !== 0) problems.push(`key ${k} (${where(k)}): result code ${r.result}`)
-          else if (r.bins.k !== k || r.bins.v !== w.v || r.gen !== w.gen) {
-            problems.push(`key ${k} (${where(k)}): got v ${JSON.stringify(r.bins.v)} gen ${r.gen}, want v '${w.v}' gen ${w.gen}`)
-          }
+          const bad = r.result === 0 ? wrong(k, r) : `result code ${r.result}`
+          if (bad) problems.push(`key ${k} (${where(k)}): ${bad}`)
         } catch (e) { problems.push(`key ${k}: ${e.message}`) }
       })
       assert.ok(problems.length === 0, `node ${n.label}: ${problems.length} of ${kKeys} wrong; first: ${problems.slice(0, 6).join(' | ')}`)
