@@ -424,6 +424,14 @@ void Cluster::Impl::apply_plan(size_t i, uint32_t pid) {
     for (NodeId r : plan.replicas) {
       if (r != self) role.replicate_to.push_back(r);
     }
+    if (!plan.master_complete) {
+      // One holder per other version of the partition, in sequence order.
+      std::set<uint64_t> covered{b.own[pid]};
+      for (NodeId n : b.table.sequence(pid)) {
+        auto v = versions.find(n);
+        if (v != versions.end() && v->second != 0 && covered.insert(v->second).second) role.dupres_from.push_back(n);
+      }
+    }
   }
   Namespace& ns = *b.ns;
   Partition& part = ns.partition(pid);
@@ -552,6 +560,10 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
       return on_truncate(r);
     case MsgType::RepairOffer:
       return on_repair_offer(h, r);
+    case MsgType::DupResRequest:
+      return on_dupres_request(h, r);
+    case MsgType::DupResResponse:
+      return on_dupres_response(h, r);
   }
   stats.fabric_bad_messages.fetch_add(1);
 }

@@ -49,6 +49,9 @@ struct ClusterStats {
   std::atomic<uint64_t> re_repl_success{0};         // records whose copies a repair made equal
   std::atomic<uint64_t> re_repl_error{0};           // repairs given up
   std::atomic<int64_t> re_repl_pending{0};
+  std::atomic<uint64_t> dupres_requests{0};   // writes that fetched other copies first
+  std::atomic<uint64_t> dupres_timeouts{0};
+  std::atomic<uint64_t> writes_role_stale{0};  // refused: the balance of a new cluster did not come
   std::atomic<uint64_t> proxy_initiated{0};
   std::atomic<uint64_t> proxy_complete{0};
   std::atomic<uint64_t> proxy_error{0};
@@ -89,6 +92,12 @@ class Cluster {
   // new state to the partition's other copies. nullptr when there are none; else the
   // completion finishes when every copy has it (or its node left the cluster).
   CompletionPtr replicate(Namespace& ns, Partition& part, const common::Digest& digest);
+
+  // Before a write, without the partition lock: waits (up to 1 s) until this node's role
+  // for the partition belongs to the current cluster, and while the partition's copies
+  // are not merged yet, merges the record's other copies into this one (duplicate
+  // resolution). False: the write must not go ahead (the client gets a timeout).
+  bool prepare_write(Namespace& ns, Partition& part, const common::Digest& digest);
 
   // Sends a client request to `target`; the completion carries its answer.
   CompletionPtr proxy(NodeId target, proto::ProtoType type, std::string_view body, uint8_t hops);

@@ -96,6 +96,14 @@ struct PendingReply {
   uint64_t retry_ms = 0;
 };
 
+// A write's duplicate resolution waiting for the other copies of its record.
+struct DupResWait {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::set<NodeId> waiting;
+  std::vector<WireRecord> copies;
+};
+
 // A record whose copies may differ: a replica write of it failed (repair.cpp).
 struct Repair {
   uint64_t not_before_ms = 0;
@@ -146,6 +154,7 @@ struct Cluster::Impl {
   uint64_t next_wait_id = 1;
   std::unordered_map<uint64_t, PendingReply> replica_waits;
   std::unordered_map<uint64_t, PendingReply> proxy_waits;
+  std::unordered_map<uint64_t, std::shared_ptr<DupResWait>> dupres_waits;
 
   // ---- repairs, cluster thread only ----
   std::map<std::pair<size_t, common::Digest>, Repair> repairs;
@@ -206,6 +215,10 @@ struct Cluster::Impl {
   void release_departed(const std::vector<NodeId>& members);
   void expire_waits(uint64_t now);
   void on_truncate(Reader& r);
+
+  // duplicates.cpp
+  void on_dupres_request(const MsgHead& h, Reader& r);
+  void on_dupres_response(const MsgHead& h, Reader& r);
 
   // repair.cpp
   void queue_repair(size_t ns_index, const common::Digest& digest, uint32_t attempt);

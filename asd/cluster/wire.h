@@ -37,6 +37,8 @@ enum class MsgType : uint8_t {
   ProxyResponse = 13,
   Truncate = 14,       // truncate / truncate-namespace, applied on every node
   RepairOffer = 15,    // a node's copy of a record whose replication failed -> acting master
+  DupResRequest = 16,  // acting master -> holder of another copy: that record, please
+  DupResResponse = 17,
 };
 
 struct MsgHead {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "base/record.h"
@@ -30,6 +31,11 @@ struct PartitionRole {
   bool readable = true;        // this node's copy is complete and current
   uint8_t position = 0;        // where clients find this copy: 0 master, 1.. replicas
   std::vector<uint64_t> replicate_to;  // as master: every other node a write goes to
+  // As acting master while the partition's copies are not merged yet: one node per other
+  // copy, asked for a record before it is written (duplicate resolution), and the
+  // records already resolved under this role.
+  std::vector<uint64_t> dupres_from;
+  std::set<common::Digest> resolved;
 };
 
 struct Partition {

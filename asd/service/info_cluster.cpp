@@ -176,6 +176,9 @@ void add_cluster_statistics(Node& node, std::vector<std::pair<std::string, std::
   add("re_repl_success", s.re_repl_success.load());
   add("re_repl_error", s.re_repl_error.load());
   add("re_repl_pending", s.re_repl_pending.load());
+  add("dupres_requests", s.dupres_requests.load());
+  add("dupres_timeouts", s.dupres_timeouts.load());
+  add("writes_role_stale", s.writes_role_stale.load());
   add("proxy_initiated", s.proxy_initiated.load());
   add("proxy_complete", s.proxy_complete.load());
   add("proxy_error", s.proxy_error.load());

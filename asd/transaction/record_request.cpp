@@ -482,6 +482,9 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
 
   uint32_t now_sec = common::now_cl_sec();
   Partition& part = ns.partition_of(req.digest);
+  if (is_write && ns.cluster() && !ns.cluster()->prepare_write(ns, part, req.digest)) {
+    return append_error_message(out, ResultCode::Timeout, response_ttl);
+  }
   Reply reply;
   CompletionPtr replicated;
   {

@@ -17,12 +17,18 @@
 //      generation 2). The first write on each side is retried until
 //      it succeeds (the client needs the side's new partition map) within 30 s;
 //      Set W (600 more records A holds) is written SPLIT_W_LEAD (20) times on
-//      side BC (generation 21), so A's stale copy is far behind;
+//      side BC (generation 21), so A's stale copy is far behind. Namespace
+//      rf1 (replication-factor 1) has set W1: 200 records A masters before
+//      the split (gen 1 on A); side BC, which has no copy of them, creates
+//      them and writes them 20 times (gen 20 on B or C, not a replica after
+//      the heal, so only a merge brings that copy back);
 //   4. migrations are paused on all three (set-config migrate-threads 0) and
 //      the blocks are cleared; once all three report one cluster of size 3
 //      (migrations pending), a client writes each W record once (v 'H'):
 //      these writes land while the sides' copies are not merged yet, and an
-//      acknowledged one must not be lost to BC's higher generation;
+//      acknowledged one must not be lost to BC's higher generation; the same
+//      for every W1 record in rf1 (A is its acting master, its copy gen 1:
+//      duplicate resolution must fetch BC's gen-20 copy before the write);
 //      migrations resume (migrate-threads 1); cluster-stable:size=3 within
 //      120 s;
 //   5. X has A's version (v 'A2', gen 3: the higher generation won), Y has
@@ -46,6 +52,7 @@ const kWLead = Number(process.env.SPLIT_W_LEAD || 20)
 const kHealWriters = 8
 const kTimeoutS = Number(process.env.SPLIT_TIMEOUT_S || 540)
 const kNs = 'test'
+const kNs1 = 'rf1'
 const kSet = 'split'
 const kFormMs = 10000
 const kMigrateMs = 120000
@@ -66,7 +73,8 @@ async function main () {
 
   const cluster = new K.Cluster({
     clusterName: 'split',
-    namespaces: [{ name: kNs, replicationFactor: 2, conflictResolution: 'generation' }]
+    namespaces: [{ name: kNs, replicationFactor: 2, conflictResolution: 'generation' },
+      { name: kNs1, replicationFactor: 1, conflictResolution: 'generation' }]
   })
   log(`asd ${K.kAsdBin}; ${kKeys} records, sets X and Y of ${kSetSize}`)
 
@@ -110,6 +118,18 @@ async function main () {
     else if (!onA && yOffA.length < kSetSize - kSetSize / 2) yOffA.push(k)
   }
   assert.equal(W.length, 3 * kSetSize, `only ${W.length} records for set W`)
+  const keyOf1 = k => new A.Key(kNs1, kSet, k)
+  const W1 = await step(`namespace ${kNs1}: ${kSetSize} records A masters written (gen 1)`, async () => {
+    const masters = K.parseReplicas(await nA.info('replicas'), kNs1)[0]
+    const keys = []
+    for (let k = 0; k < kKeys && keys.length < kSetSize; k++) if (masters.has(K.partitionOf(K.digestOf(kSet, k)))) keys.push(k)
+    assert.equal(keys.length, kSetSize, `A masters only ${keys.length} of the first ${kKeys} keys in ${kNs1}`)
+    const c = await K.connect([nA])
+    await K.waitClientNodes(c, 3, kFormMs)
+    await K.parallel(keys.length, 32, async i => { await c.operate(keyOf1(keys[i]), [op.write('k', keys[i]), op.write('v', 'base')], {}, K.policy()) })
+    try { await c.close() } catch (_) {}
+    return keys
+  })
   const Y = yOnA.concat(yOffA)
   assert.equal(X.length + yOnA.length, kSetSize + kSetSize / 2, `only ${X.length + yOnA.length} records in partitions A holds`)
   assert.equal(Y.length, kSetSize, `only ${Y.length} records for set Y`)
@@ -200,8 +220,18 @@ async function main () {
     await sideLoad(cBC, X.slice(1), 'BC', 2)
     await sideLoad(cBC, Y, 'BCY', 2)
   })
-  await step(`side BC: set W written ${kWLead} times (gen ${kWLead + 1})`, async () => {
+  await step(`side BC: set W written ${kWLead} times (gen ${kWLead + 1}); ${kNs1} set W1 created and written ${kWLead} times (gen ${kWLead})`, async () => {
     for (let i = 1; i <= kWLead; i++) await sideLoad(cBC, W, 'BCW', i + 1)
+    const errors = []
+    for (let i = 1; i <= kWLead; i++) {
+      await K.parallel(W1.length, 32, async j => {
+        try {
+          const r = await cBC.operate(keyOf1(W1[j]), [op.write('k', W1[j]), op.write('v', 'BCW')], {}, K.policy())
+          if (r.gen !== i) errors.push(`key ${W1[j]}: gen ${r.gen}, want ${i}`)
+        } catch (e) { errors.push(`key ${W1[j]}: ${K.describeError(e)}`) }
+      })
+    }
+    assert.ok(errors.length === 0, `${errors.length} W1 writes wrong; first: ${errors.slice(0, 5).join(' | ')}`)
   })
   try { await cBC.close() } catch (_) {}
   const cH = await step('a client seeded with all three nodes (used only once they form one cluster)', () => K.connect([nA, nB, nC]))
@@ -225,18 +255,19 @@ async function main () {
     log(`migrate_partitions_remaining: ${all.map((n, i) => `${n.name}=${left[i]}`).join(' ')}`)
     assert.ok(left.some(x => x > 0), 'no migration pending: the heal writes would not test writes during a merge')
   })
-  await step(`heal writes: each of the ${W.length} W records written once while the copies are not merged`, async () => {
+  await step(`heal writes: each of the ${W.length} W and ${W1.length} W1 (${kNs1}) records written once while the copies are not merged`, async () => {
     const t0 = Date.now()
     let next = 0
     const errors = new Map()
+    const jobs = [...W.map(k => [k, keyOf(k), `${kNs}/${k}`]), ...W1.map(k => [k, keyOf1(k), `${kNs1}/${k}`])]
     async function healWriter () {
-      while (next < W.length) {
-        const k = W[next++]
+      while (next < jobs.length) {
+        const [k, key, id] = jobs[next++]
         try {
-          await cH.operate(keyOf(k), [op.write('k', k), op.write('v', 'H')], {}, K.policy())
-          wAcked.add(k)
+          await cH.operate(key, [op.write('k', k), op.write('v', 'H')], {}, K.policy())
+          wAcked.add(id)
         } catch (e) {
-          wFailed.add(k)
+          wFailed.add(id)
           const d = K.describeError(e)
           errors.set(d, (errors.get(d) || 0) + 1)
         }
@@ -244,6 +275,8 @@ async function main () {
     }
     await Promise.all(Array.from({ length: kHealWriters }, healWriter))
     log(`heal writes: ${wAcked.size} acked, ${wFailed.size} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s${errors.size ? `: ${[...errors].map(([d, n]) => `${n} x ${d}`).join('; ')}` : ''}`)
+    const st = await Promise.all(all.map(n => n.stats()))
+    log(`duplicate resolutions (dupres_requests): ${all.map((n, i) => `${n.name}=${st[i].dupres_requests}`).join(' ')}`)
     assert.ok(wAcked.size > 0, 'no heal write was acknowledged')
   })
   try { await cH.close() } catch (_) {}
@@ -257,13 +290,14 @@ async function main () {
   const inW = new Set(W)
   const want = k => inX.has(k) ? { v: 'A2', gen: 3 } : inY.has(k) ? { v: 'BCY', gen: 2 } : { v: 'base', gen: 1 }
   const where = k => inX.has(k) ? 'X' : inY.has(k) ? 'Y' : inW.has(k) ? 'W' : 'other'
-  // W: 'H' where the heal write was acked; 'H' or BC's 'BCW' where it failed.
+  // W and W1: 'H' where the heal write was acked; 'H' or BC's 'BCW' where it failed.
+  function wrongHeal (id, r) {
+    const ok = wAcked.has(id) ? ['H'] : ['H', 'BCW']
+    return ok.includes(r.bins.v) ? null : `got v ${JSON.stringify(r.bins.v)} gen ${r.gen}, want v ${ok.join(' or ')}${wAcked.has(id) ? ' (the heal write was acknowledged)' : ''}`
+  }
   function wrong (k, r) {
     if (r.bins.k !== k) return `bin k=${r.bins.k}`
-    if (inW.has(k)) {
-      const ok = wAcked.has(k) ? ['H'] : ['H', 'BCW']
-      return ok.includes(r.bins.v) ? null : `got v ${JSON.stringify(r.bins.v)} gen ${r.gen}, want v ${ok.join(' or ')}${wAcked.has(k) ? ' (the heal write was acknowledged)' : ''}`
-    }
+    if (inW.has(k)) return wrongHeal(`${kNs}/${k}`, r)
     const w = want(k)
     return r.bins.v === w.v && r.gen === w.gen ? null : `got v ${JSON.stringify(r.bins.v)} gen ${r.gen}, want v '${w.v}' gen ${w.gen}`
   }
@@ -297,6 +331,22 @@ async function main () {
       assert.ok(problems.length === 0, `node ${n.label}: ${problems.length} of ${kKeys} wrong; first: ${problems.slice(0, 6).join(' | ')}`)
     })
   }
+
+  await step(`${kNs1}: every W1 record has its heal write where it was acknowledged`, async () => {
+    const c = await K.connect([nA, nB, nC])
+    await K.waitClientNodes(c, 3, kFormMs)
+    const rows = await K.batchReadAll(c, W1.map(keyOf1))
+    try { await c.close() } catch (_) {}
+    const problems = []
+    rows.forEach((row, j) => {
+      if (row.status !== A.status.OK) problems.push(`key ${W1[j]}: status ${row.status}`)
+      else {
+        const bad = row.record.bins.k !== W1[j] ? `bin k=${row.record.bins.k}` : wrongHeal(`${kNs1}/${W1[j]}`, row.record)
+        if (bad) problems.push(`key ${W1[j]}: ${bad}`)
+      }
+    })
+    assert.ok(problems.length === 0, `${problems.length} of ${W1.length} W1 records wrong; first: ${problems.slice(0, 5).join(' | ')}`)
+  })
 
   await step(`partitions balanced (5%); master_objects and prole_objects each sum to ${kKeys}`, () =>
     cluster.checkBalance(all, kNs, 2, { records: kKeys }))
