@@ -105,6 +105,18 @@ common::Status parse_batch_field(std::string_view data, BatchRequest* out) {
   return {};
 }
 
+std::string single_record_message(const BatchRow& row) {
+  std::string out;
+  MsgHeader header = row.header;
+  header.info1 &= uint8_t(~info1::kBatch);
+  size_t at = append_msg_header(out, header);
+  for (const Field& f : row.fields) append_field(out, FieldType(f.type), f.data);
+  append_field(out, FieldType::Digest, row.digest.view());
+  for (const Op& op : row.ops) append_op(out, OpType(op.op), op.particle, op.name, op.value);
+  patch_msg_counts(out, at, uint16_t(row.fields.size() + 1), uint16_t(row.ops.size()));
+  return out;
+}
+
 void append_batch_row(std::string& field_data, uint32_t index, const common::Digest& digest,
                       uint8_t info1, std::string_view ns, std::string_view set,
                       const std::vector<std::string>& bin_names) {

@@ -17,7 +17,8 @@
 // Info goes over a raw socket to each node's own service port (type-1 proto),
 // so a node is asked directly, whatever the client's view of the cluster.
 // rawGet() reads one record from one given node over the wire protocol
-// (type-3 AS_MSG, by digest) to check that any node answers for any record.
+// (type-3 AS_MSG, by digest) to check that any node answers for any record;
+// rawBatchGet() sends one batch of keys to one given node.
 //
 // Environment: ASD_BIN (default <repo>/build/bin/asd), COMPAT_KEEP_TMP=1,
 // CLUSTER_OP_TIMEOUT_MS (client per-command total timeout, default 10000),
@@ -328,11 +329,16 @@ async function rawGet (port, ns, set, key, ms = kOpTimeoutMs) {
   msg.writeUInt16BE(0, 20) // n_ops
   const payload = Buffer.concat([msg, field(0, Buffer.from(ns)), field(1, Buffer.from(set)), field(4, digestOf(set, key))])
   const b = await rawRequest(port, 3, payload, ms + 1000, `get ${ns}/${set}/${key}`)
-  const hs = b[0]
-  const out = { result: b[5], gen: b.readUInt32BE(6), ttl: b.readUInt32BE(10), bins: {} }
-  const nFields = b.readUInt16BE(18)
-  const nOps = b.readUInt16BE(20)
-  let off = hs
+  return decodeMessage(b, 0).msg
+}
+
+// One AS_MSG at `at` in `b`: { msg: { result, gen, ttl, index, last, bins }, next }
+// (index: the transaction_ttl slot, a batch row's index; last: info3 LAST).
+function decodeMessage (b, at) {
+  const msg = { result: b[at + 5], gen: b.readUInt32BE(at + 6), ttl: b.readUInt32BE(at + 10), index: b.readUInt32BE(at + 14), last: (b[at + 3] & 1) !== 0, bins: {} }
+  const nFields = b.readUInt16BE(at + 18)
+  const nOps = b.readUInt16BE(at + 20)
+  let off = at + b[at]
   for (let i = 0; i < nFields; i++) off += 4 + b.readUInt32BE(off)
   for (let i = 0; i < nOps; i++) {
     const size = b.readUInt32BE(off)
@@ -340,13 +346,72 @@ async function rawGet (port, ns, set, key, ms = kOpTimeoutMs) {
     const nameLen = b[off + 7]
     const name = b.subarray(off + 8, off + 8 + nameLen).toString('utf8')
     const val = b.subarray(off + 8 + nameLen, off + 4 + size)
-    if (ptype === 1) out.bins[name] = Number(val.readBigInt64BE(0))
-    else if (ptype === 2) out.bins[name] = val.readDoubleBE(0)
-    else if (ptype === 3) out.bins[name] = val.toString('utf8')
-    else out.bins[name] = Buffer.from(val)
+    if (ptype === 1) msg.bins[name] = Number(val.readBigInt64BE(0))
+    else if (ptype === 2) msg.bins[name] = val.readDoubleBE(0)
+    else if (ptype === 3) msg.bins[name] = val.toString('utf8')
+    else msg.bins[name] = Buffer.from(val)
     off += 4 + size
   }
-  return out
+  return { msg, next: off }
+}
+
+// Sends one batch read of `keys` (ns, set; all bins) to the node on `port`,
+// whatever partitions it serves, and resolves to one row per key, in key order:
+// { result, gen, bins } as rawGet. Rows this node does not serve come back
+// through the node that does (a proxied batch row).
+function rawBatchGet (port, ns, set, keys, ms = kOpTimeoutMs) {
+  const parts = [Buffer.alloc(5)]
+  parts[0].writeUInt32BE(keys.length, 0)
+  keys.forEach((k, i) => {
+    const row = Buffer.alloc(4 + 20 + 1 + 3 + 4 + 4)
+    row.writeUInt32BE(i, 0)
+    digestOf(set, k).copy(row, 4)
+    row[24] = 0x02 | 0x08 // has info, has ttl
+    row[25] = 0x01 | 0x02 // READ | GET_ALL
+    row.writeUInt16BE(2, 32) // n_fields
+    row.writeUInt16BE(0, 34) // n_ops
+    parts.push(row, field(0, Buffer.from(ns)), field(1, Buffer.from(set)))
+  })
+  const msg = Buffer.alloc(22)
+  msg[0] = 22
+  msg[1] = 0x01 | 0x02 | 0x08 // READ | GET_ALL | BATCH
+  msg.writeUInt32BE(ms, 14)
+  msg.writeUInt16BE(1, 18)
+  const payload = Buffer.concat([msg, field(42, Buffer.concat(parts))])
+  const what = `batch of ${keys.length} on port ${port}`
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1')
+    const rows = new Array(keys.length)
+    let got = Buffer.alloc(0)
+    let done = false
+    const fail = e => { if (!done) { done = true; sock.destroy(); reject(e) } }
+    sock.setTimeout(ms, () => fail(new Error(`${what}: timeout after ${ms} ms`)))
+    sock.on('connect', () => sock.write(Buffer.concat([protoHeader(3, payload.length), payload])))
+    sock.on('data', d => {
+      got = Buffer.concat([got, d])
+      while (got.length >= 8) {
+        const size = Number(got.readBigUInt64BE(0) & 0xffffffffffffn)
+        if (got.length < 8 + size) return
+        const body = got.subarray(8, 8 + size)
+        got = got.subarray(8 + size)
+        for (let at = 0; at < body.length;) {
+          const { msg, next } = decodeMessage(body, at)
+          at = next
+          if (msg.last) {
+            done = true
+            sock.destroy()
+            if (msg.result !== 0) return reject(new Error(`${what}: batch answered result ${msg.result}`))
+            const missing = rows.findIndex(r => r === undefined)
+            if (missing >= 0) return reject(new Error(`${what}: no answer for row ${missing}`))
+            return resolve(rows)
+          }
+          if (msg.index < rows.length) rows[msg.index] = { result: msg.result, gen: msg.gen, bins: msg.bins }
+        }
+      }
+    })
+    sock.on('error', e => fail(new Error(`${what}: ${e.code || e.message}`)))
+    sock.on('close', () => fail(new Error(`${what}: connection closed early`)))
+  })
 }
 
 // ---------------------------------------------------------------- nodes
@@ -489,6 +554,7 @@ ${ns}`)
   async stats () { return parseKv(await this.info('statistics')) }
   async nsStats (ns) { return parseKv(await this.info(`namespace/${ns}`)) }
   rawGet (ns, set, key, ms) { return rawGet(this.port, ns, set, key, ms) }
+  rawBatchGet (ns, set, keys, ms) { return rawBatchGet(this.port, ns, set, keys, ms) }
 
   // cluster-block-nodes: cut this node's links to `others` (AsdNode list);
   // an empty list clears the block.
@@ -774,7 +840,7 @@ async function batchReadAll (client, keys, { chunk = 500, par = 4, pol = policy(
 
 module.exports = {
   assert, log, step, sleep, run, parallel, describeError, safeJson, finish,
-  rawInfo, rawGet, parseKv, parseReplicas, digestOf, partitionOf,
+  rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf,
   Cluster, AsdNode, connect, policy, waitClientNodes, batchReadAll, aerospike,
   dumpLogs, kAsdBin,
   setDumpOnFail (v) { dumpOnFail = v }

@@ -61,6 +61,10 @@ struct BatchRequest {
 // or a zero row count.
 common::Status parse_batch_field(std::string_view data, BatchRequest* out);
 
+// One row as a single-record request (the row's header, fields and ops, plus a digest
+// field): how a node forwards a row for a partition another node serves.
+std::string single_record_message(const BatchRow& row);
+
 // Client side: appends one full row (not repeat) to a batch field under construction.
 void append_batch_row(std::string& field_data, uint32_t index, const common::Digest& digest,
                       uint8_t info1, std::string_view ns, std::string_view set,
