@@ -814,6 +814,18 @@ async function connect (seeds, extra = {}) {
 }
 
 // Waits until the client knows exactly `count` nodes; returns their names.
+// Runs a scan of (ns, set) through the official client; resolves to the
+// records (each { key, bins, gen }).
+function scanAll (client, ns, set, pol = policy({ maxRetries: 5 })) {
+  return new Promise((resolve, reject) => {
+    const out = []
+    const stream = client.scan(ns, set).foreach(pol)
+    stream.on('data', rec => out.push(rec))
+    stream.on('error', reject)
+    stream.on('end', () => resolve(out))
+  })
+}
+
 async function waitClientNodes (client, count, ms) {
   const end = Date.now() + ms
   for (;;) {
@@ -841,7 +853,7 @@ async function batchReadAll (client, keys, { chunk = 500, par = 4, pol = policy(
 module.exports = {
   assert, log, step, sleep, run, parallel, describeError, safeJson, finish,
   rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf,
-  Cluster, AsdNode, connect, policy, waitClientNodes, batchReadAll, aerospike,
+  Cluster, AsdNode, connect, policy, waitClientNodes, batchReadAll, scanAll, aerospike,
   dumpLogs, kAsdBin,
   setDumpOnFail (v) { dumpOnFail = v }
 }

@@ -14,12 +14,21 @@
 //      and every 10th old one updated, all of which must be acknowledged;
 //      A and C reach cluster-stable:size=2, each master or replica of half
 //      the partitions, objects summing to the record count twice over;
-//   4. B restarts on the same ports (empty): cluster-stable:size=3 within
-//      120 s (migrations done); per node master_partitions and
+//   4. migrations are paused on A and C (set-config migrate-threads 0) and B
+//      restarts on the same ports (empty); once the 3 form a cluster, a scan
+//      through the client returns every record exactly once (B holds
+//      nothing yet: the old copies on A and C stay acting masters until B is
+//      filled); migrations resume;
+//      cluster-stable:size=3 within 120 s (migrations done); per node
+//      master_partitions and
 //      prole_partitions within 5% of 4096/3; the sums of master_objects and
 //      prole_objects equal the number of live records; every record reads
-//      back at its latest version and generation;
-//   5. no node died unexpectedly, no critical log line.
+//      back at its latest version and generation; a scan returns every
+//      record exactly once;
+//   5. client.truncate() of the set, sent to one node, empties it on all
+//      three (sets info objects=0 on each, a scan finds nothing), and a write
+//      after it is kept;
+//   6. no node died unexpectedly, no critical log line.
 //
 // Environment: ASD_BIN, COMPAT_KEEP_TMP=1, RF2_KEYS (default 50000),
 // RF2_EXTRA_KEYS (default 5000), RF2_INFLIGHT (default 64), RF2_TIMEOUT_S (540).
@@ -153,10 +162,36 @@ async function main () {
     await cluster.checkBalance([nA, nC], kNs, 2, { records: kKeys + kExtra })
   })
 
+  // Every record exactly once, at its latest version.
+  async function scanCheck (what) {
+    const recs = await K.scanAll(client, kNs, kSet)
+    const seen = new Set()
+    const problems = []
+    for (const r of recs) {
+      const k = r.bins.k
+      if (seen.has(k)) problems.push(`key ${k} twice`)
+      seen.add(k)
+      const e = expected[k]
+      if (!e) problems.push(`key ${k} never written`)
+      else if (r.bins.v !== e.v) problems.push(`key ${k}: v${r.bins.v}, want v${e.v}`)
+    }
+    const want = expected.filter(Boolean).length
+    log(`scan ${what}: ${recs.length} records, ${seen.size} distinct, ${want} expected`)
+    assert.ok(problems.length === 0 && seen.size === want, `${problems.length} problems (first: ${problems.slice(0, 5).join(' | ')}); ${seen.size} distinct of ${want}`)
+  }
+
   // ---- 4. B returns
+  await step('migrations paused on A and C: set-config:context=service;migrate-threads=0', async () => {
+    for (const n of [nA, nC]) assert.equal(await n.info('set-config:context=service;migrate-threads=0'), 'ok')
+  })
   await step('node B restarts on the same ports (memory namespace: empty)', () => nB.start())
   const rejoinAt = Date.now()
   await step(`A, B, C form a cluster of size 3 within ${kFormMs / 1000} s`, () => cluster.waitClusterSize(all, 3, kFormMs))
+  await step('client sees 3 nodes', () => K.waitClientNodes(client, 3, kFormMs))
+  await step('while B is empty (migrations paused), a scan returns every record exactly once', () => scanCheck('during migration'))
+  await step('migrations resume on A and C: migrate-threads=1', async () => {
+    for (const n of [nA, nC]) assert.equal(await n.info('set-config:context=service;migrate-threads=1'), 'ok')
+  })
   const keyBack = await step(`cluster-stable:size=3 (migrations finished) within ${kMigrateMs / 1000} s`, () => cluster.waitStable(all, 3, kMigrateMs))
   log(`stable after ${((Date.now() - rejoinAt) / 1000).toFixed(1)} s; cluster_key ${keyBack}`)
   const live = kKeys + kExtra
@@ -165,6 +200,35 @@ async function main () {
   await step('client sees 3 nodes again', () => K.waitClientNodes(client, 3, kFormMs))
   await step(`every one of the ${live} records is at its latest version and generation`, () =>
     verifyAll('after rejoin', base.concat(extra)))
+
+  await step('a scan returns every record exactly once', () => scanCheck('after rejoin'))
+
+  // ---- 5. truncate
+  await step(`client.truncate('${kNs}', '${kSet}') (sent to one node) empties the set on all three`, async () => {
+    await K.sleep(10) // records whose last-update ms equals the truncate's are kept
+    await client.truncate(kNs, kSet, 0)
+    const end = Date.now() + 5000
+    let counts
+    for (;;) {
+      counts = await Promise.all(all.map(async n => {
+        const text = await n.info(`sets/${kNs}/${kSet}`)
+        const m = /objects=(\d+)/.exec(text)
+        return m ? Number(m[1]) : NaN
+      }))
+      if (counts.every(c => c === 0) || Date.now() > end) break
+      await K.sleep(100)
+    }
+    assert.ok(counts.every(c => c === 0), `objects in ${kSet} per node 5 s after the truncate: ${all.map((n, i) => `${n.name}=${counts[i]}`).join(' ')}`)
+    const recs = await K.scanAll(client, kNs, kSet)
+    assert.equal(recs.length, 0, `a scan after the truncate found ${recs.length} records`)
+  })
+  await step('a write after the truncate is kept (gen 1)', async () => {
+    await K.sleep(10)
+    const err = await write(0, 1000, 1)
+    assert.equal(err, null, err)
+    const r = await client.get(keyOf(0), K.policy())
+    assert.equal(r.bins.v, 1000)
+  })
 
   const ms = await Promise.all(all.map(async n => {
     const s = await n.stats()
