@@ -163,3 +163,41 @@ TEST_CASE("batch rows: full rows, repeat rows and malformed rows", "[proto]") {
   std::string absurd("\xff\xff\xff\xff\x0d", 5);  // 4 billion rows announced, none present
   CHECK_FALSE(parse_batch_field(absurd, &bad).ok());
 }
+
+TEST_CASE("a batch row becomes the single-record request a proxied row is sent as", "[batch]") {
+  auto digest = common::compute_digest("demo", int64_t(7));
+  std::string data;
+  common::append_be32(data, 1);
+  data.push_back(0);
+  common::append_be32(data, 5);
+  data += digest.view();
+  data.push_back(char(batch_flags::kHasInfo | batch_flags::kHasTtl));
+  data.push_back(char(info1::kBatch));
+  data.push_back(char(info2::kWrite));
+  data.push_back(0);
+  common::append_be32(data, 300);
+  common::append_be16(data, 2);
+  common::append_be16(data, 1);
+  append_field(data, FieldType::Namespace, "test");
+  append_field(data, FieldType::Set, "demo");
+  append_op(data, OpType::Write, uint8_t(ParticleType::String), "s", "abc");
+  BatchRequest req;
+  REQUIRE(parse_batch_field(data, &req).ok());
+
+  std::string body = single_record_message(req.rows.at(0));
+  Message msg;
+  auto used = parse_message(body, &msg);
+  REQUIRE(used);
+  CHECK(*used == body.size());
+  CHECK((msg.header.info1 & info1::kBatch) == 0);
+  CHECK(msg.header.info2 == info2::kWrite);
+  CHECK(msg.header.record_ttl == 300);
+  REQUIRE(msg.fields.size() == 3);
+  CHECK(msg.field(FieldType::Namespace)->data == "test");
+  CHECK(msg.field(FieldType::Set)->data == "demo");
+  CHECK(msg.field(FieldType::Digest)->data == digest.view());
+  REQUIRE(msg.ops.size() == 1);
+  CHECK(msg.ops[0].op == uint8_t(OpType::Write));
+  CHECK(msg.ops[0].name == "s");
+  CHECK(msg.ops[0].value == "abc");
+}
