@@ -202,6 +202,8 @@ struct Cluster::Impl {
   void on_replica_write(const MsgHead& h, Reader& r);
   void on_proxy_reply(NodeId from, uint64_t id, std::string answer);
   void on_replica_ack(NodeId from, uint64_t id, bool ok);
+  // Registers a replica wait (or a repair offer's) for the record; returns its id.
+  uint64_t add_replica_wait(PendingReply wait, size_t ns_index, const common::Digest& digest, uint64_t role_key);
   // Registers a wait for the partition's replicas and sends them the record's current
   // state (partition lock held). Returns the wait's id.
   uint64_t send_replica_write(size_t ns_index, Namespace& ns, Partition& part, const common::Digest& digest,

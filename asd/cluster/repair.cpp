@@ -150,23 +150,12 @@ void Cluster::Impl::run_repairs(uint64_t now) {
       if (part.role.replicate_to.empty()) {
         stats.re_repl_success.fetch_add(1, std::memory_order_relaxed);
       } else {
-        ++repairs_in_flight;
         send_replica_write(i, ns, part, digest, std::move(wait));
       }
     } else if (part.records.count(digest)) {
       wait.offer = true;
       wait.waiting.insert(part.role.acting_master);
-      wait.started_ms = now;
-      wait.ns_index = i;
-      wait.digest = digest;
-      wait.role_key = current_key;
-      uint64_t id;
-      {
-        std::lock_guard wl(waits_mu);
-        id = next_wait_id++;
-        replica_waits.emplace(id, std::move(wait));
-      }
-      ++repairs_in_flight;
+      uint64_t id = add_replica_wait(std::move(wait), i, digest, current_key);
       send_to(part.role.acting_master, record_message(MsgType::RepairOffer, id, current_key, ns, part, digest));
     } else {
       // A write (a delete) this node made and no longer holds: nothing to offer; the

@@ -103,19 +103,23 @@ std::string Cluster::Impl::record_message(MsgType type, uint64_t id, uint64_t ke
   return msg.take();
 }
 
-uint64_t Cluster::Impl::send_replica_write(size_t i, Namespace& ns, Partition& part, const common::Digest& digest,
-                                           PendingReply wait) {
-  wait.waiting.insert(part.role.replicate_to.begin(), part.role.replicate_to.end());
+uint64_t Cluster::Impl::add_replica_wait(PendingReply wait, size_t i, const common::Digest& digest, uint64_t role_key) {
   wait.started_ms = steady_now_ms();
   wait.ns_index = i;
   wait.digest = digest;
-  wait.role_key = part.role.cluster_key;
-  uint64_t id;
-  {
-    std::lock_guard lock(waits_mu);
-    id = next_wait_id++;
-    replica_waits.emplace(id, std::move(wait));
-  }
+  wait.role_key = role_key;
+  // Only repairs have no completion, and only the cluster thread starts them.
+  if (!wait.completion) ++repairs_in_flight;
+  std::lock_guard lock(waits_mu);
+  uint64_t id = next_wait_id++;
+  replica_waits.emplace(id, std::move(wait));
+  return id;
+}
+
+uint64_t Cluster::Impl::send_replica_write(size_t i, Namespace& ns, Partition& part, const common::Digest& digest,
+                                           PendingReply wait) {
+  wait.waiting.insert(part.role.replicate_to.begin(), part.role.replicate_to.end());
+  uint64_t id = add_replica_wait(std::move(wait), i, digest, part.role.cluster_key);
   // Stamped with the cluster the role belongs to: a replica that has moved on (or not
   // yet) refuses it, so a master acting on a stale role never acknowledges a write
   // that the new owners of the partition may not have.
