@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -81,11 +82,59 @@ int Process::wait(int timeout_ms) {
   return status_;
 }
 
+namespace {
+
+// Where test processes reserve ports from each other: one lock file per port.
+const std::string& port_lock_dir() {
+  static const std::string dir = [] {
+    std::string path = (std::filesystem::temp_directory_path() / "asdtest-ports").string();
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    std::filesystem::permissions(path, std::filesystem::perms::all | std::filesystem::perms::sticky_bit, ec);
+    return path;
+  }();
+  return dir;
+}
+
+// Takes this machine's reservation of `port` for the rest of this process: an exclusive
+// flock on its lock file, never released explicitly. False when another process holds
+// it. The kernel drops the lock when the process ends, however it ends; O_CLOEXEC keeps
+// the daemons we fork from inheriting (and so outliving us with) the lock.
+bool reserve_port(uint16_t port) {
+  std::string path = port_lock_dir() + "/" + std::to_string(port);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // fd stays open: it is the reservation
+}
+
+bool bindable(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
 uint16_t free_port() {
   // Ports from the kernel's ephemeral range can be handed to a client socket later, so
-  // pick from a band below it at random and check it is bindable. A port is handed out
-  // once per process: tests that pick all their ports before starting any daemon (an XDR
-  // ring) would otherwise be given the same still-unbound port twice.
+  // pick from a band below it at random and check it is bindable. A port handed out
+  // stays reserved until this process ends, here and for every other test process on
+  // the machine: tests pick their ports before starting the daemons that bind them (an
+  // XDR ring picks six before its first daemon runs, and a restart leaves ports unbound
+  // for a while), and ctest runs several test processes at once. Checking "bindable"
+  // alone let two processes be given one still-unbound port: one daemon then failed to
+  // bind it, or, worse, a test took the other test's daemon on it for its own (a ring's
+  // client met another ring's xdr info port where its asd should have been).
   static std::mutex mutex;
   static std::set<uint16_t> handed_out;
   static std::mt19937 rng(std::random_device{}() ^ uint32_t(getpid()));
@@ -93,17 +142,11 @@ uint16_t free_port() {
   for (int attempt = 0; attempt < 1000; ++attempt) {
     uint16_t port = uint16_t(20000 + rng() % 12000);
     if (handed_out.count(port)) continue;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    close(fd);
-    if (ok) {
-      handed_out.insert(port);
-      return port;
-    }
+    // Reserve first, then probe: a probe of a port another test process holds could
+    // make that process's daemon fail to bind it at that very moment.
+    if (!reserve_port(port)) continue;
+    handed_out.insert(port);  // ours now, even if something else has it bound
+    if (bindable(port)) return port;
   }
   throw std::runtime_error("no free port");
 }

@@ -34,7 +34,9 @@ class Process {
   int status_ = -1;
 };
 
-// A loopback port nobody listens on right now.
+// A loopback port nobody listens on right now, handed out once: no other call in this
+// process and no other test process on the machine gets it until this process ends
+// (a flock in $TMPDIR/asdtest-ports). Throws std::runtime_error when none is found.
 uint16_t free_port();
 
 // A fresh directory under /tmp, removed with its contents by the destructor.
