@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <thread>
 
 #include "base/namespace.h"
@@ -12,7 +14,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "service/server.h"
-#include "transaction/xdr_announce.h"
+#include "xdr_pipe/announce.h"
 #include "xdr_pipe/pipe_writer.h"
 
 namespace asd {
@@ -32,6 +34,18 @@ uint64_t derive_node_id(const conf::Config& config) {
   h &= 0x0000FFFFFFFFFFFFull;
   h |= uint64_t(config.network.service.port) << 48;
   return h == 0 ? 1 : h;
+}
+
+// Where the pipe's gaps persist (pipe_writer.h): the work directory, created if missing.
+std::string xdr_gap_file(const conf::Config& config) {
+  std::string dir = config.service.work_directory;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    throw std::runtime_error("service { work-directory " + dir + " } cannot be created (" + ec.message() +
+                             "); XDR keeps its pipe gaps there");
+  }
+  return dir + "/xdr-pipe.gaps";
 }
 
 }  // namespace
@@ -55,7 +69,14 @@ void Node::init() {
   }
   const conf::Xdr& xdr = config_.xdr;
   if (xdr.enable_xdr && !xdr.namedpipe_path.empty()) {
-    pipe_ = std::make_unique<PipeWriter>(xdr.namedpipe_path, kXdrQueueFrames);
+    PipeWriterOptions options;
+    options.capacity = kXdrQueueFrames;
+    options.gap_file = xdr_gap_file(config_);
+    for (const conf::Namespace& ns : config_.namespaces) {
+      if (ns.enable_xdr) options.namespaces.push_back(ns.name);
+    }
+    pipe_ = std::make_unique<PipeWriter>(xdr.namedpipe_path, std::move(options));
+    pipe_->restore();  // gaps of earlier runs; throws when the work directory is unusable
   }
   for (auto& ns : namespaces_) {
     std::shared_ptr<const conf::Namespace> cfg = ns->config();
@@ -65,6 +86,7 @@ void Node::init() {
     policy.ship_nsup_deletes = xdr.nsup_deletes_enabled;
     policy.forward = xdr.forward_xdr_writes || cfg->ns_forward_xdr_writes;
     policy.local_src_id = uint8_t(xdr.src_id);
+    policy.node_id = node_id_;
     policy.pipe = pipe_.get();
     ns->set_xdr_policy(policy);
   }
@@ -79,7 +101,10 @@ void Node::start() {
   nsup_ = std::make_unique<Nsup>(all, [](Namespace& ns, const common::Digest& digest, const Record& r,
                                          proto::XdrOp op) {
     SetStats* set = ns.set_stats(r.set_id);
+    // nsup holds the partition lock: the role is read in the same critical section.
+    const PartitionRole& role = ns.partition_of(digest).role;
     Announcement a;
+    a.replica_of = role.master ? 0 : role.acting_master;
     a.op = op;
     a.digest = &digest;
     a.set = set ? std::string_view(set->name) : std::string_view();

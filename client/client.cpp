@@ -84,6 +84,11 @@ common::Result<Record> Client::get(const Key& key, const std::vector<std::string
   uint32_t timeout = impl_->timeout(policy.timeout_ms);
   auto answer = impl_->execute(key, encode_get(key, bins, policy, timeout), timeout, true);
   if (!answer) return answer.error();
+  if (policy.xdr && answer->result() == ResultCode::NotFound && answer->record.lut != 0) {
+    // A deleted record whose tombstone asd keeps: its LUT and origin, no bins.
+    answer->record.tombstone = true;
+    return std::move(answer->record);
+  }
   if (answer->result() != ResultCode::Ok) return server_error(answer->result());
   return std::move(answer->record);
 }

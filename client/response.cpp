@@ -113,6 +113,16 @@ common::Result<StreamState> parse_scan_answer(std::string_view body, const Recor
       if (code != ResultCode::Ok) on_partition_done(h.generation, code);
       return true;
     }
+    if (code == ResultCode::NotFound && msg.field(proto::FieldType::Digest)) {
+      // A tombstone, which asd streams to XDR scans only (a deleted record to ship).
+      Record rec = to_record(msg);
+      rec.tombstone = true;
+      if (!on_record(rec)) {
+        state = StreamState::Stopped;
+        return false;
+      }
+      return true;
+    }
     if (code != ResultCode::Ok) {
       // NotFound (unknown set on some servers) ends the stream quietly, like the C client.
       if (code != ResultCode::NotFound) failure = {code, "scan refused by the server"};

@@ -21,11 +21,13 @@ constexpr uint64_t kTickerMs = 10000;
 
 std::shared_ptr<spdlog::logger> recovery_log() { return common::logger("failover"); }
 
-// A scanned record as the shipper takes it: a write of that digest, with the record's
-// LUT and origin (from_xdr when another DC wrote it, for topology's forwarding rule).
-proto::XdrFrame recovered_frame(const client::Record& rec, const std::string& ns, uint8_t local_src_id) {
+}  // namespace
+
+proto::XdrFrame frame_of_scanned(const client::Record& rec, const std::string& ns, uint8_t local_src_id) {
   proto::XdrFrame frame;
-  frame.op = proto::XdrOp::Write;
+  // A tombstone ships as a delete: the shipper reads the record first, so a newer
+  // version written since ships instead.
+  frame.op = rec.tombstone ? proto::XdrOp::Delete : proto::XdrOp::Write;
   frame.origin_src_id = rec.origin_src_id;
   if (rec.origin_src_id != 0 && rec.origin_src_id != local_src_id) frame.flags |= proto::kXdrFlagFromXdr;
   frame.generation = uint16_t(rec.generation);
@@ -35,8 +37,6 @@ proto::XdrFrame recovered_frame(const client::Record& rec, const std::string& ns
   frame.set = rec.set;
   return frame;
 }
-
-}  // namespace
 
 RecoveryScanner::RecoveryScanner(std::vector<std::string> dcs, logger::DigestLog& log,
                                  std::function<std::vector<std::string>(const std::string&)> dcs_for_ns,
@@ -156,7 +156,7 @@ bool RecoveryScanner::run_window(DcState& dc, const logger::LostWindow& w) {
       stopped = true;
       return false;
     }
-    proto::XdrFrame frame = recovered_frame(rec, w.ns, options_.src_id);
+    proto::XdrFrame frame = frame_of_scanned(rec, w.ns, options_.src_id);
     while (!ship_(dc.name, frame)) {
       if (stopping_) {
         stopped = true;

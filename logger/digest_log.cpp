@@ -72,13 +72,15 @@ uint64_t DigestLog::append(const proto::XdrFrame& frame) {
   detail::HeaderState& s = *state_;
   uint64_t seq = s.head;
   if (s.head - s.tail == capacity_) overwrite_oldest_locked();
-  note_namespace_locked(frame.ns);
+  if (frame.is_mark()) latest_mark_ = MarkPos{seq, frame.lut};
+  else note_namespace_locked(frame.ns);
   detail::encode_entry(log_id_, seq, frame, buf);
   auto st = file_->pwrite(kEntriesOffset + (seq % capacity_) * kEntrySize, buf, kEntrySize);
   if (!st.ok()) {
     // The seq is still consumed (readers skip the bad slot); every DC is told to recover
     // this namespace from the frame's LUT instead.
-    for (auto& dc : s.dcs) merge_window(dc, frame.ns, frame.lut);
+    if (!frame.is_mark())
+      for (auto& dc : s.dcs) merge_window(dc, frame.ns, frame.lut);
     uint64_t held = 0;
     if (g_write_warn.allow(&held))
       common::logger("logger")->error("dlog append failed seq={} ns={} err={} suppressed={}",
@@ -103,8 +105,9 @@ void DigestLog::overwrite_oldest_locked() {
                detail::check_entry(log_id_, victim, buf, &frame) == EntryCheck::Valid;
   for (auto& dc : s.dcs) {
     if (dc.cursor > victim) continue;
-    dc.overwritten += 1;
     dc.cursor = s.tail;
+    if (known && frame.is_mark()) continue;  // a Mark carries no record: nothing lost
+    dc.overwritten += 1;
     if (known) {
       merge_window(dc, frame.ns, frame.lut);
     } else {
@@ -244,6 +247,26 @@ void DigestLog::add_lost_window(const std::string& dc, const LostWindow& w) {
 }
 
 uint64_t DigestLog::capacity_entries() const { return capacity_; }
+
+std::optional<DigestLog::MarkPos> DigestLog::latest_mark() const {
+  std::lock_guard lk(mu_);
+  return latest_mark_;
+}
+
+std::optional<DigestLog::MarkPos> DigestLog::find_mark_before(uint64_t lut) const {
+  constexpr uint64_t kChunk = 4096;
+  uint64_t end = head();
+  while (end > tail()) {
+    uint64_t from = end > kChunk ? end - kChunk : 0;
+    from = std::max(from, tail());
+    std::vector<Entry> chunk = read(from, size_t(end - from));
+    for (auto it = chunk.rbegin(); it != chunk.rend(); ++it) {
+      if (it->frame.is_mark() && it->frame.lut <= lut) return MarkPos{it->seq, it->frame.lut};
+    }
+    end = from;
+  }
+  return std::nullopt;
+}
 
 double DigestLog::used_pct(const std::string& dc) const {
   std::lock_guard lk(mu_);

@@ -93,7 +93,7 @@ std::optional<Loaded> read_header(File& file, const std::string& path, bool* all
 
 void check_format(const std::string& path, const HeaderState& s) {
   if (s.version != detail::kFormatVersion)
-    fail(path, "format version " + std::to_string(s.version) + " is not supported (this build reads 1)");
+    fail(path, "format version " + std::to_string(s.version) + " is not supported (this build reads 1 and 2)");
   if (s.entry_size != kEntrySize || s.header_copy_size != kHeaderCopySize ||
       s.capacity != detail::capacity_for(s.file_size) || s.capacity < detail::kMinEntries)
     fail(path, "header geometry is inconsistent (entry size, header size or capacity)");
@@ -122,7 +122,7 @@ void recover_tail(File& file, HeaderState& s, const std::string& path) {
       proto::XdrFrame frame;
       switch (detail::check_entry(s.log_id, head, buf.data() + i * kEntrySize, &frame)) {
         case EntryCheck::Valid:
-          note_namespace(s, frame.ns);
+          if (!frame.is_mark()) note_namespace(s, frame.ns);
           ++head;
           break;
         case EntryCheck::Corrupt:
@@ -182,10 +182,13 @@ void reconcile_dcs(HeaderState& s, const std::vector<std::string>& names, const 
 // and turn whatever was pending into full-namespace recovery windows.
 std::unique_ptr<HeaderState> resize(File& file, Loaded& old, uint64_t actual, uint64_t size,
                                     const std::string& path) {
-  if (actual == old.state.file_size) recover_tail(file, old.state, path);  // learn namespaces
+  const bool old_format = old.state.version == 1;
+  // Entries of the current format only: a version 1 log's namespaces come from its header.
+  if (!old_format && actual == old.state.file_size) recover_tail(file, old.state, path);
   common::logger("logger")->warn(
-      "dlog size changed path={} old={} new={} action=fresh log, lost windows since 0 for {} "
-      "namespaces", path, old.state.file_size, size, old.state.namespaces.size());
+      "dlog {} path={} old={} new={} action=fresh log, lost windows since 0 for {} "
+      "namespaces", old_format ? "format 1 replaced" : "size changed", path, old.state.file_size, size,
+      old.state.namespaces.size());
   auto s = fresh_state(size);
   s->generation = old.state.generation;  // the next header write outranks both old copies
   s->namespaces = old.state.namespaces;
@@ -231,9 +234,11 @@ std::unique_ptr<DigestLog> DigestLog::open(const std::string& path, uint64_t siz
     common::logger("logger")->info("dlog created path={} size={} capacity={}", path, size,
                                    state->capacity);
   } else {
-    check_format(path, loaded->state);
     slot = loaded->slot;
-    if (loaded->state.file_size != size) {
+    // A version 1 log (136-byte frames) cannot be read in place: replaced like a resize.
+    const bool old_format = loaded->state.version == 1;
+    if (!old_format) check_format(path, loaded->state);
+    if (old_format || loaded->state.file_size != size) {
       state = resize(*file, *loaded, actual, size, path);
     } else if (actual != size) {
       fail(path, "file is " + std::to_string(actual) + " bytes but its header says " +

@@ -14,8 +14,8 @@
 namespace logger::detail {
 
 inline constexpr uint8_t kMagic[8] = {'A', 'S', 'X', 'D', 'R', 'L', 'O', 'G'};
-inline constexpr uint16_t kFormatVersion = 1;
-inline constexpr size_t kEntrySize = 8 + proto::kXdrFrameSize + 4;  // 148
+inline constexpr uint16_t kFormatVersion = 2;  // 1: 136-byte frames, 148-byte entries
+inline constexpr size_t kEntrySize = 8 + proto::kXdrFrameSize + 4;  // 156
 inline constexpr size_t kHeaderCopySize = 16384;
 inline constexpr uint64_t kEntriesOffset = 2 * kHeaderCopySize;
 inline constexpr size_t kMaxDcs = 32;

@@ -115,16 +115,20 @@ void PipeReader::run() {
 void PipeReader::consume() {
   size_t pos = 0;
   uint64_t skipped = 0;
-  while (buf_.size() - pos >= proto::kXdrFrameSize) {
-    auto frame = proto::decode_xdr_frame(buf_.data() + pos);
-    if (!frame) {
+  while (buf_.size() - pos >= proto::kXdrFrameMinSize) {
+    proto::XdrFrame frame;
+    size_t size = 0;
+    proto::FrameScan scan = proto::scan_xdr_frame(buf_.data() + pos, buf_.size() - pos, &frame, &size);
+    if (scan == proto::FrameScan::NeedMore) break;
+    if (scan == proto::FrameScan::Invalid) {
       ++pos;  // slide one byte: the next frame may start anywhere
       ++skipped;
       continue;
     }
-    log_.append(*frame);
+    log_.append(frame);
     frames_.fetch_add(1, std::memory_order_relaxed);
-    pos += proto::kXdrFrameSize;
+    if (frame.is_mark()) marks_.fetch_add(1, std::memory_order_relaxed);
+    pos += size;
   }
   buf_.erase(buf_.begin(), buf_.begin() + long(pos));
   if (skipped > 0) {

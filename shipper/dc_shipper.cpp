@@ -111,6 +111,22 @@ uint64_t DcShipper::recovered_outstanding() const {
 StatsSnapshot DcShipper::stats() const { return impl_->snapshot({}); }
 StatsSnapshot DcShipper::stats(std::string_view ns) const { return impl_->snapshot(ns); }
 void DcShipper::set_max_throughput(uint64_t records_per_sec) { impl_->bucket.set_rate(records_per_sec); }
+
+ShipProgress DcShipper::progress(std::string_view ns) const {
+  ShipProgress p;
+  p.oldest.assign(common::kPartitions, UINT64_MAX);
+  std::lock_guard lock(impl_->mu);
+  p.frontier = impl_->frontier;
+  impl_->dispatcher.lower_to_pending(ns, p.oldest);
+  return p;
+}
+
+void DcShipper::set_acting(std::shared_ptr<const ActingSet> acting) {
+  std::lock_guard lock(impl_->mu);
+  impl_->acting = std::move(acting);
+}
+
+uint64_t DcShipper::acting_records() const { return impl_->acting_records.load(); }
 const std::string& DcShipper::dc() const { return impl_->dc; }
 bool DcShipper::link_up() const { return impl_->link.up(); }
 
@@ -152,8 +168,18 @@ void DcShipper::Impl::read_some() {
   std::lock_guard lock(mu);
   for (const logger::Entry& e : entries) {
     const proto::XdrFrame& f = e.frame;
-    // The master's xdr ships; a replica's copy is kept only for a takeover.
-    bool skip = (f.flags & proto::kXdrFlagReplica) || f.op == proto::XdrOp::Evict;
+    if (f.is_mark()) {
+      frontier = std::max(frontier.value_or(0), f.lut);
+      dispatcher.add_done(e.seq);
+      continue;
+    }
+    // The master's xdr ships; a replica's copy is kept for a takeover, unless this node
+    // acts for a master whose xdr is down.
+    bool skip = f.op == proto::XdrOp::Evict;
+    if (!skip && (f.flags & proto::kXdrFlagReplica)) {
+      skip = !acts_for(f);
+      if (!skip) acting_records.fetch_add(1, std::memory_order_relaxed);
+    }
     if (!skip) {
       topology::RecordOrigin origin{f.ns, f.set, f.origin_src_id, (f.flags & proto::kXdrFlagFromXdr) != 0};
       auto decision = topology.should_ship(origin, dc);
@@ -167,6 +193,14 @@ void DcShipper::Impl::read_some() {
   }
   if (woke == 1) work_cv.notify_one();
   else if (woke > 1) work_cv.notify_all();
+}
+
+bool DcShipper::Impl::acts_for(const proto::XdrFrame& f) const {
+  if (!acting) return false;
+  auto ns = acting->find(f.ns);
+  if (ns == acting->end()) return false;
+  auto it = ns->second.find(f.master_id);
+  return it != ns->second.end() && it->second[common::partition_id(f.digest)];
 }
 
 void DcShipper::Impl::commit_cursor(bool force) {

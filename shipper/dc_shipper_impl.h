@@ -39,13 +39,15 @@ struct DcShipper::Impl {
 
   // Reader helpers.
   void read_some();
+  bool acts_for(const proto::XdrFrame& f) const;  // under mu
   void commit_cursor(bool force);
 
   // One item from start to final outcome, retrying; nullopt when stopping first.
   std::optional<Outcome> ship_item(const ShipItem& item);
-  Attempt attempt(const ShipItem& item);
+  // `tries`: the attempts before this one (a stale local read is retried a few times).
+  Attempt attempt(const ShipItem& item, uint32_t tries);
   Attempt ship_record(const client::Key& key, const client::Record& record, const ShipItem& item);
-  Attempt ship_delete(const client::Key& key, const ShipItem& item);
+  Attempt ship_delete(const client::Key& key, const ShipItem& item, uint64_t lut, uint8_t origin);
   Attempt classify_remote(common::ResultCode code, const std::string& message);
   void throttle();
   // Sleeps unless stopping; false when stop() interrupted it.
@@ -75,6 +77,9 @@ struct DcShipper::Impl {
   Dispatcher dispatcher;
   uint64_t last_commit_ms = 0;
   uint64_t committed = 0;
+  std::optional<uint64_t> frontier;          // LUT of the last Mark read
+  std::shared_ptr<const ActingSet> acting;   // replica copies to ship (under mu)
+  std::atomic<uint64_t> acting_records{0};
 
   std::atomic<bool> stopping{false};
   bool started = false;

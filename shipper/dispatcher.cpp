@@ -112,7 +112,7 @@ void Dispatcher::abandon(const ItemPtr& item) {
 }
 
 void Dispatcher::track(uint64_t seq, const proto::XdrFrame& frame) {
-  pending_[seq] = Pending{frame.ns, frame.lut};
+  pending_[seq] = Pending{frame.ns, frame.lut, common::partition_id(frame.digest)};
   pending_luts_[""].insert(frame.lut);
   pending_luts_[frame.ns].insert(frame.lut);
   next_seq_ = std::max(next_seq_, seq + 1);
@@ -145,6 +145,12 @@ size_t Dispatcher::pending_entries(std::string_view ns) const {
 size_t Dispatcher::in_flight(std::string_view ns) const {
   auto it = in_flight_by_ns_.find(std::string(ns));
   return it == in_flight_by_ns_.end() ? 0 : it->second;
+}
+
+void Dispatcher::lower_to_pending(std::string_view ns, std::vector<uint64_t>& out) const {
+  for (const auto& [seq, p] : pending_) {
+    if (p.ns == ns && p.lut < out[p.pid]) out[p.pid] = p.lut;
+  }
 }
 
 std::optional<uint64_t> Dispatcher::oldest_pending_lut(std::string_view ns) const {

@@ -18,6 +18,12 @@ namespace {
 
 std::shared_ptr<spdlog::logger> ship_log() { return common::logger("shipper"); }
 
+// A local read that looks older than the entry it is for (the record missing, or an
+// older version) came from a copy a moment behind its master, seen through a partition
+// map that is a moment behind the cluster: read again, up to this many times, before
+// believing it.
+constexpr uint32_t kStaleReadRetries = 5;
+
 Attempt done(Outcome outcome) { return Attempt{true, outcome, RetryCause::Dest, {}}; }
 Attempt retry(RetryCause cause, std::string error) { return Attempt{false, Outcome::Success, cause, std::move(error)}; }
 
@@ -86,9 +92,9 @@ std::optional<Outcome> DcShipper::Impl::ship_item(const ShipItem& item) {
   throttle();
   const uint64_t start = common::steady_ms();
   Backoff backoff;
-  for (;;) {
+  for (uint32_t tries = 0;; ++tries) {
     if (stopping) return std::nullopt;
-    Attempt a = attempt(item);
+    Attempt a = attempt(item, tries);
     if (a.done) {
       uint64_t now = common::steady_ms();
       stats.outcome(item.frame.ns, a.outcome, now, now - start);
@@ -110,7 +116,7 @@ void DcShipper::Impl::throttle() {
   }
 }
 
-Attempt DcShipper::Impl::attempt(const ShipItem& item) {
+Attempt DcShipper::Impl::attempt(const ShipItem& item, uint32_t tries) {
   const proto::XdrFrame& f = item.frame;
   std::shared_ptr<client::Client> local_client = local();
   if (!local_client) return retry(RetryCause::Local, "local asd not connected");
@@ -119,10 +125,27 @@ Attempt DcShipper::Impl::attempt(const ShipItem& item) {
   read.xdr = true;
   read.timeout_ms = options.local_timeout_ms;
   auto record = local_client->get(key, {}, read);
+  const bool is_write = f.op == proto::XdrOp::Write;
+  const bool may_be_stale = is_write && tries < kStaleReadRetries;
   if (!record) {
-    if (record.code() == ResultCode::NotFound) return ship_delete(key, item);
-    return retry(RetryCause::Local, "local read: " + record.error().message);
+    if (record.code() != ResultCode::NotFound) return retry(RetryCause::Local, "local read: " + record.error().message);
+    // No tombstone either: the node that answered never held this version. For a write
+    // that is a stale copy; shipping a delete with the write's LUT would delete the
+    // version itself at the remote. A record that vanished without a tombstone
+    // (expired, evicted) expires at the remote by its own TTL.
+    if (may_be_stale) return retry(RetryCause::Local, "local copy does not hold the record yet");
+    if (is_write) return done(Outcome::NotFound);
+    return ship_delete(key, item, f.lut, f.origin_src_id);
   }
+  if (record->tombstone) {
+    uint8_t origin = record->origin_src_id;
+    bool from_xdr = origin != 0 && origin != src_id;
+    if (!topology.should_ship(topology::RecordOrigin{f.ns, f.set, origin, from_xdr}, dc).ship) {
+      return done(Outcome::Filtered);
+    }
+    return ship_delete(key, item, std::max(record->lut, f.lut), origin);
+  }
+  if (may_be_stale && record->lut < f.lut) return retry(RetryCause::Local, "local copy older than the entry");
   // The record may have changed hands since the frame (an XDR write replaced a local
   // one): decide again with the origin of the version that would ship.
   uint8_t origin = record->origin_src_id;
@@ -159,15 +182,15 @@ Attempt DcShipper::Impl::ship_record(const client::Key& key, const client::Recor
   return classify_remote(st.code(), st.message());
 }
 
-Attempt DcShipper::Impl::ship_delete(const client::Key& key, const ShipItem& item) {
+Attempt DcShipper::Impl::ship_delete(const client::Key& key, const ShipItem& item, uint64_t lut, uint8_t origin) {
   if (!delete_shipping) return done(Outcome::NotFound);
   std::shared_ptr<client::Client> remote = link.client();
   if (!remote) return retry(RetryCause::ConnReset, "not connected");
   const proto::XdrFrame& f = item.frame;
   client::WritePolicy p;
   p.xdr = true;
-  p.lut = f.lut;
-  p.src_id = f.origin_src_id ? f.origin_src_id : src_id;
+  p.lut = lut;
+  p.src_id = origin ? origin : src_id;
   p.durable_delete = (f.flags & proto::kXdrFlagDurable) != 0;
   p.timeout_ms = options.remote_timeout_ms;
   auto removed = remote->remove(key, p);

@@ -8,6 +8,7 @@
 #include "client/client.h"
 #include "common/log.h"
 #include "failover/recovery_scanner.h"
+#include "failover/takeover.h"
 #include "info_server.h"
 #include "local_asd.h"
 #include "logger/digest_log.h"
@@ -88,6 +89,25 @@ void Daemon::init() {
         return shippers_.at(dc)->submit_recovered(frame);
       },
       [this](const std::string& dc) { return shippers_.at(dc)->recovered_outstanding(); }, options);
+  failover::TakeoverOptions takeover;
+  takeover.local_asd = local_->host();
+  takeover.src_id = uint8_t(config_.xdr.src_id);
+  takeover.state_path = config_.xdr.digestlog_path + ".takeover";
+  for (const conf::Namespace& ns : config_.namespaces) {
+    for (const std::string& dc : topology_->dcs_for(ns.name)) takeover.shipping.emplace_back(dc, ns.name);
+  }
+  takeover_ = std::make_unique<failover::Takeover>(
+      std::move(takeover), *log_, local,
+      [this](const std::string& dc, const proto::XdrFrame& frame) { return shippers_.at(dc)->submit_recovered(frame); },
+      [this](const std::string& dc) { return shippers_.at(dc)->recovered_outstanding(); },
+      [this](const std::string& dc, const std::string& ns) {
+        shipper::ShipProgress p = shippers_.at(dc)->progress(ns);
+        return failover::OwnInputs{p.frontier, std::move(p.oldest), std::nullopt};
+      },
+      [this](std::shared_ptr<const failover::ActingMap> acting) {
+        for (auto& [dc, s] : shippers_) s->set_acting(acting);
+      });
+  takeover_->init();
   info_ = std::make_unique<InfoServer>(uint16_t(config_.xdr.info_port),
                                        [this](const proto::InfoCommand& c) { return answer(c); });
   xdr_log()->info("xdr init src_id={} dcs={} dlog={} capacity={} head={} tail={}", config_.xdr.src_id, dcs.size(),
@@ -123,6 +143,7 @@ void Daemon::start() {
   log_topology();                                      // the graph in force, for operators
   for (auto& [dc, s] : shippers_) s->start();          // one shipper per DC
   recovery_->start();                                  // lost windows -> recovery scans
+  takeover_->start();                                  // cluster peers -> takeovers
   info_->start();                                      // info port, last: answers mean ready
   xdr_log()->info("xdr started info_port={}", config_.xdr.info_port);
 }
@@ -131,7 +152,8 @@ void Daemon::stop() {
   if (!started_ || stopped_) return;
   stopped_ = true;
   info_->stop();                                       // no more commands
-  recovery_->stop();                                   // before the shippers it feeds
+  takeover_->stop();                                   // before the shippers it feeds
+  recovery_->stop();
   for (auto& [dc, s] : shippers_) s->stop();           // commit cursors
   {
     std::lock_guard lock(learn_mu_);

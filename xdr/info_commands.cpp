@@ -8,6 +8,7 @@
 #include "conf/render.h"
 #include "failover/recovery_scanner.h"
 #include "failover/recovery_windows.h"
+#include "failover/takeover.h"
 #include "logger/digest_log.h"
 #include "logger/pipe_reader.h"
 #include "topology/topology.h"
@@ -61,6 +62,7 @@ std::string Daemon::answer(const proto::InfoCommand& c) {
     return join_pairs(conf::render_context(config_, "xdr", dc));
   }
   if (c.name == "set-config") return set_config(c.params);
+  if (c.name == "xdr-progress") return takeover_->progress_answer();
   if (c.name == "dcs") {
     std::string out;
     for (const auto& [dc, s] : shippers_) out += (out.empty() ? "" : ";") + dc;
@@ -92,6 +94,7 @@ std::string Daemon::statistics() const {
       {"pipe_frames", std::to_string(pipe_->frames())},
       {"pipe_garbage_bytes", std::to_string(pipe_->garbage_bytes())},
       {"asd_gaps_closed", std::to_string(recovery_->asd_gaps_closed())},
+      {"peers", takeover_->peers_value()},
       {"dcs", std::to_string(shippers_.size())},
   };
   return join_pairs(out);
@@ -108,6 +111,14 @@ std::string Daemon::dc_stats(std::string_view params) const {
   out += ";dlog_overwritten=" + std::to_string(log_->overwritten(dc));
   out += ";recoveries=" + std::to_string(recovery_->recoveries(dc));
   out += ";recoveries_pending=" + std::to_string(recovery_->recoveries_pending(dc));
+  if (ns.empty()) {
+    failover::TakeoverStats t = takeover_->stats(dc);
+    out += ";takeovers=" + std::to_string(t.takeovers);
+    out += ";takeover_records=" + std::to_string(t.takeover_records + it->second->acting_records());
+    out += ";takeovers_pending=" + std::to_string(t.takeovers_pending);
+    out += ";takeovers_from_log=" + std::to_string(t.takeovers_from_log);
+    out += ";takeovers_by_scan=" + std::to_string(t.takeovers_by_scan);
+  }
   if (ns.empty()) {
     // The namespaces shipping to this DC, so tools can ask for each one's row.
     std::string names;

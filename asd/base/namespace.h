@@ -35,6 +35,7 @@ struct XdrPolicy {
   bool ship_nsup_deletes = false; // xdr-nsup-deletes-enabled
   bool forward = false;           // forward-xdr-writes or ns-forward-xdr-writes
   uint8_t local_src_id = 0;       // this DC's src-id: origin of local client writes
+  uint64_t node_id = 0;           // this node: the master id of what it announces as master
   PipeWriter* pipe = nullptr;
 };
 

@@ -250,8 +250,9 @@ struct Cluster::Impl {
 // Wire record <-> index, with the partition lock held. `merge`: keep the local copy when
 // it wins under the namespace's conflict-resolution policy (migration); otherwise the
 // incoming state replaces it (a replica write from the master). Returns the commit
-// position to wait for under commit-to-device (0 otherwise).
-uint64_t apply_wire_record(Namespace& ns, Partition& part, const WireRecord& w, bool merge);
+// position to wait for under commit-to-device (0 otherwise). A copy that changed this one
+// is announced to xdr; `from` is the node that sent it.
+uint64_t apply_wire_record(Namespace& ns, Partition& part, const WireRecord& w, bool merge, NodeId from);
 // The record's current state (bins loaded from the device when not in memory).
 WireRecord wire_record_of(Namespace& ns, Partition& part, const common::Digest& digest);
 

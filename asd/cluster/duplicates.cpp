@@ -80,7 +80,7 @@ bool Cluster::prepare_write(Namespace& ns, Partition& part, const common::Digest
   if (part.role.cluster_key != role_key || !part.role.master) return true;
   std::lock_guard copies(wait->mu);
   for (const WireRecord& w : wait->copies) {
-    if (!w.erased) apply_wire_record(ns, part, w, true);
+    if (!w.erased) apply_wire_record(ns, part, w, true, d.self);
   }
   part.role.resolved.insert(digest);
   return true;

@@ -235,7 +235,7 @@ void Cluster::Impl::on_migrate_records(const MsgHead& h, Reader& r) {
   {
     std::lock_guard lock(part.mu);
     WireRecord w;
-    for (; applied < n && read_record(r, &w); ++applied) apply_wire_record(ns, part, w, true);
+    for (; applied < n && read_record(r, &w); ++applied) apply_wire_record(ns, part, w, true, h.from);
   }
   if (applied != n) {
     stats.fabric_bad_messages.fetch_add(1);

@@ -184,7 +184,7 @@ void Cluster::Impl::on_repair_offer(const MsgHead& h, Reader& r) {
   std::lock_guard lock(part.mu);
   bool accept = h.cluster_key == current_key && balanced && part.role.cluster_key == current_key && part.role.master;
   if (!accept) return answer(false);
-  apply_wire_record(ns, part, w, true);
+  apply_wire_record(ns, part, w, true, h.from);
   if (part.role.replicate_to.empty()) return answer(true);
   // The winner goes to every replica; the offering node hears once they all have it.
   // Its own repair covers a failure, so this wait does not start another.

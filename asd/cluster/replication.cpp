@@ -9,6 +9,7 @@
 #include "node.h"
 #include "storage/device_storage.h"
 #include "transaction/truncate.h"
+#include "xdr_pipe/announce.h"
 
 namespace asd::cluster {
 
@@ -30,7 +31,28 @@ bool incoming_wins(const Record& local, const WireRecord& w, conf::ConflictResol
 
 }  // namespace
 
-uint64_t apply_wire_record(Namespace& ns, Partition& part, const WireRecord& w, bool merge) {
+namespace {
+
+// A copy that came from another node and changed this one is announced to xdr too: on
+// a replica it is kept for a takeover (flag Replica, the sender as master); on the
+// partition's master (a merge winner, a repair, a duplicate resolution) it may be newer
+// than what the remote DCs have, so this node ships it.
+void announce_applied(Namespace& ns, const Partition& part, const WireRecord& w, NodeId from) {
+  Announcement a;
+  a.op = w.tombstone ? proto::XdrOp::Delete : proto::XdrOp::Write;
+  a.digest = &w.digest;
+  a.set = w.set;
+  a.lut = w.lut;
+  a.generation = uint16_t(w.generation);
+  a.origin_src_id = w.origin_src_id;
+  a.from_xdr = w.origin_src_id != 0 && w.origin_src_id != ns.xdr_policy().local_src_id;
+  a.replica_of = part.role.master ? 0 : from;
+  announce_to_xdr(ns, a);
+}
+
+}  // namespace
+
+uint64_t apply_wire_record(Namespace& ns, Partition& part, const WireRecord& w, bool merge, NodeId from) {
   auto it = part.records.find(w.digest);
   Record* entry = it == part.records.end() ? nullptr : &it->second;
   if (merge && entry && !incoming_wins(*entry, w, ns.config()->conflict_resolution_policy)) return 0;
@@ -53,6 +75,7 @@ uint64_t apply_wire_record(Namespace& ns, Partition& part, const WireRecord& w, 
     common::logger("migrate")->warn("ns={} digest={} not stored: result {}", ns.name(), w.digest.hex(), int(rc));
     return 0;
   }
+  announce_applied(ns, part, w, from);
   return pos;
 }
 
@@ -157,7 +180,7 @@ void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
     // cluster: a master acting on a stale role (a change or a hand-over it has not
     // heard of yet) must not get its write acknowledged over the new master's.
     accept = h.cluster_key == current_key && balanced && part.role.acting_master == h.from;
-    if (accept) pos = apply_wire_record(ns, part, w, false);
+    if (accept) pos = apply_wire_record(ns, part, w, false, h.from);
   }
   ack.u8(accept ? 1 : 0);
   if (!accept) return send_to(to, ack.take());

@@ -67,6 +67,8 @@ const std::map<std::string, Handler, std::less<>>& handlers() {
       {"log-set", [](Node&, auto& c) { return log_set_value(c); }},
       {"xdr-gaps", [](Node& n, auto&) { return xdr_gaps_value(n); }},
       {"xdr-gap-ack", [](Node& n, auto& c) { return xdr_gap_ack_value(n, c); }},
+      {"xdr-cluster", [](Node& n, auto&) { return xdr_cluster_value(n); }},
+      {"xdr-roles", [](Node& n, auto& c) { return xdr_roles_value(n, c); }},
       {"udf-list", [](Node&, auto&) { return std::string(); }},
       {"sindex", [](Node&, auto&) { return std::string(); }},
       {"sindex-list", [](Node&, auto&) { return std::string(); }},

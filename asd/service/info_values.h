@@ -48,5 +48,8 @@ std::string truncate_value(Node& node, const proto::InfoCommand& cmd, bool whole
 std::string log_set_value(const proto::InfoCommand& cmd);
 std::string xdr_gaps_value(Node& node);
 std::string xdr_gap_ack_value(Node& node, const proto::InfoCommand& cmd);
+// info_xdr_cluster.cpp
+std::string xdr_cluster_value(Node& node);
+std::string xdr_roles_value(Node& node, const proto::InfoCommand& cmd);
 
 }  // namespace asd

@@ -11,7 +11,7 @@
 #include "transaction/bin_ops.h"
 #include "transaction/ttl.h"
 #include "storage/device_storage.h"
-#include "transaction/xdr_announce.h"
+#include "xdr_pipe/announce.h"
 
 namespace asd {
 
@@ -44,11 +44,12 @@ void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
   h.transaction_ttl = response_ttl;
   // Only successful replies carry bins: clients parse ops for result 0 only.
   bool with_ops = reply.code == ResultCode::Ok;
-  bool with_xdr = with_ops && reply.xdr_fields;
+  // An XDR read of a tombstone answers 2 with the delete's LUT and origin (see do_read).
+  bool with_xdr = reply.xdr_fields && (with_ops || reply.code == ResultCode::NotFound);
   h.n_ops = with_ops ? uint16_t(reply.results.size()) : 0;
   h.n_fields = with_xdr ? uint16_t(reply.key.empty() ? 2 : 3) : 0;
   append_msg_header(out, h);
-  if (!with_ops) return;
+  if (!with_ops && !with_xdr) return;
   if (with_xdr) {
     std::string lut(8, '\0');
     common::store_be64(reinterpret_cast<uint8_t*>(lut.data()), reply.lut);
@@ -108,11 +109,21 @@ Record* find_entry(Namespace& ns, Partition& part, const common::Digest& digest,
   return nullptr;
 }
 
-Reply do_read(Namespace& ns, const RecordRequest& req, const Record* record) {
+// `tombstone`: the entry when the record is deleted and its tombstone kept. An XDR read
+// (a shipper) learns from it when, and by which DC, the record was deleted: a NotFound
+// without them means this node never held the record (a copy behind its master), which
+// must not be shipped as a delete.
+Reply do_read(Namespace& ns, const RecordRequest& req, const Record* record, const Record* tombstone) {
   Reply reply;
   if (!record) {
     ns.stats().client_read_not_found.fetch_add(1, std::memory_order_relaxed);
-    return {ResultCode::NotFound};
+    reply.code = ResultCode::NotFound;
+    if (req.is_xdr && tombstone) {
+      reply.xdr_fields = true;
+      reply.lut = tombstone->lut;
+      reply.origin_src_id = tombstone->origin_src_id;
+    }
+    return reply;
   }
   reply.generation = record->generation;
   reply.void_time = record->void_time;
@@ -515,7 +526,7 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     } else if (record && req.has_key && !record->key.empty() && record->key != req.key) {
       reply.code = ResultCode::KeyMismatch;
     } else if (!is_write) {
-      reply = do_read(ns, req, data);
+      reply = do_read(ns, req, data, entry && entry->tombstone ? entry : nullptr);
     } else if (is_delete) {
       reply = do_delete(ns, req, part, entry);
     } else {

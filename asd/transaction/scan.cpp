@@ -151,6 +151,26 @@ bool append_record(std::string& out, const ScanPlan& plan, const common::Digest&
   return true;
 }
 
+// An XDR scan's tombstone: the deleted record's digest, set, LUT and origin with result
+// code 2 (KEY_NOT_FOUND) and no bins, so a recovery ships the delete too. Only our xdr
+// sets the XDR bit on a scan; it tells these from a NotFound that ends a stream by the
+// digest field.
+void append_tombstone(std::string& out, const ScanPlan& plan, const common::Digest& digest, const Record& r) {
+  SetStats* set = plan.ns->set_stats(r.set_id);
+  proto::MsgHeader h;
+  h.result_code = uint8_t(ResultCode::NotFound);
+  h.generation = r.generation;
+  h.n_fields = uint16_t(4 + (set ? 1 : 0));
+  proto::append_msg_header(out, h);
+  proto::append_field(out, FieldType::Namespace, plan.ns->name());
+  proto::append_field(out, FieldType::Digest, digest.view());
+  if (set) proto::append_field(out, FieldType::Set, set->name);
+  std::string lut(8, '\0');
+  common::store_be64(reinterpret_cast<uint8_t*>(lut.data()), r.lut);
+  proto::append_field(out, FieldType::Lut, lut);
+  proto::append_field(out, FieldType::XdrSrcId, std::string(1, char(r.origin_src_id)));
+}
+
 // Copies the next chunk of live records of one partition into `out` under its lock.
 // Returns false when the partition is exhausted.
 bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Digest>& after,
@@ -162,9 +182,16 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
     if (plan.max_records && sent >= plan.max_records) return false;
     after = it->first;
     const Record& r = it->second;
-    if (r.tombstone) continue;
     if (plan.has_set && r.set_id != plan.set_id) continue;
     if (r.lut < plan.since_lut) continue;
+    if (r.tombstone) {
+      if (plan.xdr_fields) {
+        append_tombstone(out, plan, it->first, r);
+        ++sent;
+        ++taken;
+      }
+      continue;
+    }
     if (plan.ns->is_dead(r, now)) continue;
     const Record* data = &r;
     if (!plan.no_bins && !plan.ns->data_in_memory()) {

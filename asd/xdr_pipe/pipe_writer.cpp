@@ -4,21 +4,59 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "xdr_pipe/gap_store.h"
 
 namespace asd {
 
 namespace {
+
 constexpr size_t kWriteBatch = 256;
+
+std::shared_ptr<spdlog::logger> xdr_log() { return common::logger("xdr"); }
+
+void merge_gap(std::map<std::string, uint64_t>& gaps, const std::string& ns, uint64_t since) {
+  auto [it, inserted] = gaps.emplace(ns, since);
+  if (!inserted && since < it->second) it->second = since;
 }
 
-PipeWriter::PipeWriter(std::string path, size_t capacity) : path_(std::move(path)), capacity_(capacity) {}
+}  // namespace
+
+PipeWriter::PipeWriter(std::string path, PipeWriterOptions options)
+    : path_(std::move(path)), options_(std::move(options)) {
+  if (!options_.gap_file.empty()) store_ = std::make_unique<GapStore>(options_.gap_file);
+}
 
 PipeWriter::~PipeWriter() { stop(); }
+
+void PipeWriter::restore() {
+  if (!store_) return;
+  auto loaded = store_->load();
+  std::lock_guard lock(mu_);
+  if (!loaded) {
+    xdr_log()->error("xdr gap file unreadable, recovering everything: {} action=gap since 0 for {} namespaces",
+                     loaded.error().message, options_.namespaces.size());
+    for (const std::string& ns : options_.namespaces) merge_gap(gaps_, ns, 0);
+  } else {
+    for (const auto& [ns, since] : loaded->gaps) merge_gap(gaps_, ns, since);
+    for (const auto& [ns, since] : loaded->pending) {
+      // Frames the previous process had queued or was about to queue died with it.
+      merge_gap(gaps_, ns, since);
+      xdr_log()->warn("xdr pipe frames of the previous run may be lost ns={} since={} action=gap", ns, since);
+    }
+  }
+  GapState state;
+  state.gaps = gaps_;
+  common::Status saved = store_->save(state);
+  if (!saved.ok()) throw std::runtime_error("xdr gap file: " + saved.message());
+  if (!gaps_.empty()) xdr_log()->info("xdr gaps restored count={} file={}", gaps_.size(), store_->path());
+}
 
 void PipeWriter::start() { thread_ = std::thread([this] { run(); }); }
 
@@ -31,33 +69,40 @@ void PipeWriter::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard lock(mu_);
-  for (const proto::XdrFrame& f : queue_) record_gap_locked(f);
-  if (!queue_.empty()) {
-    common::logger("xdr")->warn("pipe writer stopped with frames queued frames={} (covered by gaps)", queue_.size());
+  std::unique_lock lock(mu_);
+  size_t left = 0;
+  for (const proto::XdrFrame& f : queue_) {
+    if (f.is_mark()) continue;
+    record_gap_locked(f);
+    ++left;
   }
+  if (left > 0) xdr_log()->warn("pipe writer stopped with frames queued frames={} (covered by gaps)", left);
   queue_.clear();
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
+  // Nothing is pending any more: what was queued is a gap now.
+  seen_.clear();
+  maybe_persist(lock, common::now_cl_ms(), true);
 }
 
 void PipeWriter::record_gap_locked(const proto::XdrFrame& frame) {
-  auto [it, inserted] = gaps_.emplace(frame.ns, frame.lut);
-  if (!inserted && frame.lut < it->second) it->second = frame.lut;
+  merge_gap(gaps_, frame.ns, frame.lut);
+  gaps_dirty_ = true;
   dropped_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void PipeWriter::submit(const proto::XdrFrame& frame) {
   {
     std::lock_guard lock(mu_);
-    if (queue_.size() >= capacity_ || stopping_) {
-      if (!gaps_.count(frame.ns)) {
-        common::logger("xdr")->warn("pipe queue full, recording gap ns={} since={}", frame.ns, frame.lut);
-      }
+    if (queue_.size() >= options_.capacity || stopping_) {
+      if (!gaps_.count(frame.ns)) xdr_log()->warn("pipe queue full, recording gap ns={} since={}", frame.ns, frame.lut);
       record_gap_locked(frame);
       return;
     }
     queue_.push_back(frame);
+    ++submitted_since_persist_;
+    ++submitted_since_mark_;
+    if (seen_.insert(frame.ns).second) gaps_dirty_ = true;  // its pending LUT must be on disk now
   }
   cv_.notify_one();
 }
@@ -74,6 +119,7 @@ bool PipeWriter::ack_gap(const std::string& ns, uint64_t since) {
   auto it = gaps_.find(ns);
   if (it == gaps_.end() || it->second != since) return false;
   gaps_.erase(it);
+  gaps_dirty_ = true;
   return true;
 }
 
@@ -89,8 +135,87 @@ bool PipeWriter::ensure_open() {
   fd_ = open(path_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0) return false;
   connected_ = true;
-  common::logger("xdr")->info("xdr pipe connected path={}", path_);
+  xdr_log()->info("xdr pipe connected path={}", path_);
   return true;
+}
+
+void PipeWriter::maybe_mark_locked(uint64_t now_ms) {
+  // Only while xdr reads: Marks queued for an absent reader would only fill the queue.
+  if (fd_ < 0 || now_ms < next_mark_ms_ || queue_.size() >= options_.capacity) return;
+  queue_.push_back(proto::make_mark(common::now_cl_ms()));
+  marks_.fetch_add(1, std::memory_order_relaxed);
+  uint32_t interval = submitted_since_mark_ > 0 ? options_.mark_interval_ms : options_.idle_mark_interval_ms;
+  submitted_since_mark_ = 0;
+  next_mark_ms_ = now_ms + interval;
+}
+
+void PipeWriter::maybe_persist(std::unique_lock<std::mutex>& lock, uint64_t now_ms, bool force) {
+  if (!store_) return;
+  uint64_t steady = common::steady_ms();
+  if (!force && steady < next_persist_ms_) return;
+  // Rewritten while frames flow (the pending LUTs move on) or the gaps changed, and once
+  // more after the traffic stops, so a restart after a quiet spell scans little.
+  if (!force && !gaps_dirty_ && submitted_since_persist_ == 0) return;
+  next_persist_ms_ = steady + options_.persist_interval_ms;
+  GapState state;
+  state.gaps = gaps_;
+  uint64_t floor = now_ms > kStampSlackMs ? now_ms - kStampSlackMs : 0;
+  for (const std::string& ns : seen_) state.pending[ns] = floor;
+  for (const proto::XdrFrame& f : queue_) {
+    if (f.is_mark()) continue;
+    auto it = state.pending.find(f.ns);
+    if (it != state.pending.end() && f.lut < it->second) it->second = f.lut;
+  }
+  gaps_dirty_ = false;
+  submitted_since_persist_ = 0;
+  lock.unlock();
+  common::Status saved = store_->save(state);
+  lock.lock();
+  if (!saved.ok()) {
+    gaps_dirty_ = true;  // try again at the next interval
+    if (last_persist_warn_ms_ == 0 || steady >= last_persist_warn_ms_ + 10000) {
+      last_persist_warn_ms_ = steady;
+      xdr_log()->error("xdr gap file not written: {}", saved.message());
+    }
+  }
+}
+
+// Writes up to one batch from the queue; false when the pipe broke (xdr went away).
+bool PipeWriter::write_some(std::unique_lock<std::mutex>& lock, std::string& buffer) {
+  size_t n = std::min(queue_.size(), kWriteBatch);
+  buffer.resize(n * proto::kXdrFrameSize);
+  for (size_t i = 0; i < n; ++i) {
+    proto::encode_xdr_frame(queue_[i], reinterpret_cast<uint8_t*>(buffer.data()) + i * proto::kXdrFrameSize);
+  }
+  lock.unlock();
+  // Frame-sized writes (< PIPE_BUF) are atomic: a frame is either in the pipe or not.
+  size_t done = 0;
+  bool broken = false;
+  while (done < n) {
+    ssize_t w = write(fd_, buffer.data() + done * proto::kXdrFrameSize, proto::kXdrFrameSize);
+    if (w == ssize_t(proto::kXdrFrameSize)) {
+      ++done;
+      continue;
+    }
+    if (w < 0 && errno == EAGAIN) {
+      pollfd p{fd_, POLLOUT, 0};
+      poll(&p, 1, 100);
+      break;  // let newer frames queue up meanwhile; retry from the queue
+    }
+    broken = true;  // EPIPE: xdr went away; reopen later
+    break;
+  }
+  written_.fetch_add(done, std::memory_order_relaxed);
+  lock.lock();
+  queue_.erase(queue_.begin(), queue_.begin() + long(done));
+  if (broken) {
+    int err = errno;
+    close(fd_);
+    fd_ = -1;
+    connected_ = false;
+    xdr_log()->warn("xdr pipe closed by reader path={} err={}", path_, std::strerror(err));
+  }
+  return !broken;
 }
 
 void PipeWriter::run() {
@@ -99,6 +224,8 @@ void PipeWriter::run() {
   while (true) {
     cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_ || !queue_.empty(); });
     if (stopping_ && (queue_.empty() || std::chrono::steady_clock::now() > stop_deadline_)) return;
+    maybe_persist(lock, common::now_cl_ms(), false);
+    maybe_mark_locked(common::steady_ms());
     if (queue_.empty()) continue;
     lock.unlock();
     bool open = ensure_open();
@@ -110,39 +237,8 @@ void PipeWriter::run() {
       lock.lock();
       continue;
     }
-    size_t n = std::min(queue_.size(), kWriteBatch);
-    buffer.resize(n * proto::kXdrFrameSize);
-    for (size_t i = 0; i < n; ++i) {
-      proto::encode_xdr_frame(queue_[i], reinterpret_cast<uint8_t*>(buffer.data()) + i * proto::kXdrFrameSize);
-    }
-    lock.unlock();
-    // Frame-sized writes (< PIPE_BUF) are atomic: a frame is either in the pipe or not.
-    size_t done = 0;
-    bool broken = false;
-    while (done < n) {
-      ssize_t w = write(fd_, buffer.data() + done * proto::kXdrFrameSize, proto::kXdrFrameSize);
-      if (w == ssize_t(proto::kXdrFrameSize)) {
-        ++done;
-        continue;
-      }
-      if (w < 0 && errno == EAGAIN) {
-        pollfd p{fd_, POLLOUT, 0};
-        poll(&p, 1, 100);
-        break;  // let newer frames queue up meanwhile; retry from the queue
-      }
-      broken = true;  // EPIPE: xdr went away; reopen later
-      break;
-    }
-    written_.fetch_add(done, std::memory_order_relaxed);
-    lock.lock();
-    queue_.erase(queue_.begin(), queue_.begin() + long(done));
-    if (broken) {
-      close(fd_);
-      fd_ = -1;
-      connected_ = false;
-      common::logger("xdr")->warn("xdr pipe closed by reader path={} err={}", path_, std::strerror(errno));
-    }
-    if (stopping_ && (broken || fd_ < 0)) return;
+    bool ok = write_some(lock, buffer);
+    if (stopping_ && (!ok || fd_ < 0)) return;
   }
 }
 

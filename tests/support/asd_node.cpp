@@ -29,7 +29,10 @@ std::string render_config(uint16_t port, uint16_t hb, uint16_t fabric, uint16_t 
         "  storage-engine memory\n"
         "}\n";
   }
-  return "service {\n  cluster-name itest\n" + o.service_extra +
+  // Each node its own work directory: asd keeps its XDR pipe gaps there.
+  std::string service = o.service_extra;
+  if (service.find("work-directory") == std::string::npos) service = "  work-directory " + dir + "\n" + service;
+  return "service {\n  cluster-name itest\n" + service +
          "}\n"
          "logging {\n  console {\n    context any info\n  }\n}\n"
          "network {\n"

@@ -158,6 +158,8 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // KEEP_TEST_DIRS=1 keeps the daemons' logs, configs and files for a post-mortem.
+  if (const char* keep = std::getenv("KEEP_TEST_DIRS"); keep && std::string(keep) == "1") return;
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }

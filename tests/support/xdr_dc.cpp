@@ -13,6 +13,8 @@ namespace {
 
 std::string yes_no(bool b) { return b ? "true" : "false"; }
 
+}  // namespace
+
 std::string last_lines(const std::string& text, size_t lines) {
   size_t pos = text.size();
   size_t seen = 0;
@@ -23,14 +25,12 @@ std::string last_lines(const std::string& text, size_t lines) {
   return text.substr(pos);
 }
 
-std::string info_on(uint16_t port, const std::string& command) {
-  auto answer = client::Client::info_host({"127.0.0.1", port}, {command}, 3000);
+std::string info_on(uint16_t port, const std::string& command, uint32_t timeout_ms) {
+  auto answer = client::Client::info_host({"127.0.0.1", port}, {command}, timeout_ms);
   if (!answer.ok()) return "ERROR:" + answer.error().message;
   if (answer->empty()) return "";
   return answer->front().second;
 }
-
-}  // namespace
 
 std::string InfoMap::get(const std::string& key) const {
   auto it = values.find(key);

@@ -31,6 +31,8 @@ struct ReadPolicy {
   bool send_key = false;
   // XDR shipping read (info1 XDR bit): the answer also carries the record's LUT (field
   // 14) and origin src-id (field 200), returned as Record::lut / Record::origin_src_id.
+  // A deleted record whose tombstone the server keeps comes back as a Record with
+  // `tombstone` set (the delete's LUT and origin, no bins) instead of NotFound.
   bool xdr = false;
 };
 

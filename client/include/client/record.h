@@ -28,6 +28,8 @@ struct Record {
   // Filled by XDR reads and scans (fields 14 and 200); 0 when the server sent none.
   uint64_t lut = 0;          // ms since the CL epoch
   uint8_t origin_src_id = 0; // DC that wrote this version; 0 = a local client write
+  // XDR reads and scans only: a deleted record's tombstone (LUT, origin; no bins).
+  bool tombstone = false;
 
   // First bin of that name, or nullptr.
   const Value* bin(std::string_view name) const;

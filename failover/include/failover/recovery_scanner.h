@@ -39,6 +39,7 @@
 
 namespace client {
 class Client;
+struct Record;
 }
 
 namespace failover {
@@ -57,6 +58,11 @@ struct RecoveryOptions {
   uint32_t gap_poll_ms = 1000;
   uint32_t scan_socket_timeout_ms = 30000;
 };
+
+// A record found by an XDR scan, as the shipper takes it: a write of that digest with
+// the record's LUT and origin (FromXdr when another DC wrote it, for topology's
+// forwarding rule); a tombstone becomes a delete.
+proto::XdrFrame frame_of_scanned(const client::Record& record, const std::string& ns, uint8_t local_src_id);
 
 class RecoveryScanner {
  public:

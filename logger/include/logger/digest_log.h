@@ -2,9 +2,10 @@
 // The digest log: xdr's durable queue of pipe frames, one file, shared by every DC.
 //
 // Overview
-//   asd announces each write by a 136-byte frame on a named pipe (proto/xdr_frame.h);
-//   PipeReader appends each frame here; one shipper per DC reads from its own cursor and
-//   commits it as records reach the remote DC. The log owns: the file, the ring of
+//   asd announces each write by a 144-byte frame on a named pipe (proto/xdr_frame.h), on
+//   the master and on every replica copy, and queues a Mark behind its frames every few
+//   hundred ms; PipeReader appends each frame and Mark here; one shipper per DC reads from
+//   its own cursor and commits it as records reach the remote DC. The log owns: the file, the ring of
 //   entries, the per-DC cursors, and the lost windows (ranges a DC can no longer ship
 //   from the log and must recover by a LUT scan; failover/ runs those).
 //
@@ -24,19 +25,23 @@
 //   - When full the oldest entry is overwritten. A DC that had not shipped it gets a
 //     LostWindow for its namespace (since = smallest LUT lost), `overwritten` + 1 and its
 //     cursor moved to the new tail; a caught-up DC loses nothing.
+//   - Marks are entries too: they order the log in asd's time, so a reader knows how far
+//     in LUT it has read (the shipper's frontier), and a takeover can find where the
+//     entries of a time window start (find_mark_before). A Mark has no namespace: its
+//     overwrite loses nothing.
 //   - Every file access goes through FileIo, so tests can simulate power loss.
 //
 // Threads: one flusher thread, joined by the destructor (which flushes a last time).
 // Every public method is thread-safe.
 //
 // File format (all integers big-endian). Header copy A at 0, copy B at 16384, entries at
-// 32768. capacity = (file size - 32768) / 148.
+// 32768. capacity = (file size - 32768) / 156.
 //
 //   Header copy (16384 bytes)
 //   off    size  field
 //   0      8     magic "ASXDRLOG"
-//   8      2     format version (1)
-//   10     2     entry size (148)
+//   8      2     format version (2)
+//   10     2     entry size (156)
 //   12     4     header copy size (16384)
 //   16     8     file size (the configured size; a different one means "resized")
 //   24     8     capacity, entries
@@ -56,20 +61,22 @@
 //   11392  4988  zero
 //   16380  4     CRC-32 (zlib) of bytes 0..16379
 //
-//   Entry (148 bytes) at 32768 + (seq % capacity) * 148
+//   Entry (156 bytes) at 32768 + (seq % capacity) * 156
 //   off    size  field
 //   0      8     seq
-//   8      136   pipe frame, exactly as proto::encode_xdr_frame wrote it
-//   144    4     CRC-32 (zlib) of the log id (8 bytes) then bytes 0..143
+//   8      144   pipe frame, exactly as proto::encode_xdr_frame wrote it (version 2)
+//   152    4     CRC-32 (zlib) of the log id (8 bytes) then bytes 0..151
 //
 // Changing the size in the config starts a fresh log (the old entries cannot be
 // re-slotted cheaply): every configured DC the old header knew gets a LostWindow since 0 ("all")
 // for every namespace the old log had seen, so recovery scans re-ship what was pending.
+// A version 1 log (136-byte frames) is replaced the same way.
 
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -148,6 +155,16 @@ class DigestLog {
   // one namespace merge, keeping the smaller since.
   void add_lost_window(const std::string& dc, const LostWindow& w);
   uint64_t capacity_entries() const;
+  // The newest Mark appended since open (seq, asd's LUT); nullopt before the first.
+  struct MarkPos {
+    uint64_t seq = 0;
+    uint64_t lut = 0;
+  };
+  std::optional<MarkPos> latest_mark() const;
+  // The newest Mark still in the log whose LUT is <= lut, searching back from the head
+  // (reads the log backwards in chunks; costs a pass over the entries since that Mark).
+  // nullopt when no such Mark is left: the log cannot prove it holds every frame since.
+  std::optional<MarkPos> find_mark_before(uint64_t lut) const;
   double used_pct(const std::string& dc) const;        // (head - cursor) / capacity * 100
   uint64_t overwritten(const std::string& dc) const;   // entries a DC lost to overwrite
   std::vector<std::string> dcs() const;
@@ -170,6 +187,7 @@ class DigestLog {
   mutable std::mutex mu_;  // guards state_, dirty_, stop_
   std::unique_ptr<detail::HeaderState> state_;
   bool dirty_ = false;  // appended or changed since the last header write
+  std::optional<MarkPos> latest_mark_;
   bool stop_ = false;
   std::condition_variable wake_;
 

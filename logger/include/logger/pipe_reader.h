@@ -1,6 +1,6 @@
 #pragma once
-// PipeReader: the xdr end of asd's named pipe. Reads 136-byte frames
-// (proto/xdr_frame.h) and appends each good one to the digest log.
+// PipeReader: the xdr end of asd's named pipe. Reads frames (proto/xdr_frame.h, version 2
+// and the older version 1) and appends each good one, Marks included, to the digest log.
 //
 // - The FIFO is created (mode 0600) when missing. It is opened O_RDONLY|O_NONBLOCK, and
 //   the reader also holds a write end of its own, so read() never sees EOF when asd
@@ -39,6 +39,7 @@ class PipeReader {
   void stop();
   uint64_t frames() const { return frames_.load(std::memory_order_relaxed); }
   uint64_t garbage_bytes() const { return garbage_.load(std::memory_order_relaxed); }
+  uint64_t marks() const { return marks_.load(std::memory_order_relaxed); }
   const std::string& path() const { return path_; }
 
  private:
@@ -55,6 +56,7 @@ class PipeReader {
   std::vector<uint8_t> buf_;
   std::atomic<uint64_t> frames_{0};
   std::atomic<uint64_t> garbage_{0};
+  std::atomic<uint64_t> marks_{0};
 };
 
 }  // namespace logger

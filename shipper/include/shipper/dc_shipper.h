@@ -5,9 +5,11 @@
 // --------
 // One DcShipper per DC (xdr-design.md §7). It owns:
 //   - a reader thread: reads entries at the DC's cursor from the digest log, drops what
-//     topology filters out (`filtered_out`) and replica copies (the master ships), and
-//     hands the rest to the Dispatcher, which coalesces hot keys and tracks the cursor;
-//     it commits the cursor (every seq below it done) about every 100 ms;
+//     topology filters out (`filtered_out`), Marks (it notes how far in asd's time it has
+//     read: the frontier) and replica copies (their master ships them; unless the
+//     master's xdr is down and this node acts for it, see set_acting), and hands the rest
+//     to the Dispatcher, which coalesces hot keys and tracks the cursor; it commits the
+//     cursor (every seq below it done) about every 100 ms;
 //   - N worker threads (default 16) with blocking client calls, so many requests are in
 //     flight: each takes a ready item, paces itself on the xdr-max-ship-throughput token
 //     bucket, reads the current record from the LOCAL asd (XDR read: bins + LUT + origin
@@ -28,6 +30,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +58,21 @@ namespace shipper {
 // The shared connection to the local asd, or nullptr while asd is unreachable. Called
 // from worker threads; must be thread-safe and must not block long.
 using LocalClientFn = std::function<std::shared_ptr<client::Client>()>;
+
+// Where shipping stands for one namespace (failover/ publishes it to the cluster peers).
+struct ShipProgress {
+  // LUT of the last Mark the reader passed: every frame asd queued before it has been
+  // read. nullopt until the first Mark of this run.
+  std::optional<uint64_t> frontier;
+  // Per partition (kPartitions slots): LUT of the oldest entry read and not yet final;
+  // UINT64_MAX when none waits.
+  std::vector<uint64_t> oldest;
+};
+
+// Replica copies to ship as this node's own: namespace -> master node id -> partitions
+// (kPartitions flags) where this node is the first replica while that master's xdr is
+// down.
+using ActingSet = std::map<std::string, std::map<uint64_t, std::vector<bool>>, std::less<>>;
 
 struct ShipperOptions {
   size_t workers = 16;
@@ -98,6 +116,14 @@ class DcShipper {
 
   // xdr-max-ship-throughput at runtime (0 = unlimited).
   void set_max_throughput(uint64_t records_per_sec);
+
+  // The frontier and the oldest waiting entry per partition of `ns`. Thread-safe.
+  ShipProgress progress(std::string_view ns) const;
+  // Replaces the acting set (nullptr or empty: ship no replica copies). Applies to the
+  // entries read from now on. Thread-safe.
+  void set_acting(std::shared_ptr<const ActingSet> acting);
+  // Replica copies shipped under an acting set.
+  uint64_t acting_records() const;
 
   const std::string& dc() const;
   bool link_up() const;

@@ -74,11 +74,15 @@ class Dispatcher {
   uint64_t recovered_outstanding() const { return recovered_outstanding_; }
   // LUT of the oldest pending entry (all namespaces when ns is empty).
   std::optional<uint64_t> oldest_pending_lut(std::string_view ns = {}) const;
+  // Per partition of `ns`, lowers out[pid] to the LUT of its oldest pending entry.
+  // `out` has common::kPartitions slots. O(pending entries).
+  void lower_to_pending(std::string_view ns, std::vector<uint64_t>& out) const;
 
  private:
   struct Pending {
     std::string ns;
     uint64_t lut = 0;
+    uint32_t pid = 0;
   };
   struct DigestState {
     ItemPtr open;          // waiting, not started: new entries join it

@@ -21,7 +21,7 @@ namespace logger::test {
 // Layout constants from the byte table in logger/digest_log.h.
 inline constexpr uint64_t kHeaderCopy = 16384;
 inline constexpr uint64_t kEntries = 2 * kHeaderCopy;
-inline constexpr uint64_t kEntry = 148;
+inline constexpr uint64_t kEntry = 156;
 
 inline uint64_t size_for(uint64_t entries) { return kEntries + entries * kEntry; }
 

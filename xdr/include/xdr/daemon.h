@@ -11,6 +11,11 @@
 //                         shipper::DcShipper[dc] <--+--> remote DC's asd
 //                         failover::RecoveryScanner --(lost windows: scans of local asd)
 //                                                   --> DcShipper::submit_recovered
+//                         failover::Takeover --(peers' progress, departures, xdr outages:
+//                                              tasks from the log or partition scans)
+//                                                   --> DcShipper::submit_recovered
+//                                              <-- DcShipper::progress (published)
+//                                              --> DcShipper::set_acting
 //
 // plus topology::Topology (which DC gets what; remote src-ids learned at runtime from
 // each DC's `get-config:context=xdr`), LocalAsd (the shared connection to this node's
@@ -45,6 +50,7 @@ class DcShipper;
 }
 namespace failover {
 class RecoveryScanner;
+class Takeover;
 }
 namespace proto {
 struct InfoCommand;
@@ -95,6 +101,7 @@ class Daemon {
   std::unique_ptr<LocalAsd> local_;
   std::map<std::string, std::unique_ptr<shipper::DcShipper>, std::less<>> shippers_;
   std::unique_ptr<failover::RecoveryScanner> recovery_;
+  std::unique_ptr<failover::Takeover> takeover_;
   std::unique_ptr<InfoServer> info_;
 
   std::mutex config_mu_;  // guards config_ against set-config from the info thread

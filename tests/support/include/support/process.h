@@ -39,7 +39,8 @@ class Process {
 // (a flock in $TMPDIR/asdtest-ports). Throws std::runtime_error when none is found.
 uint16_t free_port();
 
-// A fresh directory under /tmp, removed with its contents by the destructor.
+// A fresh directory under /tmp, removed with its contents by the destructor (unless the
+// environment has KEEP_TEST_DIRS=1, for a post-mortem).
 class TempDir {
  public:
   TempDir();

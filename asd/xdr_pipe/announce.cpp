@@ -1,4 +1,4 @@
-#include "transaction/xdr_announce.h"
+#include "xdr_pipe/announce.h"
 
 #include "base/namespace.h"
 #include "xdr_pipe/pipe_writer.h"
@@ -13,13 +13,15 @@ void announce_to_xdr(Namespace& ns, const Announcement& a) {
   if ((a.op == proto::XdrOp::Expire || a.op == proto::XdrOp::Evict) && !policy.ship_nsup_deletes) return;
   proto::XdrFrame frame;
   frame.op = a.op;
-  frame.flags = uint8_t((a.from_xdr ? proto::kXdrFlagFromXdr : 0) | (a.durable ? proto::kXdrFlagDurable : 0));
+  frame.flags = uint8_t((a.from_xdr ? proto::kXdrFlagFromXdr : 0) | (a.durable ? proto::kXdrFlagDurable : 0) |
+                        (a.replica_of != 0 ? proto::kXdrFlagReplica : 0));
   frame.origin_src_id = a.origin_src_id;
   frame.generation = a.generation;
   frame.lut = a.lut;
   frame.digest = *a.digest;
   frame.ns = ns.name();
   frame.set = std::string(a.set);
+  frame.master_id = a.replica_of != 0 ? a.replica_of : policy.node_id;
   policy.pipe->submit(frame);
   ns.stats().xdr_frames_queued.fetch_add(1, std::memory_order_relaxed);
 }
