@@ -42,7 +42,7 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Maximum number of open client connections."},
     {"service", "pidfile", K::Path, "", 0, 0, false, false, "File to write the process id to."},
     {"service", "work-directory", K::Path, "/opt/aerospike", 0, 0, false, false,
-     "Directory for runtime state."},
+     "Directory for runtime state: the XDR pipe gaps (xdr-pipe.gaps) live here. Created if missing."},
     {"service", "batch-max-requests", K::Int, "5000", 0, kU32, true, false,
      "Maximum keys in one batch request."},
     {"service", "info-threads", K::Int, "16", 1, 256, true, false,

@@ -216,6 +216,10 @@ void RecoveryScanner::poll_gaps() {
   std::vector<logger::LostWindow> gaps = parse_gaps(value);
   if (gaps.empty()) return;
   for (const logger::LostWindow& gap : gaps) {
+    if (gap.since_lut < skip_gaps_before_) {
+      recovery_log()->info("asd gap covered by the takeover of this node ns={} since={}", gap.ns, gap.since_lut);
+      continue;
+    }
     for (const std::string& dc : dcs_for_ns_(gap.ns)) {
       if (find(dc)) log_.add_lost_window(dc, gap);
     }

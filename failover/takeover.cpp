@@ -153,7 +153,53 @@ std::string Takeover::peers_value() const {
     uint64_t silent = now - (rt.last_ok_ms ? rt.last_ok_ms : rt.first_seen_ms);
     out += node_hex(id) + ":" + (rt.down ? "down" : (rt.last_ok_ms ? "up" : "unknown")) + ":" + std::to_string(silent);
   }
+  // Nodes that left the cluster and whose takeover is not yet registered everywhere.
+  const uint64_t now_cl = common::now_cl_ms();
+  for (const DepartedNode& d : state_.departed) {
+    if (!out.empty()) out += ',';
+    out += node_hex(d.node) + ":left:" + std::to_string(now_cl - std::min(now_cl, d.detected_ms));
+  }
   return out;
+}
+
+std::optional<uint64_t> Takeover::taken_over_since(uint64_t newest_lut, uint32_t timeout_ms) {
+  const std::vector<std::string> namespaces = namespaces_of(options_.shipping);
+  const uint64_t start = common::steady_ms();
+  const uint64_t after = newest_lut > kMaxClockSkewMs ? newest_lut - kMaxClockSkewMs : 0;
+  while (common::steady_ms() < start + timeout_ms) {
+    auto view = fetch_cluster_view(options_.local_asd, namespaces, options_.info_timeout_ms);
+    if (view && view->integrity) {
+      {
+        std::lock_guard lock(mu_);
+        view_ = *view;
+      }
+      bool all = true;
+      uint64_t earliest = UINT64_MAX;
+      for (uint64_t m : view->members) {
+        if (m == view->self) continue;
+        poll_peer(m, *view);
+        std::lock_guard lock(mu_);
+        auto peer = state_.peers.find(m);
+        const PeerRuntime& rt = peers_[m];
+        if (peer == state_.peers.end() || rt.last_ok_ms < start) {
+          all = false;  // not heard from yet this run
+          continue;
+        }
+        auto reg = std::find_if(peer->second.registered.begin(), peer->second.registered.end(),
+                                [&](const Registration& r) { return r.node == view->self && r.at_ms >= after; });
+        if (reg == peer->second.registered.end()) return std::nullopt;  // it did not take this node over
+        earliest = std::min(earliest, reg->at_ms);
+      }
+      if (view->members.size() <= 1) return std::nullopt;  // alone: nobody took over
+      if (all) {
+        takeover_log()->info("this node was taken over while away (every member registered it since {})", after);
+        return earliest;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  takeover_log()->info("could not learn whether this node was taken over while away: shipping its own backlog");
+  return std::nullopt;
 }
 
 // ---- the watch thread -----------------------------------------------------------------

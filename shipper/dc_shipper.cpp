@@ -86,6 +86,16 @@ void DcShipper::stop() {
   ship_log()->info("dc shipper stop dc={} cursor={}", s.dc, s.committed);
 }
 
+void DcShipper::skip_to(uint64_t seq) {
+  Impl& s = *impl_;
+  {
+    std::lock_guard lock(s.mu);
+    if (seq > 0) s.dispatcher.add_done(seq - 1);
+    s.committed = std::max(s.committed, s.dispatcher.committed());
+  }
+  s.log.commit_cursor(s.dc, seq);
+}
+
 bool DcShipper::submit_recovered(const proto::XdrFrame& frame, uint32_t wait_ms) {
   Impl& s = *impl_;
   topology::RecordOrigin origin{frame.ns, frame.set, frame.origin_src_id,

@@ -74,7 +74,7 @@ void Daemon::init() {
   log_ = logger::DigestLog::open(config_.xdr.digestlog_path, config_.xdr.digestlog_size, dcs);
   pipe_ = std::make_unique<logger::PipeReader>(config_.xdr.namedpipe_path, *log_);
   topology_ = std::make_unique<topology::Topology>(config_);
-  cover_pipe_restart();
+  note_restart();
   local_ = std::make_unique<LocalAsd>(local_asd_host(config_));
   auto local = [l = local_.get()] { return l->get(); };
   for (const std::string& dc : dcs) {
@@ -114,17 +114,46 @@ void Daemon::init() {
                   config_.xdr.digestlog_path, log_->capacity_entries(), log_->head(), log_->tail());
 }
 
+// What the previous run of this xdr left behind: where its log ended and the lost
+// windows still pending. Nothing is decided yet: see settle_restart().
+void Daemon::note_restart() {
+  restart_.head = log_->head();
+  if (restart_.head == 0) return;  // never logged anything: asd still holds what it queued
+  std::vector<logger::Entry> last = log_->read(restart_.head - 1, 1);
+  if (last.empty()) return;
+  restart_.newest_lut = last.front().frame.lut;
+  for (const std::string& dc : log_->dcs()) restart_.windows[dc] = log_->lost_windows(dc);
+}
+
 // Frames that were in the pipe (or read but not yet logged) when the previous xdr process
 // ended die with it: asd's next write finds no reader and the kernel discards the pipe's
 // contents. So every restart, clean or kill -9, re-ships everything written since shortly
 // before the newest logged entry. Duplicates lose the LUT check at the remote (28) and
 // cost nothing else; the slack covers frames queued slightly out of LUT order.
-void Daemon::cover_pipe_restart() {
+//
+// Unless the cluster took this node over while it was gone (its asd left the cluster,
+// and every member registered that departure after this log's newest entry): then the
+// other nodes own everything this node had not shipped (takeover.h), and shipping its
+// backlog, its pending windows and the gaps its previous asd left would only repeat
+// their work, a duplicate storm. It is skipped and counted instead.
+void Daemon::settle_restart() {
   constexpr uint64_t kSlackMs = 5000;
-  if (log_->head() == 0) return;  // never logged anything: asd still holds what it queued
-  std::vector<logger::Entry> last = log_->read(log_->head() - 1, 1);
-  if (last.empty()) return;
-  uint64_t lut = last.front().frame.lut;
+  constexpr uint32_t kCheckMs = 5000;
+  if (restart_.newest_lut == 0) return;
+  std::optional<uint64_t> taken = takeover_->taken_over_since(restart_.newest_lut, kCheckMs);
+  if (taken) {
+    for (auto& [dc, s] : shippers_) {
+      uint64_t skipped = restart_.head - std::min(restart_.head, log_->cursor(dc));
+      restart_.skipped += skipped;
+      s->skip_to(restart_.head);
+      for (const logger::LostWindow& w : restart_.windows[dc]) log_->ack_lost_window(dc, w);
+      xdr_log()->info("restart: taken over while away dc={} backlog_skipped={} windows_dropped={}", dc, skipped,
+                      restart_.windows[dc].size());
+    }
+    recovery_->skip_gaps_before(*taken);
+    return;
+  }
+  uint64_t lut = restart_.newest_lut;
   uint64_t since = lut > kSlackMs ? lut - kSlackMs : 0;
   for (const conf::Namespace& ns : config_.namespaces) {
     if (!ns.enable_xdr) continue;
@@ -141,6 +170,7 @@ void Daemon::start() {
   local_->start();                                     // connection to the local asd, retried
   learner_ = std::thread([this] { learn_loop(); });    // remote src-ids, retried until known
   log_topology();                                      // the graph in force, for operators
+  settle_restart();                                    // the previous run's backlog: ours or taken over
   for (auto& [dc, s] : shippers_) s->start();          // one shipper per DC
   recovery_->start();                                  // lost windows -> recovery scans
   takeover_->start();                                  // cluster peers -> takeovers

@@ -95,6 +95,7 @@ std::string Daemon::statistics() const {
       {"pipe_garbage_bytes", std::to_string(pipe_->garbage_bytes())},
       {"asd_gaps_closed", std::to_string(recovery_->asd_gaps_closed())},
       {"peers", takeover_->peers_value()},
+      {"backlog_taken_over", std::to_string(restart_.skipped)},
       {"dcs", std::to_string(shippers_.size())},
   };
   return join_pairs(out);

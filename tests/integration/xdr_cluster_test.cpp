@@ -172,15 +172,24 @@ TEST_CASE("a 4th node joins DC1 under writes, later leaves cleanly", "[xdr_clust
 TEST_CASE("a killed DC1 node comes back and takes its partitions back", "[xdr_cluster_return]") {
   TwoDcs dcs;
   auto w = workload(*dcs.dc1);
+  sleep_ms(kLogCoversMs);
+  // DC2 frozen: the node dies with a backlog, which the survivors take over.
+  dcs.dc2->freeze();
   sleep_ms(2000);
   dcs.dc1->kill9(1);
   REQUIRE(dcs.dc1->wait_stable(2, 30000));
   sleep_ms(3000);
   dcs.dc1->restart(1);
   REQUIRE(dcs.dc1->wait_stable(3, 60000));
+  dcs.dc2->thaw();
   sleep_ms(3000);
   w->stop();
   require_converged(dcs, *w);
+  // The others took over its backlog while it was away: it does not ship it again.
+  support::InfoMap back = support::parse_info_map(dcs.dc1->xdr_info(1, "statistics"));
+  INFO(back.raw << "\n" << all_stats(*dcs.dc1));
+  CHECK(back.num("backlog_taken_over") > 0);
+  CHECK(sum_stat(*dcs.dc1, "takeovers") >= 2);
   require_no_critical(*dcs.dc1);
 }
 

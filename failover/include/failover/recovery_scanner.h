@@ -82,6 +82,10 @@ class RecoveryScanner {
   // scan thread. False for a DC this scanner does not serve. Thread-safe.
   bool request(const std::string& dc, const logger::LostWindow& window);
 
+  // asd gaps with a since below `lut` are acknowledged without a scan: they were left
+  // by a previous run of this node that the cluster has taken over since (takeover.h).
+  void skip_gaps_before(uint64_t lut) { skip_gaps_before_ = lut; }
+
   uint64_t recoveries(const std::string& dc) const;          // completed scans
   uint64_t recoveries_pending(const std::string& dc) const;  // windows not yet done
   uint64_t asd_gaps_closed() const { return gaps_closed_.load(); }
@@ -113,6 +117,7 @@ class RecoveryScanner {
 
   std::vector<std::unique_ptr<DcState>> dcs_;
   std::atomic<uint64_t> gaps_closed_{0};
+  std::atomic<uint64_t> skip_gaps_before_{0};
 
   std::mutex mu_;
   std::condition_variable wake_;

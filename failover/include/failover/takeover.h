@@ -95,13 +95,21 @@ class Takeover {
   // peers are polled afresh, and a departure seen without their progress is taken over
   // from LUT 0. Throws std::runtime_error (startup edge) when the file cannot be written.
   void init();
+  // Before start(): whether this node was taken over while it was away. True (with the
+  // earliest registration, peer's clock) when every other member of the cluster has
+  // published that it registered this node's departure after `newest_lut` (this log's
+  // newest entry) minus the tolerated skew; nullopt otherwise, or when that cannot be
+  // known within timeout_ms (asd or peers not answering). Blocks.
+  std::optional<uint64_t> taken_over_since(uint64_t newest_lut, uint32_t timeout_ms);
   void start();
   void stop();
 
   // This node's last computed publication (the `xdr-progress` answer).
   std::string progress_answer() const;
   TakeoverStats stats(const std::string& dc) const;
-  // `node:state:lag_ms,...` for every known peer (statistics), state up|down|acting.
+  // `node:state:ms,...` (statistics): every member's xdr, up|down|unknown with the ms
+  // since its last answer, then every departed node not yet forgotten, `left` with the
+  // ms since it left.
   std::string peers_value() const;
 
  private:

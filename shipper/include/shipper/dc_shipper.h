@@ -100,6 +100,9 @@ class DcShipper {
   void start();
   // Joins every thread and commits the cursor. Unfinished items stay in the log.
   void stop();
+  // Before start(): entries below `seq` are someone else's to ship (this node was taken
+  // over while away); the cursor moves past them.
+  void skip_to(uint64_t seq);
 
   // Ships one record found by a recovery scan (frame from its ns/set/digest/LUT/origin).
   // Waits up to wait_ms while max_recovered records are queued; false when not taken

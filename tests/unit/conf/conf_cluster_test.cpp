@@ -137,5 +137,5 @@ TEST_CASE("every file in conf/examples loads", "[conf]") {
         CHECK_NOTHROW(conf::load_file(entry.path().string()));
         ++count;
     }
-    CHECK(count >= 7);  // single-node, device, dc1, dc2, cluster-node1..3
+    CHECK(count >= 10);  // single-node, device, dc1, dc2, cluster-node1..3, xdr-cluster-node1..3
 }

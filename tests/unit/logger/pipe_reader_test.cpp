@@ -115,3 +115,31 @@ TEST_CASE("pipe reader stops promptly with no writer", "[logger]") {
   reader.stop();
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(500));
 }
+
+TEST_CASE("pipe reader takes frames of an older asd (version 1) and Marks between them", "[logger]") {
+  TempDir dir;
+  auto log = DigestLog::open(dir.file("dlog"), size_for(256), {"A"});
+  PipeReader reader(dir.file("pipe"), *log);
+  reader.start();
+  {
+    Writer w(dir.file("pipe"));
+    w.write(proto::encode_xdr_frame_v1(make_frame("ns", 1, 1)));
+    w.write(proto::encode_xdr_frame(proto::make_mark(5)));
+    proto::XdrFrame replica = make_frame("ns", 2, 2);
+    replica.flags = proto::kXdrFlagReplica;
+    replica.master_id = 0xA2;
+    w.write(proto::encode_xdr_frame(replica));
+    w.write(proto::encode_xdr_frame_v1(make_frame("ns", 3, 3)));
+  }
+  REQUIRE(eventually([&] { return reader.frames() == 4; }));
+  CHECK(reader.garbage_bytes() == 0);
+  CHECK(reader.marks() == 1);
+  auto entries = log->read(0, 10);
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[0].frame == make_frame("ns", 1, 1));
+  CHECK(entries[1].frame.is_mark());
+  CHECK(entries[2].frame.master_id == 0xA2);
+  CHECK(entries[3].frame.lut == 3);
+  CHECK(log->latest_mark()->lut == 5);
+  reader.stop();
+}

@@ -153,3 +153,24 @@ TEST_CASE("oldest pending LUT per namespace feeds the lag", "[shipper]") {
   d.finish(d.take_ready(0), 0);
   CHECK_FALSE(d.oldest_pending_lut());
 }
+
+TEST_CASE("the oldest waiting LUT per partition, for the published progress", "[shipper]") {
+  Dispatcher d(0, 0);
+  d.add_entry(0, frame(7, 500), 0);   // partition 7
+  d.add_entry(1, frame(7, 300), 0);
+  d.add_entry(2, frame(9, 800), 0);   // partition 9
+  d.add_entry(3, frame(9, 100, "other"), 0);
+  std::vector<uint64_t> oldest(common::kPartitions, UINT64_MAX);
+  d.lower_to_pending("test", oldest);
+  CHECK(oldest[7] == 300);
+  CHECK(oldest[9] == 800);  // the other namespace's entry does not count
+  CHECK(oldest[8] == UINT64_MAX);
+  // Once shipped, a partition waits for nothing.
+  std::vector<ItemPtr> items;
+  while (auto item = d.take_ready(0)) items.push_back(item);
+  for (auto& item : items) d.finish(item, 0);
+  std::vector<uint64_t> after(common::kPartitions, UINT64_MAX);
+  d.lower_to_pending("test", after);
+  CHECK(after[7] == UINT64_MAX);
+  CHECK(after[9] == UINT64_MAX);
+}

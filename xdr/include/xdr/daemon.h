@@ -38,8 +38,9 @@
 
 #include "conf/config.h"
 
+#include "logger/digest_log.h"
+
 namespace logger {
-class DigestLog;
 class PipeReader;
 }  // namespace logger
 namespace topology {
@@ -85,7 +86,8 @@ class Daemon {
   std::string answer(const proto::InfoCommand& command);
 
  private:
-  void cover_pipe_restart();
+  void note_restart();
+  void settle_restart();
   void log_topology() const;
   void learn_loop();
   bool learn_src_id(const conf::XdrDc& dc);
@@ -103,6 +105,14 @@ class Daemon {
   std::unique_ptr<failover::RecoveryScanner> recovery_;
   std::unique_ptr<failover::Takeover> takeover_;
   std::unique_ptr<InfoServer> info_;
+
+  struct Restart {
+    uint64_t head = 0;        // the log's head at open
+    uint64_t newest_lut = 0;  // of its newest entry; 0: nothing logged before
+    std::map<std::string, std::vector<logger::LostWindow>> windows;  // pending at open
+    uint64_t skipped = 0;     // backlog entries left to the nodes that took this one over
+  };
+  Restart restart_;
 
   std::mutex config_mu_;  // guards config_ against set-config from the info thread
   std::mutex learn_mu_;
