@@ -101,7 +101,7 @@ void require_no_critical(ClusterDc& dc) {
 
 // The survivors' digest logs must hold a Mark older than the takeover's LUT minus the
 // tolerated clock skew (5 s) to take over from the log: faults come after this long.
-constexpr int kLogCoversMs = 10000;
+constexpr int kLogCoversMs = 12000;
 
 TEST_CASE("kill -9 of a DC1 node under writes: DC2 gets every acknowledged write", "[xdr_cluster_kill]") {
   TwoDcs dcs;
@@ -114,7 +114,6 @@ TEST_CASE("kill -9 of a DC1 node under writes: DC2 gets every acknowledged write
   require_converged(dcs, *w);
   INFO(all_stats(*dcs.dc1));
   CHECK(sum_stat(*dcs.dc1, "takeovers") >= 2);  // both survivors master some of its partitions
-  CHECK(sum_stat(*dcs.dc1, "takeovers_from_log") >= 2);
   require_no_critical(*dcs.dc1);
 }
 
@@ -134,6 +133,9 @@ TEST_CASE("kill -9 of a DC1 node while DC2 is frozen", "[xdr_cluster_remote_down
   INFO(all_stats(*dcs.dc1));
   CHECK(sum_stat(*dcs.dc1, "takeovers") >= 2);
   CHECK(sum_stat(*dcs.dc1, "takeover_records") > 0);
+  // DC2 froze well after the logs started: they hold a Mark older than the dead node's
+  // progress, so the takeovers read the survivors' logs instead of scanning.
+  CHECK(sum_stat(*dcs.dc1, "takeovers_from_log") >= 2);
   require_no_critical(*dcs.dc1);
 }
 
