@@ -4,26 +4,16 @@
 #include <strings.h>
 
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "client/client.h"
 #include "client/cluster_info.h"
 #include "cluster_report.h"
+#include "parallel.h"
 
 namespace asadm {
 
 namespace {
-
-// Runs fn(0) .. fn(count - 1) on one thread each: a dead node costs one timeout in total,
-// not one per node.
-template <class Fn>
-void run_parallel(size_t count, Fn fn) {
-  std::vector<std::thread> threads;
-  threads.reserve(count);
-  for (size_t i = 0; i < count; ++i) threads.emplace_back([&fn, i] { fn(i); });
-  for (auto& thread : threads) thread.join();
-}
 
 // What step 1 learnt from one seed.
 struct SeedAnswer {

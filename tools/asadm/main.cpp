@@ -7,7 +7,10 @@
 // `show cluster` talks to asd service ports (default port 3000): the given hosts list their
 // peers (`peers-clear-std`), then every member found is asked for its cluster and namespace
 // stats (cluster_report.h), and one table shows whether they agree on the cluster.
-// `show xdr` / `watch xdr` talk to xdr daemons' info ports (xdr-info-port, default 3004).
+// `show xdr` / `watch xdr` take xdr info ports (xdr-info-port) and asd service ports alike
+// as seeds: an xdr is shown as given; an asd leads to every member of its cluster, and to
+// the xdr each member's asd names (xdr_discovery.h). Hosts given without a port use -p,
+// default 3004, so a bare host is an xdr; `-p 3000` makes bare hosts asd seeds.
 // Every node is asked in parallel, so one dead node costs one timeout, not one per node.
 // Exit code: 0 when at least one node answered (as asd for `cluster`, as an xdr daemon for
 // `xdr`; the others print as unreachable or error rows), 1 on bad usage or when no node did
@@ -28,6 +31,7 @@
 
 #include "cluster_report.h"
 #include "cluster_table.h"
+#include "xdr_discovery.h"
 #include "xdr_report.h"
 #include "xdr_table.h"
 
@@ -54,16 +58,6 @@ int64_t now_unix_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::vector<asadm::NodeReport> collect_all(const std::vector<client::Host>& hosts, uint32_t timeout_ms) {
-  std::vector<asadm::NodeReport> reports(hosts.size());
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    threads.emplace_back([&, i] { reports[i] = asadm::collect_node(hosts[i], timeout_ms); });
-  }
-  for (auto& thread : threads) thread.join();
-  return reports;
-}
-
 bool any_ok(const std::vector<asadm::NodeReport>& reports) {
   for (const auto& report : reports) {
     if (report.state == asadm::NodeState::Ok) return true;
@@ -81,7 +75,7 @@ std::string timestamp() {
 }
 
 int show(const std::vector<client::Host>& hosts, const Options& opt) {
-  auto reports = collect_all(hosts, uint32_t(opt.timeout_s * 1000));
+  auto reports = asadm::collect_xdr(hosts, uint32_t(opt.timeout_s * 1000));
   std::cout << (opt.json ? asadm::format_json(reports) : asadm::format_table(reports, now_unix_ms()));
   std::cout.flush();
   return any_ok(reports) ? 0 : 1;
@@ -108,7 +102,7 @@ int watch(const std::vector<client::Host>& hosts, const Options& opt) {
   const bool tty = isatty(STDOUT_FILENO) != 0;
   int exit_code = 0;
   for (int round = 0; opt.count == 0 || round < opt.count; ++round) {
-    auto reports = collect_all(hosts, uint32_t(opt.timeout_s * 1000));
+    auto reports = asadm::collect_xdr(hosts, uint32_t(opt.timeout_s * 1000));
     if (g_interrupted) break;
     exit_code = any_ok(reports) ? 0 : 1;
     // A terminal gets a redraw in place; a pipe or file keeps every round, each stamped.
@@ -136,7 +130,8 @@ int main(int argc, char** argv) {
   app.add_option("-h,--host", opt.hosts, "Node as HOST or HOST:PORT (repeatable; default 127.0.0.1)");
   app.add_option("-p,--port", opt.port,
                  "Port for hosts given without one (default: 3000, asd's service port, for cluster; "
-                 "3004, xdr-info-port, for xdr)")
+                 "3004, xdr-info-port, for xdr). For xdr a host may be either port: an xdr info port "
+                 "shows that xdr, an asd service port shows the xdr of every member of its cluster")
       ->check(CLI::Range(1, 65535));
   app.add_option("--timeout", opt.timeout_s, "Per-request timeout in seconds")
       ->capture_default_str()
@@ -148,7 +143,8 @@ int main(int argc, char** argv) {
   auto* show_cluster_cmd =
       show_cmd->add_subcommand("cluster", "Members, cluster key agreement, migrations, partitions");
   show_cluster_cmd->add_flag("--json", opt.json, "One JSON document instead of the table");
-  auto* show_xdr = show_cmd->add_subcommand("xdr", "Per-DC and per-namespace XDR shipping stats");
+  auto* show_xdr = show_cmd->add_subcommand(
+      "xdr", "Per-DC and per-namespace XDR shipping stats per node, then a summary per DC");
   show_xdr->add_flag("--json", opt.json, "One JSON document instead of tables");
   show_cmd->require_subcommand(1);
   show_cmd->fallthrough();
@@ -156,7 +152,8 @@ int main(int argc, char** argv) {
   show_xdr->fallthrough();
 
   auto* watch_cmd = app.add_subcommand("watch", "Print repeatedly until --count or Ctrl-C");
-  auto* watch_xdr = watch_cmd->add_subcommand("xdr", "Per-DC and per-namespace XDR shipping stats");
+  auto* watch_xdr = watch_cmd->add_subcommand(
+      "xdr", "Per-DC and per-namespace XDR shipping stats per node, then a summary per DC");
   watch_xdr->add_option("--interval", opt.interval_s, "Seconds between refreshes")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

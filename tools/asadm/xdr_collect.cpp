@@ -1,6 +1,7 @@
 // collect_node(): the three info round trips behind `asadm show xdr` for one node.
 
 #include "client/client.h"
+#include "xdr_discovery.h"
 #include "xdr_report.h"
 
 namespace asadm {
@@ -8,7 +9,7 @@ namespace asadm {
 namespace {
 
 // Info answers echo each command; find ours by its text (order is not relied on).
-const std::string* answer_for(const client::InfoAnswer& answer, const std::string& command) {
+const std::string* answer_for(const Fields& answer, const std::string& command) {
   for (const auto& [name, value] : answer) {
     if (name == command) return &value;
   }
@@ -32,18 +33,40 @@ void fill_row(XdrRow& row, const std::string* value) {
   }
 }
 
+// The xdr's view of its cluster peers. An unreadable list is recorded, not dropped: the
+// table prints why no peer view is shown for this node.
+void fill_peers(NodeReport& report) {
+  const std::string* value = find_field(report.statistics, "peers");
+  if (value == nullptr) return;
+  auto peers = parse_peer_view(*value);
+  if (peers) {
+    report.peers = std::move(*peers);
+  } else {
+    report.peers_error = peers.error().message;
+  }
+}
+
 }  // namespace
 
-NodeReport collect_node(const client::Host& host, uint32_t timeout_ms) {
-  NodeReport report;
-  report.address = host.to_string();
+std::vector<std::string> first_round_commands() { return {"node", "dcs", "statistics"}; }
 
-  auto first = client::Client::info_host(host, {"node", "dcs", "statistics"}, timeout_ms);
+std::string node_label(const NodeReport& node) { return node.asd_id.empty() ? node.address : node.asd_id; }
+
+NodeReport collect_node(const client::Host& host, uint32_t timeout_ms) {
+  auto first = client::Client::info_host(host, first_round_commands(), timeout_ms);
   if (!first) {
+    NodeReport report;
+    report.address = host.to_string();
     report.error = first.error().message;
     return report;
   }
-  const std::string* dcs = answer_for(*first, "dcs");
+  return collect_node_from(host, *first, timeout_ms);
+}
+
+NodeReport collect_node_from(const client::Host& host, const Fields& first, uint32_t timeout_ms) {
+  NodeReport report;
+  report.address = host.to_string();
+  const std::string* dcs = answer_for(first, "dcs");
   // asd's service port answers `ERROR:4:unrecognized command` here: the usual mistake is
   // pointing asadm at port 3000 instead of xdr-info-port, so say that plainly.
   if (dcs == nullptr || is_error_answer(*dcs)) {
@@ -52,9 +75,10 @@ NodeReport collect_node(const client::Host& host, uint32_t timeout_ms) {
     return report;
   }
   report.state = NodeState::Ok;
-  if (const std::string* node = answer_for(*first, "node"); node && !is_error_answer(*node)) report.node_id = *node;
-  if (const std::string* stats = answer_for(*first, "statistics"); stats && !is_error_answer(*stats)) {
+  if (const std::string* node = answer_for(first, "node"); node && !is_error_answer(*node)) report.node_id = *node;
+  if (const std::string* stats = answer_for(first, "statistics"); stats && !is_error_answer(*stats)) {
     report.statistics = parse_fields(*stats);
+    fill_peers(report);
   }
 
   std::vector<std::string> dc_names = split_list(*dcs, ';');

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "xdr_summary.h"
+
 namespace asadm {
 
 namespace {
@@ -25,15 +27,21 @@ constexpr Column kColumns[] = {
     {"link", nullptr, false},
     {"lag(s)", "lag", true},
     {"in_queue", "in_queue", true},
-    {"in_progress", "in_progress", true},
+    {"in_prog", "in_progress", true},
     {"success", "success", true},
     {"not_found", "not_found", true},
     {"abandoned", "abandoned", true},
     {"retries", "retries", true},
     {"rec/s", "throughput", true},
-    {"latency_ms", "latency_ms", true},
-    {"compression", "compression_ratio", true},
+    {"lat_ms", "latency_ms", true},
+    {"compr", "compression_ratio", true},
     {"dlog%", "dlog_used_pct", true},
+    // Takeovers (xdr-design.md §10): tasks done and pending, records shipped for peers
+    // that left or whose xdr is down; then recovery scans (§7).
+    {"tk", "takeovers", true},
+    {"tk_pend", "takeovers_pending", true},
+    {"tk_rec", "takeover_records", true},
+    {"rcv", "recoveries", true},
 };
 constexpr size_t kColumnCount = sizeof(kColumns) / sizeof(kColumns[0]);
 constexpr size_t kFirstStat = 4;  // columns before this one describe the row, not stats
@@ -68,29 +76,57 @@ void append_padded(std::string& out, const std::string& cell, size_t width, bool
   if (!right) out.append(width > cell.size() ? width - cell.size() : 0, ' ');
 }
 
-void append_node_table(std::string& out, const NodeReport& node, int64_t now_ms) {
+// "10.0.0.5:3004 (asd A2)": the address, and the asd node id when the node came from one.
+std::string node_title(const NodeReport& node) {
+  return node.asd_id.empty() ? node.address : node.address + " (asd " + node.asd_id + ")";
+}
+
+// The headline of a SeenDown row: down when any observer says so.
+const char* seen_down_word(const NodeReport& node) {
+  for (const auto& observer : node.seen_by) {
+    if (observer.seen.state == "down") return "down";
+  }
+  return "unknown";
+}
+
+// The one line of a node that has no table; empty for an Ok node.
+std::string state_line(const NodeReport& node) {
   switch (node.state) {
-    case NodeState::Unreachable:
-      out += node.address + "  unreachable (" + node.error + ")\n";
-      return;
+    case NodeState::Ok: return {};
+    case NodeState::Unreachable: return "unreachable (" + node.error + ")";
     case NodeState::NotXdr:
-      out += node.address + "  error (" + node.error + ")\n";
-      return;
-    case NodeState::Ok:
-      break;
+    case NodeState::Error: return "error (" + node.error + ")";
+    case NodeState::XdrDown: return "xdr down (" + node.error + ")";
+    case NodeState::AsdUnreachable: return "asd unreachable (" + node.error + ")";
+    case NodeState::XdrDisabled: return "xdr not enabled (" + node.error + ")";
+    case NodeState::SeenDown: return std::string(seen_down_word(node)) + " (" + node.error + ")";
+  }
+  return "error (" + node.error + ")";
+}
+
+void append_node_table(std::string& out, const NodeReport& node, int64_t now_ms) {
+  if (node.state != NodeState::Ok) {
+    out += node_title(node) + "  " + state_line(node) + "\n";
+    return;
   }
   if (node.rows.empty()) {
-    out += node.address + "  no datacenters configured\n";
+    out += node_title(node) + "  no datacenters configured\n";
     return;
   }
 
   size_t dc_count = 0;
   for (const auto& row : node.rows) dc_count += row.ns.empty();
   out += node.address;
-  if (!node.node_id.empty()) out += " (node " + node.node_id + ")";
+  if (!node.node_id.empty() || !node.asd_id.empty()) {
+    out += " (";
+    if (!node.node_id.empty()) out += "node " + node.node_id + (node.asd_id.empty() ? "" : ", ");
+    if (!node.asd_id.empty()) out += "asd " + node.asd_id;
+    out += ")";
+  }
   out += ": " + std::to_string(dc_count) + (dc_count == 1 ? " DC" : " DCs");
   if (auto used = field(node.statistics, "dlog_used_pct"); !used.empty()) out += ", dlog used " + std::string(used) + "%";
   if (auto lost = field(node.statistics, "dlog_overwritten"); !lost.empty()) out += ", overwritten " + std::string(lost);
+  if (!node.peers_error.empty()) out += ", peer view unreadable (" + node.peers_error + ")";
   out += "\n";
 
   std::vector<std::vector<std::string>> lines;
@@ -139,9 +175,72 @@ const char* state_name(NodeState state) {
   switch (state) {
     case NodeState::Ok: return "ok";
     case NodeState::Unreachable: return "unreachable";
-    case NodeState::NotXdr: return "error";
+    case NodeState::NotXdr:
+    case NodeState::Error: return "error";
+    case NodeState::XdrDown: return "xdr_down";
+    case NodeState::AsdUnreachable: return "asd_unreachable";
+    case NodeState::XdrDisabled: return "xdr_disabled";
+    case NodeState::SeenDown: return "seen_down";
   }
   return "error";
+}
+
+std::string json_strings(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + json_quote(items[i]);
+  return out + "]";
+}
+
+// The fields added for multi-node DCs, after the original ones so those keep their place.
+std::string json_cluster_fields(const NodeReport& node) {
+  std::string out = ",\"asd_id\":" + json_optional(node.asd_id) + ",\"asd\":" + json_optional(node.asd_address) +
+                    ",\"peers_error\":" + json_optional(node.peers_error) + ",\"seen_by\":[";
+  for (size_t i = 0; i < node.seen_by.size(); ++i) {
+    const Observer& observer = node.seen_by[i];
+    out += (i ? "," : "") + std::string("{\"node\":") + json_quote(observer.node) +
+           ",\"state\":" + json_quote(observer.seen.state) +
+           ",\"silent_ms\":" + std::to_string(observer.seen.silent_ms) + "}";
+  }
+  return out + "]";
+}
+
+std::string json_dc(const DcSummary& summary) {
+  std::string out = "{\"dc\":" + json_quote(summary.dc) + ",\"answered\":" + std::to_string(summary.answered.size()) +
+                    ",\"down\":" + std::to_string(summary.down.size()) +
+                    ",\"error\":" + std::to_string(summary.error.size());
+  std::vector<std::string> partial;
+  for (const DcStat& stat : summary.stats) {
+    out += ",\"" + std::string(stat.key) + "\":" + (stat.reported ? std::to_string(stat.value) : "null");
+    if (stat.reported && summary.partial(stat)) partial.push_back(stat.key);
+  }
+  return out + ",\"partial\":" + json_strings(partial) + ",\"answered_nodes\":" + json_strings(summary.answered) +
+         ",\"down_nodes\":" + json_strings(summary.down) + ",\"error_nodes\":" + json_strings(summary.error) + "}";
+}
+
+// One line per DC after the node tables (xdr_summary.h says what is counted).
+void append_dc_summary(std::string& out, const std::vector<DcSummary>& summaries) {
+  const std::vector<std::string> titles = {"DC", "answered", "down", "error", "lag(s)", "in_queue",
+                                           "tk", "tk_pend", "tk_rec", "rcv"};
+  std::vector<std::vector<std::string>> lines{titles};
+  for (const DcSummary& summary : summaries) {
+    std::vector<std::string> line{summary.dc, std::to_string(summary.answered.size()),
+                                  std::to_string(summary.down.size()), std::to_string(summary.error.size())};
+    for (const DcStat& stat : summary.stats) line.push_back(summary.text(stat));
+    lines.push_back(std::move(line));
+  }
+  std::vector<size_t> widths(titles.size(), 0);
+  for (const auto& line : lines) {
+    for (size_t c = 0; c < line.size(); ++c) widths[c] = std::max(widths[c], line[c].size());
+  }
+  out += "DC summary (lag: the largest over the nodes that answered; other counts: sums)\n";
+  for (const auto& line : lines) {
+    std::string text;
+    for (size_t c = 0; c < line.size(); ++c) {
+      if (c) text += "  ";
+      append_padded(text, line[c], widths[c], c > 0);
+    }
+    out += text + "\n";
+  }
 }
 
 }  // namespace
@@ -167,11 +266,15 @@ std::string format_table(const std::vector<NodeReport>& nodes, int64_t now_ms) {
     if (i) out += "\n";
     append_node_table(out, nodes[i], now_ms);
   }
+  if (auto summaries = summarize_dcs(nodes); !summaries.empty()) {
+    out += "\n";
+    append_dc_summary(out, summaries);
+  }
   return out;
 }
 
 std::string format_json(const std::vector<NodeReport>& nodes) {
-  std::string out = "[";
+  std::string out = "{\"nodes\":[";
   for (size_t i = 0; i < nodes.size(); ++i) {
     const NodeReport& node = nodes[i];
     out += i ? ",\n " : "\n ";
@@ -184,9 +287,13 @@ std::string format_json(const std::vector<NodeReport>& nodes) {
       out += "{\"dc\":" + json_quote(row.dc) + ",\"ns\":" + json_optional(row.ns) +
              ",\"error\":" + json_optional(row.error) + ",\"stats\":" + json_object(row.fields) + "}";
     }
-    out += node.rows.empty() ? "]}" : "\n ]}";
+    out += node.rows.empty() ? "]" : "\n ]";
+    out += json_cluster_fields(node) + "}";
   }
-  out += nodes.empty() ? "]\n" : "\n]\n";
+  out += nodes.empty() ? "],\n \"dcs\":[" : "\n ],\n \"dcs\":[";
+  auto summaries = summarize_dcs(nodes);
+  for (size_t i = 0; i < summaries.size(); ++i) out += (i ? ",\n  " : "\n  ") + json_dc(summaries[i]);
+  out += summaries.empty() ? "]}\n" : "\n ]}\n";
   return out;
 }
 

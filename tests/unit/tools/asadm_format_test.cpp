@@ -20,6 +20,7 @@ const char* kDcStats =
     "link=up;link_since=1700000000000;lag=3;in_queue=12;in_progress=4;success=1000;not_found=2;"
     "filtered_out=7;abandoned=1;lost_conflict=0;retries=5;throughput=250.5;latency_ms=1.8;"
     "compression_ratio=2.10;dlog_used_pct=1.5;dlog_overwritten=0;recoveries=0;recoveries_pending=0;"
+    "takeovers=2;takeover_records=1200;takeovers_pending=1;takeovers_from_log=2;takeovers_by_scan=0;"
     "namespaces=test";
 
 NodeReport healthy_node() {
@@ -62,12 +63,16 @@ TEST_CASE("table for a healthy node", "[tools][asadm]") {
   std::string text = asadm::format_table({healthy_node()}, kNow);
   const std::string expected =
       "10.0.0.1:3004 (node A1): 1 DC, dlog used 1.5%, overwritten 0\n"
-      "node           DC   ns    link      lag(s)  in_queue  in_progress  success  not_found  abandoned  retries"
-      "  rec/s  latency_ms  compression  dlog%\n"
-      "10.0.0.1:3004  DC2  all   up 5m12s       3        12            4     1000          2          1        5"
-      "  250.5         1.8         2.10    1.5\n"
-      "10.0.0.1:3004  DC2  test  down           0         -            -        9          -          -        -"
-      "      -           -            -      -\n";
+      "node           DC   ns    link      lag(s)  in_queue  in_prog  success  not_found  abandoned  retries"
+      "  rec/s  lat_ms  compr  dlog%  tk  tk_pend  tk_rec  rcv\n"
+      "10.0.0.1:3004  DC2  all   up 5m12s       3        12        4     1000          2          1        5"
+      "  250.5     1.8   2.10    1.5   2        1    1200    0\n"
+      "10.0.0.1:3004  DC2  test  down           0         -        -        9          -          -        -"
+      "      -       -      -      -   -        -       -    -\n"
+      "\n"
+      "DC summary (lag: the largest over the nodes that answered; other counts: sums)\n"
+      "DC   answered  down  error  lag(s)  in_queue  tk  tk_pend  tk_rec  rcv\n"
+      "DC2         1     0      0       3        12   2        1    1200    0\n";
   CHECK(text == expected);
 }
 
@@ -115,7 +120,7 @@ TEST_CASE("json: numbers as numbers, strings escaped, nulls for absent", "[tools
   dead.error = "refused \"x\"";
   std::string json = asadm::format_json({healthy_node(), dead});
   INFO(json);
-  CHECK(json.starts_with("[\n {\"node\":\"10.0.0.1:3004\",\"status\":\"ok\",\"error\":null,\"id\":\"A1\","
+  CHECK(json.starts_with("{\"nodes\":[\n {\"node\":\"10.0.0.1:3004\",\"status\":\"ok\",\"error\":null,\"id\":\"A1\","
                          "\"statistics\":{\"dlog_used_pct\":1.5,\"dlog_overwritten\":0,\"dcs\":1},\"rows\":[\n"
                          "   {\"dc\":\"DC2\",\"ns\":null,\"error\":null,\"stats\":{\"link\":\"up\","
                          "\"link_since\":1700000000000,\"lag\":3,"));
@@ -123,7 +128,8 @@ TEST_CASE("json: numbers as numbers, strings escaped, nulls for absent", "[tools
   CHECK(json.find("\"namespaces\":\"test\"}") != std::string::npos);
   CHECK(json.find("{\"dc\":\"DC2\",\"ns\":\"test\",\"error\":null,\"stats\":{\"link\":\"down\",\"lag\":0,\"success\":9}}")
         != std::string::npos);
-  CHECK(json.ends_with(",\n {\"node\":\"h:1\",\"status\":\"unreachable\",\"error\":\"refused \\\"x\\\"\",\"id\":null,"
-                       "\"statistics\":{},\"rows\":[]}\n]\n"));
-  CHECK(asadm::format_json({}) == "[]\n");
+  CHECK(json.find(",\n {\"node\":\"h:1\",\"status\":\"unreachable\",\"error\":\"refused \\\"x\\\"\",\"id\":null,"
+                  "\"statistics\":{},\"rows\":[],\"asd_id\":null,\"asd\":null,\"peers_error\":null,"
+                  "\"seen_by\":[]}\n ],\n") != std::string::npos);
+  CHECK(asadm::format_json({}) == "{\"nodes\":[],\n \"dcs\":[]}\n");
 }
