@@ -372,7 +372,8 @@ common::Result<std::vector<PeerSeen>> parse_peer_view(std::string_view value) {
     PeerSeen peer;
     peer.id = item.substr(0, first);
     peer.state = item.substr(first + 1, second - first - 1);
-    bool state_ok = peer.state == "up" || peer.state == "down" || peer.state == "unknown";
+    // left: the node left the cluster and its takeover is not registered everywhere yet.
+    bool state_ok = peer.state == "up" || peer.state == "down" || peer.state == "unknown" || peer.state == "left";
     if (!is_hex_id(peer.id) || !state_ok || !parse_u64(std::string_view(item).substr(second + 1), peer.silent_ms)) {
       return bad("unreadable peers entry " + quote(item));
     }

@@ -81,12 +81,15 @@ std::string node_title(const NodeReport& node) {
   return node.asd_id.empty() ? node.address : node.address + " (asd " + node.asd_id + ")";
 }
 
-// The headline of a SeenDown row: down when any observer says so.
+// The headline of a SeenDown row: down when any observer says so (or that it left the
+// cluster, its takeover still pending somewhere), else unknown.
 const char* seen_down_word(const NodeReport& node) {
+  bool left = false;
   for (const auto& observer : node.seen_by) {
     if (observer.seen.state == "down") return "down";
+    left = left || observer.seen.state == "left";
   }
-  return "unknown";
+  return left ? "down, left the cluster" : "unknown";
 }
 
 // The one line of a node that has no table; empty for an Ok node.

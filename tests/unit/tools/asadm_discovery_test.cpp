@@ -298,9 +298,10 @@ TEST_CASE("discovery parsers refuse what they cannot read", "[tools][asadm]") {
     CHECK_FALSE(asadm::parse_xdr_config(bad));
   }
 
-  auto peers = asadm::parse_peer_view("A2:up:10,A3:down:0,A4:unknown:99");
+  auto peers = asadm::parse_peer_view("A2:up:10,A3:down:0,A4:unknown:99,A5:left:1200");
   REQUIRE(peers);
-  REQUIRE(peers->size() == 3);
+  REQUIRE(peers->size() == 4);
+  CHECK((*peers)[3].state == "left");
   CHECK((*peers)[1].state == "down");
   CHECK((*peers)[2].silent_ms == 99);
   CHECK(asadm::parse_peer_view("")->empty());
