@@ -1,26 +1,34 @@
 'use strict'
 // cluster_kit: shared helper for the self-hosted cluster scenarios
-// (cluster_rf2.js, cluster_join.js, cluster_split.js).
+// (cluster_rf2.js, cluster_join.js, cluster_split.js, xdr_cluster.js).
 //
 // Starts N asd nodes on loopback as one mesh cluster (docs: notes/cluster-spec.md):
 // each node has its own temp dir, config, log and four free ports (service,
 // heartbeat, fabric, info), its own node-id and exactly one mesh seed (node i
 // seeds node i+1, the last one seeds node 0; a node added later seeds the one
 // given). Nodes can be killed with SIGKILL and restarted on the same ports and
-// config (memory namespaces come back empty).
+// config (memory namespaces come back empty). Several clusters can run in one
+// scenario: each gets its own cluster-name, and a node name prefix and a
+// node-id prefix keep their nodes apart.
 //
-// Process hygiene, as in storage_kill9.js: every asd started is killed on every
-// exit path (process 'exit' handler, SIGINT/SIGTERM/SIGHUP handlers, and a
-// detached watchdog that kills the pids recorded under the temp dir if node
-// itself dies by SIGKILL); the temp dir is removed unless COMPAT_KEEP_TMP=1.
+// XDR (docs/xdr-design.md §10): a cluster made with an `xdr` option renders an
+// xdr { } stanza into every node's config (src-id; digest log, named pipe and
+// a fifth free port as xdr-info-port, all in the node's dir; one `datacenter`
+// per remote cluster, pointing at that cluster's node 0 service port) and, when
+// xdr.run is true, runs `xdr --config <same file>` on every node once the
+// cluster answers cluster-stable:size=N on each node (as
+// tests/support/cluster_dc.cpp does). kill9() kills a node's asd and xdr at once.
 //
-// Info goes over a raw socket to each node's own service port (type-1 proto),
-// so a node is asked directly, whatever the client's view of the cluster.
-// rawGet() reads one record from one given node over the wire protocol
-// (type-3 AS_MSG, by digest) to check that any node answers for any record;
-// rawBatchGet() sends one batch of keys to one given node.
+// Process hygiene, as in storage_kill9.js: every asd and xdr started is killed
+// on every exit path (process 'exit' handler, SIGINT/SIGTERM/SIGHUP handlers,
+// and a detached watchdog that kills the pids recorded under the temp dir if
+// node itself dies by SIGKILL); the temp dir is removed unless
+// COMPAT_KEEP_TMP=1; on failure the tail of every asd and xdr log is printed.
 //
-// Environment: ASD_BIN (default <repo>/build/bin/asd), COMPAT_KEEP_TMP=1,
+// Info and single-node reads go over raw sockets (cluster_wire.js, re-exported).
+//
+// Environment: ASD_BIN (default <repo>/build/bin/asd), XDR_BIN (default: xdr
+// next to asd), COMPAT_KEEP_TMP=1,
 // CLUSTER_OP_TIMEOUT_MS (client per-command total timeout, default 10000),
 // CLUSTER_HB_INTERVAL / CLUSTER_HB_TIMEOUT (heartbeat interval ms and timeout
 // in intervals, default 150 and 10 as in the spec; raise the timeout on a
@@ -30,12 +38,13 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const net = require('node:net')
-const crypto = require('node:crypto')
 const { spawn } = require('node:child_process')
 const assert = require('node:assert/strict')
+const { rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf } = require('./cluster_wire')
 
 const kRepo = path.resolve(__dirname, '..', '..')
 const kAsdBin = process.env.ASD_BIN || path.join(kRepo, 'build', 'bin', 'asd')
+const kXdrBin = process.env.XDR_BIN || path.join(path.dirname(kAsdBin), 'xdr')
 const kKeepTmp = process.env.COMPAT_KEEP_TMP === '1'
 const kOpTimeoutMs = Number(process.env.CLUSTER_OP_TIMEOUT_MS || 10000)
 const kStartTimeoutMs = 60000
@@ -110,10 +119,7 @@ async function parallel (count, limit, job) {
 // fire: drop the pid files here so the watchdog never kills a reused pid.
 function killAllNow () {
   for (const n of nodes) {
-    if (n.alive()) {
-      try { process.kill(n.proc.pid, 'SIGKILL') } catch (_) {}
-    }
-    try { fs.unlinkSync(n.pidFile) } catch (_) {}
+    for (const d of [n.xdrProc, n.asdProc]) d.killNow()
   }
 }
 
@@ -129,14 +135,14 @@ function removeTmp () {
 
 function dumpLogs (lines = 60) {
   for (const n of nodes) {
-    for (const l of n.logs) {
+    for (const l of n.asdProc.logs.concat(n.xdrProc.logs)) {
       let text = []
       try { text = fs.readFileSync(l, 'utf8').split('\n') } catch (_) {}
       console.error(`----- node ${n.name} (${n.id}) ${path.basename(l)}, last ${lines} lines -----`)
       console.error(text.slice(-(lines + 1)).join('\n'))
     }
   }
-  if (nodes.length) console.error('----- end of asd logs -----')
+  if (nodes.length) console.error('----- end of node logs -----')
 }
 
 function finish (code) {
@@ -157,12 +163,13 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   })
 }
 
-// Kills every asd whose pid file is still under the temp root once this node
-// process is gone (also when it was SIGKILLed), then removes the root.
+// Kills every asd and xdr whose pid file (asd.pid, xdr.pid) is still under the
+// temp root once this node process is gone (also when it was SIGKILLed), then
+// removes the root.
 function startWatchdog () {
   const script = `
     while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done
-    for f in "${tmpRoot}"/*/asd.pid; do
+    for f in "${tmpRoot}"/*/*.pid; do
       [ -f "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null
     done
     ${kKeepTmp ? 'true' : `rm -rf "${tmpRoot}"`}`
@@ -185,7 +192,7 @@ function run (name, main, timeoutS = 540) {
   }, e => {
     console.error(`\n[${elapsed()} s] ${name}: FAIL: ${e && e.message}`)
     if (e && typeof e.code === 'number') console.error(`  (${describeError(e)})`)
-    else if (e && e.stack) console.error(e.stack.split('\n').slice(1, 6).join('\n'))
+    else if (e && e.stack) console.error(e.stack.split('\n').filter(l => /^\s+at /.test(l)).slice(0, 5).join('\n'))
     finish(1)
   })
 }
@@ -215,233 +222,34 @@ async function freePorts (count) {
   return ports
 }
 
-// ---------------------------------------------------------------- raw info / wire
-
-function protoHeader (type, size) {
-  const hdr = Buffer.alloc(8)
-  hdr.writeBigUInt64BE((2n << 56n) | (BigInt(type) << 48n) | BigInt(size))
-  return hdr
-}
-
-// One request on a fresh socket; resolves to the response body (Buffer).
-function rawRequest (port, type, payload, ms, what) {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1')
-    let got = Buffer.alloc(0)
-    let done = false
-    const fail = e => { if (!done) { done = true; sock.destroy(); reject(e) } }
-    sock.setTimeout(ms, () => fail(new Error(`${what} on port ${port}: timeout after ${ms} ms`)))
-    sock.on('connect', () => sock.write(Buffer.concat([protoHeader(type, payload.length), payload])))
-    sock.on('data', d => {
-      got = Buffer.concat([got, d])
-      if (got.length < 8) return
-      const h = got.readBigUInt64BE(0)
-      const version = Number(h >> 56n)
-      const t = Number((h >> 48n) & 0xffn)
-      const size = Number(h & 0xffffffffffffn)
-      if (version !== 2 || t !== type) return fail(new Error(`${what} on port ${port}: bad proto header version=${version} type=${t}`))
-      if (got.length >= 8 + size) {
-        done = true
-        sock.destroy()
-        resolve(got.subarray(8, 8 + size))
-      }
-    })
-    sock.on('error', e => fail(new Error(`${what} on port ${port}: ${e.code || e.message}`)))
-    sock.on('close', () => fail(new Error(`${what} on port ${port}: connection closed early`)))
-  })
-}
-
-// Sends info `cmd` to the node on `port`; resolves to the value text (what
-// follows `cmd\t`, without the trailing newline).
-async function rawInfo (port, cmd, ms = 3000) {
-  const body = (await rawRequest(port, 1, Buffer.from(cmd + '\n', 'utf8'), ms, `info ${JSON.stringify(cmd)}`)).toString('utf8')
-  const line = body.split('\n')[0]
-  const tab = line.indexOf('\t')
-  return tab >= 0 ? line.slice(tab + 1) : line
-}
-
-function parseKv (text) {
-  const out = {}
-  for (const kv of text.split(';')) {
-    const i = kv.indexOf('=')
-    if (i > 0) out[kv.slice(0, i)] = kv.slice(i + 1)
-  }
-  return out
-}
-
-// RIPEMD-160(set ‖ key type ‖ key bytes), the record digest.
-function digestOf (set, key) {
-  let typed
-  if (typeof key === 'number' || typeof key === 'bigint') {
-    typed = Buffer.alloc(9)
-    typed[0] = 1
-    typed.writeBigInt64BE(BigInt(key), 1)
-  } else if (typeof key === 'string') {
-    typed = Buffer.concat([Buffer.from([3]), Buffer.from(key, 'utf8')])
-  } else {
-    throw new TypeError(`digestOf: unsupported key ${key}`)
-  }
-  return crypto.createHash('ripemd160').update(Buffer.from(set || '', 'utf8')).update(typed).digest()
-}
-
-function partitionOf (digest) {
-  return digest.readUInt16LE(0) & 0x0fff
-}
-
-// Parses a `replicas` answer (ns:regime,n,bitmap,...;...) into, for
-// namespace `ns`, one Set of partition ids per column (0: master, 1.. replicas).
-function parseReplicas (answer, ns) {
-  for (const part of answer.split(';')) {
-    const colon = part.indexOf(':')
-    if (part.slice(0, colon) !== ns) continue
-    const cols = part.slice(colon + 1).split(',')
-    const n = Number(cols[1])
-    const maps = cols.slice(2)
-    if (maps.length !== n) throw new Error(`replicas answer for ${ns} has ${maps.length} bitmaps, says ${n}: ${part.slice(0, 80)}`)
-    return maps.map(b64 => {
-      const bits = Buffer.from(b64, 'base64')
-      if (bits.length !== 512) throw new Error(`replicas bitmap of ${bits.length} bytes, want 512`)
-      const set = new Set()
-      for (let p = 0; p < 4096; p++) if (bits[p >> 3] & (0x80 >> (p & 7))) set.add(p)
-      return set
-    })
-  }
-  throw new Error(`no namespace ${ns} in replicas answer ${answer.slice(0, 120)}`)
-}
-
-function field (type, data) {
-  const h = Buffer.alloc(5)
-  h.writeUInt32BE(data.length + 1, 0)
-  h[4] = type
-  return Buffer.concat([h, data])
-}
-
-// Reads record (ns, set, key) from the node on `port` over the wire protocol
-// (read all bins, by digest): resolves to { result, gen, ttl, bins } where
-// result is the server's result code (0 ok, 2 not found); integer, float and
-// string bins are decoded, others come back as Buffers.
-async function rawGet (port, ns, set, key, ms = kOpTimeoutMs) {
-  const msg = Buffer.alloc(22)
-  msg[0] = 22
-  msg[1] = 0x01 | 0x02 // READ | GET_ALL
-  msg.writeUInt32BE(ms, 14) // transaction ttl
-  msg.writeUInt16BE(3, 18) // n_fields
-  msg.writeUInt16BE(0, 20) // n_ops
-  const payload = Buffer.concat([msg, field(0, Buffer.from(ns)), field(1, Buffer.from(set)), field(4, digestOf(set, key))])
-  const b = await rawRequest(port, 3, payload, ms + 1000, `get ${ns}/${set}/${key}`)
-  return decodeMessage(b, 0).msg
-}
-
-// One AS_MSG at `at` in `b`: { msg: { result, gen, ttl, index, last, bins }, next }
-// (index: the transaction_ttl slot, a batch row's index; last: info3 LAST).
-function decodeMessage (b, at) {
-  const msg = { result: b[at + 5], gen: b.readUInt32BE(at + 6), ttl: b.readUInt32BE(at + 10), index: b.readUInt32BE(at + 14), last: (b[at + 3] & 1) !== 0, bins: {} }
-  const nFields = b.readUInt16BE(at + 18)
-  const nOps = b.readUInt16BE(at + 20)
-  let off = at + b[at]
-  for (let i = 0; i < nFields; i++) off += 4 + b.readUInt32BE(off)
-  for (let i = 0; i < nOps; i++) {
-    const size = b.readUInt32BE(off)
-    const ptype = b[off + 5]
-    const nameLen = b[off + 7]
-    const name = b.subarray(off + 8, off + 8 + nameLen).toString('utf8')
-    const val = b.subarray(off + 8 + nameLen, off + 4 + size)
-    if (ptype === 1) msg.bins[name] = Number(val.readBigInt64BE(0))
-    else if (ptype === 2) msg.bins[name] = val.readDoubleBE(0)
-    else if (ptype === 3) msg.bins[name] = val.toString('utf8')
-    else msg.bins[name] = Buffer.from(val)
-    off += 4 + size
-  }
-  return { msg, next: off }
-}
-
-// Sends one batch read of `keys` (ns, set; all bins) to the node on `port`,
-// whatever partitions it serves, and resolves to one row per key, in key order:
-// { result, gen, bins } as rawGet. Rows this node does not serve come back
-// through the node that does (a proxied batch row).
-function rawBatchGet (port, ns, set, keys, ms = kOpTimeoutMs) {
-  const parts = [Buffer.alloc(5)]
-  parts[0].writeUInt32BE(keys.length, 0)
-  keys.forEach((k, i) => {
-    const row = Buffer.alloc(4 + 20 + 1 + 3 + 4 + 4)
-    row.writeUInt32BE(i, 0)
-    digestOf(set, k).copy(row, 4)
-    row[24] = 0x02 | 0x08 // has info, has ttl
-    row[25] = 0x01 | 0x02 // READ | GET_ALL
-    row.writeUInt16BE(2, 32) // n_fields
-    row.writeUInt16BE(0, 34) // n_ops
-    parts.push(row, field(0, Buffer.from(ns)), field(1, Buffer.from(set)))
-  })
-  const msg = Buffer.alloc(22)
-  msg[0] = 22
-  msg[1] = 0x01 | 0x02 | 0x08 // READ | GET_ALL | BATCH
-  msg.writeUInt32BE(ms, 14)
-  msg.writeUInt16BE(1, 18)
-  const payload = Buffer.concat([msg, field(42, Buffer.concat(parts))])
-  const what = `batch of ${keys.length} on port ${port}`
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1')
-    const rows = new Array(keys.length)
-    let got = Buffer.alloc(0)
-    let done = false
-    const fail = e => { if (!done) { done = true; sock.destroy(); reject(e) } }
-    sock.setTimeout(ms, () => fail(new Error(`${what}: timeout after ${ms} ms`)))
-    sock.on('connect', () => sock.write(Buffer.concat([protoHeader(3, payload.length), payload])))
-    sock.on('data', d => {
-      got = Buffer.concat([got, d])
-      while (got.length >= 8) {
-        const size = Number(got.readBigUInt64BE(0) & 0xffffffffffffn)
-        if (got.length < 8 + size) return
-        const body = got.subarray(8, 8 + size)
-        got = got.subarray(8 + size)
-        for (let at = 0; at < body.length;) {
-          const { msg, next } = decodeMessage(body, at)
-          at = next
-          if (msg.last) {
-            done = true
-            sock.destroy()
-            if (msg.result !== 0) return reject(new Error(`${what}: batch answered result ${msg.result}`))
-            const missing = rows.findIndex(r => r === undefined)
-            if (missing >= 0) return reject(new Error(`${what}: no answer for row ${missing}`))
-            return resolve(rows)
-          }
-          if (msg.index < rows.length) rows[msg.index] = { result: msg.result, gen: msg.gen, bins: msg.bins }
-        }
-      }
-    })
-    sock.on('error', e => fail(new Error(`${what}: ${e.code || e.message}`)))
-    sock.on('close', () => fail(new Error(`${what}: connection closed early`)))
-  })
-}
-
 // ---------------------------------------------------------------- nodes
 
 function readText (f) {
   try { return fs.readFileSync(f, 'utf8') } catch (_) { return '' }
 }
 
-class AsdNode {
-  constructor (cluster, index, ports) {
-    this.cluster = cluster
-    this.index = index
-    this.name = kLetters[index]
-    this.id = `${this.name}${index + 1}` // configured node-id (hex)
-    this.reportedId = null // what `node` answers
-    this.ports = ports
-    this.dir = path.join(tmpRoot, `node-${this.name}`)
-    this.conf = path.join(this.dir, 'asd.conf')
-    this.pidFile = path.join(this.dir, 'asd.pid')
+// A namespace's XDR lines: `enable-xdr` and one `xdr-remote-datacenter` per
+// remote DC, only when the namespace sets enableXdr or xdrRemoteDcs.
+function xdrNamespaceLines (n) {
+  if (n.enableXdr === undefined && !n.xdrRemoteDcs) return ''
+  const dcs = n.xdrRemoteDcs || []
+  const enable = n.enableXdr === undefined ? dcs.length > 0 : n.enableXdr
+  return `  enable-xdr ${enable}\n` + dcs.map(d => `  xdr-remote-datacenter ${d}\n`).join('')
+}
+
+// One daemon process of a node (its asd or its xdr): spawn with output to
+// <dir>/<what>-<run>.log, a pid file while it runs, SIGKILL.
+class Proc {
+  constructor (dir, what) {
+    this.what = what
+    this.dir = dir
+    this.pidFile = path.join(dir, `${what}.pid`)
     this.logs = []
     this.proc = null
     this.exit = null
     this.runs = 0
     this.expectDown = false // killed on purpose
-    this.seed = null // the node this one seeds from
-    fs.mkdirSync(this.dir, { recursive: true })
   }
-
-  get port () { return this.ports.service }
-  get label () { return `${this.name}(${this.reportedId || this.id}, :${this.ports.service})` }
 
   alive () {
     return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null
@@ -454,6 +262,74 @@ class AsdNode {
     return e.signal ? `signal ${e.signal}` : `exit status ${e.code}`
   }
 
+  // Does not wait for the process to be ready.
+  spawn (bin, args) {
+    this.runs++
+    const logFile = path.join(this.dir, `${this.what}-${this.runs}.log`)
+    this.logs.push(logFile)
+    const fd = fs.openSync(logFile, 'a')
+    const child = spawn(bin, args, { stdio: ['ignore', fd, fd] })
+    fs.closeSync(fd)
+    this.proc = child
+    this.exit = null
+    this.expectDown = false
+    fs.writeFileSync(this.pidFile, String(child.pid))
+    child.on('exit', (code, signal) => {
+      if (this.proc === child) this.exit = { code, signal }
+      try { if (readText(this.pidFile) === String(child.pid)) fs.unlinkSync(this.pidFile) } catch (_) {}
+    })
+    child.on('error', e => { if (this.proc === child) this.exit = { code: -1, signal: null, error: e } })
+  }
+
+  // Sends SIGKILL; resolves when the process is gone.
+  kill9 () {
+    const child = this.proc
+    const gone = new Promise(resolve => child.once('exit', resolve))
+    this.expectDown = true
+    child.kill('SIGKILL')
+    return gone
+  }
+
+  // Synchronous SIGKILL and pid file removal (exit paths).
+  killNow () {
+    if (this.alive()) {
+      try { process.kill(this.proc.pid, 'SIGKILL') } catch (_) {}
+    }
+    try { fs.unlinkSync(this.pidFile) } catch (_) {}
+  }
+
+  diedUnexpectedly () { return !this.expectDown && this.proc !== null && !this.alive() }
+}
+
+class AsdNode {
+  constructor (cluster, index, ports) {
+    const o = cluster.opts
+    this.cluster = cluster
+    this.index = index
+    this.name = `${o.namePrefix}${kLetters[index]}`
+    this.id = `${o.idPrefix}${kLetters[index]}${index + 1}` // configured node-id (hex)
+    this.reportedId = null // what `node` answers
+    this.ports = ports // service, heartbeat, fabric, info (+ xdr with an xdr stanza)
+    this.dir = path.join(tmpRoot, `node-${this.name}`)
+    this.conf = path.join(this.dir, 'asd.conf')
+    this.seed = null // the node this one seeds from
+    fs.mkdirSync(this.dir, { recursive: true })
+    this.asdProc = new Proc(this.dir, 'asd')
+    this.xdrProc = new Proc(this.dir, 'xdr')
+  }
+
+  get port () { return this.ports.service }
+  get xdrPort () { return this.ports.xdr }
+  get label () { return `${this.name}(${this.reportedId || this.id}, :${this.ports.service})` }
+  // asd's process, for callers that predate xdr.
+  get proc () { return this.asdProc.proc }
+  get logs () { return this.asdProc.logs }
+  get pidFile () { return this.asdProc.pidFile }
+
+  alive () { return this.asdProc.alive() }
+  describeExit () { return this.asdProc.describeExit() }
+  xdrAlive () { return this.xdrProc.alive() }
+
   writeConfig () {
     const o = this.cluster.opts
     const seed = this.seed
@@ -462,7 +338,7 @@ class AsdNode {
   memory-size ${n.memorySize || '512M'}
   conflict-resolution-policy ${n.conflictResolution || 'generation'}
   default-ttl 0
-${n.extra ? n.extra.map(l => `  ${l}\n`).join('') : ''}  storage-engine memory
+${xdrNamespaceLines(n)}${n.extra ? n.extra.map(l => `  ${l}\n`).join('') : ''}  storage-engine memory
 }
 `).join('')
     fs.writeFileSync(this.conf, `service {
@@ -496,27 +372,35 @@ network {
     port ${this.ports.info}
   }
 }
-${ns}`)
+${ns}${o.xdr ? this.xdrStanza() : ''}`)
+  }
+
+  // xdr { } (docs/xdr-design.md §2): this node's digest log, pipe and info
+  // port; one datacenter per remote cluster, seeded with its node 0.
+  xdrStanza () {
+    const x = this.cluster.opts.xdr
+    const dcs = (x.datacenters || []).map(d => {
+      const seed = d.cluster.nodes[0]
+      if (!seed) throw new Error(`datacenter ${d.name}: its cluster has no node yet (start it first)`)
+      return `  datacenter ${d.name} {
+    dc-node-address-port 127.0.0.1 ${seed.port}
+  }
+`
+    }).join('')
+    return `xdr {
+  enable-xdr ${x.run !== false}
+  src-id ${x.srcId}
+  xdr-digestlog-path ${path.join(this.dir, 'digestlog')} ${x.dlogSize || '64M'}
+  xdr-namedpipe-path ${path.join(this.dir, 'xdr_pipe')}
+  xdr-info-port ${this.ports.xdr}
+${(x.extra || []).map(l => `  ${l}\n`).join('')}${dcs}}
+`
   }
 
   // Spawns asd (output to <dir>/asd-<run>.log); does not wait.
   spawn () {
     if (this.alive()) throw new Error(`node ${this.label} is already running`)
-    this.runs++
-    const logFile = path.join(this.dir, `asd-${this.runs}.log`)
-    this.logs.push(logFile)
-    const fd = fs.openSync(logFile, 'a')
-    const child = spawn(kAsdBin, ['--config-file', this.conf, '--foreground'], { stdio: ['ignore', fd, fd] })
-    fs.closeSync(fd)
-    this.proc = child
-    this.exit = null
-    this.expectDown = false
-    fs.writeFileSync(this.pidFile, String(child.pid))
-    child.on('exit', (code, signal) => {
-      if (this.proc === child) this.exit = { code, signal }
-      try { if (readText(this.pidFile) === String(child.pid)) fs.unlinkSync(this.pidFile) } catch (_) {}
-    })
-    child.on('error', e => { if (this.proc === child) this.exit = { code: -1, signal: null, error: e } })
+    this.asdProc.spawn(kAsdBin, ['--config-file', this.conf, '--foreground'])
   }
 
   // Waits until the node answers info `status` with ok; learns its node id.
@@ -535,22 +419,48 @@ ${ns}`)
     this.reportedId = (await rawInfo(this.port, 'node')).trim().toUpperCase()
   }
 
+  // Starts asd only (a node with an xdr stanza: see startXdr).
   async start () {
     this.spawn()
     await this.waitReady()
   }
 
-  // SIGKILL; resolves when the process is gone.
+  // Starts `xdr --config <this node's config>` (output to <dir>/xdr-<run>.log)
+  // and waits until its xdr-info-port answers `status` with ok.
+  async startXdr (ms = kStartTimeoutMs) {
+    if (!this.cluster.opts.xdr) throw new Error(`node ${this.label} has no xdr stanza`)
+    if (this.xdrAlive()) throw new Error(`xdr of node ${this.label} is already running`)
+    this.xdrProc.spawn(kXdrBin, ['--config', this.conf])
+    const end = Date.now() + ms
+    let last = ''
+    for (;;) {
+      if (!this.xdrAlive()) throw new Error(`xdr of node ${this.label} exited during startup (${this.xdrProc.describeExit()})`)
+      try {
+        last = await rawInfo(this.xdrPort, 'status', 1000)
+        if (last === 'ok') return
+      } catch (e) { last = e.message }
+      if (Date.now() > end) throw new Error(`xdr of node ${this.label} not ready on :${this.xdrPort} within ${ms / 1000} s (last status answer: ${last})`)
+      await sleep(100)
+    }
+  }
+
+  // SIGKILL of asd and, when it runs, xdr, both at once (a node failure);
+  // resolves when both are gone.
   async kill9 () {
     if (!this.alive()) throw new Error(`node ${this.label} is not running (${this.describeExit()})`)
-    const child = this.proc
-    const gone = new Promise(resolve => child.once('exit', resolve))
-    this.expectDown = true
-    child.kill('SIGKILL')
-    await gone
+    await Promise.all([this.asdProc, this.xdrProc].filter(d => d.alive()).map(d => d.kill9()))
+  }
+
+  // SIGKILL of xdr alone; resolves when it is gone.
+  async kill9Xdr () {
+    if (!this.xdrAlive()) throw new Error(`xdr of node ${this.label} is not running (${this.xdrProc.describeExit()})`)
+    await this.xdrProc.kill9()
   }
 
   info (cmd, ms) { return rawInfo(this.port, cmd, ms) }
+  xdrInfo (cmd, ms) { return rawInfo(this.xdrPort, cmd, ms) }
+  // get-stats:context=xdr;dc=DC[;namespace=NS] of this node's xdr, parsed.
+  async xdrStats (dc, ns = null) { return parseKv(await this.xdrInfo(`get-stats:context=xdr;dc=${dc}${ns ? `;namespace=${ns}` : ''}`)) }
   async stats () { return parseKv(await this.info('statistics')) }
   async nsStats (ns) { return parseKv(await this.info(`namespace/${ns}`)) }
   rawGet (ns, set, key, ms) { return rawGet(this.port, ns, set, key, ms) }
@@ -564,9 +474,10 @@ ${ns}`)
     if (r.trim() !== 'ok') throw new Error(`node ${this.label}: cluster-block-nodes:nodes=${ids} answered ${JSON.stringify(r)}`)
   }
 
+  // Critical lines of every asd and xdr log of this node.
   criticalLines () {
     const out = []
-    for (const l of this.logs) {
+    for (const l of this.asdProc.logs.concat(this.xdrProc.logs)) {
       for (const line of readText(l).split('\n')) if (kCriticalRe.test(line)) out.push(`${this.name}/${path.basename(l)}: ${line}`)
     }
     return out
@@ -575,17 +486,28 @@ ${ns}`)
 
 class Cluster {
   // opts: { clusterName, namespaces: [{ name, replicationFactor, memorySize,
-  // conflictResolution, extra: [lines] }], hbInterval, hbTimeout, serviceExtra }
+  // conflictResolution, enableXdr, xdrRemoteDcs: [dc names], extra: [lines] }],
+  // hbInterval, hbTimeout, serviceExtra,
+  // namePrefix (node names: prefix + A, B, ...; default ''),
+  // idPrefix (hex digits before each node-id; default ''),
+  // xdr: null, or { srcId, run (default true: start xdr on each node),
+  // dlogSize (default '64M'), datacenters: [{ name, cluster }], extra: [lines] } }
   constructor (opts) {
     this.opts = {
       clusterName: 'compat',
       hbInterval: Number(process.env.CLUSTER_HB_INTERVAL || 150),
       hbTimeout: Number(process.env.CLUSTER_HB_TIMEOUT || 10),
       namespaces: [{ name: 'test', replicationFactor: 2 }],
+      namePrefix: '',
+      idPrefix: '',
+      xdr: null,
       ...opts
     }
     this.nodes = []
   }
+
+  get name () { return this.opts.clusterName }
+  runsXdr () { return Boolean(this.opts.xdr) && this.opts.xdr.run !== false }
 
   // Allocates a node with free ports, seeding from `seed` (an AsdNode) or,
   // when null, fixed up by the caller; writes no config yet.
@@ -594,8 +516,10 @@ class Cluster {
       tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), `asd-${scenarioName}-`))
       startWatchdog()
     }
-    const [service, heartbeat, fabric, info] = await freePorts(4)
-    const n = new AsdNode(this, this.nodes.length, { service, heartbeat, fabric, info })
+    const [service, heartbeat, fabric, info, xdr] = await freePorts(this.opts.xdr ? 5 : 4)
+    const ports = { service, heartbeat, fabric, info }
+    if (this.opts.xdr) ports.xdr = xdr
+    const n = new AsdNode(this, this.nodes.length, ports)
     this.nodes.push(n)
     nodes.push(n)
     return n
@@ -603,22 +527,30 @@ class Cluster {
 
   // Starts `count` nodes; node i seeds from node (i+1) % count (a ring: one
   // seed each, no node knows more than one other). Waits for each to answer.
+  // With xdr running: then waits for cluster-stable:size=count on every node
+  // and starts every node's xdr (each answers `status` on its info port).
   async start (count) {
     if (!fs.existsSync(kAsdBin)) throw new Error(`asd binary not found: ${kAsdBin} (set ASD_BIN)`)
+    if (this.runsXdr() && !fs.existsSync(kXdrBin)) throw new Error(`xdr binary not found: ${kXdrBin} (set XDR_BIN)`)
     const fresh = []
     for (let i = 0; i < count; i++) fresh.push(await this.allocNode())
     fresh.forEach((n, i) => { n.seed = fresh[(i + 1) % count]; n.writeConfig() })
     for (const n of fresh) n.spawn()
     for (const n of fresh) await n.waitReady()
+    if (this.runsXdr()) {
+      await this.waitStable(fresh, count, kStartTimeoutMs)
+      for (const n of fresh) await n.startXdr()
+    }
     return fresh
   }
 
-  // Adds and starts one more node seeded with `seed`.
+  // Adds and starts one more node seeded with `seed` (and its xdr, if any).
   async addNode (seed) {
     const n = await this.allocNode()
     n.seed = seed
     n.writeConfig()
     await n.start()
+    if (this.runsXdr()) await n.startXdr()
     return n
   }
 
@@ -765,11 +697,13 @@ class Cluster {
     return out
   }
 
-  // Nodes that died without being killed on purpose, and critical log lines.
+  // Daemons (asd, xdr) that died without being killed on purpose, and
+  // critical log lines.
   health () {
     const problems = []
     for (const n of this.nodes) {
-      if (!n.expectDown && n.proc && !n.alive()) problems.push(`node ${n.label} died: ${n.describeExit()}`)
+      if (n.asdProc.diedUnexpectedly()) problems.push(`node ${n.label} died: ${n.describeExit()}`)
+      if (n.xdrProc.diedUnexpectedly()) problems.push(`xdr of node ${n.label} died: ${n.xdrProc.describeExit()}`)
       problems.push(...n.criticalLines())
     }
     return problems
@@ -854,6 +788,6 @@ module.exports = {
   assert, log, step, sleep, run, parallel, describeError, safeJson, finish,
   rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf,
   Cluster, AsdNode, connect, policy, waitClientNodes, batchReadAll, scanAll, aerospike,
-  dumpLogs, kAsdBin,
+  dumpLogs, kAsdBin, kXdrBin,
   setDumpOnFail (v) { dumpOnFail = v }
 }
