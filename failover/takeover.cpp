@@ -358,7 +358,10 @@ void Takeover::poll_peer(uint64_t node, const ClusterView& view) {
   }
   if (lookup) {
     auto service = view.services.find(node);
-    if (service != view.services.end()) {
+    if (service == view.services.end()) {
+      takeover_log()->warn("no service address for member node={} in the local asd's view (xdr-cluster peers)",
+                           node_hex(node));
+    } else {
       auto answer = client::Client::info_host(service->second, {"get-config:context=xdr"}, options_.info_timeout_ms);
       if (answer && !answer->empty()) {
         if (auto port = xdr_port_of(answer->front().second)) {

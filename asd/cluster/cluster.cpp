@@ -180,6 +180,7 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
   if (host.empty()) host = "127.0.0.1";
   if (svc_host.empty()) svc_host = host;
   stats.heartbeats_received.fetch_add(1, std::memory_order_relaxed);
+  bool service_news = false;
   if (hb.cluster_name == cluster_name) {
     Member m{endpoint(host, hb_port), endpoint(host, fab_port), svc_host, svc_port};
     std::lock_guard lock(mu);
@@ -187,6 +188,10 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
     if (slot.fabric_endpoint != m.fabric_endpoint && !slot.fabric_endpoint.empty()) {
       fabric.disconnect(slot.fabric_endpoint);
     }
+    // A member first heard after the change that made it one (its peers learned it from
+    // another member's heartbeat) has no service endpoint in the published peers yet.
+    service_news = (slot.service_host != m.service_host || slot.service_port != m.service_port) &&
+                   contains(succession, h.from);
     slot = m;
     auto held = unsent.find(h.from);
     if (held != unsent.end()) {
@@ -197,6 +202,7 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
     heartbeat_targets.insert(m.heartbeat_endpoint);
     for (std::string& ep : learned) heartbeat_targets.insert(std::move(ep));
   }
+  if (service_news) publish_status();
   membership.on_heartbeat(hb, steady_now_ms());
 }
 
