@@ -122,12 +122,15 @@ TEST_CASE("gaps and pending frames survive a restart through the gap file", "[pi
     writer.start();
     for (int i = 0; i < 5; ++i) writer.submit(frame("test", 9000 + i, i));
     writer.submit(frame("bar", 77, 50));  // queue full: a gap
-    // The pending LUT of "test" reaches the file while its frames wait in the queue.
+    // The pending LUT of "test" and the gap of "bar" reach the file while the frames
+    // wait in the queue. A write persisted between the submits can hold the first
+    // without the second, so wait for a file that holds both.
     bool stored = false;
     for (int i = 0; i < 100 && !stored; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       auto state = asd::GapStore(o.gap_file).load();
-      stored = state && state->pending.count("test") && state->pending.at("test") <= 9000;
+      stored = state && state->pending.count("test") && state->pending.at("test") <= 9000 &&
+               state->gaps.count("bar") && state->gaps.at("bar") == 77;
     }
     REQUIRE(stored);
     // A kill -9 now: the file as it is, while the writer still holds the frames.
