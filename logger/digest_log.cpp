@@ -21,6 +21,9 @@ using detail::kHeaderCopySize;
 namespace {
 
 constexpr auto kFlushInterval = std::chrono::milliseconds(100);
+// Entries encoded and written per pwrite at most (640 KiB): bounds the append buffer and
+// how long one append_batch holds the log mutex against cursor commits and readers.
+constexpr uint64_t kMaxChunkEntries = 4096;
 
 detail::RateLimit g_write_warn{std::chrono::seconds(10)};
 detail::RateLimit g_read_warn{std::chrono::seconds(10)};
@@ -67,28 +70,67 @@ DigestLog::~DigestLog() {
 }
 
 uint64_t DigestLog::append(const proto::XdrFrame& frame) {
-  uint8_t buf[kEntrySize];
-  std::lock_guard lk(mu_);
-  detail::HeaderState& s = *state_;
-  uint64_t seq = s.head;
-  if (s.head - s.tail == capacity_) overwrite_oldest_locked();
-  if (frame.is_mark()) latest_mark_ = MarkPos{seq, frame.lut};
-  else note_namespace_locked(frame.ns);
-  detail::encode_entry(log_id_, seq, frame, buf);
-  auto st = file_->pwrite(kEntriesOffset + (seq % capacity_) * kEntrySize, buf, kEntrySize);
-  if (!st.ok()) {
-    // The seq is still consumed (readers skip the bad slot); every DC is told to recover
-    // this namespace from the frame's LUT instead.
-    if (!frame.is_mark())
-      for (auto& dc : s.dcs) merge_window(dc, frame.ns, frame.lut);
-    uint64_t held = 0;
-    if (g_write_warn.allow(&held))
-      common::logger("logger")->error("dlog append failed seq={} ns={} err={} suppressed={}",
-                                      seq, frame.ns, st.message(), held);
+  return append_batch(std::span<const proto::XdrFrame>(&frame, 1));
+}
+
+uint64_t DigestLog::append_batch(std::span<const proto::XdrFrame> frames) {
+  uint64_t first;
+  {
+    std::lock_guard lk(mu_);
+    first = state_->head;
+    while (!frames.empty()) {
+      size_t n = size_t(std::min<uint64_t>({frames.size(), kMaxChunkEntries, capacity_}));
+      append_chunk_locked(frames.first(n));
+      frames = frames.subspan(n);
+    }
   }
-  s.head = seq + 1;
+  appended_.notify_all();
+  return first;
+}
+
+bool DigestLog::wait_for_entry(uint64_t seq, uint32_t timeout_ms) const {
+  std::unique_lock lk(mu_);
+  return appended_.wait_for(lk, std::chrono::milliseconds(timeout_ms), [&] { return state_->head > seq; });
+}
+
+void DigestLog::append_chunk_locked(std::span<const proto::XdrFrame> frames) {
+  // At most capacity_ entries, so every victim overwritten below is older than every
+  // seq of this chunk: it is still on disk when overwrite_oldest_locked reads it.
+  detail::HeaderState& s = *state_;
+  const uint64_t first = s.head;
+  const size_t n = frames.size();
+  if (append_buf_.size() < n * kEntrySize) append_buf_.resize(n * kEntrySize);
+  uint8_t* buf = append_buf_.data();
+  for (size_t i = 0; i < n; ++i) {
+    const proto::XdrFrame& frame = frames[i];
+    uint64_t seq = first + i;
+    if (seq - s.tail == capacity_) overwrite_oldest_locked();
+    if (frame.is_mark()) latest_mark_ = MarkPos{seq, frame.lut};
+    else note_namespace_locked(frame.ns);
+    detail::encode_entry(log_id_, seq, frame, buf + i * kEntrySize);
+  }
+  // One pwrite per contiguous run of slots: two when the chunk crosses the ring's end.
+  for (size_t done = 0; done < n;) {
+    uint64_t slot = (first + done) % capacity_;
+    size_t run = size_t(std::min<uint64_t>(n - done, capacity_ - slot));
+    auto st = file_->pwrite(kEntriesOffset + slot * kEntrySize, buf + done * kEntrySize,
+                            run * kEntrySize);
+    if (!st.ok()) {
+      // The seqs are still consumed (readers skip the bad slots); every DC is told to
+      // recover each namespace from its smallest LUT in the run instead.
+      for (size_t i = done; i < done + run; ++i)
+        if (!frames[i].is_mark())
+          for (auto& dc : s.dcs) merge_window(dc, frames[i].ns, frames[i].lut);
+      uint64_t held = 0;
+      if (g_write_warn.allow(&held))
+        common::logger("logger")->error(
+            "dlog append failed seq={} count={} ns={} err={} suppressed={}", first + done, run,
+            frames[done].ns, st.message(), held);
+    }
+    done += run;
+  }
+  s.head = first + n;
   dirty_ = true;
-  return seq;
 }
 
 void DigestLog::overwrite_oldest_locked() {
@@ -118,6 +160,9 @@ void DigestLog::overwrite_oldest_locked() {
 }
 
 void DigestLog::note_namespace_locked(const std::string& ns) {
+  // Nearly every frame repeats the previous namespace: skip the search then.
+  if (!last_ns_.empty() && ns == last_ns_) return;
+  last_ns_ = ns;
   auto& known = state_->namespaces;
   if (std::find(known.begin(), known.end(), ns) == known.end()) known.push_back(ns);
 }

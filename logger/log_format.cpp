@@ -2,20 +2,17 @@
 
 #include "log_format.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include "common/bytes.h"
+#include "common/crc32.h"
 
 namespace logger::detail {
 
 namespace {
 
-uint32_t crc(uint32_t seed, const uint8_t* p, size_t n) {
-  return uint32_t(crc32(seed, p, uInt(n)));
-}
+uint32_t crc(uint32_t seed, const uint8_t* p, size_t n) { return common::crc32(seed, p, n); }
 
 uint32_t entry_crc(uint64_t log_id, const uint8_t* entry) {
   uint8_t id[8];

@@ -1,10 +1,9 @@
 #include "proto/xdr_frame.h"
 
-#include <zlib.h>
-
 #include <cstring>
 
 #include "common/bytes.h"
+#include "common/crc32.h"
 
 namespace proto {
 
@@ -15,7 +14,7 @@ constexpr size_t kCrcOffsetV2 = kXdrFrameSize - 4;
 constexpr size_t kCrcOffsetV1 = kXdrFrameSizeV1 - 4;
 
 uint32_t frame_crc(const uint8_t* bytes, size_t crc_offset) {
-  return uint32_t(crc32(0L, bytes, uInt(crc_offset)));
+  return common::crc32(0, bytes, crc_offset);
 }
 
 void encode_common(const XdrFrame& f, uint8_t* out, uint8_t version) {

@@ -77,6 +77,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -131,11 +132,19 @@ class DigestLog {
   // DC had not shipped it). An I/O error is logged and the entry becomes a LostWindow
   // for every DC, so nothing is lost silently.
   uint64_t append(const proto::XdrFrame& frame);
+  // Appends `frames` in order with consecutive seqs; returns the first one (head() when
+  // empty). Exactly as many append() calls, entry for entry (overwrites, lost windows,
+  // durability), but encoded into one buffer and written with one pwrite per ring lap
+  // under one lock: the pipe reader's path, one call per pipe read.
+  uint64_t append_batch(std::span<const proto::XdrFrame> frames);
   // Up to `max` entries with seq >= from (clamped to the tail), in seq order. Seqs can
   // skip: an entry damaged on disk is left out (with a warning). Reads outside the log
   // mutex, so appends are not held up by readers.
   std::vector<Entry> read(uint64_t from, size_t max) const;
   uint64_t head() const;  // next seq to be written
+  // Waits until an entry with seq >= `seq` was appended (head() > seq), at most
+  // timeout_ms. True when there is one. Readers wait here instead of polling.
+  bool wait_for_entry(uint64_t seq, uint32_t timeout_ms) const;
   uint64_t tail() const;  // oldest seq still in the log
   // Next seq DC must ship (everything below is done). Unknown DC: head().
   uint64_t cursor(const std::string& dc) const;
@@ -174,6 +183,7 @@ class DigestLog {
  private:
   DigestLog(std::string path, std::unique_ptr<File> file,
             std::unique_ptr<detail::HeaderState> state, int good_header_slot);
+  void append_chunk_locked(std::span<const proto::XdrFrame> frames);  // <= capacity_
   void overwrite_oldest_locked();
   void note_namespace_locked(const std::string& ns);
   void flusher_loop();
@@ -184,10 +194,13 @@ class DigestLog {
   uint64_t capacity_;  // fixed after open
   uint64_t log_id_;    // fixed after open
 
-  mutable std::mutex mu_;  // guards state_, dirty_, stop_
+  mutable std::mutex mu_;  // guards state_, dirty_, stop_, latest_mark_, append_buf_, last_ns_
+  mutable std::condition_variable appended_;  // head moved
   std::unique_ptr<detail::HeaderState> state_;
   bool dirty_ = false;  // appended or changed since the last header write
   std::optional<MarkPos> latest_mark_;
+  std::vector<uint8_t> append_buf_;  // encoded entries of the chunk being appended
+  std::string last_ns_;              // namespace of the last frame noted
   bool stop_ = false;
   std::condition_variable wake_;
 

@@ -5,6 +5,8 @@
 // - The FIFO is created (mode 0600) when missing. It is opened O_RDONLY|O_NONBLOCK, and
 //   the reader also holds a write end of its own, so read() never sees EOF when asd
 //   closes the pipe or restarts: the thread just waits in poll() for the next writer.
+// - The good frames of one read() (up to 64 KiB, ~455 frames) go to the log in one
+//   DigestLog::append_batch call: same entries, one lock and one pwrite.
 // - Frames are assembled from a byte buffer, not assumed to arrive aligned: a position
 //   where no valid frame starts costs one byte (counted in garbage_bytes) and the next
 //   position is tried, so after any junk or half frame the reader locks back onto the
@@ -19,6 +21,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "proto/xdr_frame.h"
 
 namespace logger {
 
@@ -54,6 +58,7 @@ class PipeReader {
   int wake_fd_ = -1;       // eventfd, written by stop()
   std::thread thread_;
   std::vector<uint8_t> buf_;
+  std::vector<proto::XdrFrame> batch_;  // frames decoded from one read, appended at once
   std::atomic<uint64_t> frames_{0};
   std::atomic<uint64_t> garbage_{0};
   std::atomic<uint64_t> marks_{0};
