@@ -77,6 +77,12 @@ std::vector<std::string> Client::node_names() const {
   return names;
 }
 
+common::Result<NodeRoute> Client::route(const std::string& ns, uint32_t pid) const {
+  auto node = impl_->cluster.master(ns, pid);
+  if (!node) return node.error();
+  return NodeRoute{(*node)->name(), (*node)->host()};
+}
+
 common::Result<Record> Client::get(const Key& key, const std::vector<std::string>& bins,
                                    const ReadPolicy& policy) {
   if (auto st = validate_key(key); !st.ok()) return to_error(st);

@@ -203,6 +203,7 @@ std::string encode_batch(const std::vector<Key>& keys, const std::vector<uint32_
   uint8_t info1 = proto::info1::kRead;
   if (read.header_only) info1 |= proto::info1::kGetNoBinData;
   else if (read.bins.empty()) info1 |= proto::info1::kGetAll;
+  if (read.xdr) info1 |= proto::info1::kXdr;
   const std::vector<std::string> no_bins;
   const auto& bins = read.header_only ? no_bins : read.bins;
 
@@ -225,7 +226,7 @@ std::string encode_batch(const std::vector<Key>& keys, const std::vector<uint32_
   }
 
   proto::MsgHeader h;
-  h.info1 = proto::info1::kBatch | compress_bit(policy.compress);
+  h.info1 = proto::info1::kBatch | compress_bit(policy.compress) | (read.xdr ? proto::info1::kXdr : 0);
   h.transaction_ttl = timeout_ms;
   MessageWriter w(h);
   w.field(FieldType::BatchIndex, data);

@@ -88,7 +88,13 @@ common::Result<bool> parse_batch_answer(std::string_view body, std::vector<Batch
     }
     BatchRecord& row = results[index];
     row.result = ResultCode(h.result_code);
-    if (row.result == ResultCode::Ok) row.record = to_record(msg);
+    if (row.result == ResultCode::Ok) {
+      row.record = to_record(msg);
+    } else if (row.result == ResultCode::NotFound && msg.field(proto::FieldType::Lut)) {
+      // A tombstone, which asd answers to XDR batch reads only (its LUT and origin).
+      row.record = to_record(msg);
+      row.record.tombstone = true;
+    }
     return true;
   });
   if (!status.ok()) return to_error(status);

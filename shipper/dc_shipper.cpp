@@ -16,9 +16,9 @@ namespace shipper {
 
 namespace {
 
-// How long the reader sleeps when the log has nothing new. Short: it is the floor of
-// the shipping latency for a quiet DC.
-constexpr uint64_t kIdleReadMs = 5;
+// How long the reader waits for the log to grow before looking at its stop flag again
+// (an append wakes it at once).
+constexpr uint32_t kIdleReadMs = 20;
 
 std::shared_ptr<spdlog::logger> ship_log() { return common::logger("shipper"); }
 
@@ -48,6 +48,7 @@ DcShipper::Impl::Impl(const conf::Config& config, std::string dc_name, logger::D
       topology(topo),
       local(std::move(local_fn)),
       link(dc, seeds_of(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after),
+      pipeline(dc, PipelineOptions{opts.conns_per_node, opts.remote_timeout_ms, opts.connect_timeout_ms}),
       bucket(config.xdr.max_ship_throughput),
       dispatcher(config.xdr.hotkey_time_ms, digest_log.cursor(dc)) {
   committed = dispatcher.committed();
@@ -63,11 +64,12 @@ void DcShipper::start() {
   Impl& s = *impl_;
   if (s.started) return;
   s.started = true;
-  ship_log()->info("dc shipper start dc={} cursor={} workers={}", s.dc, s.dispatcher.committed(),
-                   s.options.workers);
+  ship_log()->info("dc shipper start dc={} cursor={} pumps={} max_in_flight={}", s.dc, s.dispatcher.committed(),
+                   s.options.pumps, s.options.max_in_flight);
+  s.pipeline.start();
   s.threads.emplace_back([&s] { s.link_loop(); });
   s.threads.emplace_back([&s] { s.reader_loop(); });
-  for (size_t i = 0; i < s.options.workers; ++i) s.threads.emplace_back([&s] { s.worker_loop(); });
+  for (size_t i = 0; i < s.options.pumps; ++i) s.threads.emplace_back([&s] { s.pump_loop(); });
 }
 
 void DcShipper::stop() {
@@ -82,6 +84,8 @@ void DcShipper::stop() {
   s.stop_cv.notify_all();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  // What is still on the wire is answered "stopping" and stays pending in the log.
+  s.pipeline.stop();
   s.commit_cursor(true);
   ship_log()->info("dc shipper stop dc={} cursor={}", s.dc, s.committed);
 }
@@ -170,7 +174,7 @@ void DcShipper::Impl::read_some() {
   }
   std::vector<logger::Entry> entries = log.read(from, options.read_batch);
   if (entries.empty()) {
-    pause_ms(kIdleReadMs);
+    log.wait_for_entry(from, kIdleReadMs);
     return;
   }
   const uint64_t now = common::steady_ms();

@@ -1,6 +1,7 @@
 #pragma once
 // DcShipper::Impl, shared by dc_shipper.cpp (lifecycle, reader, link thread, stats) and
-// ship_worker.cpp (the workers and one record's ship). Private to the shipper.
+// ship_pump.cpp (the pumps: local batch reads, remote requests, answers). Private to the
+// shipper.
 
 #include <atomic>
 #include <condition_variable>
@@ -13,6 +14,7 @@
 #include "client/key.h"
 #include "client/record.h"
 #include "remote_link.h"
+#include "remote_pipeline.h"
 #include "shipper/dc_shipper.h"
 #include "shipper/dispatcher.h"
 #include "shipper/flow_control.h"
@@ -20,9 +22,11 @@
 
 namespace shipper {
 
-// One attempt at shipping an item: final (with its outcome) or to be retried.
+// One attempt at shipping an item: final (with its outcome), a request for the remote
+// (`send`), or to be retried.
 struct Attempt {
   bool done = false;
+  bool send = false;
   Outcome outcome = Outcome::Success;
   RetryCause cause = RetryCause::Dest;
   std::string error;
@@ -35,21 +39,28 @@ struct DcShipper::Impl {
   // Threads.
   void reader_loop();
   void link_loop();
-  void worker_loop();
+  void pump_loop();
 
   // Reader helpers.
   void read_some();
   bool acts_for(const proto::XdrFrame& f) const;  // under mu
   void commit_cursor(bool force);
 
-  // One item from start to final outcome, retrying; nullopt when stopping first.
-  std::optional<Outcome> ship_item(const ShipItem& item);
-  // `tries`: the attempts before this one (a stale local read is retried a few times).
-  Attempt attempt(const ShipItem& item, uint32_t tries);
-  Attempt ship_record(const client::Key& key, const client::Record& record, const ShipItem& item);
-  Attempt ship_delete(const client::Key& key, const ShipItem& item, uint64_t lut, uint8_t origin);
-  Attempt classify_remote(common::ResultCode code, const std::string& message);
-  void throttle();
+  // Pump helpers. take_batch waits for ready items and room in flight; empty when
+  // stopping. `local_ok`: the local read answered this row (else `row` is unused).
+  std::vector<ItemPtr> take_batch();
+  void ship_batch(std::vector<ItemPtr>& items);
+  // What to do with one item given its local read: a final outcome, a retry, or a
+  // request for the remote (filled into `request`).
+  Attempt decide(ShipItem& item, const client::BatchRecord& row, RemoteRequest& request);
+  Attempt ship_record(const client::Key& key, const client::Record& record, ShipItem& item,
+                      RemoteRequest& request);
+  Attempt ship_delete(const client::Key& key, ShipItem& item, uint64_t lut, uint8_t origin, RemoteRequest& request);
+  // Routes and encodes into `request`; a retry when the remote has no node for it.
+  Attempt route(const client::Client& remote, const client::Key& key, std::string bytes, RemoteRequest& request);
+  Attempt classify_remote(const RemoteAnswer& answer);
+  // Final outcome or retry with backoff; releases the item's in-flight share. Any thread.
+  void complete(const ItemPtr& item, const Attempt& attempt, uint64_t shipped_lut);
   // Sleeps unless stopping; false when stop() interrupted it.
   bool pause_ms(uint64_t ms);
 
@@ -67,11 +78,12 @@ struct DcShipper::Impl {
   const LocalClientFn local;
 
   RemoteLink link;
+  RemotePipeline pipeline;
   ShipStats stats;
   TokenBucket bucket;
 
-  mutable std::mutex mu;             // guards dispatcher, last_commit_ms
-  std::condition_variable work_cv;   // items became ready, or stopping
+  mutable std::mutex mu;             // guards dispatcher, last_commit_ms, in-flight counts
+  std::condition_variable work_cv;   // items became ready, room in flight, or stopping
   std::condition_variable space_cv;  // entries finished (reader, recovery submitters)
   std::condition_variable stop_cv;   // interrupts pauses
   Dispatcher dispatcher;
@@ -80,6 +92,8 @@ struct DcShipper::Impl {
   std::optional<uint64_t> frontier;          // LUT of the last Mark read
   std::shared_ptr<const ActingSet> acting;   // replica copies to ship (under mu)
   std::atomic<uint64_t> acting_records{0};
+  size_t in_flight_records = 0;      // handed to the pipeline, not answered (under mu)
+  size_t in_flight_bytes = 0;
 
   std::atomic<bool> stopping{false};
   bool started = false;

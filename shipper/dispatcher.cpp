@@ -105,6 +105,13 @@ bool Dispatcher::finish(const ItemPtr& item, uint64_t now_ms) {
   return released;
 }
 
+void Dispatcher::requeue(const ItemPtr& item, uint64_t not_before_ms) {
+  --in_flight_;
+  --in_flight_by_ns_[item->frame.ns];
+  item->not_before_ms = not_before_ms;
+  enqueue(item);
+}
+
 void Dispatcher::abandon(const ItemPtr& item) {
   --in_flight_;
   --in_flight_by_ns_[item->frame.ns];

@@ -61,6 +61,10 @@ StatsSnapshot Counters::snapshot(uint64_t now_ms) const {
   s.coalesced = coalesced_.load(kRelaxed);
   s.throughput = window_.rate(now_ms);
   s.latency_ms = window_.avg_latency_ms(now_ms);
+  LagHistogram::Summary lag = lag_.summary(now_ms);
+  s.lag_p50_ms = lag.p50_ms;
+  s.lag_p99_ms = lag.p99_ms;
+  s.lag_max_ms = lag.max_ms;
   uint64_t plain = plain_bytes_.load(kRelaxed);
   s.compression_ratio = plain ? double(sent_bytes_.load(kRelaxed)) / double(plain) : 1.0;
   return s;
@@ -101,6 +105,11 @@ void ShipStats::compressed(std::string_view ns, uint64_t plain_bytes, uint64_t s
   this->ns(ns).compressed(plain_bytes, sent_bytes);
 }
 
+void ShipStats::record_lag(std::string_view ns, uint64_t lag_ms, uint64_t now_ms) {
+  total_.record_lag(lag_ms, now_ms);
+  this->ns(ns).record_lag(lag_ms, now_ms);
+}
+
 std::string render_stats(const StatsSnapshot& s) {
   std::string out;
   auto add = [&](std::string_view key, const std::string& value) {
@@ -123,6 +132,9 @@ std::string render_stats(const StatsSnapshot& s) {
   add("retry_dest", std::to_string(s.retry_dest));
   add("throughput", fixed(s.throughput, 1));
   add("latency_ms", fixed(s.latency_ms, 1));
+  add("lag_p50_ms", std::to_string(s.lag_p50_ms));
+  add("lag_p99_ms", std::to_string(s.lag_p99_ms));
+  add("lag_max_ms", std::to_string(s.lag_max_ms));
   add("compression_ratio", fixed(s.compression_ratio, 3));
   return out;
 }

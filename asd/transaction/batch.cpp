@@ -102,7 +102,10 @@ void execute_batch(Node& node, const proto::Message& parent, ResponseSink& sink)
       break;
     }
     proto::MsgHeader header = row.header;
-    header.info1 &= uint8_t(~proto::info1::kXdr);  // XDR flag never applies to batch rows
+    // The XDR flag applies to read rows of a parent that carries it too: the shipper's
+    // batched reads of current versions (LUT, origin, tombstones), never to writes.
+    const bool xdr_read = (parent.header.info1 & proto::info1::kXdr) && !(header.info2 & proto::info2::kWrite);
+    if (!xdr_read) header.info1 &= uint8_t(~proto::info1::kXdr);
     common::Result<RecordRequest> req = make_record_request(header, row.fields, row.ops, &row.digest);
     if (!req) append_error_message(out, req.code(), row.index);
     else execute_record_request(*ns, *req, row.index, out, &commits);

@@ -13,11 +13,15 @@
 #include "support/acked_workload.h"
 #include "support/cluster_dc.h"
 #include "support/seeder.h"
+#include "two_cluster_dcs.h"
 
 using support::AckedOptions;
 using support::AckedWorkload;
 using support::ClusterDc;
 using support::ClusterDcOptions;
+using xdr_cluster_test::all_stats;
+using xdr_cluster_test::sum_stat;
+using xdr_cluster_test::TwoDcs;
 
 namespace {
 
@@ -25,45 +29,10 @@ constexpr int kConvergeMs = 90000;
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
-struct TwoDcs {
-  std::unique_ptr<ClusterDc> dc1;
-  std::unique_ptr<ClusterDc> dc2;
-
-  explicit TwoDcs(ClusterDcOptions o1 = {}) {
-    o1.name = "DC1";
-    o1.src_id = 1;
-    ClusterDcOptions o2;
-    o2.name = "DC2";
-    o2.src_id = 2;
-    o2.nodes = 2;
-    o2.run_xdr = false;
-    dc1 = std::make_unique<ClusterDc>(o1);
-    dc2 = std::make_unique<ClusterDc>(o2);
-    dc1->ship_to(*dc2);
-    dc2->start();
-    dc1->start();
-  }
-
-  std::string logs() const { return dc1->logs_tail() + dc2->logs_tail(); }
-};
-
 std::unique_ptr<AckedWorkload> workload(ClusterDc& dc, AckedOptions options = {}) {
   auto w = std::make_unique<AckedWorkload>([&dc] { return dc.connect(); }, support::Seeder("test", "acked"), options);
   w->start();
   return w;
-}
-
-// Sums a counter of the DC2 shipper over every live node of DC1.
-double sum_stat(ClusterDc& dc, const std::string& key) {
-  double total = 0;
-  for (size_t i : dc.live()) total += std::max(0.0, dc.xdr_stats(i, "DC2").num(key));
-  return total;
-}
-
-std::string all_stats(ClusterDc& dc) {
-  std::string out;
-  for (size_t i : dc.live()) out += "node " + std::to_string(i) + ": " + dc.xdr_stats(i, "DC2").raw + "\n";
-  return out;
 }
 
 // DC2 equals DC1 record by record, and both hold exactly what was acknowledged.

@@ -129,6 +129,7 @@ void ClusterDc::start() {
 
 uint16_t ClusterDc::port(size_t i) const { return nodes_.at(i)->service; }
 uint16_t ClusterDc::xdr_port(size_t i) const { return nodes_.at(i)->xdr; }
+pid_t ClusterDc::xdr_pid(size_t i) const { return nodes_.at(i)->xdr_proc.pid(); }
 uint64_t ClusterDc::node_id(size_t i) const { return nodes_.at(i)->id; }
 std::string ClusterDc::dir(size_t i) const { return nodes_.at(i)->dir->path(); }
 

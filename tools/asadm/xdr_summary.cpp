@@ -16,6 +16,8 @@ struct SummaryKey {
 // The summary table's columns after the node counts, in this order.
 constexpr SummaryKey kSummaryKeys[] = {
     {"lag", true},
+    {"lag_p50_ms", true},
+    {"lag_p99_ms", true},
     {"in_queue", false},
     {"takeovers", false},
     {"takeovers_pending", false},

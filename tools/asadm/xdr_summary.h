@@ -4,6 +4,8 @@
 //
 // A DC's lag is the largest `lag` among the nodes whose DC row answered: lag is the age of
 // a node's oldest unshipped record, so the largest is the age of the DC's oldest one.
+// lag_p50_ms and lag_p99_ms are also the largest over the nodes: not the DC's own
+// percentile (the nodes' histograms are not sent), but never below it.
 // in_queue, takeovers, takeovers_pending, takeover_records and recoveries are summed.
 // A node counts for a DC when:
 //   - it answered with a row for that DC: `answered`, or `error` when the row is an error;
@@ -35,7 +37,9 @@ struct DcSummary {
   std::vector<std::string> answered;  // labels (node_label), in node order
   std::vector<std::string> down;
   std::vector<std::string> error;
-  std::vector<DcStat> stats;  // lag, in_queue, takeovers, takeovers_pending, takeover_records, recoveries
+  // lag, lag_p50_ms, lag_p99_ms, in_queue, takeovers, takeovers_pending, takeover_records,
+  // recoveries
+  std::vector<DcStat> stats;
 
   // The stat's value as text: "-" when no node sent it, ">=N" when only some of the
   // answering nodes did (the true value is at least N), else N.

@@ -26,6 +26,9 @@ constexpr Column kColumns[] = {
     {"ns", nullptr, false},
     {"link", nullptr, false},
     {"lag(s)", "lag", true},
+    // Per-record lag (ack at the remote - LUT) over the last 10 s.
+    {"lag p50(ms)", "lag_p50_ms", true},
+    {"lag p99(ms)", "lag_p99_ms", true},
     {"in_queue", "in_queue", true},
     {"in_prog", "in_progress", true},
     {"success", "success", true},
@@ -222,8 +225,8 @@ std::string json_dc(const DcSummary& summary) {
 
 // One line per DC after the node tables (xdr_summary.h says what is counted).
 void append_dc_summary(std::string& out, const std::vector<DcSummary>& summaries) {
-  const std::vector<std::string> titles = {"DC", "answered", "down", "error", "lag(s)", "in_queue",
-                                           "tk", "tk_pend", "tk_rec", "rcv"};
+  const std::vector<std::string> titles = {"DC", "answered", "down", "error", "lag(s)", "lag p50(ms)",
+                                           "lag p99(ms)", "in_queue", "tk", "tk_pend", "tk_rec", "rcv"};
   std::vector<std::vector<std::string>> lines{titles};
   for (const DcSummary& summary : summaries) {
     std::vector<std::string> line{summary.dc, std::to_string(summary.answered.size()),
@@ -235,7 +238,7 @@ void append_dc_summary(std::string& out, const std::vector<DcSummary>& summaries
   for (const auto& line : lines) {
     for (size_t c = 0; c < line.size(); ++c) widths[c] = std::max(widths[c], line[c].size());
   }
-  out += "DC summary (lag: the largest over the nodes that answered; other counts: sums)\n";
+  out += "DC summary (lag, lag p50, lag p99: the largest over the nodes that answered; other counts: sums)\n";
   for (const auto& line : lines) {
     std::string text;
     for (size_t c = 0; c < line.size(); ++c) {

@@ -4,18 +4,20 @@
 //
 // Table, per node (a blank line between nodes), then a summary line per DC:
 //   127.0.0.1:3004 (node A1, asd 1A2B): 2 DCs, dlog used 12.5%, overwritten 0
-//   node            DC   ns    link         lag(s)  in_queue  ...  dlog%  tk  tk_pend  tk_rec  rcv
-//   127.0.0.1:3004  DC2  all   up 5m12s          0         0  ...    1.5   1        0     120    0
-//   127.0.0.1:3004  DC2  test  up 5m12s          0         0  ...    1.5   -        -       -    0
+//   node            DC   ns    link      lag(s)  lag p50(ms)  lag p99(ms)  in_queue  ...  tk  tk_pend  tk_rec  rcv
+//   127.0.0.1:3004  DC2  all   up 5m12s       0            2            4         0  ...   1        0     120    0
+//   127.0.0.1:3004  DC2  test  up 5m12s       0            2            4         0  ...   -        -       -    0
 //
 //   127.0.0.1:3014 (asd 1A2C)  xdr down (client: connect 127.0.0.1:3014: Connection refused)
 //
 //   - (asd 1A2D)  down (seen by 1A2B, silent 12s)
 //
-//   DC summary (lag: the largest over the nodes that answered; other counts: sums)
-//   DC   answered  down  error  lag(s)  in_queue  tk  tk_pend  tk_rec  rcv
-//   DC2         1     2      0       0         0   1        0     120    0
-// "all" is the DC as a whole; a missing field prints "-". The takeover columns are DC-level
+//   DC summary (lag, lag p50, lag p99: the largest over the nodes that answered; other counts: sums)
+//   DC   answered  down  error  lag(s)  lag p50(ms)  lag p99(ms)  in_queue  tk  tk_pend  tk_rec  rcv
+//   DC2         1     2      0       0            2            4         0   1        0     120    0
+// "all" is the DC as a whole; a missing field prints "-". lag(s) is the age of the oldest
+// unshipped record; lag p50(ms) / p99(ms) are percentiles of the per-record lag (remote
+// ack - LUT) over the last 10 s. The takeover columns are DC-level
 // (tk = takeovers, tk_pend = takeovers_pending, tk_rec = takeover_records, rcv =
 // recoveries). "(asd ID)" follows the address of a node found through asd. A node
 // without a table prints one line, `ADDRESS  <state> (<why>)`, the state one of:
@@ -31,7 +33,8 @@
 //              "error":null,"stats":{"link":"up","lag":0,...}}],
 //              "asd_id":null|"1A2B","asd":null|"HOST:PORT","peers_error":null|"...",
 //              "seen_by":[{"node":"1A2B","state":"down","silent_ms":12000}]}],
-//    "dcs":[{"dc":"DC2","answered":1,"down":2,"error":0,"lag":0|null,"in_queue":0|null,
+//    "dcs":[{"dc":"DC2","answered":1,"down":2,"error":0,"lag":0|null,"lag_p50_ms":2|null,
+//            "lag_p99_ms":4|null,"in_queue":0|null,
 //            "takeovers":1|null,"takeovers_pending":0|null,"takeover_records":120|null,
 //            "recoveries":0|null,"partial":["takeovers"],"answered_nodes":[...],
 //            "down_nodes":[...],"error_nodes":[...]}]}

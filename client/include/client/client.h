@@ -51,6 +51,12 @@ struct ClientConfig {
   bool tend = true;  // run the 1 s tend thread; false = the map from connect() only
 };
 
+// Where single-record commands for a partition go: the node's name and service endpoint.
+struct NodeRoute {
+  std::string name;
+  Host host;
+};
+
 // Called per scanned record; return false to stop the scan early.
 using ScanCallback = std::function<bool(const Record&)>;
 
@@ -97,6 +103,10 @@ class Client {
   // Deletes every record of ns/set (whole namespace when `set` is empty), via one node,
   // which distributes it as the real server does.
   common::Status truncate(const std::string& ns, const std::string& set);
+
+  // The master of partition `pid` of `ns` in the current map, else any node (as
+  // single-record commands are routed). For callers that run their own connections.
+  common::Result<NodeRoute> route(const std::string& ns, uint32_t pid) const;
 
   // Names of the nodes in the current cluster view.
   std::vector<std::string> node_names() const;

@@ -75,6 +75,10 @@ struct BatchPolicy {
 struct BatchRead {
   bool header_only = false;
   std::vector<std::string> bins;  // empty: all bins
+  // XDR shipping reads (as ReadPolicy::xdr): rows carry LUT and origin src-id, and a
+  // deleted record whose tombstone the server keeps comes back as a NotFound row whose
+  // record has `tombstone` set with the delete's LUT and origin.
+  bool xdr = false;
 
   static BatchRead all() { return {}; }
   static BatchRead header() { return {true, {}}; }

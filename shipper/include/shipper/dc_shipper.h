@@ -8,19 +8,26 @@
 //     topology filters out (`filtered_out`), Marks (it notes how far in asd's time it has
 //     read: the frontier) and replica copies (their master ships them; unless the
 //     master's xdr is down and this node acts for it, see set_acting), and hands the rest
-//     to the Dispatcher, which coalesces hot keys and tracks the cursor; it commits the
+//     to the Dispatcher, which coalesces hot keys (one ship per digest at a time, which
+//     is what keeps each key's versions in order) and tracks the cursor; it commits the
 //     cursor (every seq below it done) about every 100 ms;
-//   - N worker threads (default 16) with blocking client calls, so many requests are in
-//     flight: each takes a ready item, paces itself on the xdr-max-ship-throughput token
-//     bucket, reads the current record from the LOCAL asd (XDR read: bins + LUT + origin
-//     src-id) and writes it to the remote DC with the XDR bit, that LUT and the origin
-//     src-id (ours for local writes), replacing the remote record; a vanished record
-//     ships as an XDR delete when delete shipping is on. Network failures and transient
-//     server errors retry with backoff 100 ms .. 5 s; 28 (lost conflict) and 22
-//     (forbidden) are final. An entry leaves the log only once its item is final;
+//   - pump threads (default 2): each takes up to `read_batch` ready items, paced by the
+//     xdr-max-ship-throughput token bucket and bounded by the in-flight limits, reads
+//     their current versions from the LOCAL asd in one XDR batch read (bins + LUT +
+//     origin src-id, tombstones as deletes) and hands one write (with the XDR bit, that
+//     LUT and the origin src-id) or XDR delete per record to the RemotePipeline;
+//   - the RemotePipeline (one Boost.Asio thread): persistent connections to the remote
+//     node that masters each record's partition (the remote client's map), many requests
+//     in flight per connection, answers handled as they arrive. Network failures and
+//     transient server errors are retried with backoff 100 ms .. 5 s, with the item
+//     re-read from the local asd (so a retry ships the newest version); 28 (lost
+//     conflict) and 22 (forbidden) are final. An entry leaves the log only once its item
+//     is final;
 //   - a link thread: connects to the remote DC (its own client::Client, seeds =
-//     dc-node-address-port) with backoff, reads the remote's `features` (zstd), and logs
-//     the ticker line every 10 s.
+//     dc-node-address-port, whose tend thread keeps the partition map) with backoff,
+//     reads the remote's `features` (zstd), and logs the ticker line every 10 s.
+// Memory is bounded: at most `max_pending` log entries read ahead, at most
+// `max_in_flight` records and `max_in_flight_bytes` of requests handed to the pipeline.
 // The link is `down` (with since-time) while no connection exists or after 5 consecutive
 // network failures, `up` again on the first answer. Nothing here waits on another DC:
 // each DcShipper has its own threads, connections and bucket.
@@ -75,9 +82,12 @@ struct ShipProgress {
 using ActingSet = std::map<std::string, std::map<uint64_t, std::vector<bool>>, std::less<>>;
 
 struct ShipperOptions {
-  size_t workers = 16;
-  size_t read_batch = 256;
+  size_t pumps = 2;                  // threads doing local batch reads
+  size_t read_batch = 256;           // log entries per read, records per local batch read
   size_t max_pending = 20000;        // log entries read ahead and not yet done
+  size_t max_in_flight = 4096;       // records handed to the pipeline and not answered
+  size_t max_in_flight_bytes = 64ull << 20;  // their request bytes
+  size_t conns_per_node = 2;         // pipelined connections per remote node
   size_t max_recovered = 4096;       // recovery records queued before submit blocks
   uint32_t local_timeout_ms = 1000;
   uint32_t remote_timeout_ms = 2000;

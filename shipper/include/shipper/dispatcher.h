@@ -37,6 +37,12 @@ struct ShipItem {
   uint32_t recovered = 0;        // synthetic entries from recovery scans
   uint32_t coalesced = 0;        // entries that joined after the first
   uint64_t not_before_ms = 0;
+  // The shipper's state of the item across attempts.
+  uint32_t tries = 0;            // attempts that ended in a retry
+  uint64_t started_ms = 0;       // first taken (latency statistics)
+  uint64_t shipped_lut = 0;      // LUT of the version sent in the current attempt
+  bool sent_delete = false;      // the current attempt sent a delete
+  size_t request_bytes = 0;      // bytes of the current attempt's request
 };
 using ItemPtr = std::shared_ptr<ShipItem>;
 
@@ -60,6 +66,9 @@ class Dispatcher {
   // The item is finished (shipped or a final outcome). Returns true when a parked
   // follow-up of the same digest became ready.
   bool finish(const ItemPtr& item, uint64_t now_ms);
+  // The item is to be tried again, not before `not_before_ms`; its digest stays busy
+  // (later entries of the digest wait behind it).
+  void requeue(const ItemPtr& item, uint64_t not_before_ms);
   // The item was not finished (stopping): its entries stay pending.
   void abandon(const ItemPtr& item);
 

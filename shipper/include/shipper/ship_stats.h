@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "shipper/flow_control.h"
+#include "shipper/lag_histogram.h"
 
 namespace shipper {
 
@@ -43,6 +44,11 @@ struct StatsSnapshot {
   uint64_t retry_dest = 0;
   double throughput = 0;      // records/s over the last 5 s
   double latency_ms = 0;      // average over the last 5 s
+  // Per-record lag (remote ack time - LUT, ms) over the last 10 s (LagHistogram); 0 when
+  // nothing was acknowledged in that window.
+  uint64_t lag_p50_ms = 0;
+  uint64_t lag_p99_ms = 0;
+  uint64_t lag_max_ms = 0;
   double compression_ratio = 1.0;  // sent / plain bytes of compressed requests
   uint64_t coalesced = 0;     // entries that rode along with another ship of the digest
 };
@@ -54,6 +60,9 @@ class Counters {
   void retry(RetryCause cause);
   void compressed(uint64_t plain_bytes, uint64_t sent_bytes);
   void coalesced(uint64_t n) { coalesced_ += n; }
+  // One record the remote acknowledged, lag_ms after its LUT; now_ms on the clock given
+  // to snapshot().
+  void record_lag(uint64_t lag_ms, uint64_t now_ms) { lag_.add(lag_ms, now_ms); }
   // Counter fields and the window rates; link, lag and queue fields stay zero.
   StatsSnapshot snapshot(uint64_t now_ms) const;
 
@@ -62,6 +71,7 @@ class Counters {
   std::atomic<uint64_t> retries_{0}, retry_conn_reset_{0}, retry_timeout_{0}, retry_dest_{0};
   std::atomic<uint64_t> plain_bytes_{0}, sent_bytes_{0}, coalesced_{0};
   SlidingWindow window_;
+  LagHistogram lag_;
 };
 
 // The DC total plus one Counters per namespace, created on first use.
@@ -78,6 +88,9 @@ class ShipStats {
   void outcome(std::string_view ns, Outcome outcome, uint64_t now_ms, uint64_t latency_ms);
   void retry(std::string_view ns, RetryCause cause);
   void compressed(std::string_view ns, uint64_t plain_bytes, uint64_t sent_bytes);
+  // lag_ms = common::now_cl_ms() at the remote's acknowledgement - the record's LUT (the
+  // caller clamps a negative difference to 0); now_ms as for outcome().
+  void record_lag(std::string_view ns, uint64_t lag_ms, uint64_t now_ms);
 
  private:
   Counters total_;
@@ -85,7 +98,8 @@ class ShipStats {
   std::map<std::string, std::unique_ptr<Counters>, std::less<>> by_ns_;
 };
 
-// `key=value;...` in §8 order for the fields a shipper owns (link..compression_ratio).
+// `key=value;...` in §8 order for the fields a shipper owns (link..compression_ratio,
+// lag_p50_ms..lag_max_ms right after latency_ms).
 std::string render_stats(const StatsSnapshot& s);
 
 }  // namespace shipper

@@ -63,7 +63,7 @@ TEST_CASE("rendered stats list the section 8 keys in order", "[shipper]") {
   CHECK(text.rfind("link=up;link_since=123;lag=0;in_queue=0;in_progress=0;success=7;", 0) == 0);
   for (const char* key : {"not_found=", "filtered_out=", "abandoned=", "lost_conflict=", "retries=",
                           "retry_conn_reset=", "retry_timeout=", "retry_dest=", "throughput=", "latency_ms=",
-                          "compression_ratio="}) {
+                          "lag_p50_ms=", "lag_p99_ms=", "lag_max_ms=", "compression_ratio="}) {
     CHECK(text.find(key) != std::string::npos);
   }
 }

@@ -19,7 +19,7 @@ constexpr int64_t kNow = 1'700'000'312'000;  // link_since below + 5m12s
 const char* kDcStats =
     "link=up;link_since=1700000000000;lag=3;in_queue=12;in_progress=4;success=1000;not_found=2;"
     "filtered_out=7;abandoned=1;lost_conflict=0;retries=5;throughput=250.5;latency_ms=1.8;"
-    "compression_ratio=2.10;dlog_used_pct=1.5;dlog_overwritten=0;recoveries=0;recoveries_pending=0;"
+    "lag_p50_ms=2;lag_p99_ms=14;lag_max_ms=40;compression_ratio=2.10;dlog_used_pct=1.5;dlog_overwritten=0;recoveries=0;recoveries_pending=0;"
     "takeovers=2;takeover_records=1200;takeovers_pending=1;takeovers_from_log=2;takeovers_by_scan=0;"
     "namespaces=test";
 
@@ -63,16 +63,16 @@ TEST_CASE("table for a healthy node", "[tools][asadm]") {
   std::string text = asadm::format_table({healthy_node()}, kNow);
   const std::string expected =
       "10.0.0.1:3004 (node A1): 1 DC, dlog used 1.5%, overwritten 0\n"
-      "node           DC   ns    link      lag(s)  in_queue  in_prog  success  not_found  abandoned  retries"
+      "node           DC   ns    link      lag(s)  lag p50(ms)  lag p99(ms)  in_queue  in_prog  success  not_found  abandoned  retries"
       "  rec/s  lat_ms  compr  dlog%  tk  tk_pend  tk_rec  rcv\n"
-      "10.0.0.1:3004  DC2  all   up 5m12s       3        12        4     1000          2          1        5"
+      "10.0.0.1:3004  DC2  all   up 5m12s       3            2           14        12        4     1000          2          1        5"
       "  250.5     1.8   2.10    1.5   2        1    1200    0\n"
-      "10.0.0.1:3004  DC2  test  down           0         -        -        9          -          -        -"
+      "10.0.0.1:3004  DC2  test  down           0            -            -         -        -        9          -          -        -"
       "      -       -      -      -   -        -       -    -\n"
       "\n"
-      "DC summary (lag: the largest over the nodes that answered; other counts: sums)\n"
-      "DC   answered  down  error  lag(s)  in_queue  tk  tk_pend  tk_rec  rcv\n"
-      "DC2         1     0      0       3        12   2        1    1200    0\n";
+      "DC summary (lag, lag p50, lag p99: the largest over the nodes that answered; other counts: sums)\n"
+      "DC   answered  down  error  lag(s)  lag p50(ms)  lag p99(ms)  in_queue  tk  tk_pend  tk_rec  rcv\n"
+      "DC2         1     0      0       3            2           14        12   2        1    1200    0\n";
   CHECK(text == expected);
 }
 

@@ -49,8 +49,8 @@ std::vector<NodeReport> three_node_dc() {
                              "abandoned=0;retries=1;throughput=250.5;latency_ms=1.8;compression_ratio=2.10;"
                              "dlog_used_pct=1.5;recoveries=0;takeovers_pending=0;";
   std::vector<NodeReport> nodes;
-  nodes.push_back(answering("10.0.0.1:3004", "A1", common + "lag=3;takeovers=1;takeover_records=1200"));
-  nodes.push_back(answering("10.0.0.2:3004", "A2", common + "lag=41;takeovers=0;takeover_records=0"));
+  nodes.push_back(answering("10.0.0.1:3004", "A1", common + "lag=3;lag_p50_ms=2;lag_p99_ms=9;takeovers=1;takeover_records=1200"));
+  nodes.push_back(answering("10.0.0.2:3004", "A2", common + "lag=41;lag_p50_ms=5;lag_p99_ms=7;takeovers=0;takeover_records=0"));
   nodes.push_back(failed("10.0.0.3:3004", "A3", NodeState::XdrDown,
                          "client: connect 10.0.0.3:3004: Connection refused"));
   NodeReport gone = failed("-", "A4", NodeState::SeenDown, "seen by A1, silent 12s");
@@ -65,24 +65,24 @@ TEST_CASE("summary: a three-node DC with an xdr down and a node seen down", "[to
   std::string text = asadm::format_table(three_node_dc(), kNow);
   const std::string expected =
       "10.0.0.1:3004 (node BB9010BBC, asd A1): 1 DC, dlog used 1.5%, overwritten 0\n"
-      "node           DC   ns   link      lag(s)  in_queue  in_prog  success  not_found  abandoned  retries"
+      "node           DC   ns   link      lag(s)  lag p50(ms)  lag p99(ms)  in_queue  in_prog  success  not_found  abandoned  retries"
       "  rec/s  lat_ms  compr  dlog%  tk  tk_pend  tk_rec  rcv\n"
-      "10.0.0.1:3004  DC2  all  up 5m12s       3        12        4     1000          2          0        1"
+      "10.0.0.1:3004  DC2  all  up 5m12s       3            2            9        12        4     1000          2          0        1"
       "  250.5     1.8   2.10    1.5   1        0    1200    0\n"
       "\n"
       "10.0.0.2:3004 (node BB9010BBC, asd A2): 1 DC, dlog used 1.5%, overwritten 0\n"
-      "node           DC   ns   link      lag(s)  in_queue  in_prog  success  not_found  abandoned  retries"
+      "node           DC   ns   link      lag(s)  lag p50(ms)  lag p99(ms)  in_queue  in_prog  success  not_found  abandoned  retries"
       "  rec/s  lat_ms  compr  dlog%  tk  tk_pend  tk_rec  rcv\n"
-      "10.0.0.2:3004  DC2  all  up 5m12s      41        12        4     1000          2          0        1"
+      "10.0.0.2:3004  DC2  all  up 5m12s      41            5            7        12        4     1000          2          0        1"
       "  250.5     1.8   2.10    1.5   0        0       0    0\n"
       "\n"
       "10.0.0.3:3004 (asd A3)  xdr down (client: connect 10.0.0.3:3004: Connection refused)\n"
       "\n"
       "- (asd A4)  down (seen by A1, silent 12s)\n"
       "\n"
-      "DC summary (lag: the largest over the nodes that answered; other counts: sums)\n"
-      "DC   answered  down  error  lag(s)  in_queue  tk  tk_pend  tk_rec  rcv\n"
-      "DC2         2     2      0      41        24   1        0    1200    0\n";
+      "DC summary (lag, lag p50, lag p99: the largest over the nodes that answered; other counts: sums)\n"
+      "DC   answered  down  error  lag(s)  lag p50(ms)  lag p99(ms)  in_queue  tk  tk_pend  tk_rec  rcv\n"
+      "DC2         2     2      0      41            5            9        24   1        0    1200    0\n";
   CHECK(text == expected);
 }
 
@@ -125,18 +125,19 @@ TEST_CASE("summary: stats some nodes did not send are marked partial", "[tools][
   };
   auto summary = asadm::summarize_dcs(nodes).at(0);
   CHECK(summary.text(summary.stats[0]) == ">=9");
-  CHECK(summary.text(summary.stats[1]) == "9");
-  CHECK(summary.text(summary.stats[2]) == ">=1");
-  CHECK(summary.text(summary.stats[4]) == "-");  // takeover_records: nobody sent it
+  CHECK(summary.text(summary.stats[1]) == "-");  // lag_p50_ms: an xdr older than the histogram
+  CHECK(summary.text(summary.stats[3]) == "9");
+  CHECK(summary.text(summary.stats[4]) == ">=1");
+  CHECK(summary.text(summary.stats[6]) == "-");  // takeover_records: nobody sent it
 
   std::string text = asadm::format_table(nodes, 0);
   INFO(text);
-  CHECK(text.find("\nh2:3004  DC2  all  -       junk         3") != std::string::npos);  // shown raw, not dropped
-  CHECK(text.ends_with("DC2         3     0      0     >=9         9  >=1        -       -    -\n"));
+  CHECK(text.find("\nh2:3004  DC2  all  -       junk            -            -         3") != std::string::npos);  // shown raw, not dropped
+  CHECK(text.ends_with("DC2         3     0      0     >=9            -            -         9  >=1        -       -    -\n"));
 
   std::string json = asadm::format_json(nodes);
   INFO(json);
-  CHECK(json.find("\"dcs\":[\n  {\"dc\":\"DC2\",\"answered\":3,\"down\":0,\"error\":0,\"lag\":9,\"in_queue\":9,"
+  CHECK(json.find("\"dcs\":[\n  {\"dc\":\"DC2\",\"answered\":3,\"down\":0,\"error\":0,\"lag\":9,\"lag_p50_ms\":null,\"lag_p99_ms\":null,\"in_queue\":9,"
                   "\"takeovers\":1,\"takeovers_pending\":null,\"takeover_records\":null,\"recoveries\":null,"
                   "\"partial\":[\"lag\",\"takeovers\"],\"answered_nodes\":[\"A1\",\"A2\",\"A3\"],"
                   "\"down_nodes\":[],\"error_nodes\":[]}\n ]}\n") != std::string::npos);
@@ -155,7 +156,7 @@ TEST_CASE("summary: json keeps the node objects and adds the DC summary", "[tool
                   "\"statistics\":{},\"rows\":[],\"asd_id\":\"A4\",\"asd\":null,\"peers_error\":null,"
                   "\"seen_by\":[{\"node\":\"A1\",\"state\":\"down\",\"silent_ms\":12000}]}") != std::string::npos);
   CHECK(json.ends_with("\"dcs\":[\n  {\"dc\":\"DC2\",\"answered\":2,\"down\":2,\"error\":0,\"lag\":41,"
-                       "\"in_queue\":24,\"takeovers\":1,\"takeovers_pending\":0,\"takeover_records\":1200,"
+                       "\"lag_p50_ms\":5,\"lag_p99_ms\":9,\"in_queue\":24,\"takeovers\":1,\"takeovers_pending\":0,\"takeover_records\":1200,"
                        "\"recoveries\":0,\"partial\":[],\"answered_nodes\":[\"A1\",\"A2\"],"
                        "\"down_nodes\":[\"A3\",\"A4\"],\"error_nodes\":[]}\n ]}\n"));
 }

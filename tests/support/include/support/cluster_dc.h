@@ -58,6 +58,7 @@ class ClusterDc {
   size_t size() const { return nodes_.size(); }
   uint16_t port(size_t i) const;
   uint16_t xdr_port(size_t i) const;
+  pid_t xdr_pid(size_t i) const;  // -1 when not running
   uint64_t node_id(size_t i) const;
   std::string dir(size_t i) const;
   // Indexes of the nodes whose asd runs now.

@@ -1,0 +1,75 @@
+#pragma once
+// RemotePipeline: the shipper's data path to one remote DC. Private to the shipper.
+//
+// Persistent connections to every remote node the shipper routes to (a few per node),
+// each carrying many single-record requests at once: requests are appended to the
+// connection's write buffer and written together, answers come back in request order
+// (a server answers one connection's requests in order; the real server's `features`
+// lists this as `pipelining`) and are matched to their callbacks first in, first out.
+// One Boost.Asio thread runs every connection of the DC, so no other DC shares it.
+//
+// Failures: a connection that cannot connect, breaks, sends something unparsable, or
+// leaves its oldest request unanswered past the timeout is closed, and every request on
+// it is answered as a network failure (the caller retries it, possibly against another
+// node once the partition map moved). A request may have reached the remote before its
+// connection failed; the caller's retry carries the same or a newer version, and the
+// remote refuses an older LUT, so a late copy never overwrites a newer one.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/host.h"
+#include "common/result_code.h"
+
+namespace shipper {
+
+struct RemoteAnswer {
+  common::ResultCode code = common::ResultCode::Ok;
+  std::string message;   // empty for Ok
+  bool network = false;  // no answer: connect failure, reset, timeout, garbage, stopping
+};
+using RemoteCallback = std::function<void(const RemoteAnswer&)>;
+
+struct RemoteRequest {
+  client::Host host;
+  std::string bytes;  // one complete proto (type 3 or 4) expecting one answer
+  RemoteCallback done;
+};
+
+struct PipelineOptions {
+  size_t conns_per_node = 2;
+  uint32_t timeout_ms = 2000;          // oldest request unanswered this long: connection closed
+  uint32_t connect_timeout_ms = 1000;
+};
+
+class RemotePipeline {
+ public:
+  RemotePipeline(std::string dc, PipelineOptions options);
+  ~RemotePipeline();  // stop()
+  RemotePipeline(const RemotePipeline&) = delete;
+  RemotePipeline& operator=(const RemotePipeline&) = delete;
+
+  void start();
+  // Answers everything outstanding as a network failure ("stopping") and joins the
+  // thread. Requests submitted afterwards are answered the same way at once.
+  void stop();
+
+  // Queues the requests (each callback runs exactly once, on the pipeline thread, or on
+  // the caller's thread when stopped). Thread-safe.
+  void submit(std::vector<RemoteRequest> requests);
+
+  // Requests submitted and not answered yet.
+  size_t in_flight() const;
+  // Connections currently open or opening.
+  size_t connections() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace shipper
