@@ -293,11 +293,11 @@ void DcShipper::Impl::log_ticker() const {
   StatsSnapshot s = snapshot({});
   ship_log()->info(
       "dc ticker dc={} link={} lag={} in_queue={} in_progress={} success={} not_found={} filtered_out={} "
-      "abandoned={} lost_conflict={} retries={} throughput={:.1f} latency_ms={:.1f} compression_ratio={:.3f} "
-      "dlog_used_pct={:.2f} cursor={}",
+      "abandoned={} lost_conflict={} retries={} throughput={:.1f} latency_ms={:.1f} lag_p50_ms={} lag_p99_ms={} "
+      "compression_ratio={:.3f} dlog_used_pct={:.2f} cursor={}",
       dc, s.link_up ? "up" : "down", s.lag_sec, s.in_queue, s.in_progress, s.success, s.not_found, s.filtered_out,
-      s.abandoned, s.lost_conflict, s.retries, s.throughput, s.latency_ms, s.compression_ratio, log.used_pct(dc),
-      log.cursor(dc));
+      s.abandoned, s.lost_conflict, s.retries, s.throughput, s.latency_ms, s.lag_p50_ms, s.lag_p99_ms,
+      s.compression_ratio, log.used_pct(dc), log.cursor(dc));
 }
 
 }  // namespace shipper

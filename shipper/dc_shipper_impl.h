@@ -30,6 +30,7 @@ struct Attempt {
   Outcome outcome = Outcome::Success;
   RetryCause cause = RetryCause::Dest;
   std::string error;
+  AbandonCause abandon_cause = AbandonCause::Other;  // with outcome Abandoned
 };
 
 struct DcShipper::Impl {
@@ -92,6 +93,7 @@ struct DcShipper::Impl {
   std::optional<uint64_t> frontier;          // LUT of the last Mark read
   std::shared_ptr<const ActingSet> acting;   // replica copies to ship (under mu)
   std::atomic<uint64_t> acting_records{0};
+  std::atomic<uint64_t> abandoned_logged{0};
   size_t in_flight_records = 0;      // handed to the pipeline, not answered (under mu)
   size_t in_flight_bytes = 0;
 

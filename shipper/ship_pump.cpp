@@ -29,9 +29,14 @@ constexpr uint32_t kStaleReadRetries = 5;
 // How long a pump waits for work before looking at the stop flag again.
 constexpr uint64_t kIdleWaitMs = 200;
 
-Attempt done(Outcome outcome) { return Attempt{true, false, outcome, RetryCause::Dest, {}}; }
-Attempt retry(RetryCause cause, std::string error) { return Attempt{false, false, Outcome::Success, cause, std::move(error)}; }
-Attempt send() { return Attempt{false, true, Outcome::Success, RetryCause::Dest, {}}; }
+Attempt done(Outcome outcome) { return Attempt{true, false, outcome, RetryCause::Dest, {}, AbandonCause::Other}; }
+Attempt abandon(AbandonCause cause, std::string error) {
+  return Attempt{true, false, Outcome::Abandoned, RetryCause::Dest, std::move(error), cause};
+}
+Attempt retry(RetryCause cause, std::string error) {
+  return Attempt{false, false, Outcome::Success, cause, std::move(error), AbandonCause::Other};
+}
+Attempt send() { return Attempt{false, true, Outcome::Success, RetryCause::Dest, {}, AbandonCause::Other}; }
 
 // Remaining TTL from the record's void time; never-expire stays never-expire.
 uint32_t remaining_ttl(const client::Record& record) {
@@ -222,7 +227,7 @@ Attempt DcShipper::Impl::ship_record(const client::Key& key, const client::Recor
     p.zstd = true;
     p.wire_sizes = &sizes;
   }
-  if (auto st = client::validate_key(key); !st.ok()) return done(Outcome::Abandoned);
+  if (auto st = client::validate_key(key); !st.ok()) return abandon(AbandonCause::Other, st.message());
   std::string bytes = client::encode_put(key, record.bins, p, options.remote_timeout_ms);
   if (p.compress && sizes.plain > 0) stats.compressed(item.frame.ns, sizes.plain, sizes.sent);
   item.shipped_lut = *p.lut;
@@ -240,7 +245,7 @@ Attempt DcShipper::Impl::ship_delete(const client::Key& key, ShipItem& item, uin
   p.lut = lut;
   p.src_id = origin ? origin : src_id;
   p.durable_delete = (item.frame.flags & proto::kXdrFlagDurable) != 0;
-  if (auto st = client::validate_key(key); !st.ok()) return done(Outcome::Abandoned);
+  if (auto st = client::validate_key(key); !st.ok()) return abandon(AbandonCause::Other, st.message());
   item.shipped_lut = lut;
   item.sent_delete = true;
   return route(*remote, key, client::encode_remove(key, p, options.remote_timeout_ms), request);
@@ -264,19 +269,31 @@ Attempt DcShipper::Impl::classify_remote(const RemoteAnswer& answer) {
   switch (answer.code) {
     case ResultCode::Ok: return done(Outcome::Success);
     case ResultCode::LostConflict: return done(Outcome::LostConflict);
-    case ResultCode::Forbidden: return done(Outcome::Abandoned);
+    case ResultCode::Forbidden: return abandon(AbandonCause::Forbidden, answer.message);
+    case ResultCode::RecordTooBig: return abandon(AbandonCause::TooBig, answer.message);
     default: break;
   }
   if (transient_server_code(answer.code)) return retry(RetryCause::Dest, answer.message);
-  ship_log()->warn("ship abandoned dc={} code={} err={}", dc, int(answer.code), answer.message);
-  return done(Outcome::Abandoned);
+  return abandon(AbandonCause::Other, answer.message);
 }
 
 void DcShipper::Impl::complete(const ItemPtr& item, const Attempt& a, uint64_t shipped_lut) {
   const uint64_t now = common::steady_ms();
   const std::string& ns = item->frame.ns;
   if (a.done) {
-    stats.outcome(ns, a.outcome, now, now - std::min(now, item->started_ms));
+    const uint64_t latency = now - std::min(now, item->started_ms);
+    if (a.outcome == Outcome::Abandoned) {
+      stats.abandoned(ns, a.abandon_cause, now, latency);
+      // A remote that refuses a whole namespace refuses every record: log the 1st, 2nd,
+      // 4th, 8th... so the log shows it without a line per record.
+      uint64_t n = ++abandoned_logged;
+      if ((n & (n - 1)) == 0) {
+        ship_log()->warn("ship abandoned dc={} ns={} digest={} err={} abandoned_so_far={}", dc, ns,
+                         item->frame.digest.hex(), a.error, n);
+      }
+    } else {
+      stats.outcome(ns, a.outcome, now, latency);
+    }
     if (a.outcome == Outcome::Success || a.outcome == Outcome::NotFoundDeleted) {
       uint64_t cl_now = common::now_cl_ms();
       stats.record_lag(ns, cl_now > shipped_lut ? cl_now - shipped_lut : 0, now);

@@ -32,6 +32,15 @@ void Counters::outcome(Outcome outcome, uint64_t now_ms, uint64_t latency_ms) {
   window_.add(now_ms, latency_ms);
 }
 
+void Counters::abandoned(AbandonCause cause, uint64_t now_ms, uint64_t latency_ms) {
+  switch (cause) {
+    case AbandonCause::Forbidden: abandoned_forbidden_.fetch_add(1, kRelaxed); break;
+    case AbandonCause::TooBig: abandoned_too_big_.fetch_add(1, kRelaxed); break;
+    case AbandonCause::Other: abandoned_other_.fetch_add(1, kRelaxed); break;
+  }
+  outcome(Outcome::Abandoned, now_ms, latency_ms);
+}
+
 void Counters::retry(RetryCause cause) {
   retries_.fetch_add(1, kRelaxed);
   switch (cause) {
@@ -53,6 +62,9 @@ StatsSnapshot Counters::snapshot(uint64_t now_ms) const {
   s.not_found = not_found_.load(kRelaxed);
   s.filtered_out = filtered_out_.load(kRelaxed);
   s.abandoned = abandoned_.load(kRelaxed);
+  s.abandoned_forbidden = abandoned_forbidden_.load(kRelaxed);
+  s.abandoned_too_big = abandoned_too_big_.load(kRelaxed);
+  s.abandoned_other = abandoned_other_.load(kRelaxed);
   s.lost_conflict = lost_conflict_.load(kRelaxed);
   s.retries = retries_.load(kRelaxed);
   s.retry_conn_reset = retry_conn_reset_.load(kRelaxed);
@@ -95,6 +107,11 @@ void ShipStats::outcome(std::string_view ns, Outcome outcome, uint64_t now_ms, u
   this->ns(ns).outcome(outcome, now_ms, latency_ms);
 }
 
+void ShipStats::abandoned(std::string_view ns, AbandonCause cause, uint64_t now_ms, uint64_t latency_ms) {
+  total_.abandoned(cause, now_ms, latency_ms);
+  this->ns(ns).abandoned(cause, now_ms, latency_ms);
+}
+
 void ShipStats::retry(std::string_view ns, RetryCause cause) {
   total_.retry(cause);
   this->ns(ns).retry(cause);
@@ -125,6 +142,9 @@ std::string render_stats(const StatsSnapshot& s) {
   add("not_found", std::to_string(s.not_found));
   add("filtered_out", std::to_string(s.filtered_out));
   add("abandoned", std::to_string(s.abandoned));
+  add("abandoned_forbidden", std::to_string(s.abandoned_forbidden));
+  add("abandoned_too_big", std::to_string(s.abandoned_too_big));
+  add("abandoned_other", std::to_string(s.abandoned_other));
   add("lost_conflict", std::to_string(s.lost_conflict));
   add("retries", std::to_string(s.retries));
   add("retry_conn_reset", std::to_string(s.retry_conn_reset));

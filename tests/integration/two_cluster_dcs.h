@@ -1,11 +1,12 @@
 #pragma once
 // The two DCs of the multi-node XDR scenarios (xdr_cluster_test.cpp, xdr_pipeline_test.cpp):
 // DC1 is 3 nodes RF2 with asd + xdr each (options as given), DC2 is 2 nodes RF2, asd
-// only, and DC1 ships namespace test to DC2. Started by the constructor.
+// only, and DC1 ships its namespaces (test by default) to DC2. Started by the constructor.
 
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "support/cluster_dc.h"
 
@@ -15,7 +16,8 @@ struct TwoDcs {
   std::unique_ptr<support::ClusterDc> dc1;
   std::unique_ptr<support::ClusterDc> dc2;
 
-  explicit TwoDcs(support::ClusterDcOptions o1 = {}) {
+  // `dc2_namespaces`: DC2's namespaces when not just `test` with defaults.
+  explicit TwoDcs(support::ClusterDcOptions o1 = {}, std::vector<support::DcNamespace> dc2_namespaces = {}) {
     o1.name = "DC1";
     o1.src_id = 1;
     support::ClusterDcOptions o2;
@@ -23,6 +25,7 @@ struct TwoDcs {
     o2.src_id = 2;
     o2.nodes = 2;
     o2.run_xdr = false;
+    if (!dc2_namespaces.empty()) o2.namespaces = std::move(dc2_namespaces);
     dc1 = std::make_unique<support::ClusterDc>(o1);
     dc2 = std::make_unique<support::ClusterDc>(o2);
     dc1->ship_to(*dc2);

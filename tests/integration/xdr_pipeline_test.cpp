@@ -247,3 +247,37 @@ TEST_CASE("a frozen DC2: xdr memory stays flat while the backlog grows on disk",
   dcs.dc2->thaw();
   require_equal_dcs(dcs, "frozen");
 }
+
+TEST_CASE("records the remote refuses are abandoned and counted by cause; the rest ship", "[xdr_pipeline_refused]") {
+  support::DcNamespace test, locked;
+  locked.name = "locked";
+  ClusterDcOptions o1;
+  o1.namespaces = {test, locked};
+  support::DcNamespace small = test, closed = locked;
+  small.extra = "  max-record-size 4K\n";
+  closed.allow_xdr_writes = false;
+  TwoDcs dcs(o1, {small, closed});
+
+  auto c1 = dcs.dc1->connect();
+  support::Seeder ok("test", "ok"), big("test", "big"), refused("locked", "any");
+  REQUIRE(ok.write_range(*c1, 0, 300, 1) == 0);
+  refused.write_range(*c1, 0, 20, 1);
+  const std::string blob(8 * 1024, 'b');
+  for (int64_t i = 0; i < 10; ++i) {
+    REQUIRE(c1->put(big.key(i), {client::Bin{"blob", client::Value(blob)}}).ok());
+  }
+  REQUIRE(support::eventually(
+      [&] { return sum_stat(*dcs.dc1, "abandoned_too_big") >= 10 && sum_stat(*dcs.dc1, "abandoned_forbidden") >= 20; },
+      30000, 200));
+  require_equal_dcs(dcs, "ok");
+  INFO(all_stats(*dcs.dc1));
+  CHECK(sum_stat(*dcs.dc1, "abandoned_too_big") == 10);
+  CHECK(sum_stat(*dcs.dc1, "abandoned_forbidden") == 20);
+  CHECK(sum_stat(*dcs.dc1, "abandoned_other") == 0);
+  CHECK(sum_stat(*dcs.dc1, "abandoned") == 30);
+  // Nothing refused was retried forever: the logs have moved past every entry.
+  CHECK(support::eventually([&] { return sum_stat(*dcs.dc1, "in_queue") == 0; }, 10000, 200));
+  auto c2 = dcs.dc2->connect();
+  for (int64_t i = 0; i < 10; ++i) CHECK(c2->get(big.key(i)).code() == common::ResultCode::NotFound);
+}
+

@@ -25,6 +25,10 @@ enum class RetryCause { Timeout, ConnReset, Dest, Local };
 // What a finished item counted as.
 enum class Outcome { Success, NotFound, NotFoundDeleted, LostConflict, Abandoned, Filtered };
 
+// Why a record was abandoned: the remote refuses XDR writes to the namespace (22), the
+// record is bigger than the remote accepts (13), or any other final error.
+enum class AbandonCause { Forbidden, TooBig, Other };
+
 // Values as `get-stats:context=xdr;dc=D[;namespace=N]` prints them (link, lag and queue
 // fields are filled by DcShipper::stats, which knows the link and the log).
 struct StatsSnapshot {
@@ -37,6 +41,9 @@ struct StatsSnapshot {
   uint64_t not_found = 0;
   uint64_t filtered_out = 0;
   uint64_t abandoned = 0;
+  uint64_t abandoned_forbidden = 0;
+  uint64_t abandoned_too_big = 0;
+  uint64_t abandoned_other = 0;
   uint64_t lost_conflict = 0;
   uint64_t retries = 0;
   uint64_t retry_conn_reset = 0;
@@ -58,6 +65,8 @@ class Counters {
  public:
   void outcome(Outcome outcome, uint64_t now_ms, uint64_t latency_ms);
   void retry(RetryCause cause);
+  // Counts in `abandoned` and in the cause's counter.
+  void abandoned(AbandonCause cause, uint64_t now_ms, uint64_t latency_ms);
   void compressed(uint64_t plain_bytes, uint64_t sent_bytes);
   void coalesced(uint64_t n) { coalesced_ += n; }
   // One record the remote acknowledged, lag_ms after its LUT; now_ms on the clock given
@@ -68,6 +77,7 @@ class Counters {
 
  private:
   std::atomic<uint64_t> success_{0}, not_found_{0}, filtered_out_{0}, abandoned_{0}, lost_conflict_{0};
+  std::atomic<uint64_t> abandoned_forbidden_{0}, abandoned_too_big_{0}, abandoned_other_{0};
   std::atomic<uint64_t> retries_{0}, retry_conn_reset_{0}, retry_timeout_{0}, retry_dest_{0};
   std::atomic<uint64_t> plain_bytes_{0}, sent_bytes_{0}, coalesced_{0};
   SlidingWindow window_;
@@ -87,6 +97,7 @@ class ShipStats {
   // Convenience: counts in the total and in the namespace.
   void outcome(std::string_view ns, Outcome outcome, uint64_t now_ms, uint64_t latency_ms);
   void retry(std::string_view ns, RetryCause cause);
+  void abandoned(std::string_view ns, AbandonCause cause, uint64_t now_ms, uint64_t latency_ms);
   void compressed(std::string_view ns, uint64_t plain_bytes, uint64_t sent_bytes);
   // lag_ms = common::now_cl_ms() at the remote's acknowledgement - the record's LUT (the
   // caller clamps a negative difference to 0); now_ms as for outcome().

@@ -3,6 +3,7 @@
 #include "shipper/dc_shipper.h"
 #include "shipper/ship_stats.h"
 
+using shipper::AbandonCause;
 using shipper::Outcome;
 using shipper::RetryCause;
 using shipper::ShipStats;
@@ -20,7 +21,8 @@ TEST_CASE("stats aggregate per DC and per namespace", "[shipper]") {
   s.outcome("a", Outcome::NotFoundDeleted, 1000, 6);
   s.outcome("b", Outcome::NotFound, 1000, 2);
   s.outcome("b", Outcome::LostConflict, 1000, 2);
-  s.outcome("b", Outcome::Abandoned, 1000, 2);
+  s.abandoned("b", AbandonCause::TooBig, 1000, 2);
+  s.abandoned("b", AbandonCause::Forbidden, 1000, 2);
   s.outcome("b", Outcome::Filtered, 1000, 0);
   s.retry("a", RetryCause::Timeout);
   s.retry("a", RetryCause::ConnReset);
@@ -32,14 +34,17 @@ TEST_CASE("stats aggregate per DC and per namespace", "[shipper]") {
   CHECK(total.success == 2);
   CHECK(total.not_found == 2);
   CHECK(total.lost_conflict == 1);
-  CHECK(total.abandoned == 1);
+  CHECK(total.abandoned == 2);
+  CHECK(total.abandoned_too_big == 1);
+  CHECK(total.abandoned_forbidden == 1);
+  CHECK(total.abandoned_other == 0);
   CHECK(total.filtered_out == 1);
   CHECK(total.retries == 4);
   CHECK(total.retry_timeout == 1);
   CHECK(total.retry_conn_reset == 1);
   CHECK(total.retry_dest == 1);
-  CHECK(total.throughput == Approx(5 / 5.0));  // filtered entries are not ships
-  CHECK(total.latency_ms == Approx(16 / 5.0));
+  CHECK(total.throughput == Approx(6 / 5.0));  // filtered entries are not ships
+  CHECK(total.latency_ms == Approx(18 / 6.0));
   CHECK(total.compression_ratio == Approx(0.25));
 
   REQUIRE(s.find_ns("a"));
@@ -61,7 +66,8 @@ TEST_CASE("rendered stats list the section 8 keys in order", "[shipper]") {
   s.success = 7;
   std::string text = shipper::render_stats(s);
   CHECK(text.rfind("link=up;link_since=123;lag=0;in_queue=0;in_progress=0;success=7;", 0) == 0);
-  for (const char* key : {"not_found=", "filtered_out=", "abandoned=", "lost_conflict=", "retries=",
+  for (const char* key : {"not_found=", "filtered_out=", "abandoned=", "abandoned_forbidden=",
+                          "abandoned_too_big=", "abandoned_other=", "lost_conflict=", "retries=",
                           "retry_conn_reset=", "retry_timeout=", "retry_dest=", "throughput=", "latency_ms=",
                           "lag_p50_ms=", "lag_p99_ms=", "lag_max_ms=", "compression_ratio="}) {
     CHECK(text.find(key) != std::string::npos);
