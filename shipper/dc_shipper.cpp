@@ -16,8 +16,8 @@ namespace shipper {
 
 namespace {
 
-// How long the reader waits for the log to grow before looking at its stop flag again
-// (an append wakes it at once).
+// How long a pump waits for the log to grow before looking at its other work again (an
+// append wakes it at once; the other pump handles retries meanwhile).
 constexpr uint32_t kIdleReadMs = 20;
 
 std::shared_ptr<spdlog::logger> ship_log() { return common::logger("shipper"); }
@@ -48,7 +48,7 @@ DcShipper::Impl::Impl(const conf::Config& config, std::string dc_name, logger::D
       topology(topo),
       local(std::move(local_fn)),
       link(dc, seeds_of(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after),
-      pipeline(dc, PipelineOptions{opts.conns_per_node, opts.remote_timeout_ms, opts.connect_timeout_ms}),
+      pipeline(dc, PipelineOptions{opts.max_conns_per_node, 8, 2, opts.remote_timeout_ms, opts.connect_timeout_ms}),
       bucket(config.xdr.max_ship_throughput),
       dispatcher(config.xdr.hotkey_time_ms, digest_log.cursor(dc)) {
   committed = dispatcher.committed();
@@ -68,7 +68,6 @@ void DcShipper::start() {
                    s.options.pumps, s.options.max_in_flight);
   s.pipeline.start();
   s.threads.emplace_back([&s] { s.link_loop(); });
-  s.threads.emplace_back([&s] { s.reader_loop(); });
   for (size_t i = 0; i < s.options.pumps; ++i) s.threads.emplace_back([&s] { s.pump_loop(); });
 }
 
@@ -146,27 +145,7 @@ bool DcShipper::link_up() const { return impl_->link.up(); }
 
 // ---- reader ------------------------------------------------------------------------
 
-void DcShipper::Impl::reader_loop() {
-  while (!stopping) {
-    {
-      // Read ahead only so far: a dead link must not pull the whole log into memory.
-      std::unique_lock lock(mu);
-      space_cv.wait_for(lock, std::chrono::milliseconds(options.commit_every_ms), [&] {
-        return stopping || dispatcher.pending_entries() < options.max_pending;
-      });
-      if (stopping) break;
-      if (dispatcher.pending_entries() >= options.max_pending) {
-        lock.unlock();
-        commit_cursor(false);
-        continue;
-      }
-    }
-    read_some();
-    commit_cursor(false);
-  }
-}
-
-void DcShipper::Impl::read_some() {
+size_t DcShipper::Impl::read_some() {
   uint64_t from;
   {
     std::lock_guard lock(mu);
@@ -175,7 +154,7 @@ void DcShipper::Impl::read_some() {
   std::vector<logger::Entry> entries = log.read(from, options.read_batch);
   if (entries.empty()) {
     log.wait_for_entry(from, kIdleReadMs);
-    return;
+    return 0;
   }
   const uint64_t now = common::steady_ms();
   size_t woke = 0;
@@ -205,8 +184,7 @@ void DcShipper::Impl::read_some() {
     if (skip) dispatcher.add_done(e.seq);
     else if (dispatcher.add_entry(e.seq, f, now)) ++woke;
   }
-  if (woke == 1) work_cv.notify_one();
-  else if (woke > 1) work_cv.notify_all();
+  return woke;
 }
 
 bool DcShipper::Impl::acts_for(const proto::XdrFrame& f) const {

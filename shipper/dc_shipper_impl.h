@@ -38,18 +38,18 @@ struct DcShipper::Impl {
        LocalClientFn local, ShipperOptions options);
 
   // Threads.
-  void reader_loop();
   void link_loop();
   void pump_loop();
 
-  // Reader helpers.
-  void read_some();
+  // Reading the log (one pump at a time): reads the next entries, or waits a moment for
+  // the log to grow; returns how many new items became ready.
+  size_t read_some();
   bool acts_for(const proto::XdrFrame& f) const;  // under mu
   void commit_cursor(bool force);
 
-  // Pump helpers. take_batch waits for ready items and room in flight; empty when
-  // stopping. `local_ok`: the local read answered this row (else `row` is unused).
-  std::vector<ItemPtr> take_batch();
+  // Pump helpers. take_batch returns ready items (with room in flight); or empty with
+  // `read` set when this pump is to read the log; or empty when stopping.
+  std::vector<ItemPtr> take_batch(bool& read);
   void ship_batch(std::vector<ItemPtr>& items);
   // What to do with one item given its local read: a final outcome, a retry, or a
   // request for the remote (filled into `request`).
@@ -84,8 +84,8 @@ struct DcShipper::Impl {
   TokenBucket bucket;
 
   mutable std::mutex mu;             // guards dispatcher, last_commit_ms, in-flight counts
-  std::condition_variable work_cv;   // items became ready, room in flight, or stopping
-  std::condition_variable space_cv;  // entries finished (reader, recovery submitters)
+  std::condition_variable work_cv;   // items became ready, room in flight or read-ahead, stopping
+  std::condition_variable space_cv;  // entries finished (recovery submitters)
   std::condition_variable stop_cv;   // interrupts pauses
   Dispatcher dispatcher;
   uint64_t last_commit_ms = 0;
@@ -96,6 +96,8 @@ struct DcShipper::Impl {
   std::atomic<uint64_t> abandoned_logged{0};
   size_t in_flight_records = 0;      // handed to the pipeline, not answered (under mu)
   size_t in_flight_bytes = 0;
+  size_t pumps_waiting = 0;  // for room in flight or in the read-ahead (under mu)
+  bool reading = false;      // a pump reads the log (under mu)
 
   std::atomic<bool> stopping{false};
   bool started = false;

@@ -191,18 +191,20 @@ void RemotePipeline::Impl::dispatch(RemoteRequest& request) {
 
 std::shared_ptr<Conn> RemotePipeline::Impl::pick(const client::Host& host) {
   auto& conns = by_host[host.to_string()];
-  if (conns.size() < options.conns_per_node) {
-    auto c = std::make_shared<Conn>(*this, io, host);
-    conns.push_back(c);
-    ++open_conns;
-    connect(c);
-    return c;
-  }
-  std::shared_ptr<Conn> best = conns.front();
+  std::shared_ptr<Conn> best;
   for (auto& c : conns) {
-    if (c->outstanding.size() < best->outstanding.size()) best = c;
+    if (!best || c->outstanding.size() < best->outstanding.size()) best = c;
   }
-  return best;
+  if (best) {
+    const bool busy = best->outstanding.size() >= options.busy_conn_requests &&
+                      common::steady_ms() >= best->outstanding.front().sent_ms + options.busy_conn_age_ms;
+    if (!busy || conns.size() >= options.max_conns_per_node) return best;
+  }
+  auto c = std::make_shared<Conn>(*this, io, host);
+  conns.push_back(c);
+  ++open_conns;
+  connect(c);
+  return c;
 }
 
 void RemotePipeline::Impl::connect(const std::shared_ptr<Conn>& c) {

@@ -1,7 +1,7 @@
 #pragma once
 // RemotePipeline: the shipper's data path to one remote DC. Private to the shipper.
 //
-// Persistent connections to every remote node the shipper routes to (a few per node),
+// Persistent connections to every remote node the shipper routes to (more under load),
 // each carrying many single-record requests at once: requests are appended to the
 // connection's write buffer and written together, answers come back in request order
 // (a server answers one connection's requests in order; the real server's `features`
@@ -40,7 +40,14 @@ struct RemoteRequest {
 };
 
 struct PipelineOptions {
-  size_t conns_per_node = 2;
+  // A node gets another connection when the least loaded one it has is busy: at least
+  // `busy_conn_requests` waiting, the oldest for `busy_conn_age_ms` or more; up to
+  // `max_conns_per_node`. A server answers one connection's requests one after the
+  // other, so a remote whose writes wait for their replicas needs several connections
+  // to keep the rate, while a fast one is best served by few (more requests per send).
+  size_t max_conns_per_node = 16;
+  size_t busy_conn_requests = 8;
+  uint64_t busy_conn_age_ms = 2;
   uint32_t timeout_ms = 2000;          // oldest request unanswered this long: connection closed
   uint32_t connect_timeout_ms = 1000;
 };

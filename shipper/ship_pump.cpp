@@ -83,12 +83,22 @@ uint64_t backoff_ms(uint32_t tries) {
 
 void DcShipper::Impl::pump_loop() {
   while (!stopping) {
-    std::vector<ItemPtr> items = take_batch();
+    bool read = false;
+    std::vector<ItemPtr> items = take_batch(read);
     if (!items.empty()) ship_batch(items);
+    if (read) {
+      // The pump that read ships what it read itself (no hand-over to another thread on
+      // the latency path) and wakes the other one, which reads next meanwhile.
+      size_t woke = read_some();
+      std::lock_guard lock(mu);
+      reading = false;
+      if (woke > 0) work_cv.notify_one();
+    }
+    commit_cursor(false);
   }
 }
 
-std::vector<ItemPtr> DcShipper::Impl::take_batch() {
+std::vector<ItemPtr> DcShipper::Impl::take_batch(bool& read) {
   std::vector<ItemPtr> items;
   std::unique_lock lock(mu);
   for (;;) {
@@ -120,7 +130,17 @@ std::vector<ItemPtr> DcShipper::Impl::take_batch() {
       in_flight_records += items.size();
       return items;
     }
+    if (!reading && dispatcher.pending_entries() < options.max_pending) {
+      reading = true;
+      read = true;
+      return {};
+    }
+    // Answers wake a pump only when it waits for room (in flight, or in the read-ahead
+    // for the pump that would read): waking it for every answer would cost a context
+    // switch per record.
+    ++pumps_waiting;
     work_cv.wait_for(lock, std::chrono::milliseconds(std::max<uint64_t>(wait, 1)));
+    --pumps_waiting;
   }
 }
 
@@ -304,6 +324,10 @@ void DcShipper::Impl::complete(const ItemPtr& item, const Attempt& a, uint64_t s
                       item->tries + 1);
   }
   std::lock_guard lock(mu);
+  // A pump waits for room when a limit was reached: this answer makes some.
+  bool wake = pumps_waiting > 0 &&
+              (in_flight_records >= options.max_in_flight || in_flight_bytes >= options.max_in_flight_bytes ||
+               dispatcher.pending_entries() >= options.max_pending);
   --in_flight_records;
   in_flight_bytes -= std::min(in_flight_bytes, item->request_bytes);
   item->request_bytes = 0;
@@ -311,13 +335,15 @@ void DcShipper::Impl::complete(const ItemPtr& item, const Attempt& a, uint64_t s
     dispatcher.abandon(item);
   } else if (a.done) {
     if (item->coalesced) stats.total().coalesced(item->coalesced);
-    dispatcher.finish(item, now);
+    // A parked follow-up of the digest became ready.
+    wake = dispatcher.finish(item, now) || wake;
     space_cv.notify_all();
   } else {
     ++item->tries;
     dispatcher.requeue(item, now + backoff_ms(item->tries));
+    wake = true;  // an idle pump sleeps until the retry is due
   }
-  work_cv.notify_all();
+  if (wake) work_cv.notify_one();
 }
 
 }  // namespace shipper

@@ -1,6 +1,7 @@
 #include "xdr_pipe/pipe_writer.h"
 
 #include <fcntl.h>
+#include <climits>
 #include <poll.h>
 #include <unistd.h>
 
@@ -188,13 +189,16 @@ bool PipeWriter::write_some(std::unique_lock<std::mutex>& lock, std::string& buf
     proto::encode_xdr_frame(queue_[i], reinterpret_cast<uint8_t*>(buffer.data()) + i * proto::kXdrFrameSize);
   }
   lock.unlock();
-  // Frame-sized writes (< PIPE_BUF) are atomic: a frame is either in the pipe or not.
+  // Writes of at most PIPE_BUF bytes are atomic, also non-blocking ones (all or EAGAIN):
+  // whole frames, as many as fit, are either in the pipe or not.
+  constexpr size_t kFramesPerWrite = PIPE_BUF / proto::kXdrFrameSize;
   size_t done = 0;
   bool broken = false;
   while (done < n) {
-    ssize_t w = write(fd_, buffer.data() + done * proto::kXdrFrameSize, proto::kXdrFrameSize);
-    if (w == ssize_t(proto::kXdrFrameSize)) {
-      ++done;
+    size_t frames = std::min(n - done, kFramesPerWrite);
+    ssize_t w = write(fd_, buffer.data() + done * proto::kXdrFrameSize, frames * proto::kXdrFrameSize);
+    if (w == ssize_t(frames * proto::kXdrFrameSize)) {
+      done += frames;
       continue;
     }
     if (w < 0 && errno == EAGAIN) {

@@ -37,6 +37,7 @@ struct Options {
   bool latency = false;  // more percentiles, reads and writes apart
   bool json = false;
   bool quiet = false;
+  bool compressible = false;  // S and B bins hold words (like text), not random letters
 };
 
 // "S100,I,B32" -> bins; nullopt on a bad spec.

@@ -41,14 +41,35 @@ struct Templates {
   std::vector<common::Digest> digests;  // per key index
 };
 
+// `size` bytes of random lowercase letters (compresses to about 60%), or with
+// --compressible, of words drawn from a small vocabulary, which compresses like text.
+std::string make_value(size_t size, bool compressible, std::mt19937_64& rng) {
+  static constexpr const char* kWords[] = {
+      "the",      "record",  "of",     "a",        "customer", "order",   "shipped", "to",
+      "from",     "account", "status", "active",   "pending",  "total",   "amount",  "and",
+      "region",   "europe",  "asia",   "america",  "product",  "price",   "quantity", "in",
+      "delivery", "address", "street", "city",     "created",  "updated", "user",    "session"};
+  std::string bytes;
+  bytes.reserve(size + 16);
+  if (!compressible) {
+    while (bytes.size() < size) bytes += char('a' + rng() % 26);
+    return bytes;
+  }
+  while (bytes.size() < size) {
+    bytes += kWords[rng() % std::size(kWords)];
+    bytes += rng() % 8 == 0 ? std::to_string(rng() % 100000) + ", " : " ";
+  }
+  bytes.resize(size);
+  return bytes;
+}
+
 std::vector<client::Bin> make_bins(const Options& o, std::mt19937_64& rng) {
   std::vector<client::Bin> bins;
   for (size_t i = 0; i < o.bins.size(); ++i) {
     // asbench's bin names: testbin, testbin_2, testbin_3, ...
     std::string name = i == 0 ? "testbin" : "testbin_" + std::to_string(i + 1);
     const BinSpec& spec = o.bins[i];
-    std::string bytes(spec.size, '\0');
-    for (char& c : bytes) c = char('a' + rng() % 26);
+    std::string bytes = make_value(spec.size, o.compressible, rng);
     if (spec.kind == 'I') bins.push_back({name, client::Value(int64_t(rng() >> 1))});
     else if (spec.kind == 'S') bins.push_back({name, client::Value(std::move(bytes))});
     else bins.push_back({name, client::Value::blob(std::move(bytes))});

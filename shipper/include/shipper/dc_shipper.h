@@ -87,7 +87,7 @@ struct ShipperOptions {
   size_t max_pending = 20000;        // log entries read ahead and not yet done
   size_t max_in_flight = 4096;       // records handed to the pipeline and not answered
   size_t max_in_flight_bytes = 64ull << 20;  // their request bytes
-  size_t conns_per_node = 2;         // pipelined connections per remote node
+  size_t max_conns_per_node = 16;    // pipelined connections per remote node, opened under load
   size_t max_recovered = 4096;       // recovery records queued before submit blocks
   uint32_t local_timeout_ms = 1000;
   uint32_t remote_timeout_ms = 2000;
