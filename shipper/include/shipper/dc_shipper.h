@@ -4,25 +4,27 @@
 // Overview
 // --------
 // One DcShipper per DC (xdr-design.md §7). It owns:
-//   - a reader thread: reads entries at the DC's cursor from the digest log, drops what
-//     topology filters out (`filtered_out`), Marks (it notes how far in asd's time it has
-//     read: the frontier) and replica copies (their master ships them; unless the
-//     master's xdr is down and this node acts for it, see set_acting), and hands the rest
-//     to the Dispatcher, which coalesces hot keys (one ship per digest at a time, which
-//     is what keeps each key's versions in order) and tracks the cursor; it commits the
-//     cursor (every seq below it done) about every 100 ms;
-//   - pump threads (default 2): each takes up to `read_batch` ready items, paced by the
-//     xdr-max-ship-throughput token bucket and bounded by the in-flight limits, reads
-//     their current versions from the LOCAL asd in one XDR batch read (bins + LUT +
-//     origin src-id, tombstones as deletes) and hands one write (with the XDR bit, that
-//     LUT and the origin src-id) or XDR delete per record to the RemotePipeline;
+//   - pump threads (default 2). A pump that finds nothing ready reads the log (one pump
+//     at a time): entries at the DC's read position, dropping what topology filters
+//     out (`filtered_out`), Marks (it notes how far in asd's time it has read: the
+//     frontier) and replica copies (their master ships them; unless the master's xdr
+//     is down and this node acts for it, see set_acting); the rest go to the
+//     Dispatcher, which coalesces hot keys (one ship per digest at a time, which is
+//     what keeps each key's versions in order) and tracks the cursor, committed about
+//     every 100 ms. A pump with ready items takes up to `read_batch` of them, paced by
+//     the xdr-max-ship-throughput token bucket and bounded by the in-flight limits,
+//     reads their current versions from the LOCAL asd in one XDR batch read (bins +
+//     LUT + origin src-id, tombstones as deletes) and hands one write (with the XDR
+//     bit, that LUT and the origin src-id) or XDR delete per record to the
+//     RemotePipeline;
 //   - the RemotePipeline (one Boost.Asio thread): persistent connections to the remote
-//     node that masters each record's partition (the remote client's map), many requests
-//     in flight per connection, answers handled as they arrive. Network failures and
-//     transient server errors are retried with backoff 100 ms .. 5 s, with the item
-//     re-read from the local asd (so a retry ships the newest version); 28 (lost
-//     conflict) and 22 (forbidden) are final. An entry leaves the log only once its item
-//     is final;
+//     node that masters each record's partition (the remote client's map), more under
+//     load, many requests in flight per connection, answers handled as they arrive.
+//     Network failures and transient server errors are retried with backoff 100 ms ..
+//     5 s, with the item re-read from the local asd (so a retry ships the newest
+//     version); 28 (lost conflict) is final, 22 (forbidden), 13 (too big) and other
+//     errors are abandoned and counted by cause. An entry leaves the log only once its
+//     item is final;
 //   - a link thread: connects to the remote DC (its own client::Client, seeds =
 //     dc-node-address-port, whose tend thread keeps the partition map) with backoff,
 //     reads the remote's `features` (zstd), and logs the ticker line every 10 s.
