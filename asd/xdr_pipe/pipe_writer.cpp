@@ -19,6 +19,8 @@ namespace asd {
 namespace {
 
 constexpr size_t kWriteBatch = 256;
+// Frames closer together than this go through the queue (see submit()).
+constexpr auto kDirectWriteGap = std::chrono::microseconds(50);
 
 std::shared_ptr<spdlog::logger> xdr_log() { return common::logger("xdr"); }
 
@@ -100,10 +102,28 @@ void PipeWriter::submit(const proto::XdrFrame& frame) {
       record_gap_locked(frame);
       return;
     }
-    queue_.push_back(frame);
     ++submitted_since_persist_;
     ++submitted_since_mark_;
     if (seen_.insert(frame.ns).second) gaps_dirty_ = true;  // its pending LUT must be on disk now
+    // A frame with nothing queued ahead of it (the writer thread's frames stay queued
+    // until written), xdr reading, and no other frame just before it: straight into the
+    // FIFO, which saves the writer thread's wake-up on the record's way to the remote
+    // DC. Frames in quick succession queue instead, so the writer thread moves them in
+    // batches and xdr wakes once per batch, not per frame. One frame is one atomic
+    // write; when the pipe is full or broken the frame queues and the writer thread
+    // deals with it.
+    const auto now = std::chrono::steady_clock::now();
+    const bool spaced = now - last_submit_ >= kDirectWriteGap;
+    last_submit_ = now;
+    if (spaced && queue_.empty() && fd_ >= 0) {
+      uint8_t bytes[proto::kXdrFrameSize];
+      proto::encode_xdr_frame(frame, bytes);
+      if (write(fd_, bytes, sizeof bytes) == ssize_t(sizeof bytes)) {
+        written_.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+    }
+    queue_.push_back(frame);
   }
   cv_.notify_one();
 }
@@ -129,12 +149,15 @@ size_t PipeWriter::depth() {
   return queue_.size();
 }
 
-bool PipeWriter::ensure_open() {
+bool PipeWriter::ensure_open(std::unique_lock<std::mutex>& lock) {
   if (fd_ >= 0) return true;
+  lock.unlock();
   // O_NONBLOCK: opening a FIFO for writing fails with ENXIO while no reader has it open,
   // instead of blocking until xdr appears.
-  fd_ = open(path_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd_ < 0) return false;
+  int fd = open(path_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  lock.lock();
+  if (fd < 0) return false;
+  fd_ = fd;  // under mu_: submit() writes to it directly
   connected_ = true;
   xdr_log()->info("xdr pipe connected path={}", path_);
   return true;
@@ -231,9 +254,7 @@ void PipeWriter::run() {
     maybe_persist(lock, common::now_cl_ms(), false);
     maybe_mark_locked(common::steady_ms());
     if (queue_.empty()) continue;
-    lock.unlock();
-    bool open = ensure_open();
-    lock.lock();
+    bool open = ensure_open(lock);
     if (!open) {
       if (stopping_) return;
       lock.unlock();

@@ -1,7 +1,9 @@
 #pragma once
-// The asd end of the named pipe to xdr. Writes never wait for xdr: submit() only queues
-// a digest frame (bounded), and one writer thread moves frames into the FIFO whenever xdr
-// is there to read them. While xdr is absent or slow, frames accumulate; when the queue
+// The asd end of the named pipe to xdr. Writes never wait for xdr: submit() writes a
+// digest frame straight into the FIFO when nothing is queued ahead of it, no frame came
+// just before it and the pipe has room (one non-blocking, atomic write), else queues it
+// (bounded), and one writer thread moves queued frames into the FIFO, in batches,
+// whenever xdr is there to read them. While xdr is absent or slow, frames accumulate; when the queue
 // is full a frame is dropped and its namespace gets a *gap* (since = smallest LUT
 // dropped), which xdr reads through info `xdr-gaps` and closes with a recovery scan.
 // Nothing is silently lost: every frame is either written or covered by a gap.
@@ -78,7 +80,8 @@ class PipeWriter {
 
  private:
   void run();
-  bool ensure_open();
+  // Opens the FIFO (lock released meanwhile) unless open; false while xdr is absent.
+  bool ensure_open(std::unique_lock<std::mutex>& lock);
   void record_gap_locked(const proto::XdrFrame& frame);
   void maybe_mark_locked(uint64_t now_ms);
   void maybe_persist(std::unique_lock<std::mutex>& lock, uint64_t now_ms, bool force);
@@ -95,6 +98,7 @@ class PipeWriter {
   bool gaps_dirty_ = false;
   uint64_t submitted_since_persist_ = 0;
   uint64_t submitted_since_mark_ = 0;
+  std::chrono::steady_clock::time_point last_submit_{};
   uint64_t next_persist_ms_ = 0;
   uint64_t next_mark_ms_ = 0;
   uint64_t last_persist_warn_ms_ = 0;

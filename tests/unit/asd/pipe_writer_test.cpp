@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "common/clock.h"
@@ -41,6 +42,15 @@ std::string temp_path(const char* name) {
   auto dir = std::filesystem::temp_directory_path() / ("pipewriter-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   return (dir / name).string();
+}
+
+bool support_wait(const std::function<bool()>& ready) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 }  // namespace
@@ -105,6 +115,54 @@ TEST_CASE("frames reach a FIFO reader that appears later, intact and in order", 
   writer.stop();
   close(fd);
   std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+TEST_CASE("spaced frames go straight into the FIFO, bursts through the queue, all in order", "[pipe]") {
+  std::string path = temp_path("fifo-direct");
+  std::filesystem::remove(path);
+  REQUIRE(mkfifo(path.c_str(), 0600) == 0);
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(fd >= 0);
+  PipeWriter writer(path, capacity(1000));
+  writer.start();
+  // The writer thread opens the FIFO for its first queued frame.
+  int64_t key = 0;
+  writer.submit(frame("test", 3000, key++));
+  REQUIRE(support_wait([&] { return writer.connected() && writer.depth() == 0; }));
+  // Spaced frames (the writer thread is idle; submit() writes them itself), then a burst
+  // (queued behind each other), then spaced ones again.
+  for (int i = 0; i < 20; ++i, ++key) {
+    writer.submit(frame("test", 3000 + uint64_t(key), key));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  for (int i = 0; i < 200; ++i, ++key) writer.submit(frame("test", 3000 + uint64_t(key), key));
+  for (int i = 0; i < 20; ++i, ++key) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    writer.submit(frame("test", 3000 + uint64_t(key), key));
+  }
+  std::vector<uint64_t> luts;
+  std::string got;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (luts.size() < size_t(key) && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    poll(&p, 1, 100);
+    char buf[8192];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) got.append(buf, size_t(n));
+    while (got.size() >= proto::kXdrFrameSize) {
+      auto f = proto::decode_xdr_frame(reinterpret_cast<const uint8_t*>(got.data()));
+      REQUIRE(f);
+      if (!f->is_mark()) luts.push_back(f->lut);
+      got.erase(0, proto::kXdrFrameSize);
+    }
+  }
+  REQUIRE(luts.size() == size_t(key));
+  for (size_t i = 0; i < luts.size(); ++i) CHECK(luts[i] == 3000 + i);
+  CHECK(writer.dropped() == 0);
+  CHECK(writer.depth() == 0);
+  writer.stop();
+  close(fd);
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("gaps and pending frames survive a restart through the gap file", "[pipe]") {
