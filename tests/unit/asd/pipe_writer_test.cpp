@@ -44,7 +44,28 @@ std::string temp_path(const char* name) {
   return (dir / name).string();
 }
 
-bool support_wait(const std::function<bool()>& ready) {
+// Reads whole frames from the FIFO until `done(frames so far)` or 5 s have passed.
+std::vector<proto::XdrFrame> read_frames(int fd, const std::function<bool(const std::vector<proto::XdrFrame>&)>& done) {
+  std::vector<proto::XdrFrame> frames;
+  std::string got;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!done(frames) && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    poll(&p, 1, 100);
+    char buf[8192];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) got.append(buf, size_t(n));
+    while (got.size() >= proto::kXdrFrameSize) {
+      auto f = proto::decode_xdr_frame(reinterpret_cast<const uint8_t*>(got.data()));
+      REQUIRE(f);
+      frames.push_back(*f);
+      got.erase(0, proto::kXdrFrameSize);
+    }
+  }
+  return frames;
+}
+
+bool wait_for_state(const std::function<bool()>& ready) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!ready()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
@@ -87,22 +108,8 @@ TEST_CASE("frames reach a FIFO reader that appears later, intact and in order", 
   int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK);
   REQUIRE(fd >= 0);
   // The 50 frames, then a Mark (the writer queues one behind them once xdr reads).
-  std::vector<proto::XdrFrame> frames;
-  std::string got;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while ((frames.empty() || !frames.back().is_mark()) && std::chrono::steady_clock::now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    poll(&p, 1, 100);
-    char buf[4096];
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n > 0) got.append(buf, size_t(n));
-    while (got.size() >= proto::kXdrFrameSize) {
-      auto f = proto::decode_xdr_frame(reinterpret_cast<const uint8_t*>(got.data()));
-      REQUIRE(f);
-      frames.push_back(*f);
-      got.erase(0, proto::kXdrFrameSize);
-    }
-  }
+  std::vector<proto::XdrFrame> frames =
+      read_frames(fd, [](const std::vector<proto::XdrFrame>& f) { return !f.empty() && f.back().is_mark(); });
   REQUIRE(frames.size() >= 51);
   for (int i = 0; i < 50; ++i) CHECK(frames[size_t(i)].lut == uint64_t(2000 + i));
   CHECK(frames[50].is_mark());
@@ -128,7 +135,7 @@ TEST_CASE("spaced frames go straight into the FIFO, bursts through the queue, al
   // The writer thread opens the FIFO for its first queued frame.
   int64_t key = 0;
   writer.submit(frame("test", 3000, key++));
-  REQUIRE(support_wait([&] { return writer.connected() && writer.depth() == 0; }));
+  REQUIRE(wait_for_state([&] { return writer.connected() && writer.depth() == 0; }));
   // Spaced frames (the writer thread is idle; submit() writes them itself), then a burst
   // (queued behind each other), then spaced ones again.
   for (int i = 0; i < 20; ++i, ++key) {
@@ -140,22 +147,15 @@ TEST_CASE("spaced frames go straight into the FIFO, bursts through the queue, al
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
     writer.submit(frame("test", 3000 + uint64_t(key), key));
   }
-  std::vector<uint64_t> luts;
-  std::string got;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (luts.size() < size_t(key) && std::chrono::steady_clock::now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    poll(&p, 1, 100);
-    char buf[8192];
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n > 0) got.append(buf, size_t(n));
-    while (got.size() >= proto::kXdrFrameSize) {
-      auto f = proto::decode_xdr_frame(reinterpret_cast<const uint8_t*>(got.data()));
-      REQUIRE(f);
-      if (!f->is_mark()) luts.push_back(f->lut);
-      got.erase(0, proto::kXdrFrameSize);
+  auto records = [](const std::vector<proto::XdrFrame>& frames) {
+    std::vector<uint64_t> luts;
+    for (const proto::XdrFrame& f : frames) {
+      if (!f.is_mark()) luts.push_back(f.lut);
     }
-  }
+    return luts;
+  };
+  std::vector<uint64_t> luts =
+      records(read_frames(fd, [&](const std::vector<proto::XdrFrame>& f) { return records(f).size() >= size_t(key); }));
   REQUIRE(luts.size() == size_t(key));
   for (size_t i = 0; i < luts.size(); ++i) CHECK(luts[i] == 3000 + i);
   CHECK(writer.dropped() == 0);
