@@ -48,7 +48,9 @@ DcShipper::Impl::Impl(const conf::Config& config, std::string dc_name, logger::D
       topology(topo),
       local(std::move(local_fn)),
       link(dc, seeds_of(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after),
-      pipeline(dc, PipelineOptions{opts.max_conns_per_node, 8, 2, opts.remote_timeout_ms, opts.connect_timeout_ms}),
+      pipeline(dc, PipelineOptions{.max_conns_per_node = opts.max_conns_per_node,
+                                   .timeout_ms = opts.remote_timeout_ms,
+                                   .connect_timeout_ms = opts.connect_timeout_ms}),
       bucket(config.xdr.max_ship_throughput),
       dispatcher(config.xdr.hotkey_time_ms, digest_log.cursor(dc)) {
   committed = dispatcher.committed();

@@ -4,10 +4,11 @@
 
 namespace shipper {
 
-uint32_t Backoff::next() {
+uint32_t Backoff::next() { return after(++failures_); }
+
+uint32_t Backoff::after(uint32_t failures) const {
   // Shifting past 31 bits would overflow long before the cap matters.
-  uint32_t shift = std::min<uint32_t>(failures_, 16);
-  ++failures_;
+  uint32_t shift = std::min<uint32_t>(failures > 0 ? failures - 1 : 0, 16);
   uint64_t pause = uint64_t(first_ms_) << shift;
   return uint32_t(std::min<uint64_t>(pause, max_ms_));
 }

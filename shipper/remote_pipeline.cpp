@@ -53,6 +53,13 @@ struct Conn : std::enable_shared_from_this<Conn> {
   std::deque<Pending> outstanding;  // in the order the requests were queued
   std::vector<char> rbuf = std::vector<char>(kReadChunk);
   size_t rbegin = 0, rend = 0;
+
+  // Moves the unparsed bytes [rbegin, rend) to the front of the buffer.
+  void compact() {
+    std::copy(rbuf.begin() + long(rbegin), rbuf.begin() + long(rend), rbuf.begin());
+    rend -= rbegin;
+    rbegin = 0;
+  }
 };
 
 struct RemotePipeline::Impl {
@@ -239,11 +246,7 @@ void RemotePipeline::Impl::start_write(const std::shared_ptr<Conn>& c) {
 }
 
 void RemotePipeline::Impl::start_read(const std::shared_ptr<Conn>& c) {
-  if (c->rbegin > 0 && c->rend == c->rbuf.size()) {
-    std::copy(c->rbuf.begin() + long(c->rbegin), c->rbuf.begin() + long(c->rend), c->rbuf.begin());
-    c->rend -= c->rbegin;
-    c->rbegin = 0;
-  }
+  if (c->rbegin > 0 && c->rend == c->rbuf.size()) c->compact();
   if (c->rbuf.size() - c->rend < kReadChunk / 4) c->rbuf.resize(c->rbuf.size() + kReadChunk);
   c->socket.async_read_some(
       asio::buffer(c->rbuf.data() + c->rend, c->rbuf.size() - c->rend),
@@ -273,9 +276,7 @@ bool RemotePipeline::Impl::drain_answers(const std::shared_ptr<Conn>& c) {
     if (c->rend - c->rbegin < total) {
       // Room for the whole proto once the consumed bytes are moved out of the way.
       if (c->rbuf.size() - c->rbegin < total) {
-        std::copy(c->rbuf.begin() + long(c->rbegin), c->rbuf.begin() + long(c->rend), c->rbuf.begin());
-        c->rend -= c->rbegin;
-        c->rbegin = 0;
+        c->compact();
         if (c->rbuf.size() < total) c->rbuf.resize(total);
       }
       return true;

@@ -71,14 +71,6 @@ bool transient_server_code(ResultCode code) {
   }
 }
 
-// Backoff before attempt `tries` + 1: 100 ms doubling to 5 s.
-uint64_t backoff_ms(uint32_t tries) {
-  Backoff b;
-  uint32_t pause = 0;
-  for (uint32_t i = 0; i < std::max<uint32_t>(tries, 1); ++i) pause = b.next();
-  return pause;
-}
-
 }  // namespace
 
 void DcShipper::Impl::pump_loop() {
@@ -315,8 +307,7 @@ void DcShipper::Impl::complete(const ItemPtr& item, const Attempt& a, uint64_t s
       stats.outcome(ns, a.outcome, now, latency);
     }
     if (a.outcome == Outcome::Success || a.outcome == Outcome::NotFoundDeleted) {
-      uint64_t cl_now = common::now_cl_ms();
-      stats.record_lag(ns, cl_now > shipped_lut ? cl_now - shipped_lut : 0, now);
+      stats.record_lag(ns, record_lag_ms(common::now_cl_ms(), shipped_lut), now);
     }
   } else {
     stats.retry(ns, a.cause);
@@ -340,7 +331,7 @@ void DcShipper::Impl::complete(const ItemPtr& item, const Attempt& a, uint64_t s
     space_cv.notify_all();
   } else {
     ++item->tries;
-    dispatcher.requeue(item, now + backoff_ms(item->tries));
+    dispatcher.requeue(item, now + Backoff().after(item->tries));
     wake = true;  // an idle pump sleeps until the retry is due
   }
   if (wake) work_cv.notify_one();

@@ -18,6 +18,9 @@ class Backoff {
 
   // The pause before the next attempt; each call doubles the following one.
   uint32_t next();
+  // The pause after `failures` failed attempts (1: the first pause), for callers that
+  // keep the count themselves.
+  uint32_t after(uint32_t failures) const;
   void reset() { failures_ = 0; }
   uint32_t failures() const { return failures_; }
 
