@@ -215,3 +215,48 @@ TEST_CASE("allow-nonxdr-writes and allow-xdr-writes answer 22", "[asdxdr]") {
   REQUIRE(c->put(Key("closed", "s", 1), {{"v", Value(1)}}).ok());
   CHECK(c->get(Key("locked", "s", 1)).ok());
 }
+
+TEST_CASE("an XDR batch read answers every row's LUT and origin, and deleted records as tombstones", "[asdxdr]") {
+  support::TempDir dir;
+  support::AsdNode node(xdr_options(dir.path()));
+  auto c = node.connect();
+  const Key local("test", "batch", "local"), shipped("test", "batch", "shipped"), gone("test", "batch", "gone"),
+      never("test", "batch", "never");
+  REQUIRE(c->put(local, {{"v", Value(1)}}).ok());
+  WritePolicy from_dc5;
+  from_dc5.xdr = true;
+  from_dc5.lut = common::now_cl_ms() - 1000;
+  from_dc5.src_id = 5;
+  REQUIRE(c->put(shipped, {{"v", Value(2)}}, from_dc5).ok());
+  REQUIRE(c->put(gone, {{"v", Value(3)}}).ok());
+  REQUIRE(c->remove(gone).ok());
+  const std::vector<Key> keys{local, shipped, gone, never};
+
+  client::BatchRead xdr_read = client::BatchRead::all();
+  xdr_read.xdr = true;
+  auto rows = c->batch_get(keys, xdr_read);
+  REQUIRE(rows);
+  REQUIRE(rows->size() == 4);
+  const client::BatchRecord &a = (*rows)[0], &b = (*rows)[1], &d = (*rows)[2], &n = (*rows)[3];
+  REQUIRE(a.found());
+  CHECK(a.record.lut > 0);
+  CHECK(a.record.origin_src_id == 1);  // a local write carries this DC's src-id
+  REQUIRE(a.record.bin("v"));
+  CHECK(a.record.bin("v")->as_int() == 1);
+  REQUIRE(b.found());
+  CHECK(b.record.lut == *from_dc5.lut);
+  CHECK(b.record.origin_src_id == 5);
+  CHECK(d.result == common::ResultCode::NotFound);
+  CHECK(d.record.tombstone);
+  CHECK(d.record.lut >= a.record.lut);
+  CHECK(n.result == common::ResultCode::NotFound);
+  CHECK_FALSE(n.record.tombstone);
+
+  // An ordinary batch read carries none of it.
+  auto plain = c->batch_get(keys);
+  REQUIRE(plain);
+  REQUIRE((*plain)[0].found());
+  CHECK((*plain)[0].record.lut == 0);
+  CHECK((*plain)[2].result == common::ResultCode::NotFound);
+  CHECK_FALSE((*plain)[2].record.tombstone);
+}
