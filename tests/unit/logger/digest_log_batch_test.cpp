@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <span>
+#include <thread>
 
 #include "logger/digest_log.h"
 #include "logger_test_util.h"
@@ -90,4 +92,21 @@ TEST_CASE("a batch is durable after flush and survives a reopen", "[logger]") {
   auto all = log->read(0, 100);
   REQUIRE(all.size() == 30);
   for (size_t i = 0; i < all.size(); ++i) CHECK(all[i].frame == frames[i]);
+}
+
+TEST_CASE("a reader waiting for the next entry wakes when it is appended, and times out without one", "[logger]") {
+  TempDir dir;
+  auto log = DigestLog::open(dir.file("dlog"), size_for(64), {"lag", "live"});
+  CHECK_FALSE(log->wait_for_entry(0, 20));
+  auto started = std::chrono::steady_clock::now();
+  std::thread appender([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    log->append(make_frame("ns1", 1000, 1));
+  });
+  // Long enough that only the append, not the timeout, can end the wait in the test.
+  CHECK(log->wait_for_entry(0, 60000));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
+  appender.join();
+  CHECK(log->wait_for_entry(0, 0));  // already there: no wait
+  CHECK_FALSE(log->wait_for_entry(1, 10));
 }
