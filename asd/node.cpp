@@ -2,15 +2,15 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <thread>
 
-#include "base/namespace.h"
-#include "base/nsup.h"
 #include "cluster/cluster.h"
+#include "index/namespace.h"
+#include "index/nsup.h"
+#include "common/node_id.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "service/server.h"
@@ -50,19 +50,13 @@ std::string xdr_gap_file(const conf::Config& config) {
 
 }  // namespace
 
-std::string Node::hex_id(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%lX", static_cast<unsigned long>(v));
-  return buf;
-}
-
-Node::Node(conf::Config config) : config_(std::move(config)) {}
+Node::Node(conf::Config config) : NodeContext(std::move(config)) {}
 
 Node::~Node() { stop(); }
 
 void Node::init() {
   node_id_ = derive_node_id(config_);
-  node_id_hex_ = hex_id(node_id_);
+  node_id_hex_ = common::node_id_hex(node_id_);
   for (const conf::Namespace& ns : config_.namespaces) {
     namespaces_.push_back(std::make_unique<Namespace>(ns));
     namespaces_.back()->open_storage();
@@ -114,14 +108,18 @@ void Node::start() {
     announce_to_xdr(ns, a);
   });
   nsup_->start();
-  cluster_ = std::make_unique<cluster::Cluster>(*this);
-  for (auto& ns : namespaces_) ns->set_cluster(cluster_.get());
-  cluster_->start();
   unsigned threads = config_.service.service_threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::string address = config_.network.service.addresses.empty() ? "any" : config_.network.service.addresses.front();
   server_ = std::make_unique<Server>(*this, address, uint16_t(config_.network.service.port),
                                      uint16_t(config_.network.info.port), threads);
+  cluster_ = std::make_unique<cluster::Cluster>(node_id_, config_, all);
+  // The cluster sits below the service: requests proxied here come up through this.
+  cluster_->set_proxy_handler([server = server_.get()](proto::ProtoType type, std::string body, uint8_t hops,
+                                                       std::function<void(std::string)> reply) {
+    server->run_proxied(type, std::move(body), hops, std::move(reply));
+  });
+  cluster_->start();
   server_->start();
   common::logger("as")->info("node started node_id={} namespaces={} service_port={}", node_id_hex_,
                              namespaces_.size(), config_.network.service.port);
@@ -139,16 +137,5 @@ void Node::stop() {
   server_.reset();
   if (pipe_) pipe_->stop();
 }
-
-uint16_t Node::service_port() const { return uint16_t(config_.network.service.port); }
-
-Namespace* Node::find_namespace(std::string_view name) {
-  for (auto& ns : namespaces_) {
-    if (ns->name() == name) return ns.get();
-  }
-  return nullptr;
-}
-
-uint64_t Node::uptime_sec() const { return (common::steady_ms() - start_ms_) / 1000; }
 
 }  // namespace asd

@@ -4,16 +4,15 @@
 #include <algorithm>
 #include <chrono>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
+#include "common/node_id.h"
 #include "common/log.h"
-#include "node.h"
 
 namespace asd::cluster {
 
 namespace {
 
 constexpr uint32_t kTickMs = 25;
-constexpr unsigned kProxyWorkers = 4;
 constexpr uint64_t kExchangeRepeatMs = 500;
 
 std::string specific_address(const std::vector<std::string>& addresses) {
@@ -36,12 +35,12 @@ uint64_t steady_now_ms() {
   return uint64_t(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
 }
 
-Cluster::Impl::Impl(Node& n)
-    : node(n),
-      self(n.node_id()),
-      membership(n.node_id(), n.config().service.cluster_name, n.config().network.heartbeat.interval_ms,
-                 n.config().network.heartbeat.timeout) {
-  const conf::Config& cfg = n.config();
+Cluster::Impl::Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespace*> all)
+    : config(cfg),
+      self(self_id),
+      namespaces(std::move(all)),
+      membership(self_id, cfg.service.cluster_name, cfg.network.heartbeat.interval_ms,
+                 cfg.network.heartbeat.timeout) {
   cluster_name = cfg.service.cluster_name;
   interval_ms = std::max<uint32_t>(10, cfg.network.heartbeat.interval_ms);
   advertised_host = cfg.network.heartbeat.address == "any" ? "" : cfg.network.heartbeat.address;
@@ -55,10 +54,9 @@ Cluster::Impl::Impl(Node& n)
     heartbeat_targets.insert(endpoint(seed.host, uint16_t(seed.port)));
   }
   if (cfg.network.heartbeat.mesh_seeds.empty()) membership.form_alone_at_once();
-  for (const auto& ns : n.namespaces()) {
-    namespaces.push_back(ns.get());
+  for (Namespace* ns : namespaces) {
     NsBalance b;
-    b.ns = ns.get();
+    b.ns = ns;
     std::shared_ptr<const conf::Namespace> nc = ns->config();
     b.rack_id = nc->rack_id;
     b.replication_factor = std::max<uint32_t>(1, nc->replication_factor);
@@ -229,6 +227,8 @@ void Cluster::Impl::on_tick() {
   // peer that restarted or that this node dropped from its view for a moment.
   if (current_key != 0 && !balanced && now >= last_exchange_ms + kExchangeRepeatMs) send_exchange();
   expire_waits(now);
+  expire_dupres(now);
+  release_role_waits();
   retry_refused(now);
   run_repairs(now);
   int64_t rx = 0;
@@ -286,7 +286,7 @@ void Cluster::Impl::check_view() {
     }
   }
   std::string members;
-  for (NodeId n : succession) members += (members.empty() ? "" : ",") + Node::hex_id(n);
+  for (NodeId n : succession) members += (members.empty() ? "" : ",") + common::node_id_hex(n);
   common::logger("clustering")->info("cluster changed key={:X} size={} members={}", current_key, succession.size(),
                                      members);
   publish_status();
@@ -394,6 +394,7 @@ void Cluster::Impl::try_balance() {
   early.swap(early_dones);
   for (const std::string& message : early) on_message(message, "");
   publish_status();
+  release_role_waits();
   common::logger("partition")->info("balance done key={:X} size={} tx_migrations={} rx_migrations={}", current_key,
                                     succession.size(), stats.migrate_tx_remaining.load(),
                                     stats.migrate_rx_remaining.load());
@@ -555,7 +556,7 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
     case MsgType::MigrateEnd:
       return on_migrate_end(h, r);
     case MsgType::ProxyRequest:
-      return on_proxy_request(h, message);
+      return on_proxy_request(h, r);
     case MsgType::ProxyResponse: {
       uint64_t id = r.u64();
       std::string answer(r.bytes());
@@ -576,16 +577,18 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
 
 // ---- public API ----
 
-Cluster::Cluster(Node& node) : impl_(std::make_unique<Impl>(node)) {}
+Cluster::Cluster(NodeId self, const conf::Config& config, std::vector<Namespace*> namespaces)
+    : impl_(std::make_unique<Impl>(self, config, std::move(namespaces))) {}
+
+void Cluster::set_proxy_handler(ProxyHandler handler) { impl_->proxy_handler = std::move(handler); }
 
 Cluster::~Cluster() { stop(); }
 
 void Cluster::start() {
   Impl& d = *impl_;
-  const conf::Config& cfg = d.node.config();
+  const conf::Config& cfg = d.config;
   std::string address = cfg.network.fabric.addresses.empty() ? "any" : cfg.network.fabric.addresses.front();
   d.set_workers(cfg.service.migrate_threads);
-  d.start_proxy_workers(kProxyWorkers);
   d.fabric.start(
       address, d.heartbeat_port, d.fabric_port,
       [&d](std::string_view message, const std::string& peer) { d.on_message(message, peer); },
@@ -596,14 +599,17 @@ void Cluster::stop() {
   Impl& d = *impl_;
   d.fabric.stop();
   d.stop_workers();
-  d.stop_proxy_workers();
   std::lock_guard lock(d.waits_mu);
   for (auto& [id, w] : d.replica_waits) {
     if (w.completion) w.completion->finish(false);
   }
   for (auto& [id, w] : d.proxy_waits) w.completion->finish(false);
+  for (auto& [id, w] : d.dupres_waits) w->ready->finish(false);
+  for (auto& c : d.role_waits) c->finish(false);
   d.replica_waits.clear();
   d.proxy_waits.clear();
+  d.dupres_waits.clear();
+  d.role_waits.clear();
 }
 
 NodeId Cluster::self() const { return impl_->self; }

@@ -7,10 +7,12 @@
 // Threads: the cluster thread (fabric.h) runs heartbeats, consensus, exchanges and the
 // balance, and applies incoming replica writes and migrated records; `migrate-threads`
 // workers send partitions; a few proxy workers run requests proxied here. Service
-// threads call replicate() and proxy(), which only queue messages.
+// threads call replicate(), prepare_write() and proxy(), which only queue messages and
+// hand back a completion: nothing here blocks a service thread.
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,15 +20,15 @@
 
 #include "common/digest.h"
 #include "proto/frame.h"
-#include "transaction/completion.h"
+#include "cluster/completion.h"
 
 namespace conf {
+struct Config;
 struct Service;
 }
 
 namespace asd {
 
-class Node;
 class Namespace;
 struct Partition;
 
@@ -74,10 +76,31 @@ struct ClusterStatus {
   uint64_t peers_generation = 0;
 };
 
+// Runs a request another node proxied here, as if a client sent it (the layer that
+// serves clients registers it: the cluster sits below it). `reply` gets the whole answer
+// (complete protos) once, from any thread; the handler must not block.
+using ProxyHandler = std::function<void(proto::ProtoType type, std::string body, uint8_t hops,
+                                        std::function<void(std::string answer)> reply)>;
+
+// How long a write may wait for a new cluster's balance or its record's other copies.
+inline constexpr uint64_t kWriteGateMs = 1000;
+
+// What prepare_write() decides for a write.
+struct WriteGate {
+  enum class State : uint8_t { Go, Refuse, Wait };
+  State state = State::Go;
+  // With Wait: finishes when the write may be tried again (ok) or must give up (not ok).
+  CompletionPtr ready;
+};
+
 class Cluster {
  public:
-  explicit Cluster(Node& node);
+  // `config` and `namespaces` outlive the cluster.
+  Cluster(NodeId self, const conf::Config& config, std::vector<Namespace*> namespaces);
   ~Cluster();
+
+  // Before start(): where requests proxied to this node go.
+  void set_proxy_handler(ProxyHandler handler);
 
   // Binds the heartbeat and fabric ports (throws std::runtime_error naming the endpoint)
   // and starts the threads.
@@ -93,11 +116,14 @@ class Cluster {
   // completion finishes when every copy has it (or its node left the cluster).
   CompletionPtr replicate(Namespace& ns, Partition& part, const common::Digest& digest);
 
-  // Before a write, without the partition lock: waits (up to 1 s) until this node's role
-  // for the partition belongs to the current cluster, and while the partition's copies
-  // are not merged yet, merges the record's other copies into this one (duplicate
-  // resolution). False: the write must not go ahead (the client gets a timeout).
-  bool prepare_write(Namespace& ns, Partition& part, const common::Digest& digest);
+  // Before a write, without the partition lock. Go: this node's role for the partition
+  // belongs to the current cluster and the record needs no duplicate resolution. Wait:
+  // the balance of a new cluster has not run yet, or the partition's copies are not
+  // merged and the record's other copies were requested (duplicate resolution); try
+  // again once `ready` finishes ok. Refuse: `deadline_ms` (steady clock, set by the
+  // first try, 1 s after it) passed or the copies did not come; the client gets a
+  // timeout.
+  WriteGate prepare_write(Namespace& ns, Partition& part, const common::Digest& digest, uint64_t deadline_ms);
 
   // Sends a client request to `target`; the completion carries its answer.
   CompletionPtr proxy(NodeId target, proto::ProtoType type, std::string_view body, uint8_t hops);

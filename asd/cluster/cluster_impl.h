@@ -96,12 +96,16 @@ struct PendingReply {
   uint64_t retry_ms = 0;
 };
 
-// A write's duplicate resolution waiting for the other copies of its record.
+// A write's duplicate resolution waiting for the other copies of its record (under
+// waits_mu); `ready` lets the write go once they are merged.
 struct DupResWait {
-  std::mutex mu;
-  std::condition_variable cv;
   std::set<NodeId> waiting;
   std::vector<WireRecord> copies;
+  CompletionPtr ready;
+  size_t ns_index = 0;
+  common::Digest digest;
+  uint64_t role_key = 0;
+  uint64_t started_ms = 0;
 };
 
 // A record whose copies may differ: a replica write of it failed (repair.cpp).
@@ -111,9 +115,10 @@ struct Repair {
 };
 
 struct Cluster::Impl {
-  Node& node;
+  const conf::Config& config;
   NodeId self = 0;
-  std::vector<Namespace*> namespaces;  // fixed at start
+  std::vector<Namespace*> namespaces;  // fixed at construction
+  ProxyHandler proxy_handler;
   std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
   Fabric fabric;
   ClusterStats stats;
@@ -155,6 +160,7 @@ struct Cluster::Impl {
   std::unordered_map<uint64_t, PendingReply> replica_waits;
   std::unordered_map<uint64_t, PendingReply> proxy_waits;
   std::unordered_map<uint64_t, std::shared_ptr<DupResWait>> dupres_waits;
+  std::vector<CompletionPtr> role_waits;  // writes waiting for this cluster's balance
 
   // ---- repairs, cluster thread only ----
   std::map<std::pair<size_t, common::Digest>, Repair> repairs;
@@ -170,14 +176,7 @@ struct Cluster::Impl {
   unsigned worker_target = 0;  // workers with a lower index take tasks
   bool stopping = false;
 
-  // ---- proxy workers ----
-  std::mutex proxy_mu;
-  std::condition_variable proxy_cv;
-  std::deque<std::pair<NodeId, std::string>> proxy_queue;  // (from, message)
-  std::vector<std::thread> proxy_workers;
-  bool proxy_stopping = false;
-
-  explicit Impl(Node& n);
+  Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespace*> all);
 
   // cluster.cpp
   void on_message(std::string_view message, const std::string& peer);
@@ -221,6 +220,8 @@ struct Cluster::Impl {
   // duplicates.cpp
   void on_dupres_request(const MsgHead& h, Reader& r);
   void on_dupres_response(const MsgHead& h, Reader& r);
+  void release_role_waits();  // each looks again (a tick passed, or the balance ran)
+  void expire_dupres(uint64_t now);
 
   // repair.cpp
   void queue_repair(size_t ns_index, const common::Digest& digest, uint32_t attempt);
@@ -241,10 +242,7 @@ struct Cluster::Impl {
   void on_migrate_answer(const MsgHead& h, Reader& r, bool start_ack);
 
   // proxy.cpp
-  void start_proxy_workers(unsigned n);
-  void stop_proxy_workers();
-  void on_proxy_request(const MsgHead& h, std::string_view message);
-  void proxy_worker_loop();
+  void on_proxy_request(const MsgHead& h, Reader& r);
 };
 
 // Wire record <-> index, with the partition lock held. `merge`: keep the local copy when

@@ -4,51 +4,52 @@
 // real server's duplicate resolution does. Otherwise an acknowledged write made on a
 // copy with a lower generation would lose to the other copy when the merge arrives.
 
-#include <chrono>
-#include <thread>
-
-#include "base/namespace.h"
 #include "cluster/cluster_impl.h"
 #include "common/log.h"
+#include "index/namespace.h"
 
 namespace asd::cluster {
 
 namespace {
 
-// A balance takes milliseconds; a write arriving just before it waits for it.
-constexpr uint64_t kRoleWaitMs = 1000;
-constexpr uint64_t kRolePollMs = 2;
 constexpr uint64_t kDupResWaitMs = 1000;
 
 }  // namespace
 
-bool Cluster::prepare_write(Namespace& ns, Partition& part, const common::Digest& digest) {
+WriteGate Cluster::prepare_write(Namespace& ns, Partition& part, const common::Digest& digest,
+                                 uint64_t deadline_ms) {
   Impl& d = *impl_;
-  uint64_t deadline = steady_now_ms() + kRoleWaitMs;
   std::vector<NodeId> from;
   uint64_t role_key = 0;
-  for (;;) {
-    {
-      std::lock_guard lock(part.mu);
-      if (part.role.cluster_key == d.key_now.load()) {
-        // Not the acting master: the caller redirects (or answers unavailable).
-        if (!part.role.master || part.role.dupres_from.empty() || part.role.resolved.count(digest)) return true;
-        from = part.role.dupres_from;
-        role_key = part.role.cluster_key;
-        break;
-      }
+  {
+    std::lock_guard lock(part.mu);
+    if (part.role.cluster_key == d.key_now.load()) {
+      // Not the acting master: the caller redirects (or answers unavailable).
+      if (!part.role.master || part.role.dupres_from.empty() || part.role.resolved.count(digest)) return {};
+      from = part.role.dupres_from;
+      role_key = part.role.cluster_key;
     }
+  }
+  if (steady_now_ms() > deadline_ms) {
     // A role of an earlier cluster: this node has adopted a new cluster and not balanced
     // it yet. Writing now could be acknowledged on a copy the merge then overrules.
-    if (steady_now_ms() > deadline) {
-      d.stats.writes_role_stale.fetch_add(1, std::memory_order_relaxed);
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(kRolePollMs));
+    if (from.empty()) d.stats.writes_role_stale.fetch_add(1, std::memory_order_relaxed);
+    return {WriteGate::State::Refuse, nullptr};
   }
-
+  auto ready = std::make_shared<Completion>(1);
+  if (from.empty()) {
+    // The next tick or the balance releases it to look again.
+    std::lock_guard lock(d.waits_mu);
+    d.role_waits.push_back(ready);
+    return {WriteGate::State::Wait, ready};
+  }
   auto wait = std::make_shared<DupResWait>();
   wait->waiting.insert(from.begin(), from.end());
+  wait->ready = ready;
+  wait->ns_index = d.ns_index(ns.name());
+  wait->digest = digest;
+  wait->role_key = role_key;
+  wait->started_ms = steady_now_ms();
   uint64_t id;
   {
     std::lock_guard lock(d.waits_mu);
@@ -62,28 +63,35 @@ bool Cluster::prepare_write(Namespace& ns, Partition& part, const common::Digest
   std::string message = msg.take();
   for (NodeId n : from) d.send_to(n, message);
   d.stats.dupres_requests.fetch_add(1, std::memory_order_relaxed);
-  bool answered;
+  return {WriteGate::State::Wait, ready};
+}
+
+void Cluster::Impl::release_role_waits() {
+  std::vector<CompletionPtr> released;
   {
-    std::unique_lock lock(wait->mu);
-    answered = wait->cv.wait_for(lock, std::chrono::milliseconds(kDupResWaitMs), [&] { return wait->waiting.empty(); });
+    std::lock_guard lock(waits_mu);
+    released.swap(role_waits);
   }
+  for (const CompletionPtr& c : released) c->finish(true);
+}
+
+void Cluster::Impl::expire_dupres(uint64_t now) {
+  std::vector<std::shared_ptr<DupResWait>> expired;
   {
-    std::lock_guard lock(d.waits_mu);
-    d.dupres_waits.erase(id);
+    std::lock_guard lock(waits_mu);
+    for (auto it = dupres_waits.begin(); it != dupres_waits.end();) {
+      if (it->second->started_ms + kDupResWaitMs < now) {
+        expired.push_back(std::move(it->second));
+        it = dupres_waits.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
-  if (!answered) {
-    d.stats.dupres_timeouts.fetch_add(1, std::memory_order_relaxed);
-    return false;
+  for (const auto& wait : expired) {
+    stats.dupres_timeouts.fetch_add(1, std::memory_order_relaxed);
+    wait->ready->finish(false);
   }
-  std::lock_guard lock(part.mu);
-  // The role moved on meanwhile: the caller's own check decides where the write goes.
-  if (part.role.cluster_key != role_key || !part.role.master) return true;
-  std::lock_guard copies(wait->mu);
-  for (const WireRecord& w : wait->copies) {
-    if (!w.erased) apply_wire_record(ns, part, w, true, d.self);
-  }
-  part.role.resolved.insert(digest);
-  return true;
 }
 
 void Cluster::Impl::on_dupres_request(const MsgHead& h, Reader& r) {
@@ -117,15 +125,27 @@ void Cluster::Impl::on_dupres_response(const MsgHead& h, Reader& r) {
   {
     std::lock_guard lock(waits_mu);
     auto it = dupres_waits.find(id);
-    if (it == dupres_waits.end()) return;
+    if (it == dupres_waits.end() || !it->second->waiting.erase(h.from)) return;
     wait = it->second;
-  }
-  {
-    std::lock_guard lock(wait->mu);
-    if (!wait->waiting.erase(h.from)) return;
     wait->copies.push_back(std::move(w));
+    if (!wait->waiting.empty()) return;
+    dupres_waits.erase(it);
   }
-  wait->cv.notify_all();
+  // Every copy is here: merged into this one on the cluster thread, so the write that
+  // waits for it runs on a resolved record.
+  Namespace& ns = *namespaces[wait->ns_index];
+  Partition& part = ns.partition_of(wait->digest);
+  {
+    std::lock_guard lock(part.mu);
+    // The role moved on meanwhile: the write's next try decides where it goes.
+    if (part.role.cluster_key == wait->role_key && part.role.master) {
+      for (const WireRecord& copy : wait->copies) {
+        if (!copy.erased) apply_wire_record(ns, part, copy, true, self);
+      }
+      part.role.resolved.insert(wait->digest);
+    }
+  }
+  wait->ready->finish(true);
 }
 
 }  // namespace asd::cluster

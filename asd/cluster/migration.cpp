@@ -9,10 +9,9 @@
 
 #include <chrono>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "cluster/cluster_impl.h"
 #include "common/log.h"
-#include "node.h"
 
 namespace asd::cluster {
 

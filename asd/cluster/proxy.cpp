@@ -1,30 +1,12 @@
 // Proxy: a single-record request that reaches a node which does not serve its partition
 // (the client's partition map is behind a cluster change) is sent to the node that does;
-// its answer goes back to the client unchanged. Proxied requests run on their own small
-// pool here, never on the cluster thread: a proxied write waits for its replicas' acks,
-// which the cluster thread delivers.
-
-#include <mutex>
+// its answer goes back to the client unchanged. The cluster thread only hands a proxied
+// request to the handler the service layer registered (it runs it like a client's,
+// without blocking) and sends the answer back whenever it is ready.
 
 #include "cluster/cluster_impl.h"
-#include "node.h"
-#include "service/dispatch.h"
-#include "service/response_sink.h"
 
 namespace asd::cluster {
-
-namespace {
-
-constexpr uint64_t kProxyWaitMs = 10000;
-
-// Collects the answer of a request run on behalf of another node.
-class ProxySink : public ResponseSink {
- public:
-  explicit ProxySink(uint8_t hops) { proxy_hops_ = hops; }
-  bool flush() override { return true; }
-};
-
-}  // namespace
 
 CompletionPtr Cluster::proxy(NodeId target, proto::ProtoType type, std::string_view body, uint8_t hops) {
   Impl& d = *impl_;
@@ -48,61 +30,22 @@ CompletionPtr Cluster::proxy(NodeId target, proto::ProtoType type, std::string_v
   return completion;
 }
 
-void Cluster::Impl::on_proxy_request(const MsgHead& h, std::string_view message) {
-  {
-    std::lock_guard lock(proxy_mu);
-    proxy_queue.emplace_back(h.from, std::string(message));
+void Cluster::Impl::on_proxy_request(const MsgHead& h, Reader& r) {
+  uint64_t id = r.u64();
+  auto type = proto::ProtoType(r.u8());
+  uint8_t hops = r.u8();
+  std::string_view body = r.bytes();
+  if (r.bad() || !proxy_handler) {
+    stats.fabric_bad_messages.fetch_add(1);
+    return;
   }
-  proxy_cv.notify_one();
-}
-
-void Cluster::Impl::start_proxy_workers(unsigned n) {
-  for (unsigned i = 0; i < n; ++i) proxy_workers.emplace_back([this] { proxy_worker_loop(); });
-}
-
-void Cluster::Impl::stop_proxy_workers() {
-  {
-    std::lock_guard lock(proxy_mu);
-    proxy_stopping = true;
-  }
-  proxy_cv.notify_all();
-  for (auto& w : proxy_workers) w.join();
-  proxy_workers.clear();
-}
-
-void Cluster::Impl::proxy_worker_loop() {
-  for (;;) {
-    std::pair<NodeId, std::string> job;
-    {
-      std::unique_lock lock(proxy_mu);
-      proxy_cv.wait(lock, [&] { return proxy_stopping || !proxy_queue.empty(); });
-      if (proxy_stopping) return;
-      job = std::move(proxy_queue.front());
-      proxy_queue.pop_front();
-    }
-    Reader r(job.second);
-    MsgHead h;
-    r.head(&h);
-    uint64_t id = r.u64();
-    auto type = proto::ProtoType(r.u8());
-    uint8_t hops = r.u8();
-    std::string_view body = r.bytes();
-    if (r.bad()) {
-      stats.fabric_bad_messages.fetch_add(1);
-      continue;
-    }
-    ProxySink sink(hops);
-    bool close = false;
-    dispatch_request(node, type, body, sink, &close);
-    auto answer = std::make_shared<std::string>(std::move(sink.buffer()));
-    auto ready = std::make_shared<Completion>(1);
-    when_answer_ready(*answer, std::exchange(sink.commit_wait(), {}), [ready, answer] { ready->finish(true); });
-    ready->wait(kProxyWaitMs);
+  NodeId from = h.from;
+  proxy_handler(type, std::string(body), hops, [this, from, id](std::string answer) {
     Writer w(MsgType::ProxyResponse, self, key_now.load());
     w.u64(id);
-    w.bytes(*answer);
-    send_to(job.first, w.take());
-  }
+    w.bytes(answer);
+    send_to(from, w.take());
+  });
 }
 
 }  // namespace asd::cluster

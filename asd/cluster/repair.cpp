@@ -12,7 +12,7 @@
 
 #include <algorithm>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "cluster/cluster_impl.h"
 #include "cluster/mix.h"
 #include "common/log.h"

@@ -2,13 +2,12 @@
 // their acks; a replica applies what its master sends. Also the waits of proxied
 // requests (same bookkeeping) and truncates, which every node applies.
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "cluster/cluster_impl.h"
 #include "cluster/mix.h"
 #include "common/log.h"
-#include "node.h"
 #include "storage/device_storage.h"
-#include "transaction/truncate.h"
+#include "index/truncate.h"
 #include "xdr_pipe/announce.h"
 
 namespace asd::cluster {

@@ -1,16 +1,16 @@
 #include "service/dispatch.h"
 
-#include "base/namespace.h"
 #include "cluster/cluster.h"
 #include "common/bytes.h"
 #include "common/log.h"
-#include "node.h"
+#include "index/namespace.h"
 #include "proto/info.h"
 #include "proto/message.h"
 #include "service/info_commands.h"
-#include "service/response_sink.h"
+#include "service/node_context.h"
 #include "transaction/batch.h"
 #include "transaction/record_request.h"
+#include "transaction/response_sink.h"
 #include "transaction/scan.h"
 
 namespace asd {
@@ -41,31 +41,33 @@ void answer_single_error(ResponseSink& sink, ResultCode code) {
   proto::end_proto(out, offset);
 }
 
-void handle_message(Node& node, std::string_view body, ResponseSink& sink) {
-  proto::Message msg;
-  common::Result<size_t> parsed = proto::parse_message(body, &msg);
-  if (!parsed) {
-    node.stats().proto_errors.fetch_add(1, std::memory_order_relaxed);
-    common::logger("service")->debug("bad message err={}", parsed.error().message);
-    return answer_single_error(sink, ResultCode::Parameter);
-  }
-  if (msg.header.info1 & proto::info1::kBatch) return execute_batch(node, msg, sink);
-  if (!msg.field(proto::FieldType::Digest)) return execute_scan(node, msg, sink);
-
-  const proto::Field* ns_field = msg.field(proto::FieldType::Namespace);
-  Namespace* ns = ns_field ? node.find_namespace(ns_field->data) : nullptr;
-  if (!ns) return answer_single_error(sink, ResultCode::Namespace);
-  if (msg.field(proto::FieldType::UdfPackageName)) {
-    return answer_single_error(sink, ResultCode::UnsupportedFeature);
-  }
+// A single-record request. A write that must wait (a new cluster's balance, duplicate
+// resolution) runs again from a continuation once the wait is over.
+void handle_record(NodeContext& node, std::string_view body, const proto::Message& msg, Namespace& ns,
+                   ResponseSink& sink, const std::function<void(bool)>& done) {
   common::Result<RecordRequest> req = make_record_request(msg.header, msg.fields, msg.ops);
-  if (!req) return answer_single_error(sink, req.code());
+  if (!req) {
+    answer_single_error(sink, req.code());
+    return done(false);
+  }
   std::string& out = sink.buffer();
   size_t offset = proto::begin_proto(out, proto::ProtoType::Message);
   CommitWait& wait = sink.commit_wait();
+  wait.cluster = node.cluster();
   wait.may_redirect = node.cluster() && sink.proxy_hops() < kMaxProxyHops;
-  execute_record_request(*ns, *req, 0, out, &wait);
+  execute_record_request(ns, *req, 0, out, &wait);
   wait.may_redirect = false;
+  if (CompletionPtr ready = std::exchange(wait.deferred, nullptr)) {
+    out.resize(offset);
+    ready->then([&node, body, msg, &ns, &sink, done, ready] {
+      sink.post([&node, body, msg, &ns, &sink, done, ready] {
+        if (ready->ok()) return handle_record(node, body, msg, ns, sink, done);
+        answer_single_error(sink, ResultCode::Timeout);
+        done(false);
+      });
+    });
+    return;
+  }
   if (wait.redirected) {
     // The client's partition map is behind: the node serving the partition answers.
     out.resize(offset);
@@ -73,9 +75,38 @@ void handle_message(Node& node, std::string_view body, ResponseSink& sink) {
     wait.proxied = true;
     wait.completions.push_back(
         node.cluster()->proxy(wait.redirect_to, proto::ProtoType::Message, body, uint8_t(sink.proxy_hops() + 1)));
-    return;
+    return done(false);
   }
   proto::end_proto(out, offset);
+  done(false);
+}
+
+void handle_message(NodeContext& node, std::string_view body, ResponseSink& sink,
+                    const std::function<void(bool)>& done) {
+  proto::Message msg;
+  common::Result<size_t> parsed = proto::parse_message(body, &msg);
+  if (!parsed) {
+    node.stats().proto_errors.fetch_add(1, std::memory_order_relaxed);
+    common::logger("service")->debug("bad message err={}", parsed.error().message);
+    answer_single_error(sink, ResultCode::Parameter);
+    return done(false);
+  }
+  if (msg.header.info1 & proto::info1::kBatch) return execute_batch(node, msg, sink, done);
+  if (!msg.field(proto::FieldType::Digest)) {
+    execute_scan(node, msg, sink);
+    return done(false);
+  }
+  const proto::Field* ns_field = msg.field(proto::FieldType::Namespace);
+  Namespace* ns = ns_field ? node.find_namespace(ns_field->data) : nullptr;
+  if (!ns) {
+    answer_single_error(sink, ResultCode::Namespace);
+    return done(false);
+  }
+  if (msg.field(proto::FieldType::UdfPackageName)) {
+    answer_single_error(sink, ResultCode::UnsupportedFeature);
+    return done(false);
+  }
+  handle_record(node, body, msg, *ns, sink, done);
 }
 
 }  // namespace
@@ -97,24 +128,23 @@ bool is_long_running(proto::ProtoType type, std::string_view body) {
   return true;
 }
 
-void dispatch_request(Node& node, proto::ProtoType type, std::string_view body, ResponseSink& sink,
-                      bool* close) {
-  *close = false;
+void dispatch_request(NodeContext& node, proto::ProtoType type, std::string_view body, ResponseSink& sink,
+                      std::function<void(bool close)> done) {
   switch (type) {
     case proto::ProtoType::Info: {
       std::string& out = sink.buffer();
       size_t offset = proto::begin_proto(out, proto::ProtoType::Info);
       out += answer_info(node, body);
       proto::end_proto(out, offset);
-      return;
+      return done(false);
     }
     case proto::ProtoType::Admin:
-      return answer_admin(sink);
+      answer_admin(sink);
+      return done(false);
     case proto::ProtoType::Message:
-      return handle_message(node, body, sink);
+      return handle_message(node, body, sink, done);
     default:
-      *close = true;
-      return;
+      return done(true);
   }
 }
 

@@ -3,10 +3,11 @@
 
 #include <charconv>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "cluster/cluster.h"
+#include "common/node_id.h"
 #include "common/base64.h"
-#include "node.h"
+#include "service/node_context.h"
 #include "service/info_values.h"
 
 namespace asd {
@@ -18,7 +19,7 @@ std::string param(const proto::InfoCommand& cmd, std::string_view key) {
   return proto::find_info_param(cmd.params, key, &v) ? std::string(v) : std::string();
 }
 
-uint32_t effective_rf(Node& node, Namespace& ns) {
+uint32_t effective_rf(NodeContext& node, Namespace& ns) {
   size_t size = std::max<size_t>(1, node.cluster()->status().succession.size());
   return uint32_t(std::min<size_t>(std::max<uint32_t>(1, ns.config()->replication_factor), size));
 }
@@ -67,32 +68,32 @@ RoleCounts role_counts(Namespace& ns) {
 
 }  // namespace
 
-std::string cluster_key_value(Node& node) { return Node::hex_id(node.cluster()->status().cluster_key); }
+std::string cluster_key_value(NodeContext& node) { return common::node_id_hex(node.cluster()->status().cluster_key); }
 
-std::string peers_value(Node& node) {
+std::string peers_value(NodeContext& node) {
   cluster::ClusterStatus st = node.cluster()->status();
   std::string out = std::to_string(st.peers_generation + 1) + "," + std::to_string(node.service_port()) + ",[";
   for (size_t i = 0; i < st.peers.size(); ++i) {
     const cluster::PeerAddress& p = st.peers[i];
     if (i) out += ",";
-    out += "[" + Node::hex_id(p.id) + ",,[" + p.host;
+    out += "[" + common::node_id_hex(p.id) + ",,[" + p.host;
     if (p.port != node.service_port()) out += ":" + std::to_string(p.port);
     out += "]]";
   }
   return out + "]";
 }
 
-std::string peers_generation_value(Node& node) {
+std::string peers_generation_value(NodeContext& node) {
   return std::to_string(node.cluster()->status().peers_generation + 1);
 }
 
-std::string partition_generation_value(Node& node) { return std::to_string(node.cluster()->partition_generation()); }
+std::string partition_generation_value(NodeContext& node) { return std::to_string(node.cluster()->partition_generation()); }
 
-std::string cluster_size_value(Node& node) {
+std::string cluster_size_value(NodeContext& node) {
   return std::to_string(std::max<size_t>(1, node.cluster()->status().succession.size()));
 }
 
-std::string replicas_value(Node& node, bool with_regime) {
+std::string replicas_value(NodeContext& node, bool with_regime) {
   std::string out;
   for (const auto& ns : node.namespaces()) {
     if (!out.empty()) out.push_back(';');
@@ -103,7 +104,7 @@ std::string replicas_value(Node& node, bool with_regime) {
   return out;
 }
 
-std::string replicas_master_value(Node& node) {
+std::string replicas_master_value(NodeContext& node) {
   std::string out;
   for (const auto& ns : node.namespaces()) {
     if (!out.empty()) out.push_back(';');
@@ -112,7 +113,7 @@ std::string replicas_master_value(Node& node) {
   return out;
 }
 
-std::string cluster_stable_value(Node& node, const proto::InfoCommand& cmd) {
+std::string cluster_stable_value(NodeContext& node, const proto::InfoCommand& cmd) {
   cluster::ClusterStatus st = node.cluster()->status();
   std::string size = param(cmd, "size");
   if (!size.empty()) {
@@ -129,10 +130,10 @@ std::string cluster_stable_value(Node& node, const proto::InfoCommand& cmd) {
   if (!ignore_migrations && (node.cluster()->migrations_remaining() > 0 || node.cluster()->stats().re_repl_pending > 0)) {
     return "ERROR::unstable-cluster";
   }
-  return Node::hex_id(st.cluster_key);
+  return common::node_id_hex(st.cluster_key);
 }
 
-std::string cluster_block_value(Node& node, const proto::InfoCommand& cmd) {
+std::string cluster_block_value(NodeContext& node, const proto::InfoCommand& cmd) {
   std::string list = param(cmd, "nodes");
   std::vector<uint64_t> ids;
   size_t start = 0;
@@ -150,16 +151,16 @@ std::string cluster_block_value(Node& node, const proto::InfoCommand& cmd) {
   return "ok";
 }
 
-void add_cluster_statistics(Node& node, std::vector<std::pair<std::string, std::string>>& kv) {
+void add_cluster_statistics(NodeContext& node, std::vector<std::pair<std::string, std::string>>& kv) {
   cluster::Cluster& c = *node.cluster();
   cluster::ClusterStatus st = c.status();
   cluster::ClusterStats& s = c.stats();
   auto add = [&](std::string k, auto v) { kv.emplace_back(std::move(k), std::to_string(v)); };
   kv.emplace_back("cluster_size", std::to_string(std::max<size_t>(1, st.succession.size())));
-  kv.emplace_back("cluster_key", Node::hex_id(st.cluster_key));
+  kv.emplace_back("cluster_key", common::node_id_hex(st.cluster_key));
   kv.emplace_back("cluster_integrity", st.integrity ? "true" : "false");
   kv.emplace_back("cluster_is_member", st.cluster_key != 0 ? "true" : "false");
-  kv.emplace_back("cluster_principal", st.succession.empty() ? std::string("0") : Node::hex_id(st.succession.front()));
+  kv.emplace_back("cluster_principal", st.succession.empty() ? std::string("0") : common::node_id_hex(st.succession.front()));
   kv.emplace_back("migrate_allowed", node.config().service.migrate_threads > 0 ? "true" : "false");
   add("migrate_partitions_remaining", c.migrations_remaining());
   add("migrate_tx_partitions_remaining", std::max<int64_t>(0, s.migrate_tx_remaining.load()));
@@ -187,7 +188,7 @@ void add_cluster_statistics(Node& node, std::vector<std::pair<std::string, std::
   add("fabric_bad_messages", s.fabric_bad_messages.load());
 }
 
-void add_namespace_cluster_stats(Node& node, Namespace& ns, std::vector<std::pair<std::string, std::string>>& kv) {
+void add_namespace_cluster_stats(NodeContext& node, Namespace& ns, std::vector<std::pair<std::string, std::string>>& kv) {
   cluster::Cluster& c = *node.cluster();
   RoleCounts counts = role_counts(ns);
   auto add = [&](std::string k, auto v) { kv.emplace_back(std::move(k), std::to_string(v)); };

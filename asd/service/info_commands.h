@@ -7,10 +7,10 @@
 
 namespace asd {
 
-class Node;
+class NodeContext;
 
 // Answers a whole info request body (one line per command, in order). An empty body
 // asks for the summary.
-std::string answer_info(Node& node, std::string_view body);
+std::string answer_info(NodeContext& node, std::string_view body);
 
 }  // namespace asd

@@ -2,15 +2,15 @@
 
 #include <charconv>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "common/base64.h"
 #include "common/clock.h"
 #include "cluster/cluster.h"
 #include "common/log.h"
 #include "conf/render.h"
-#include "node.h"
+#include "service/node_context.h"
 #include "storage/device_storage.h"
-#include "transaction/truncate.h"
+#include "index/truncate.h"
 #include "xdr_pipe/pipe_writer.h"
 
 namespace asd {
@@ -45,12 +45,12 @@ std::string release_value() {
          ";os=debian12;arch=x86_64;sha=0;ee-sha=";
 }
 
-std::string cluster_name_value(Node& node) {
+std::string cluster_name_value(NodeContext& node) {
   const std::string& name = node.config().service.cluster_name;
   return name.empty() ? "null" : name;
 }
 
-std::string service_value(Node& node) {
+std::string service_value(NodeContext& node) {
   const auto& service = node.config().network.service;
   std::string address = "127.0.0.1";
   if (!service.access_addresses.empty()) address = service.access_addresses.front();
@@ -61,7 +61,7 @@ std::string service_value(Node& node) {
   return address + ":" + std::to_string(node.service_port());
 }
 
-std::string rack_ids_value(Node& node) {
+std::string rack_ids_value(NodeContext& node) {
   std::string out;
   for (const auto& ns : node.namespaces()) {
     if (!out.empty()) out.push_back(';');
@@ -70,7 +70,7 @@ std::string rack_ids_value(Node& node) {
   return out;
 }
 
-std::string namespaces_value(Node& node) {
+std::string namespaces_value(NodeContext& node) {
   std::string out;
   for (const auto& ns : node.namespaces()) {
     if (!out.empty()) out.push_back(';');
@@ -102,7 +102,7 @@ void add_device_stats(storage::DeviceStorage& st, std::vector<std::pair<std::str
   });
 }
 
-std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
+std::string namespace_value(NodeContext& node, const proto::InfoCommand& cmd) {
   if (cmd.path.empty()) return "ERROR:4:missing namespace";
   Namespace* ns = node.find_namespace(cmd.path[0]);
   if (!ns) return "type=unknown";
@@ -142,7 +142,7 @@ std::string namespace_value(Node& node, const proto::InfoCommand& cmd) {
   return join_pairs(kv);
 }
 
-std::string sets_value(Node& node, const proto::InfoCommand& cmd) {
+std::string sets_value(NodeContext& node, const proto::InfoCommand& cmd) {
   std::string out;
   for (const auto& ns : node.namespaces()) {
     if (!cmd.path.empty() && cmd.path[0] != ns->name()) continue;
@@ -158,7 +158,7 @@ std::string sets_value(Node& node, const proto::InfoCommand& cmd) {
   return out;
 }
 
-std::string statistics_value(Node& node) {
+std::string statistics_value(NodeContext& node) {
   auto& s = node.stats();
   int64_t objects = 0;
   for (const auto& ns : node.namespaces()) objects += ns->stats().objects.load();
@@ -171,9 +171,9 @@ std::string statistics_value(Node& node) {
       {"proto_errors", std::to_string(s.proto_errors.load())},
       {"info_requests", std::to_string(s.info_requests.load())},
       {"compressed_requests", std::to_string(s.compressed_requests.load())},
-      {"batch_index_initiate", std::to_string(s.batch_index_initiate.load())},
-      {"batch_index_complete", std::to_string(s.batch_index_complete.load())},
-      {"batch_index_error", std::to_string(s.batch_index_error.load())},
+      {"batch_index_initiate", std::to_string(node.batch_stats().initiate.load())},
+      {"batch_index_complete", std::to_string(node.batch_stats().complete.load())},
+      {"batch_index_error", std::to_string(node.batch_stats().error.load())},
       {"current_time", std::to_string(common::now_cl_sec())},
   };
   if (PipeWriter* pipe = node.xdr_pipe()) {
@@ -186,7 +186,7 @@ std::string statistics_value(Node& node) {
   return join_pairs(kv);
 }
 
-std::string get_config_value(Node& node, const proto::InfoCommand& cmd) {
+std::string get_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
   std::string context = param(cmd, "context");
   if (context.empty()) context = "service";
   std::string id = param(cmd, "id");
@@ -197,7 +197,7 @@ std::string get_config_value(Node& node, const proto::InfoCommand& cmd) {
   return join_pairs(pairs);
 }
 
-std::string set_config_value(Node& node, const proto::InfoCommand& cmd) {
+std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
   std::string context = param(cmd, "context");
   std::string id = param(cmd, "id");
   for (auto& [k, v] : proto::parse_info_params(cmd.params)) {
@@ -215,7 +215,7 @@ std::string set_config_value(Node& node, const proto::InfoCommand& cmd) {
   return "ok";
 }
 
-std::string truncate_value(Node& node, const proto::InfoCommand& cmd, bool whole_namespace) {
+std::string truncate_value(NodeContext& node, const proto::InfoCommand& cmd, bool whole_namespace) {
   std::string ns_name = param(cmd, "namespace");
   Namespace* ns = node.find_namespace(ns_name);
   if (!ns) return "ERROR:20:namespace not found";
@@ -252,12 +252,12 @@ std::string log_set_value(const proto::InfoCommand& cmd) {
 
 namespace asd {
 
-std::string xdr_gaps_value(Node& node) {
+std::string xdr_gaps_value(NodeContext& node) {
   PipeWriter* pipe = node.xdr_pipe();
   return pipe ? pipe->gaps_value() : std::string();
 }
 
-std::string xdr_gap_ack_value(Node& node, const proto::InfoCommand& cmd) {
+std::string xdr_gap_ack_value(NodeContext& node, const proto::InfoCommand& cmd) {
   PipeWriter* pipe = node.xdr_pipe();
   if (!pipe) return "ERROR:4:xdr is not enabled";
   std::string ns = param(cmd, "namespace");

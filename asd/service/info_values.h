@@ -11,7 +11,7 @@
 
 namespace asd {
 
-class Node;
+class NodeContext;
 
 inline constexpr std::string_view kBuildVersion = "7.2.0.0";
 inline constexpr std::string_view kEdition = "Aerospike Community Edition";
@@ -22,34 +22,34 @@ inline constexpr std::string_view kFeatures =
     "truncate-namespace;zstd-compression";
 
 std::string release_value();
-std::string cluster_name_value(Node& node);
-std::string cluster_key_value(Node& node);
-std::string peers_value(Node& node);
-std::string service_value(Node& node);
-std::string replicas_value(Node& node, bool with_regime);
-std::string replicas_master_value(Node& node);
+std::string cluster_name_value(NodeContext& node);
+std::string cluster_key_value(NodeContext& node);
+std::string peers_value(NodeContext& node);
+std::string service_value(NodeContext& node);
+std::string replicas_value(NodeContext& node, bool with_regime);
+std::string replicas_master_value(NodeContext& node);
 // info_cluster.cpp
-std::string peers_generation_value(Node& node);
-std::string partition_generation_value(Node& node);
-std::string cluster_size_value(Node& node);
-std::string cluster_stable_value(Node& node, const proto::InfoCommand& cmd);
-std::string cluster_block_value(Node& node, const proto::InfoCommand& cmd);
+std::string peers_generation_value(NodeContext& node);
+std::string partition_generation_value(NodeContext& node);
+std::string cluster_size_value(NodeContext& node);
+std::string cluster_stable_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string cluster_block_value(NodeContext& node, const proto::InfoCommand& cmd);
 class Namespace;
-void add_cluster_statistics(Node& node, std::vector<std::pair<std::string, std::string>>& kv);
-void add_namespace_cluster_stats(Node& node, Namespace& ns, std::vector<std::pair<std::string, std::string>>& kv);
-std::string rack_ids_value(Node& node);
-std::string namespaces_value(Node& node);
-std::string namespace_value(Node& node, const proto::InfoCommand& cmd);
-std::string sets_value(Node& node, const proto::InfoCommand& cmd);
-std::string statistics_value(Node& node);
-std::string get_config_value(Node& node, const proto::InfoCommand& cmd);
-std::string set_config_value(Node& node, const proto::InfoCommand& cmd);
-std::string truncate_value(Node& node, const proto::InfoCommand& cmd, bool whole_namespace);
+void add_cluster_statistics(NodeContext& node, std::vector<std::pair<std::string, std::string>>& kv);
+void add_namespace_cluster_stats(NodeContext& node, Namespace& ns, std::vector<std::pair<std::string, std::string>>& kv);
+std::string rack_ids_value(NodeContext& node);
+std::string namespaces_value(NodeContext& node);
+std::string namespace_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string sets_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string statistics_value(NodeContext& node);
+std::string get_config_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string truncate_value(NodeContext& node, const proto::InfoCommand& cmd, bool whole_namespace);
 std::string log_set_value(const proto::InfoCommand& cmd);
-std::string xdr_gaps_value(Node& node);
-std::string xdr_gap_ack_value(Node& node, const proto::InfoCommand& cmd);
+std::string xdr_gaps_value(NodeContext& node);
+std::string xdr_gap_ack_value(NodeContext& node, const proto::InfoCommand& cmd);
 // info_xdr_cluster.cpp
-std::string xdr_cluster_value(Node& node);
-std::string xdr_roles_value(Node& node, const proto::InfoCommand& cmd);
+std::string xdr_cluster_value(NodeContext& node);
+std::string xdr_roles_value(NodeContext& node, const proto::InfoCommand& cmd);
 
 }  // namespace asd

@@ -5,10 +5,11 @@
 
 #include <map>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "cluster/cluster.h"
+#include "common/node_id.h"
 #include "common/base64.h"
-#include "node.h"
+#include "service/node_context.h"
 #include "service/info_values.h"
 
 namespace asd {
@@ -26,16 +27,16 @@ void set_bit(std::string& bits, uint32_t pid) { bits[pid / 8] |= char(0x80 >> (p
 
 // `self=<id>;key=<cluster key>;integrity=true|false;members=<id>,...;peers=<id>@<host>:<port>,...`
 // (ids in hex; members in succession order, this node included).
-std::string xdr_cluster_value(Node& node) {
+std::string xdr_cluster_value(NodeContext& node) {
   cluster::ClusterStatus st = node.cluster()->status();
   std::string members;
   if (st.succession.empty()) members = node.node_id_hex();
-  for (cluster::NodeId id : st.succession) members += (members.empty() ? "" : ",") + Node::hex_id(id);
+  for (cluster::NodeId id : st.succession) members += (members.empty() ? "" : ",") + common::node_id_hex(id);
   std::string peers;
   for (const cluster::PeerAddress& p : st.peers) {
-    peers += (peers.empty() ? "" : ",") + Node::hex_id(p.id) + "@" + p.host + ":" + std::to_string(p.port);
+    peers += (peers.empty() ? "" : ",") + common::node_id_hex(p.id) + "@" + p.host + ":" + std::to_string(p.port);
   }
-  return "self=" + node.node_id_hex() + ";key=" + Node::hex_id(st.cluster_key) +
+  return "self=" + node.node_id_hex() + ";key=" + common::node_id_hex(st.cluster_key) +
          ";integrity=" + (st.integrity ? "true" : "false") + ";members=" + members + ";peers=" + peers;
 }
 
@@ -44,7 +45,7 @@ std::string xdr_cluster_value(Node& node) {
 // master: partitions this node takes writes for under the current cluster key; replica:
 // partitions where this node is the first replica with a complete copy, grouped by
 // their acting master.
-std::string xdr_roles_value(Node& node, const proto::InfoCommand& cmd) {
+std::string xdr_roles_value(NodeContext& node, const proto::InfoCommand& cmd) {
   Namespace* ns = node.find_namespace(param(cmd, "namespace"));
   if (!ns) return "ERROR:4:unknown namespace";
   const uint64_t key = node.cluster()->status().cluster_key;
@@ -64,9 +65,9 @@ std::string xdr_roles_value(Node& node, const proto::InfoCommand& cmd) {
   }
   std::string groups;
   for (const auto& [id, bits] : replica) {
-    groups += (groups.empty() ? "" : ",") + Node::hex_id(id) + ":" + common::base64_encode(bits);
+    groups += (groups.empty() ? "" : ",") + common::node_id_hex(id) + ":" + common::base64_encode(bits);
   }
-  return "key=" + Node::hex_id(key) + ";master=" + common::base64_encode(master) + ";replica=" + groups;
+  return "key=" + common::node_id_hex(key) + ";master=" + common::base64_encode(master) + ";replica=" + groups;
 }
 
 }  // namespace asd

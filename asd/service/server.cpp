@@ -10,12 +10,12 @@
 #include <boost/asio.hpp>
 
 #include "common/log.h"
-#include "node.h"
+#include "service/node_context.h"
 #include "proto/compression.h"
 #include "proto/frame.h"
 #include "service/dispatch.h"
-#include "service/response_sink.h"
-#include "storage/device_storage.h"
+#include "service/node_context.h"
+#include "transaction/response_sink.h"
 
 namespace asd {
 
@@ -26,7 +26,7 @@ namespace {
 
 class Connection : public std::enable_shared_from_this<Connection>, public ResponseSink {
  public:
-  Connection(Node& node, asio::thread_pool& scan_pool, tcp::socket socket, bool info_only)
+  Connection(NodeContext& node, asio::thread_pool& scan_pool, tcp::socket socket, bool info_only)
       : node_(node), scan_pool_(scan_pool), socket_(std::move(socket)), info_only_(info_only) {
     node_.stats().client_connections.fetch_add(1);
     node_.stats().client_connections_opened.fetch_add(1);
@@ -42,13 +42,27 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
     read_more();
   }
 
-  // Streams write synchronously: the caller is the only user of the socket meanwhile.
+  // A scan's thread writes synchronously: it is the only user of the socket meanwhile.
   bool flush() override {
     if (buffer_.empty()) return true;
     boost::system::error_code ec;
     asio::write(socket_, asio::buffer(buffer_), ec);
     buffer_.clear();
     return !ec;
+  }
+
+  void flush_async(std::function<void(bool)> then) override {
+    out_.swap(buffer_);
+    buffer_.clear();
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = shared_from_this(), then = std::move(then)](auto ec, size_t) {
+                        self->out_.clear();
+                        then(!ec);
+                      });
+  }
+
+  void post(std::function<void()> fn) override {
+    asio::post(socket_.get_executor(), [self = shared_from_this(), fn = std::move(fn)] { fn(); });
   }
 
  private:
@@ -135,8 +149,12 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
   }
 
   void run(std::string_view body, bool off_thread) {
-    bool close_after = false;
-    dispatch_request(node_, type_, body, *this, &close_after);
+    dispatch_request(node_, type_, body, *this, [self = shared_from_this(), off_thread](bool close_after) {
+      self->answer(close_after, off_thread);
+    });
+  }
+
+  void answer(bool close_after, bool off_thread) {
     if (close_after) return close();
     if (off_thread) {
       if (!flush()) return close();
@@ -175,7 +193,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
     socket_.close(ec);
   }
 
-  Node& node_;
+  NodeContext& node_;
   asio::thread_pool& scan_pool_;
   tcp::socket socket_;
   bool info_only_;
@@ -187,10 +205,42 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
   std::string out_;
 };
 
+// A request another node proxied here: runs on a service thread like a client's, and its
+// answer goes back through the cluster once everything it waits for is done.
+class ProxiedRequest : public std::enable_shared_from_this<ProxiedRequest>, public ResponseSink {
+ public:
+  ProxiedRequest(NodeContext& node, asio::io_context& context, proto::ProtoType type, std::string body,
+                 uint8_t hops, std::function<void(std::string)> reply)
+      : node_(node), context_(context), type_(type), body_(std::move(body)), reply_(std::move(reply)) {
+    proxy_hops_ = hops;
+  }
+
+  void start() {
+    dispatch_request(node_, type_, body_, *this, [self = shared_from_this()](bool) {
+      CommitWait wait = std::exchange(self->commit_wait_, {});
+      when_answer_ready(self->buffer_, std::move(wait), [self] { self->reply_(std::move(self->buffer_)); });
+    });
+  }
+
+  // Proxied requests are single records: a stream's chunks simply stay in the answer.
+  bool flush() override { return true; }
+  void flush_async(std::function<void(bool)> then) override { post([then = std::move(then)] { then(true); }); }
+  void post(std::function<void()> fn) override {
+    asio::post(context_, [self = shared_from_this(), fn = std::move(fn)] { fn(); });
+  }
+
+ private:
+  NodeContext& node_;
+  asio::io_context& context_;
+  proto::ProtoType type_;
+  std::string body_;
+  std::function<void(std::string)> reply_;
+};
+
 }  // namespace
 
 struct Server::Impl {
-  Node& node;
+  NodeContext& node;
   std::string address;
   uint16_t port;
   uint16_t info_port;
@@ -204,7 +254,9 @@ struct Server::Impl {
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<std::thread> workers;
 
-  Impl(Node& n, std::string addr, uint16_t p, uint16_t ip, unsigned t)
+  std::atomic<size_t> next_proxy_context{0};
+
+  Impl(NodeContext& n, std::string addr, uint16_t p, uint16_t ip, unsigned t)
       : node(n), address(std::move(addr)), port(p), info_port(ip), threads(std::max(1u, t)) {
     for (unsigned i = 0; i < threads; ++i) {
       contexts.push_back(std::make_unique<asio::io_context>(1));
@@ -241,7 +293,7 @@ struct Server::Impl {
   }
 };
 
-Server::Server(Node& node, std::string address, uint16_t port, uint16_t info_port, unsigned threads)
+Server::Server(NodeContext& node, std::string address, uint16_t port, uint16_t info_port, unsigned threads)
     : impl_(std::make_unique<Impl>(node, std::move(address), port, info_port, threads)) {}
 
 Server::~Server() { stop(); }
@@ -254,6 +306,14 @@ void Server::start() {
   }
   common::logger("service")->info("service started port={} info_port={} threads={}", impl_->port,
                                   impl_->info_port, impl_->threads);
+}
+
+void Server::run_proxied(proto::ProtoType type, std::string body, uint8_t hops,
+                         std::function<void(std::string answer)> reply) {
+  Impl& d = *impl_;
+  asio::io_context& context = *d.contexts[d.next_proxy_context.fetch_add(1) % d.contexts.size()];
+  auto request = std::make_shared<ProxiedRequest>(d.node, context, type, std::move(body), hops, std::move(reply));
+  asio::post(context, [request] { request->start(); });
 }
 
 void Server::stop() {

@@ -5,21 +5,27 @@
 // threads so a long stream never holds a service thread.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "proto/frame.h"
+
 namespace asd {
 
-class Node;
+class NodeContext;
 
 class Server {
  public:
-  Server(Node& node, std::string address, uint16_t port, uint16_t info_port, unsigned threads);
+  Server(NodeContext& node, std::string address, uint16_t port, uint16_t info_port, unsigned threads);
   ~Server();
 
   // Binds and starts the threads; throws std::runtime_error naming the address when a
   // port cannot be bound.
   void start();
+  // Runs a request another node proxied here on a service thread, as a client's would
+  // run; `reply` gets its whole answer once it may go (cluster::ProxyHandler).
+  void run_proxied(proto::ProtoType type, std::string body, uint8_t hops, std::function<void(std::string answer)> reply);
   // Closes the acceptors and connections and joins every thread.
   void stop();
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "cluster/cluster.h"
 #include "common/bytes.h"
 #include "common/clock.h"
@@ -493,8 +493,17 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
 
   uint32_t now_sec = common::now_cl_sec();
   Partition& part = ns.partition_of(req.digest);
-  if (is_write && ns.cluster() && !ns.cluster()->prepare_write(ns, part, req.digest)) {
-    return append_error_message(out, ResultCode::Timeout, response_ttl);
+  cluster::Cluster* cluster = wait ? wait->cluster : nullptr;
+  if (is_write && cluster) {
+    if (wait->write_deadline_ms == 0) wait->write_deadline_ms = common::steady_ms() + cluster::kWriteGateMs;
+    cluster::WriteGate gate = cluster->prepare_write(ns, part, req.digest, wait->write_deadline_ms);
+    if (gate.state == cluster::WriteGate::State::Refuse) {
+      return append_error_message(out, ResultCode::Timeout, response_ttl);
+    }
+    if (gate.state == cluster::WriteGate::State::Wait) {
+      wait->deferred = std::move(gate.ready);
+      return;
+    }
   }
   Reply reply;
   CompletionPtr replicated;
@@ -532,14 +541,11 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     } else {
       reply = do_write(ns, *config, req, part, entry, data, now_sec);
     }
-    if (reply.mutated && !part.role.replicate_to.empty() && ns.cluster()) {
-      replicated = ns.cluster()->replicate(ns, part, req.digest);
+    if (reply.mutated && !part.role.replicate_to.empty() && cluster) {
+      replicated = cluster->replicate(ns, part, req.digest);
     }
   }
-  if (replicated) {
-    if (wait) wait->completions.push_back(std::move(replicated));
-    else if (!replicated->wait(kReplicaWaitMs) || !replicated->ok()) reply = Reply{ResultCode::Timeout};
-  }
+  if (replicated) wait->completions.push_back(std::move(replicated));
   if (reply.commit_pos != 0) {
     if (wait) {
       wait->storage = ns.storage();

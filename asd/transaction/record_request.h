@@ -12,7 +12,7 @@
 #include "common/digest.h"
 #include "common/result.h"
 #include "proto/message.h"
-#include "transaction/completion.h"
+#include "cluster/completion.h"
 
 namespace asd {
 
@@ -20,16 +20,19 @@ class Namespace;
 namespace storage {
 class DeviceStorage;
 }
+namespace cluster {
+class Cluster;
+}
 
 // A write on a commit-to-device namespace may be answered only once the device holds
 // everything up to `pos`; the caller sends the answer then (group commit).
 //
 // In a cluster the answer also waits for the replicas' acks (`completions`), or is the
-// answer of the node the request was proxied to (`proxied`).
-// Callers that cannot wait asynchronously (batches) give the replicas this long.
-inline constexpr uint64_t kReplicaWaitMs = 10000;
-
+// answer of the node the request was proxied to (`proxied`). The cluster expires every
+// completion it hands out, so none of these waits is unbounded.
 struct CommitWait {
+  // The cluster the request runs in (null on a node without one, as in unit tests).
+  cluster::Cluster* cluster = nullptr;
   storage::DeviceStorage* storage = nullptr;
   uint64_t pos = 0;
   std::vector<CompletionPtr> completions;
@@ -39,6 +42,12 @@ struct CommitWait {
   bool may_redirect = false;
   bool redirected = false;
   uint64_t redirect_to = 0;
+  // A write that must wait before it can run (a new cluster's balance, duplicate
+  // resolution) appends nothing and sets `deferred`: the caller runs the same request
+  // again once it finishes ok, or answers a timeout when it finishes not ok. The first
+  // try sets `write_deadline_ms`; tries again keep it.
+  CompletionPtr deferred;
+  uint64_t write_deadline_ms = 0;
 };
 
 struct RecordRequest {
@@ -69,8 +78,8 @@ common::Result<RecordRequest> make_record_request(const proto::MsgHeader& header
 // Executes the request under the partition lock and appends exactly one response
 // message (22-byte header + ops, no proto header) to `out`. `response_ttl` goes into
 // the transaction_ttl slot (the batch index for batch rows, 0 otherwise). Never throws.
-// With `wait` null, a commit-to-device write blocks until durable; otherwise `wait`
-// receives what to wait for before the answer may go out.
+// With `wait` null (no cluster), a commit-to-device write blocks until durable; otherwise
+// `wait` receives what to wait for before the answer may go out.
 void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t response_ttl,
                             std::string& out, CommitWait* wait = nullptr);
 

@@ -4,13 +4,13 @@
 #include <set>
 #include <vector>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "common/bytes.h"
 #include "common/clock.h"
 #include "common/log.h"
-#include "node.h"
 #include "proto/frame.h"
-#include "service/response_sink.h"
+#include "transaction/context.h"
+#include "transaction/response_sink.h"
 #include "transaction/record_request.h"
 
 namespace asd {
@@ -54,10 +54,10 @@ void append_partition_unavailable(std::string& out, uint32_t pid) {
   proto::append_msg_header(out, h);
 }
 
-ResultCode plan_scan(Node& node, const proto::Message& req, ScanPlan* plan) {
+ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, ScanPlan* plan) {
   const proto::Field* ns_field = req.field(FieldType::Namespace);
   if (!ns_field) return ResultCode::Namespace;
-  plan->ns = node.find_namespace(ns_field->data);
+  plan->ns = ctx.find_namespace(ns_field->data);
   if (!plan->ns) return ResultCode::Namespace;
   if (req.field(FieldType::Filter) || req.field(FieldType::UdfPackageName)) {
     return ResultCode::UnsupportedFeature;
@@ -211,10 +211,10 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
 
 }  // namespace
 
-void execute_scan(Node& node, const proto::Message& request, ResponseSink& sink) {
+void execute_scan(const TransactionContext& ctx, const proto::Message& request, ResponseSink& sink) {
   std::string& out = sink.buffer();
   ScanPlan plan;
-  ResultCode rc = plan_scan(node, request, &plan);
+  ResultCode rc = plan_scan(ctx, request, &plan);
   size_t proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
   if (rc != ResultCode::Ok) {
     // Errors before the job starts are one ordinary message without LAST (§9.4).

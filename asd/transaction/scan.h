@@ -7,9 +7,10 @@
 
 namespace asd {
 
-class Node;
+class TransactionContext;
 class ResponseSink;
 
-void execute_scan(Node& node, const proto::Message& request, ResponseSink& sink);
+// Runs on a thread that may block (the scan pool): flushes with sink.flush().
+void execute_scan(const TransactionContext& ctx, const proto::Message& request, ResponseSink& sink);
 
 }  // namespace asd

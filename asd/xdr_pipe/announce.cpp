@@ -1,6 +1,6 @@
 #include "xdr_pipe/announce.h"
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "xdr_pipe/pipe_writer.h"
 
 namespace asd {

@@ -3,12 +3,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "common/bytes.h"
 #include "common/clock.h"
 #include "conf/config.h"
 #include "transaction/record_request.h"
-#include "transaction/truncate.h"
+#include "index/truncate.h"
 #include "transaction/ttl.h"
 
 using namespace asd;

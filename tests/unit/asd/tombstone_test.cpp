@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "common/bytes.h"
 #include "common/clock.h"
 #include "transaction/record_request.h"

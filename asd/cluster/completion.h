@@ -5,7 +5,6 @@
 // gets a timeout: the write may or may not have reached every copy, as with a real
 // server whose replica stops answering).
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,8 +24,6 @@ class Completion {
   void finish_with_answer(std::string answer);
   // Runs `fn` once complete: at once when already complete, else on the finishing thread.
   void then(std::function<void()> fn);
-  // Blocks until complete or the timeout; false on timeout.
-  bool wait(uint64_t timeout_ms);
 
   bool ok() const;
   bool has_answer() const;
@@ -34,7 +31,6 @@ class Completion {
 
  private:
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   int pending_;
   bool ok_ = true;
   bool has_answer_ = false;

@@ -5,7 +5,7 @@
 #include <thread>
 #include <tuple>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "storage/device_storage.h"

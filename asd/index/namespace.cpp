@@ -1,4 +1,4 @@
-#include "base/namespace.h"
+#include "index/namespace.h"
 
 #include "storage/device_storage.h"
 

@@ -1,7 +1,6 @@
-#include "transaction/completion.h"
+#include "cluster/completion.h"
 
 #include <atomic>
-#include <chrono>
 
 namespace asd {
 
@@ -14,7 +13,6 @@ void Completion::finish(bool ok) {
     if (--pending_ > 0) return;
     run.swap(then_);
   }
-  cv_.notify_all();
   for (auto& fn : run) fn();
 }
 
@@ -37,11 +35,6 @@ void Completion::then(std::function<void()> fn) {
     }
   }
   fn();
-}
-
-bool Completion::wait(uint64_t timeout_ms) {
-  std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return pending_ == 0; });
 }
 
 bool Completion::ok() const {

@@ -1,5 +1,5 @@
 #include "proto/frame.h"
-#include "service/response_sink.h"
+#include "transaction/response_sink.h"
 #include "storage/device_storage.h"
 
 namespace asd {

@@ -1,6 +1,6 @@
-#include "transaction/truncate.h"
+#include "index/truncate.h"
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "common/log.h"
 
 namespace asd {

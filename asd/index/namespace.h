@@ -21,9 +21,6 @@
 namespace asd {
 
 class PipeWriter;
-namespace cluster {
-class Cluster;
-}
 namespace storage {
 class DeviceStorage;
 }
@@ -128,9 +125,6 @@ class Namespace {
   // Set once at start-up, before the service port opens.
   void set_xdr_policy(const XdrPolicy& policy) { xdr_ = policy; }
   const XdrPolicy& xdr_policy() const { return xdr_; }
-  // The node's cluster engine (set once at start-up; null in unit tests).
-  void set_cluster(cluster::Cluster* c) { cluster_ = c; }
-  cluster::Cluster* cluster() const { return cluster_; }
 
   // Namespace-wide truncate threshold (truncate-namespace): records at or below are gone.
   std::atomic<uint64_t>& truncate_lut() { return truncate_lut_; }
@@ -186,7 +180,6 @@ class Namespace {
   std::atomic<size_t> n_sets_{0};
   NamespaceStats stats_;
   XdrPolicy xdr_;
-  cluster::Cluster* cluster_ = nullptr;
   std::atomic<uint64_t> truncate_lut_{0};
   std::atomic<uint64_t> stop_writes_bytes_{0};
   struct Eviction {

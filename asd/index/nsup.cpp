@@ -1,9 +1,9 @@
-#include "base/nsup.h"
+#include "index/nsup.h"
 
 #include <algorithm>
 #include <chrono>
 
-#include "base/namespace.h"
+#include "index/namespace.h"
 #include "common/clock.h"
 #include "common/log.h"
 

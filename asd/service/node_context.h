@@ -1,0 +1,50 @@
+#pragma once
+// The node as the service layer sees it: what the info commands report and change, the
+// counters of the client connections, and everything transactions need. The node
+// (node.cpp) derives from it and fills it in at start-up; nothing below the service
+// layer sees it.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "transaction/context.h"
+
+namespace asd {
+
+class PipeWriter;
+
+struct ServiceStats {
+  std::atomic<int64_t> client_connections{0};
+  std::atomic<uint64_t> client_connections_opened{0};
+  std::atomic<uint64_t> client_connections_closed{0};
+  std::atomic<uint64_t> proto_errors{0};
+  std::atomic<uint64_t> info_requests{0};
+  std::atomic<uint64_t> compressed_requests{0};
+};
+
+class NodeContext : public TransactionContext {
+ public:
+  explicit NodeContext(conf::Config config);
+  ~NodeContext() override;
+
+  uint64_t node_id() const { return node_id_; }
+  const std::string& node_id_hex() const { return node_id_hex_; }
+  // set-config changes it in place (the namespaces keep their own snapshots).
+  conf::Config& mutable_config() { return config_; }
+  uint16_t service_port() const { return uint16_t(config_.network.service.port); }
+  ServiceStats& stats() { return stats_; }
+  // The pipe to xdr, or nullptr when XDR is off.
+  PipeWriter* xdr_pipe() { return pipe_.get(); }
+  uint64_t uptime_sec() const;
+
+ protected:
+  uint64_t node_id_ = 0;
+  std::string node_id_hex_;
+  uint64_t start_ms_ = 0;
+  ServiceStats stats_;
+  std::unique_ptr<PipeWriter> pipe_;
+};
+
+}  // namespace asd

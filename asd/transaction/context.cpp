@@ -1,0 +1,19 @@
+#include "transaction/context.h"
+
+#include "cluster/cluster.h"
+#include "index/namespace.h"
+
+namespace asd {
+
+TransactionContext::TransactionContext(conf::Config config) : config_(std::move(config)) {}
+
+TransactionContext::~TransactionContext() = default;
+
+Namespace* TransactionContext::find_namespace(std::string_view name) const {
+  for (const auto& ns : namespaces_) {
+    if (ns->name() == name) return ns.get();
+  }
+  return nullptr;
+}
+
+}  // namespace asd

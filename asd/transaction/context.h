@@ -1,0 +1,49 @@
+#pragma once
+// What batches and scans need of the node they run on: its namespaces, its cluster
+// engine and the batch settings and counters. The node fills it in (node.cpp); the
+// layers above reach the node through the contexts derived from this one, never through
+// the node itself.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "conf/config.h"
+
+namespace asd {
+
+class Namespace;
+namespace cluster {
+class Cluster;
+}
+
+struct BatchStats {
+  std::atomic<uint64_t> initiate{0};
+  std::atomic<uint64_t> complete{0};
+  std::atomic<uint64_t> error{0};
+};
+
+class TransactionContext {
+ public:
+  explicit TransactionContext(conf::Config config);
+  virtual ~TransactionContext();
+  TransactionContext(const TransactionContext&) = delete;
+  TransactionContext& operator=(const TransactionContext&) = delete;
+
+  const conf::Config& config() const { return config_; }
+  Namespace* find_namespace(std::string_view name) const;
+  const std::vector<std::unique_ptr<Namespace>>& namespaces() const { return namespaces_; }
+  // The cluster engine; null before the node starts it.
+  cluster::Cluster* cluster() const { return cluster_.get(); }
+  BatchStats& batch_stats() { return batch_stats_; }
+
+ protected:
+  conf::Config config_;
+  std::vector<std::unique_ptr<Namespace>> namespaces_;
+  std::unique_ptr<cluster::Cluster> cluster_;
+  BatchStats batch_stats_;
+};
+
+}  // namespace asd
