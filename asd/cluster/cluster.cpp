@@ -40,7 +40,10 @@ Cluster::Impl::Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespa
       self(self_id),
       namespaces(std::move(all)),
       membership(self_id, cfg.service.cluster_name, cfg.network.heartbeat.interval_ms,
-                 cfg.network.heartbeat.timeout) {
+                 cfg.network.heartbeat.timeout),
+      migrator([this](MigrateTask& t) { return run_task(t); }, [this] { return key_now.load(); },
+               Migrator::Counters{[this](int64_t n) { stats.migrate_tx_remaining.fetch_add(n); },
+                                  [this] { stats.migrate_partitions_sent.fetch_add(1); }}) {
   cluster_name = cfg.service.cluster_name;
   interval_ms = std::max<uint32_t>(10, cfg.network.heartbeat.interval_ms);
   advertised_host = cfg.network.heartbeat.address == "any" ? "" : cfg.network.heartbeat.address;
@@ -88,38 +91,6 @@ size_t Cluster::Impl::ns_index(std::string_view name) const {
   return namespaces.size();
 }
 
-bool Cluster::Impl::is_blocked(NodeId n) const {
-  std::lock_guard lock(mu);
-  return blocked.count(n) != 0;
-}
-
-std::string Cluster::Impl::fabric_endpoint(NodeId n) const {
-  std::lock_guard lock(mu);
-  auto it = members_info.find(n);
-  return it == members_info.end() ? std::string() : it->second.fabric_endpoint;
-}
-
-void Cluster::Impl::send_to(NodeId n, std::string message) {
-  if (n == self) return;
-  std::string ep;
-  {
-    std::lock_guard lock(mu);
-    if (blocked.count(n)) return;
-    auto it = members_info.find(n);
-    if (it == members_info.end() || it->second.fabric_endpoint.empty()) {
-      // A member known from a peer (a Paxos proposal) before its own heartbeat said
-      // where it listens: kept, in order, until then (on_heartbeat sends them).
-      Unsent& q = unsent[n];
-      if (q.bytes + message.size() > kMaxUnsentBytes) return;
-      q.bytes += message.size();
-      q.messages.push_back(std::move(message));
-      return;
-    }
-    ep = it->second.fabric_endpoint;
-  }
-  fabric.send(ep, std::move(message), false);
-}
-
 void Cluster::Impl::broadcast(std::string message) {
   for (NodeId n : succession) {
     if (n != self) send_to(n, message);
@@ -140,14 +111,9 @@ void Cluster::Impl::send_heartbeats(uint64_t now) {
   w.nodes(hb.succession);
   w.nodes(hb.adjacency);
   std::vector<std::string> blocked_endpoints;
-  {
-    std::lock_guard lock(mu);
-    w.u32(uint32_t(members_info.size()));
-    for (const auto& [id, m] : members_info) {
-      w.bytes(m.heartbeat_endpoint);
-      if (blocked.count(id)) blocked_endpoints.push_back(m.heartbeat_endpoint);
-    }
-  }
+  std::vector<std::string> known = peers.heartbeat_endpoints(&blocked_endpoints);
+  w.u32(uint32_t(known.size()));
+  for (const std::string& ep : known) w.bytes(ep);
   std::string message = w.take();
   for (const std::string& target : heartbeat_targets) {
     if (std::find(blocked_endpoints.begin(), blocked_endpoints.end(), target) != blocked_endpoints.end()) continue;
@@ -181,22 +147,9 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
   bool service_news = false;
   if (hb.cluster_name == cluster_name) {
     Member m{endpoint(host, hb_port), endpoint(host, fab_port), svc_host, svc_port};
-    std::lock_guard lock(mu);
-    Member& slot = members_info[h.from];
-    if (slot.fabric_endpoint != m.fabric_endpoint && !slot.fabric_endpoint.empty()) {
-      fabric.disconnect(slot.fabric_endpoint);
-    }
     // A member first heard after the change that made it one (its peers learned it from
     // another member's heartbeat) has no service endpoint in the published peers yet.
-    service_news = (slot.service_host != m.service_host || slot.service_port != m.service_port) &&
-                   contains(succession, h.from);
-    slot = m;
-    auto held = unsent.find(h.from);
-    if (held != unsent.end()) {
-      // Under mu, so that no other sender's message to it overtakes these.
-      for (std::string& message : held->second.messages) fabric.send(m.fabric_endpoint, std::move(message), false);
-      unsent.erase(held);
-    }
+    service_news = peers.learn(h.from, m) && contains(succession, h.from);
     heartbeat_targets.insert(m.heartbeat_endpoint);
     for (std::string& ep : learned) heartbeat_targets.insert(std::move(ep));
   }
@@ -226,8 +179,7 @@ void Cluster::Impl::on_tick() {
   // Until the balance is done, ask again for what is missing: a message can be lost to a
   // peer that restarted or that this node dropped from its view for a moment.
   if (current_key != 0 && !balanced && now >= last_exchange_ms + kExchangeRepeatMs) send_exchange();
-  expire_waits(now);
-  expire_dupres(now);
+  end_waits(waits.expire(now, kReplyTimeoutMs, kDupResWaitMs), true);
   release_role_waits();
   retry_refused(now);
   run_repairs(now);
@@ -261,30 +213,17 @@ void Cluster::Impl::check_view() {
     for (auto& s : b.pending_merge) s.clear();
     std::fill(b.fill_pending.begin(), b.fill_pending.end(), 0);
   }
-  {
-    std::lock_guard lock(tasks_mu);
-    stats.migrate_tx_remaining.fetch_sub(int64_t(tasks.size()));
-    tasks.clear();
-    for (auto& [id, t] : active_tasks) t->cv.notify_all();
-  }
+  migrator.abandon();
   for (auto it = exchanges.begin(); it != exchanges.end();) {
     if (it->first != current_key) it = exchanges.erase(it);
     else ++it;
   }
-  release_departed(succession);
-  {
-    std::lock_guard lock(mu);
-    for (auto it = unsent.begin(); it != unsent.end();) {
-      if (contains(succession, it->first)) ++it;
-      else it = unsent.erase(it);
-    }
-  }
+  end_waits(waits.release_departed(succession), false);
+  std::vector<NodeId> departed;
   for (NodeId n : old) {
-    if (!contains(succession, n)) {
-      std::string ep = fabric_endpoint(n);
-      if (!ep.empty()) fabric.disconnect(ep);
-    }
+    if (!contains(succession, n)) departed.push_back(n);
   }
+  peers.keep_only(succession, departed);
   std::string members;
   for (NodeId n : succession) members += (members.empty() ? "" : ",") + common::node_id_hex(n);
   common::logger("clustering")->info("cluster changed key={:X} size={} members={}", current_key, succession.size(),
@@ -295,24 +234,18 @@ void Cluster::Impl::check_view() {
 }
 
 void Cluster::Impl::publish_status() {
-  std::lock_guard lock(mu);
-  std::vector<PeerAddress> peers;
-  for (NodeId n : succession) {
-    if (n == self) continue;
-    auto it = members_info.find(n);
-    if (it == members_info.end()) continue;
-    peers.push_back(PeerAddress{n, it->second.service_host, it->second.service_port});
-  }
-  bool peers_changed = peers.size() != status.peers.size();
-  for (size_t i = 0; !peers_changed && i < peers.size(); ++i) {
-    peers_changed = peers[i].id != status.peers[i].id || peers[i].host != status.peers[i].host ||
-                    peers[i].port != status.peers[i].port;
+  std::vector<PeerAddress> addresses = peers.service_addresses(succession);
+  std::lock_guard lock(status_mu);
+  bool peers_changed = addresses.size() != status.peers.size();
+  for (size_t i = 0; !peers_changed && i < addresses.size(); ++i) {
+    peers_changed = addresses[i].id != status.peers[i].id || addresses[i].host != status.peers[i].host ||
+                    addresses[i].port != status.peers[i].port;
   }
   status.cluster_key = current_key;
   status.succession = succession;
   status.integrity = balanced;
   if (peers_changed) {
-    status.peers = std::move(peers);
+    status.peers = std::move(addresses);
     ++status.peers_generation;
   }
 }
@@ -504,7 +437,7 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
     return;
   }
   if (h.from == self && h.type != MsgType::PartitionDone) return;
-  if (h.from != self && is_blocked(h.from)) return;
+  if (h.from != self && peers.is_blocked(h.from)) return;
   switch (h.type) {
     case MsgType::Heartbeat:
       return on_heartbeat(h, r, peer);
@@ -588,7 +521,7 @@ void Cluster::start() {
   Impl& d = *impl_;
   const conf::Config& cfg = d.config;
   std::string address = cfg.network.fabric.addresses.empty() ? "any" : cfg.network.fabric.addresses.front();
-  d.set_workers(cfg.service.migrate_threads);
+  d.migrator.set_workers(cfg.service.migrate_threads);
   d.fabric.start(
       address, d.heartbeat_port, d.fabric_port,
       [&d](std::string_view message, const std::string& peer) { d.on_message(message, peer); },
@@ -598,29 +531,26 @@ void Cluster::start() {
 void Cluster::stop() {
   Impl& d = *impl_;
   d.fabric.stop();
-  d.stop_workers();
-  std::lock_guard lock(d.waits_mu);
-  for (auto& [id, w] : d.replica_waits) {
-    if (w.completion) w.completion->finish(false);
+  d.migrator.stop();
+  std::vector<CompletionPtr> role_waits;
+  WaitTable::Ended ended = d.waits.take_all(&role_waits);
+  for (auto& [wait, ok] : ended.replicas) {
+    if (wait.completion) wait.completion->finish(false);
   }
-  for (auto& [id, w] : d.proxy_waits) w.completion->finish(false);
-  for (auto& [id, w] : d.dupres_waits) w->ready->finish(false);
-  for (auto& c : d.role_waits) c->finish(false);
-  d.replica_waits.clear();
-  d.proxy_waits.clear();
-  d.dupres_waits.clear();
-  d.role_waits.clear();
+  for (const CompletionPtr& c : ended.proxies) c->finish(false);
+  for (const auto& dupres : ended.dupres) dupres->ready->finish(false);
+  for (const CompletionPtr& c : role_waits) c->finish(false);
 }
 
 NodeId Cluster::self() const { return impl_->self; }
 
 void Cluster::apply_service_config(const conf::Service& service) {
   impl_->max_incoming.store(service.migrate_max_num_incoming);
-  impl_->set_workers(service.migrate_threads);
+  impl_->migrator.set_workers(service.migrate_threads);
 }
 
 ClusterStatus Cluster::status() const {
-  std::lock_guard lock(impl_->mu);
+  std::lock_guard lock(impl_->status_mu);
   return impl_->status;
 }
 
@@ -634,8 +564,7 @@ int64_t Cluster::migrations_remaining() const {
 ClusterStats& Cluster::stats() { return impl_->stats; }
 
 void Cluster::block_nodes(std::vector<NodeId> nodes) {
-  std::lock_guard lock(impl_->mu);
-  impl_->blocked = std::set<NodeId>(nodes.begin(), nodes.end());
+  impl_->peers.block(std::move(nodes));
 }
 
 }  // namespace asd::cluster

@@ -15,48 +15,24 @@
 #include "cluster/cluster.h"
 #include "cluster/fabric.h"
 #include "cluster/membership.h"
+#include "cluster/migrator.h"
 #include "cluster/partition_table.h"
+#include "cluster/peers.h"
+#include "cluster/waits.h"
 #include "cluster/wire.h"
 
 namespace asd::cluster {
 
+// A replica or proxied request that has not answered in this long has failed in a way
+// the cluster has not noticed yet; the client gets a timeout (a write may be on some
+// copies only).
+inline constexpr uint64_t kReplyTimeoutMs = 5000;
+// How long a write waits for its record's other copies (duplicate resolution).
+inline constexpr uint64_t kDupResWaitMs = 1000;
+
 // A replica write refused by a replica (a moment behind its master) is sent again after
 // this long, as long as the master's role is the one the write was made under.
 inline constexpr uint64_t kRetryRefusedMs = 20;
-
-// Fabric messages held for a member not heard from yet, at most this many bytes each.
-inline constexpr size_t kMaxUnsentBytes = 16u << 20;
-
-struct Unsent {
-  std::deque<std::string> messages;
-  size_t bytes = 0;
-};
-
-struct Member {
-  std::string heartbeat_endpoint;
-  std::string fabric_endpoint;
-  std::string service_host;
-  uint16_t service_port = 0;
-};
-
-enum class MigrateKind : uint8_t { Merge = 1, Fill = 2 };
-
-// An outgoing partition migration (a worker sends it).
-struct MigrateTask {
-  uint64_t id = 0;
-  uint64_t cluster_key = 0;
-  size_t ns_index = 0;
-  uint32_t pid = 0;
-  NodeId dest = 0;
-  MigrateKind kind = MigrateKind::Fill;
-  uint64_t version = 0;  // the sender's version (a fill target takes it)
-  uint64_t not_before_ms = 0;
-  // Answers from the destination, set by the cluster thread.
-  std::mutex mu;
-  std::condition_variable cv;
-  uint64_t acks = 0;
-  int start_answer = -1;  // -1 none yet, 0 busy, 1 granted
-};
 
 // An incoming partition migration (this node receives it).
 struct Incoming {
@@ -80,34 +56,6 @@ struct NsBalance {
   std::vector<uint64_t> own;             // this node's version per partition (0: none)
 };
 
-struct PendingReply {
-  CompletionPtr completion;  // null for a repair (no client waits on it)
-  std::set<NodeId> waiting;
-  uint64_t started_ms = 0;
-  // Replica writes and repairs only: the record, so that a write that fails on a copy
-  // gets that copy repaired, and the role the write was sent under.
-  size_t ns_index = 0;
-  common::Digest digest;
-  uint64_t role_key = 0;
-  bool offer = false;           // a repair offered to the acting master (not a replica write)
-  bool repair_on_failure = true;
-  uint32_t repair_attempt = 0;  // 0: a client's write
-  std::set<NodeId> refused;     // replicas that refused; sent again at retry_ms
-  uint64_t retry_ms = 0;
-};
-
-// A write's duplicate resolution waiting for the other copies of its record (under
-// waits_mu); `ready` lets the write go once they are merged.
-struct DupResWait {
-  std::set<NodeId> waiting;
-  std::vector<WireRecord> copies;
-  CompletionPtr ready;
-  size_t ns_index = 0;
-  common::Digest digest;
-  uint64_t role_key = 0;
-  uint64_t started_ms = 0;
-};
-
 // A record whose copies may differ: a replica write of it failed (repair.cpp).
 struct Repair {
   uint64_t not_before_ms = 0;
@@ -121,6 +69,7 @@ struct Cluster::Impl {
   ProxyHandler proxy_handler;
   std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
   Fabric fabric;
+  Peers peers{self, fabric};
   ClusterStats stats;
   std::string cluster_name;
   uint32_t interval_ms = 150;
@@ -145,36 +94,21 @@ struct Cluster::Impl {
   std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key
   bool dirty_roles = false;
 
-  // ---- shared, under mu ----
-  mutable std::mutex mu;
-  std::map<NodeId, Member> members_info;  // every node heard from
-  ClusterStatus status;
-  std::set<NodeId> blocked;
-  std::map<NodeId, Unsent> unsent;  // messages to members whose endpoint is not known yet
+  // ---- shared ----
+  mutable std::mutex status_mu;
+  ClusterStatus status;  // under status_mu
   std::atomic<uint64_t> partition_generation{1};
   std::atomic<uint64_t> key_now{0};  // current_key, for other threads
 
-  // ---- replication and proxy waits, under waits_mu ----
-  std::mutex waits_mu;
-  uint64_t next_wait_id = 1;
-  std::unordered_map<uint64_t, PendingReply> replica_waits;
-  std::unordered_map<uint64_t, PendingReply> proxy_waits;
-  std::unordered_map<uint64_t, std::shared_ptr<DupResWait>> dupres_waits;
-  std::vector<CompletionPtr> role_waits;  // writes waiting for this cluster's balance
+  // ---- replica, proxy, duplicate resolution and role waits (own lock) ----
+  WaitTable waits;
 
   // ---- repairs, cluster thread only ----
   std::map<std::pair<size_t, common::Digest>, Repair> repairs;
   int64_t repairs_in_flight = 0;  // repair waits (no completion) not finished
 
-  // ---- migration workers ----
-  std::mutex tasks_mu;
-  std::condition_variable tasks_cv;
-  std::deque<std::shared_ptr<MigrateTask>> tasks;
-  std::unordered_map<uint64_t, std::shared_ptr<MigrateTask>> active_tasks;
-  uint64_t next_task_id = 1;
-  std::vector<std::thread> workers;
-  unsigned worker_target = 0;  // workers with a lower index take tasks
-  bool stopping = false;
+  // ---- outgoing migrations (own lock and threads) ----
+  Migrator migrator;
 
   Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespace*> all);
 
@@ -191,9 +125,7 @@ struct Cluster::Impl {
   void on_partition_done(const MsgHead& h, Reader& r);
   void announce_done(size_t ns_index, uint32_t pid, uint64_t version, bool merged);
   void publish_status();
-  bool is_blocked(NodeId n) const;
-  std::string fabric_endpoint(NodeId n) const;
-  void send_to(NodeId n, std::string message);
+  void send_to(NodeId n, std::string message) { peers.send(n, std::move(message)); }
   void broadcast(std::string message);  // every other member
   size_t ns_index(std::string_view name) const;
 
@@ -213,15 +145,14 @@ struct Cluster::Impl {
   std::string record_message(MsgType type, uint64_t id, uint64_t key, Namespace& ns, Partition& part,
                              const common::Digest& digest);
   void finish_replica_wait(PendingReply& wait, bool ok);
-  void release_departed(const std::vector<NodeId>& members);
-  void expire_waits(uint64_t now);
+  // Ends what a cluster change or a timeout ended (outside the table's lock).
+  void end_waits(WaitTable::Ended ended, bool timed_out);
   void on_truncate(Reader& r);
 
   // duplicates.cpp
   void on_dupres_request(const MsgHead& h, Reader& r);
   void on_dupres_response(const MsgHead& h, Reader& r);
   void release_role_waits();  // each looks again (a tick passed, or the balance ran)
-  void expire_dupres(uint64_t now);
 
   // repair.cpp
   void queue_repair(size_t ns_index, const common::Digest& digest, uint32_t attempt);
@@ -231,10 +162,7 @@ struct Cluster::Impl {
   void on_repair_offer(const MsgHead& h, Reader& r);
 
   // migration.cpp
-  void set_workers(unsigned n);  // migrate-threads (dynamic): starts threads as needed
-  void stop_workers();
   void queue_migration(size_t ns_index, uint32_t pid, NodeId dest, MigrateKind kind, uint64_t version);
-  void worker_loop(unsigned index);
   bool run_task(MigrateTask& t);
   void on_migrate_start(const MsgHead& h, Reader& r);
   void on_migrate_records(const MsgHead& h, Reader& r);

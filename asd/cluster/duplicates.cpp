@@ -10,12 +10,6 @@
 
 namespace asd::cluster {
 
-namespace {
-
-constexpr uint64_t kDupResWaitMs = 1000;
-
-}  // namespace
-
 WriteGate Cluster::prepare_write(Namespace& ns, Partition& part, const common::Digest& digest,
                                  uint64_t deadline_ms) {
   Impl& d = *impl_;
@@ -39,8 +33,7 @@ WriteGate Cluster::prepare_write(Namespace& ns, Partition& part, const common::D
   auto ready = std::make_shared<Completion>(1);
   if (from.empty()) {
     // The next tick or the balance releases it to look again.
-    std::lock_guard lock(d.waits_mu);
-    d.role_waits.push_back(ready);
+    d.waits.add_role_wait(ready);
     return {WriteGate::State::Wait, ready};
   }
   auto wait = std::make_shared<DupResWait>();
@@ -50,12 +43,7 @@ WriteGate Cluster::prepare_write(Namespace& ns, Partition& part, const common::D
   wait->digest = digest;
   wait->role_key = role_key;
   wait->started_ms = steady_now_ms();
-  uint64_t id;
-  {
-    std::lock_guard lock(d.waits_mu);
-    id = d.next_wait_id++;
-    d.dupres_waits[id] = wait;
-  }
+  uint64_t id = d.waits.add_dupres(wait);
   Writer msg(MsgType::DupResRequest, d.self, role_key);
   msg.u64(id);
   msg.bytes(ns.name());
@@ -67,31 +55,7 @@ WriteGate Cluster::prepare_write(Namespace& ns, Partition& part, const common::D
 }
 
 void Cluster::Impl::release_role_waits() {
-  std::vector<CompletionPtr> released;
-  {
-    std::lock_guard lock(waits_mu);
-    released.swap(role_waits);
-  }
-  for (const CompletionPtr& c : released) c->finish(true);
-}
-
-void Cluster::Impl::expire_dupres(uint64_t now) {
-  std::vector<std::shared_ptr<DupResWait>> expired;
-  {
-    std::lock_guard lock(waits_mu);
-    for (auto it = dupres_waits.begin(); it != dupres_waits.end();) {
-      if (it->second->started_ms + kDupResWaitMs < now) {
-        expired.push_back(std::move(it->second));
-        it = dupres_waits.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  for (const auto& wait : expired) {
-    stats.dupres_timeouts.fetch_add(1, std::memory_order_relaxed);
-    wait->ready->finish(false);
-  }
+  for (const CompletionPtr& c : waits.take_role_waits()) c->finish(true);
 }
 
 void Cluster::Impl::on_dupres_request(const MsgHead& h, Reader& r) {
@@ -121,16 +85,8 @@ void Cluster::Impl::on_dupres_response(const MsgHead& h, Reader& r) {
     stats.fabric_bad_messages.fetch_add(1);
     return;
   }
-  std::shared_ptr<DupResWait> wait;
-  {
-    std::lock_guard lock(waits_mu);
-    auto it = dupres_waits.find(id);
-    if (it == dupres_waits.end() || !it->second->waiting.erase(h.from)) return;
-    wait = it->second;
-    wait->copies.push_back(std::move(w));
-    if (!wait->waiting.empty()) return;
-    dupres_waits.erase(it);
-  }
+  std::shared_ptr<DupResWait> wait = waits.add_copy(id, h.from, std::move(w));
+  if (!wait) return;
   // Every copy is here: merged into this one on the cluster thread, so the write that
   // waits for it runs on a resolved record.
   Namespace& ns = *namespaces[wait->ns_index];

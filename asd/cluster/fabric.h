@@ -16,14 +16,26 @@
 
 namespace asd::cluster {
 
-class Fabric {
+// Sending to an endpoint, as the rest of the cluster needs it (Peers); tests record.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Thread-safe. `endpoint` is "tcp://host:port". Heartbeat endpoints are `lossy`: a few
+  // queued messages at most (a dead peer's heartbeats are worthless); fabric messages
+  // queue until delivered or until disconnect().
+  virtual void send(const std::string& endpoint, std::string message, bool lossy) = 0;
+  // Drops the socket to `endpoint` and whatever it still queues (the peer left).
+  virtual void disconnect(const std::string& endpoint) = 0;
+};
+
+class Fabric : public Transport {
  public:
   // `peer`: the sender's address as this node sees it ("" when unknown).
   using Handler = std::function<void(std::string_view message, const std::string& peer)>;
   using Tick = std::function<void()>;
 
   Fabric();
-  ~Fabric();
+  ~Fabric() override;
 
   // Binds both ports (throws std::runtime_error naming the endpoint when one cannot be
   // bound) and starts the cluster thread: `on_message` for every message received,
@@ -32,12 +44,8 @@ class Fabric {
              Tick on_tick, uint32_t tick_ms);
   void stop();
 
-  // Thread-safe. `endpoint` is "tcp://host:port". Heartbeat endpoints are `lossy`: a few
-  // queued messages at most (a dead peer's heartbeats are worthless); fabric messages
-  // queue until delivered or until disconnect().
-  void send(const std::string& endpoint, std::string message, bool lossy);
-  // Drops the socket to `endpoint` and whatever it still queues (the peer left).
-  void disconnect(const std::string& endpoint);
+  void send(const std::string& endpoint, std::string message, bool lossy) override;
+  void disconnect(const std::string& endpoint) override;
   bool on_cluster_thread() const;
 
  private:

@@ -20,7 +20,6 @@ namespace {
 constexpr size_t kBatchRecords = 256;
 constexpr size_t kBatchBytes = 1 << 20;
 constexpr uint64_t kAnswerTimeoutMs = 10000;
-constexpr uint64_t kBusyRetryMs = 100;
 
 size_t wire_size(const WireRecord& w) {
   size_t n = 64 + w.set.size() + w.key.size();
@@ -35,42 +34,13 @@ bool wait_answer(Cluster::Impl& d, MigrateTask& t, Ready ready) {
   uint64_t deadline = steady_now_ms() + kAnswerTimeoutMs;
   while (!ready()) {
     if (d.key_now.load() != t.cluster_key || steady_now_ms() > deadline) return false;
-    {
-      std::lock_guard stop(d.tasks_mu);
-      if (d.stopping) return false;
-    }
+    if (d.migrator.stopping()) return false;
     t.cv.wait_for(lock, std::chrono::milliseconds(50));
   }
   return true;
 }
 
 }  // namespace
-
-void Cluster::Impl::set_workers(unsigned n) {
-  {
-    std::lock_guard lock(tasks_mu);
-    if (stopping) return;
-    worker_target = n;
-    // Threads are kept once started: the ones above the target idle.
-    for (unsigned i = unsigned(workers.size()); i < n; ++i) workers.emplace_back([this, i] { worker_loop(i); });
-  }
-  tasks_cv.notify_all();
-}
-
-void Cluster::Impl::stop_workers() {
-  {
-    std::lock_guard lock(tasks_mu);
-    stopping = true;
-    for (auto& [id, t] : active_tasks) t->cv.notify_all();
-  }
-  tasks_cv.notify_all();
-  std::vector<std::thread> joined;
-  {
-    std::lock_guard lock(tasks_mu);
-    joined.swap(workers);
-  }
-  for (auto& w : joined) w.join();
-}
 
 void Cluster::Impl::queue_migration(size_t i, uint32_t pid, NodeId dest, MigrateKind kind, uint64_t version) {
   if (!queued.insert({i, pid, dest, uint8_t(kind)}).second) return;
@@ -81,52 +51,7 @@ void Cluster::Impl::queue_migration(size_t i, uint32_t pid, NodeId dest, Migrate
   t->dest = dest;
   t->kind = kind;
   t->version = version;
-  {
-    std::lock_guard lock(tasks_mu);
-    t->id = next_task_id++;
-    tasks.push_back(std::move(t));
-  }
-  stats.migrate_tx_remaining.fetch_add(1);
-  tasks_cv.notify_one();
-}
-
-void Cluster::Impl::worker_loop(unsigned index) {
-  for (;;) {
-    std::shared_ptr<MigrateTask> t;
-    {
-      std::unique_lock lock(tasks_mu);
-      auto ready = [&] { return stopping || (index < worker_target && !tasks.empty()); };
-      tasks_cv.wait_for(lock, std::chrono::milliseconds(kBusyRetryMs), ready);
-      if (stopping) return;
-      if (!ready()) continue;
-      uint64_t now = steady_now_ms();
-      for (auto it = tasks.begin(); it != tasks.end(); ++it) {
-        if ((*it)->not_before_ms <= now) {
-          t = *it;
-          tasks.erase(it);
-          break;
-        }
-      }
-      if (!t) continue;
-      active_tasks[t->id] = t;
-    }
-    bool finished = t->cluster_key == key_now.load() && run_task(*t);
-    bool requeue = !finished && t->cluster_key == key_now.load();
-    {
-      std::lock_guard lock(tasks_mu);
-      active_tasks.erase(t->id);
-      if (requeue && !stopping) {
-        // Busy destination (or a silent one that is still a member): try again later.
-        t->not_before_ms = steady_now_ms() + kBusyRetryMs;
-        t->start_answer = -1;
-        t->acks = 0;
-        tasks.push_back(t);
-        continue;
-      }
-    }
-    stats.migrate_tx_remaining.fetch_sub(1);
-    if (finished) stats.migrate_partitions_sent.fetch_add(1);
-  }
+  migrator.queue(std::move(t));
 }
 
 bool Cluster::Impl::run_task(MigrateTask& t) {
@@ -180,19 +105,7 @@ void Cluster::Impl::on_migrate_answer(const MsgHead& h, Reader& r, bool start_ac
   uint64_t id = r.u64();
   uint8_t granted = start_ack ? r.u8() : 0;
   if (r.bad()) return;
-  std::shared_ptr<MigrateTask> t;
-  {
-    std::lock_guard lock(tasks_mu);
-    auto it = active_tasks.find(id);
-    if (it == active_tasks.end() || it->second->dest != h.from) return;
-    t = it->second;
-  }
-  {
-    std::lock_guard lock(t->mu);
-    if (start_ack) t->start_answer = granted;
-    else ++t->acks;
-  }
-  t->cv.notify_all();
+  migrator.answer(id, h.from, start_ack, granted == 1);
 }
 
 void Cluster::Impl::on_migrate_start(const MsgHead& h, Reader& r) {

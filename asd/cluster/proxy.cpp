@@ -11,15 +11,7 @@ namespace asd::cluster {
 CompletionPtr Cluster::proxy(NodeId target, proto::ProtoType type, std::string_view body, uint8_t hops) {
   Impl& d = *impl_;
   auto completion = std::make_shared<Completion>(1);
-  uint64_t id;
-  {
-    std::lock_guard lock(d.waits_mu);
-    id = d.next_wait_id++;
-    PendingReply& p = d.proxy_waits[id];
-    p.completion = completion;
-    p.waiting.insert(target);
-    p.started_ms = steady_now_ms();
-  }
+  uint64_t id = d.waits.add_proxy(target, completion, steady_now_ms());
   d.stats.proxy_initiated.fetch_add(1, std::memory_order_relaxed);
   Writer w(MsgType::ProxyRequest, d.self, d.key_now.load());
   w.u64(id);

@@ -54,23 +54,7 @@ void Cluster::Impl::publish_repairs() {
 }
 
 void Cluster::Impl::retry_refused(uint64_t now) {
-  struct Due {
-    uint64_t id;
-    size_t ns_index;
-    common::Digest digest;
-    uint64_t role_key;
-    std::set<NodeId> refused;
-  };
-  std::vector<Due> due;
-  {
-    std::lock_guard lock(waits_mu);
-    for (auto& [id, p] : replica_waits) {
-      if (p.refused.empty() || p.retry_ms > now) continue;
-      due.push_back(Due{id, p.ns_index, p.digest, p.role_key, p.refused});
-      p.retry_ms = UINT64_MAX;  // until sent again
-    }
-  }
-  for (const Due& d : due) {
+  for (const RetryDue& d : waits.due_retries(now)) {
     Namespace& ns = *namespaces[d.ns_index];
     Partition& part = ns.partition_of(d.digest);
     bool sent = false;
@@ -90,19 +74,7 @@ void Cluster::Impl::retry_refused(uint64_t now) {
         if (!targets.empty()) {
           message = record_message(MsgType::ReplicaWrite, d.id, part.role.cluster_key, ns, part, d.digest);
         }
-        {
-          std::lock_guard wl(waits_mu);
-          auto it = replica_waits.find(d.id);
-          if (it == replica_waits.end()) continue;
-          PendingReply& p = it->second;
-          if (!same_role) p.waiting.clear();
-          for (NodeId n : d.refused) p.waiting.erase(n);
-          p.waiting.insert(targets.begin(), targets.end());
-          p.refused.clear();
-          p.retry_ms = 0;
-          p.role_key = part.role.cluster_key;
-          complete = p.waiting.empty();
-        }
+        if (!waits.resent(d, same_role, targets, part.role.cluster_key, &complete)) continue;
         if (!complete) {
           for (NodeId n : targets) send_to(n, message);
           stats.replica_write_retries.fetch_add(1, std::memory_order_relaxed);
@@ -113,15 +85,8 @@ void Cluster::Impl::retry_refused(uint64_t now) {
     if (sent) continue;
     // Done (no replica left to wait for), or no longer the acting master: then the
     // client hears of a failure and the record's copies are repaired under the new role.
-    PendingReply wait;
-    {
-      std::lock_guard lock(waits_mu);
-      auto it = replica_waits.find(d.id);
-      if (it == replica_waits.end()) continue;
-      wait = std::move(it->second);
-      replica_waits.erase(it);
-    }
-    finish_replica_wait(wait, complete);
+    std::optional<PendingReply> wait = waits.take_replica(d.id);
+    if (wait) finish_replica_wait(*wait, complete);
   }
 }
 

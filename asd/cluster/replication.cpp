@@ -14,10 +14,6 @@ namespace asd::cluster {
 
 namespace {
 
-// A replica that has not answered in this long has failed in a way the cluster has not
-// noticed yet; the client gets a timeout (the write may be on some copies only).
-constexpr uint64_t kReplyTimeoutMs = 5000;
-
 // Whether the incoming version beats the local one under the policy. Ties keep local.
 bool incoming_wins(const Record& local, const WireRecord& w, conf::ConflictResolution policy) {
   if (policy == conf::ConflictResolution::LastUpdateTime) {
@@ -132,10 +128,7 @@ uint64_t Cluster::Impl::add_replica_wait(PendingReply wait, size_t i, const comm
   wait.role_key = role_key;
   // Only repairs have no completion, and only the cluster thread starts them.
   if (!wait.completion) ++repairs_in_flight;
-  std::lock_guard lock(waits_mu);
-  uint64_t id = next_wait_id++;
-  replica_waits.emplace(id, std::move(wait));
-  return id;
+  return waits.add_replica(std::move(wait));
 }
 
 uint64_t Cluster::Impl::send_replica_write(size_t i, Namespace& ns, Partition& part, const common::Digest& digest,
@@ -190,39 +183,17 @@ void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
 }
 
 void Cluster::Impl::on_proxy_reply(NodeId from, uint64_t id, std::string answer) {
-  CompletionPtr done;
-  {
-    std::lock_guard lock(waits_mu);
-    auto it = proxy_waits.find(id);
-    if (it == proxy_waits.end() || !it->second.waiting.count(from)) return;
-    done = it->second.completion;
-    proxy_waits.erase(it);
-  }
+  CompletionPtr done = waits.take_proxy(id, from);
+  if (!done) return;
   stats.proxy_complete.fetch_add(1, std::memory_order_relaxed);
   done->finish_with_answer(std::move(answer));
 }
 
 void Cluster::Impl::on_replica_ack(NodeId from, uint64_t id, bool ok) {
-  PendingReply done;
-  {
-    std::lock_guard lock(waits_mu);
-    auto it = replica_waits.find(id);
-    if (it == replica_waits.end() || !it->second.waiting.count(from)) return;
-    PendingReply& p = it->second;
-    if (ok) {
-      p.waiting.erase(from);
-      if (!p.waiting.empty()) return;
-    } else if (!p.offer) {
-      // Most refusals are a replica a moment behind the master (it has not balanced
-      // this cluster yet, or not heard of a hand-over): send again shortly.
-      p.refused.insert(from);
-      if (p.retry_ms == 0) p.retry_ms = steady_now_ms() + kRetryRefusedMs;
-      return;
-    }
-    done = std::move(p);
-    replica_waits.erase(it);
-  }
-  finish_replica_wait(done, ok);
+  // Most refusals are a replica a moment behind the master (it has not balanced this
+  // cluster yet, or not heard of a hand-over): sent again shortly.
+  auto done = waits.ack(id, from, ok, steady_now_ms() + kRetryRefusedMs);
+  if (done) finish_replica_wait(done->first, done->second);
 }
 
 void Cluster::Impl::finish_replica_wait(PendingReply& wait, bool ok) {
@@ -243,79 +214,19 @@ void Cluster::Impl::finish_replica_wait(PendingReply& wait, bool ok) {
   }
 }
 
-void Cluster::Impl::release_departed(const std::vector<NodeId>& members) {
-  std::vector<CompletionPtr> proxies_failed;
-  std::vector<std::pair<PendingReply, bool>> finished;
-  {
-    std::lock_guard lock(waits_mu);
-    for (auto it = replica_waits.begin(); it != replica_waits.end();) {
-      PendingReply& p = it->second;
-      bool target_left = false;
-      // A replica that left holds nothing the cluster relies on: its partitions get new
-      // copies by migration from the master, which has the write. An offer's target
-      // that left never took it: the repair starts over in the new cluster.
-      for (auto n = p.waiting.begin(); n != p.waiting.end();) {
-        if (contains(members, *n)) {
-          ++n;
-          continue;
-        }
-        target_left = true;
-        p.refused.erase(*n);
-        n = p.waiting.erase(n);
-      }
-      if (p.offer && target_left) {
-        finished.emplace_back(std::move(p), false);
-        it = replica_waits.erase(it);
-      } else if (p.waiting.empty()) {
-        finished.emplace_back(std::move(p), true);
-        it = replica_waits.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    for (auto it = proxy_waits.begin(); it != proxy_waits.end();) {
-      NodeId target = *it->second.waiting.begin();
-      if (std::find(members.begin(), members.end(), target) == members.end()) {
-        proxies_failed.push_back(it->second.completion);
-        it = proxy_waits.erase(it);
-      } else {
-        ++it;
-      }
-    }
+void Cluster::Impl::end_waits(WaitTable::Ended ended, bool timed_out) {
+  for (auto& [wait, ok] : ended.replicas) {
+    if (timed_out) stats.replica_write_timeouts.fetch_add(1, std::memory_order_relaxed);
+    finish_replica_wait(wait, ok);
   }
-  for (auto& [wait, ok] : finished) finish_replica_wait(wait, ok);
-  for (auto& c : proxies_failed) {
+  for (const CompletionPtr& c : ended.proxies) {
     stats.proxy_error.fetch_add(1, std::memory_order_relaxed);
     c->finish(false);
   }
-}
-
-void Cluster::Impl::expire_waits(uint64_t now) {
-  std::vector<CompletionPtr> proxies_failed;
-  std::vector<PendingReply> replicas_failed;
-  {
-    std::lock_guard lock(waits_mu);
-    for (auto it = replica_waits.begin(); it != replica_waits.end();) {
-      if (it->second.started_ms + kReplyTimeoutMs < now) {
-        stats.replica_write_timeouts.fetch_add(1, std::memory_order_relaxed);
-        replicas_failed.push_back(std::move(it->second));
-        it = replica_waits.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    for (auto it = proxy_waits.begin(); it != proxy_waits.end();) {
-      if (it->second.started_ms + kReplyTimeoutMs < now) {
-        stats.proxy_error.fetch_add(1, std::memory_order_relaxed);
-        proxies_failed.push_back(it->second.completion);
-        it = proxy_waits.erase(it);
-      } else {
-        ++it;
-      }
-    }
+  for (const auto& dupres : ended.dupres) {
+    stats.dupres_timeouts.fetch_add(1, std::memory_order_relaxed);
+    dupres->ready->finish(false);
   }
-  for (auto& w : replicas_failed) finish_replica_wait(w, false);
-  for (auto& c : proxies_failed) c->finish(false);
 }
 
 void Cluster::broadcast_truncate(std::string_view ns, std::string_view set, uint64_t lut) {
@@ -327,7 +238,7 @@ void Cluster::broadcast_truncate(std::string_view ns, std::string_view set, uint
   std::string message = w.take();
   std::vector<NodeId> members;
   {
-    std::lock_guard lock(d.mu);
+    std::lock_guard lock(d.status_mu);
     members = d.status.succession;
   }
   for (NodeId n : members) d.send_to(n, message);
