@@ -478,6 +478,8 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
       if (r.bad()) break;
       return on_replica_ack(h.from, id, applied);
     }
+    case MsgType::ReplicaAcks:
+      return on_replica_acks(h, r);
     case MsgType::MigrateStart:
       return on_migrate_start(h, r);
     case MsgType::MigrateStartAck:
@@ -525,7 +527,7 @@ void Cluster::start() {
   d.fabric.start(
       address, d.heartbeat_port, d.fabric_port,
       [&d](std::string_view message, const std::string& peer) { d.on_message(message, peer); },
-      [&d] { d.on_tick(); }, kTickMs);
+      [&d] { d.on_tick(); }, kTickMs, [&d] { d.send_replica_acks(); });
 }
 
 void Cluster::stop() {

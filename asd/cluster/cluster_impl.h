@@ -103,6 +103,13 @@ struct Cluster::Impl {
   // ---- replica, proxy, duplicate resolution and role waits (own lock) ----
   WaitTable waits;
 
+  // ---- acks of replica writes not sent yet, cluster thread only ----
+  struct PendingAcks {
+    uint64_t cluster_key = 0;
+    std::vector<std::pair<uint64_t, bool>> acks;  // (wait id, applied)
+  };
+  std::map<NodeId, PendingAcks> pending_acks;
+
   // ---- repairs, cluster thread only ----
   std::map<std::pair<size_t, common::Digest>, Repair> repairs;
   int64_t repairs_in_flight = 0;  // repair waits (no completion) not finished
@@ -133,6 +140,9 @@ struct Cluster::Impl {
   void on_replica_write(const MsgHead& h, Reader& r);
   void on_proxy_reply(NodeId from, uint64_t id, std::string answer);
   void on_replica_ack(NodeId from, uint64_t id, bool ok);
+  void on_replica_acks(const MsgHead& h, Reader& r);
+  // After a run of fabric messages: one message of acks per master.
+  void send_replica_acks();
   // Registers a replica wait (or a repair offer's) for the record; returns its id.
   uint64_t add_replica_wait(PendingReply wait, size_t ns_index, const common::Digest& digest, uint64_t role_key);
   // Registers a wait for the partition's replicas and sends them the record's current

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -19,8 +20,14 @@ constexpr int kLossyHwm = 16;
 constexpr int kMaxMessageBytes = 256 << 20;
 constexpr int kDrainBatch = 256;  // messages per socket per poll round, so no socket starves
 constexpr uint64_t kLateTickWarnMs = 500;  // a third of the default heartbeat timeout
-constexpr char kOpSend = 'S';
-constexpr char kOpDisconnect = 'D';
+
+// A message another thread hands the cluster thread.
+struct Outgoing {
+  bool disconnect = false;
+  bool lossy = false;
+  std::string endpoint;
+  std::string body;
+};
 
 uint64_t now_ms() {
   using namespace std::chrono;
@@ -33,12 +40,19 @@ struct Fabric::Impl {
   zmq::context_t ctx{1};
   zmq::socket_t heartbeat_in{ctx, zmq::socket_type::pull};
   zmq::socket_t fabric_in{ctx, zmq::socket_type::pull};
+  // Other threads' messages wait in `outbox` (any thread appends under outbox_mu); the
+  // first one after the cluster thread last took them sends it one wake-up byte over
+  // `wake`, so a burst of replica writes costs one inproc message, not one each.
   zmq::socket_t inbox{ctx, zmq::socket_type::pull};
-  std::mutex outbox_mu;  // guards outbox: any thread may send
-  zmq::socket_t outbox{ctx, zmq::socket_type::push};
+  std::mutex outbox_mu;
+  std::vector<Outgoing> outbox;
+  bool woken = false;
+  zmq::socket_t wake{ctx, zmq::socket_type::push};
+  std::vector<Outgoing> taken;  // cluster thread only
   std::unordered_map<std::string, zmq::socket_t> peers;  // cluster thread only
   Handler on_message;
   Tick on_tick;
+  Drained on_drained;
   uint32_t tick_ms = 100;
   std::atomic<bool> stopping{false};
   std::thread thread;
@@ -64,20 +78,20 @@ struct Fabric::Impl {
   }
 
   void handle_inbox() {
-    for (int i = 0; i < kDrainBatch; ++i) {
-      zmq::message_t op, endpoint, lossy, body;
-      if (!inbox.recv(op, zmq::recv_flags::dontwait)) return;
-      (void)inbox.recv(endpoint);
-      (void)inbox.recv(lossy);
-      (void)inbox.recv(body);
-      std::string ep(endpoint.to_string_view());
-      if (ep.empty()) continue;  // a wake-up only
-      if (op.to_string_view()[0] == kOpDisconnect) {
-        peers.erase(ep);
-      } else {
-        send_now(ep, body.to_string_view(), lossy.to_string_view() == "1");
-      }
+    zmq::message_t byte;
+    while (inbox.recv(byte, zmq::recv_flags::dontwait)) {
     }
+    {
+      std::lock_guard lock(outbox_mu);
+      taken.swap(outbox);
+      woken = false;
+    }
+    for (Outgoing& m : taken) {
+      if (m.endpoint.empty()) continue;  // a wake-up only
+      if (m.disconnect) peers.erase(m.endpoint);
+      else send_now(m.endpoint, m.body, m.lossy);
+    }
+    taken.clear();
   }
 
   void drain(zmq::socket_t& s) {
@@ -120,17 +134,21 @@ struct Fabric::Impl {
         continue;
       }
       if (items[0].revents & ZMQ_POLLIN) drain(heartbeat_in);
-      if (items[1].revents & ZMQ_POLLIN) drain(fabric_in);
+      if (items[1].revents & ZMQ_POLLIN) {
+        drain(fabric_in);
+        on_drained();
+      }
       if (items[2].revents & ZMQ_POLLIN) handle_inbox();
     }
   }
 
-  void queue(char op, const std::string& endpoint, std::string_view body, bool lossy) {
+  void queue(Outgoing m) {
     std::lock_guard lock(outbox_mu);
-    outbox.send(zmq::buffer(&op, 1), zmq::send_flags::sndmore);
-    outbox.send(zmq::buffer(endpoint), zmq::send_flags::sndmore);
-    outbox.send(zmq::buffer(lossy ? "1" : "0", 1), zmq::send_flags::sndmore);
-    outbox.send(zmq::buffer(body.data(), body.size()), zmq::send_flags::none);
+    outbox.push_back(std::move(m));
+    if (woken) return;
+    woken = true;
+    char byte = 0;
+    wake.send(zmq::buffer(&byte, 1), zmq::send_flags::none);
   }
 };
 
@@ -139,10 +157,11 @@ Fabric::Fabric() : impl_(std::make_unique<Impl>()) {}
 Fabric::~Fabric() { stop(); }
 
 void Fabric::start(const std::string& address, uint16_t heartbeat_port, uint16_t fabric_port, Handler on_message,
-                   Tick on_tick, uint32_t tick_ms) {
+                   Tick on_tick, uint32_t tick_ms, Drained on_drained) {
   Impl& d = *impl_;
   d.on_message = std::move(on_message);
   d.on_tick = std::move(on_tick);
+  d.on_drained = std::move(on_drained);
   d.tick_ms = tick_ms;
   std::string host = address.empty() || address == "any" ? "*" : address;
   struct Listener {
@@ -164,9 +183,9 @@ void Fabric::start(const std::string& address, uint16_t heartbeat_port, uint16_t
   d.inbox.set(zmq::sockopt::linger, 0);
   d.inbox.set(zmq::sockopt::rcvhwm, 0);
   d.inbox.bind(inproc);
-  d.outbox.set(zmq::sockopt::linger, 0);
-  d.outbox.set(zmq::sockopt::sndhwm, 0);
-  d.outbox.connect(inproc);
+  d.wake.set(zmq::sockopt::linger, 0);
+  d.wake.set(zmq::sockopt::sndhwm, 0);
+  d.wake.connect(inproc);
   d.thread = std::thread([&d] { d.run(); });
 }
 
@@ -174,7 +193,7 @@ void Fabric::stop() {
   Impl& d = *impl_;
   if (!d.thread.joinable()) return;
   d.stopping.store(true);
-  d.queue(kOpSend, "", "", true);  // wakes the poll
+  d.queue(Outgoing{});  // wakes the poll
   d.thread.join();
   d.peers.clear();
 }
@@ -184,7 +203,7 @@ void Fabric::send(const std::string& endpoint, std::string message, bool lossy) 
   // Once stopped nobody drains the queue; a late sender (a wait finished at shutdown)
   // must not block on it.
   if (impl_->stopping.load()) return;
-  impl_->queue(kOpSend, endpoint, message, lossy);
+  impl_->queue(Outgoing{false, lossy, endpoint, std::move(message)});
 }
 
 void Fabric::disconnect(const std::string& endpoint) {
@@ -192,7 +211,7 @@ void Fabric::disconnect(const std::string& endpoint) {
     impl_->peers.erase(endpoint);
     return;
   }
-  impl_->queue(kOpDisconnect, endpoint, "", false);
+  impl_->queue(Outgoing{true, false, endpoint, {}});
 }
 
 bool Fabric::on_cluster_thread() const { return std::this_thread::get_id() == impl_->thread_id; }

@@ -6,7 +6,8 @@
 //
 // ZeroMQ sockets belong to one thread, so one thread (the cluster thread) owns them all:
 // it receives, runs the handler, and runs the periodic tick. Other threads hand it
-// messages through an inproc queue; on the cluster thread itself send() goes straight out.
+// messages through a queue it takes whole; on the cluster thread itself send() goes
+// straight out.
 
 #include <cstdint>
 #include <functional>
@@ -33,15 +34,17 @@ class Fabric : public Transport {
   // `peer`: the sender's address as this node sees it ("" when unknown).
   using Handler = std::function<void(std::string_view message, const std::string& peer)>;
   using Tick = std::function<void()>;
+  // After each run of fabric messages handled together: answers can go out as one.
+  using Drained = std::function<void()>;
 
   Fabric();
   ~Fabric() override;
 
   // Binds both ports (throws std::runtime_error naming the endpoint when one cannot be
   // bound) and starts the cluster thread: `on_message` for every message received,
-  // `on_tick` every `tick_ms`.
+  // `on_tick` every `tick_ms`, `on_drained` after each run of fabric messages.
   void start(const std::string& address, uint16_t heartbeat_port, uint16_t fabric_port, Handler on_message,
-             Tick on_tick, uint32_t tick_ms);
+             Tick on_tick, uint32_t tick_ms, Drained on_drained);
   void stop();
 
   void send(const std::string& endpoint, std::string message, bool lossy) override;

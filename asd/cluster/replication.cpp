@@ -159,8 +159,6 @@ void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
   size_t i;
   WireRecord w;
   if (!read_record_message(r, &id, &i, &w)) return;
-  Writer ack(MsgType::ReplicaAck, self, h.cluster_key);
-  ack.u64(id);
   NodeId to = h.from;
   Namespace& ns = *namespaces[i];
   Partition& part = ns.partition_of(w.digest);
@@ -174,12 +172,44 @@ void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
     accept = h.cluster_key == current_key && balanced && part.role.acting_master == h.from;
     if (accept) pos = apply_wire_record(ns, part, w, false, h.from);
   }
-  ack.u8(accept ? 1 : 0);
-  if (!accept) return send_to(to, ack.take());
-  stats.replica_writes_applied.fetch_add(1, std::memory_order_relaxed);
-  if (pos == 0 || !ns.storage()) return send_to(to, ack.take());
+  if (accept) stats.replica_writes_applied.fetch_add(1, std::memory_order_relaxed);
+  if (!accept || pos == 0 || !ns.storage()) {
+    // Answered with the others of this run of messages (send_replica_acks).
+    PendingAcks& acks = pending_acks[to];
+    acks.cluster_key = h.cluster_key;
+    acks.acks.emplace_back(id, accept);
+    return;
+  }
   // commit-to-device: the copy counts once it is on this node's device too.
+  Writer ack(MsgType::ReplicaAck, self, h.cluster_key);
+  ack.u64(id);
+  ack.u8(1);
   ns.storage()->when_durable(pos, [this, to, message = ack.take()]() mutable { send_to(to, std::move(message)); });
+}
+
+void Cluster::Impl::send_replica_acks() {
+  for (auto& [to, pending] : pending_acks) {
+    if (pending.acks.empty()) continue;
+    Writer w(MsgType::ReplicaAcks, self, pending.cluster_key);
+    w.u32(uint32_t(pending.acks.size()));
+    for (const auto& [id, ok] : pending.acks) {
+      w.u64(id);
+      w.u8(ok ? 1 : 0);
+    }
+    send_to(to, w.take());
+    pending.acks.clear();
+  }
+}
+
+void Cluster::Impl::on_replica_acks(const MsgHead& h, Reader& r) {
+  uint32_t n = r.u32();
+  for (uint32_t k = 0; k < n && !r.bad(); ++k) {
+    uint64_t id = r.u64();
+    bool ok = r.u8() != 0;
+    if (r.bad()) break;
+    on_replica_ack(h.from, id, ok);
+  }
+  if (r.bad()) stats.fabric_bad_messages.fetch_add(1);
 }
 
 void Cluster::Impl::on_proxy_reply(NodeId from, uint64_t id, std::string answer) {

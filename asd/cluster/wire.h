@@ -39,6 +39,7 @@ enum class MsgType : uint8_t {
   RepairOffer = 15,    // a node's copy of a record whose replication failed -> acting master
   DupResRequest = 16,  // acting master -> holder of another copy: that record, please
   DupResResponse = 17,
+  ReplicaAcks = 18,    // replica -> master: the acks of a run of replica writes, in one
 };
 
 struct MsgHead {
