@@ -12,7 +12,8 @@ namespace asd {
 class NodeContext;
 class ResponseSink;
 
-// Scans run on their own threads so they never hold a service thread for long.
+// Scans and truncates run on their own threads so they never hold a service thread for
+// long.
 bool is_long_running(proto::ProtoType type, std::string_view body);
 
 // Handles one request without blocking the calling thread (scans, which are long
