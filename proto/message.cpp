@@ -16,23 +16,13 @@ constexpr FieldsOpsErrors kMessageErrors{
 
 }  // namespace
 
-bool is_storable_particle(uint8_t type) {
-  switch (ParticleType(type)) {
-    case ParticleType::Integer:
-    case ParticleType::Float:
-    case ParticleType::String:
-    case ParticleType::Blob:
-    case ParticleType::JavaBlob:
-    case ParticleType::CsharpBlob:
-    case ParticleType::PythonBlob:
-    case ParticleType::RubyBlob:
-    case ParticleType::PhpBlob:
-    case ParticleType::ErlangBlob:
-    case ParticleType::Bool:
-    case ParticleType::Hll:
-    case ParticleType::Map:
-    case ParticleType::List:
-    case ParticleType::GeoJson:
+bool is_read_op(uint8_t op) {
+  switch (OpType(op)) {
+    case OpType::Read:
+    case OpType::CdtRead:
+    case OpType::ExpRead:
+    case OpType::BitRead:
+    case OpType::HllRead:
       return true;
     default:
       return false;
