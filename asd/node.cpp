@@ -78,7 +78,7 @@ void Node::init() {
     policy.ship = pipe_ && cfg->enable_xdr;
     policy.ship_deletes = xdr.delete_shipping_enabled;
     policy.ship_nsup_deletes = xdr.nsup_deletes_enabled;
-    policy.forward = xdr.forward_xdr_writes || cfg->ns_forward_xdr_writes;
+    policy.forward = conf::forwards_xdr_writes(xdr, *cfg);
     policy.local_src_id = uint8_t(xdr.src_id);
     policy.node_id = node_id_;
     policy.pipe = pipe_.get();

@@ -83,18 +83,7 @@ Operation Operation::cdt_modify(std::string bin, std::string payload) {
   return {OpType::CdtModify, std::move(bin), Value::blob(std::move(payload))};
 }
 
-bool Operation::is_read() const {
-  switch (type) {
-    case OpType::Read:
-    case OpType::CdtRead:
-    case OpType::ExpRead:
-    case OpType::BitRead:
-    case OpType::HllRead:
-      return true;
-    default:
-      return false;
-  }
-}
+bool Operation::is_read() const { return proto::is_read_op(uint8_t(type)); }
 
 // ---------------------------------------------------------------------------------------
 // Host

@@ -17,21 +17,6 @@ std::string be64_bytes(uint64_t v) {
   return out;
 }
 
-bool is_blob_type(ParticleType t) {
-  switch (t) {
-    case ParticleType::Blob:
-    case ParticleType::JavaBlob:
-    case ParticleType::CsharpBlob:
-    case ParticleType::PythonBlob:
-    case ParticleType::RubyBlob:
-    case ParticleType::PhpBlob:
-    case ParticleType::ErlangBlob:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
 Value::Value(int64_t v) : type_(ParticleType::Integer), bytes_(be64_bytes(uint64_t(v))) {}
@@ -76,7 +61,7 @@ std::optional<std::string_view> Value::as_string() const {
 }
 
 std::optional<std::string_view> Value::as_blob() const {
-  if (!is_blob_type(type_)) return std::nullopt;
+  if (!proto::is_blob_particle(uint8_t(type_))) return std::nullopt;
   return std::string_view(bytes_);
 }
 

@@ -22,6 +22,10 @@ const XdrDc* Xdr::find_dc(std::string_view dc_name) const {
     return nullptr;
 }
 
+bool forwards_xdr_writes(const Xdr& xdr, const Namespace& ns) {
+    return xdr.forward_xdr_writes || ns.ns_forward_xdr_writes;
+}
+
 std::string_view log_level_name(LogLevel level) {
     switch (level) {
         case LogLevel::Critical: return "critical";

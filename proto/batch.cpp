@@ -1,10 +1,20 @@
 #include "proto/batch.h"
 
 #include "common/bytes.h"
+#include "proto/fields_ops.h"
 
 namespace proto {
 
 using common::ResultCode;
+
+namespace {
+
+constexpr FieldsOpsErrors kBatchRowErrors{
+    "truncated batch row field", "batch row field overruns", "truncated batch row op",
+    "batch row op overruns", "batch op name overruns", "batch op lut overruns",
+};
+
+}  // namespace
 
 const Field* BatchRow::field(FieldType type) const {
   for (const Field& f : fields) {
@@ -65,41 +75,11 @@ common::Status parse_batch_field(std::string_view data, BatchRequest* out) {
     row.header.n_ops = common::load_be16(p + pos + 2);
     pos += 4;
     // Fields and ops have the AS_MSG layout; views stay in the caller's buffer.
-    for (uint16_t f = 0; f < row.header.n_fields; ++f) {
-      if (size - pos < 5) return {ResultCode::Parameter, "truncated batch row field"};
-      uint32_t field_sz = common::load_be32(p + pos);
-      if (field_sz < 1 || field_sz > size - pos - 4) {
-        return {ResultCode::Parameter, "batch row field overruns"};
-      }
-      Field fld{p[pos + 4], data.substr(pos + 5, field_sz - 1)};
-      if (fld.type == uint8_t(FieldType::Key)) row.has_key_field = true;
-      row.fields.push_back(fld);
-      pos += 4 + field_sz;
-    }
-    for (uint16_t o = 0; o < row.header.n_ops; ++o) {
-      if (size - pos < 8) return {ResultCode::Parameter, "truncated batch row op"};
-      uint32_t op_sz = common::load_be32(p + pos);
-      if (op_sz < 4 || op_sz > size - pos - 4) return {ResultCode::Parameter, "batch row op overruns"};
-      Op op;
-      op.op = p[pos + 4];
-      op.particle = p[pos + 5];
-      op.flags = p[pos + 6];
-      uint8_t name_len = p[pos + 7];
-      size_t rest = op_sz - 4;
-      if (name_len > rest) return {ResultCode::Parameter, "batch op name overruns"};
-      op.name = data.substr(pos + 8, name_len);
-      size_t vpos = pos + 8 + name_len;
-      rest -= name_len;
-      if (op.flags & kOpFlagHasLut) {
-        if (rest < 8) return {ResultCode::Parameter, "batch op lut overruns"};
-        op.lut = common::load_be64(p + vpos);
-        vpos += 8;
-        rest -= 8;
-      }
-      op.value = data.substr(vpos, rest);
-      row.ops.push_back(op);
-      pos += 4 + op_sz;
-    }
+    auto end = parse_fields_and_ops(data, pos, row.header.n_fields, row.header.n_ops,
+                                    &row.fields, &row.ops, kBatchRowErrors);
+    if (!end.ok()) return {end.code(), end.error().message};
+    pos = *end;
+    row.has_key_field = row.field(FieldType::Key) != nullptr;
     out->rows.push_back(std::move(row));
   }
   return {};

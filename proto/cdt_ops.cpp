@@ -7,32 +7,16 @@ namespace proto::cdt {
 
 namespace {
 
-// Op codes, as the server's cdt_op_table numbers them.
-enum : uint64_t {
-  kListSetType = 0, kListAppend = 1, kListAppendItems = 2, kListInsert = 3,
-  kListInsertItems = 4, kListPop = 5, kListPopRange = 6, kListRemove = 7,
-  kListRemoveRange = 8, kListSet = 9, kListTrim = 10, kListClear = 11,
-  kListIncrement = 12, kListSort = 13, kListSize = 16, kListGet = 17, kListGetRange = 18,
-  kListGetByIndex = 19, kListGetByRank = 21, kListGetAllByValue = 22,
-  kListGetByIndexRange = 24, kListGetByValueInterval = 25, kListGetByRankRange = 26,
-  kListRemoveByIndex = 32, kListRemoveByRank = 34, kListRemoveAllByValue = 35,
-  kListRemoveByValueList = 36, kListRemoveByIndexRange = 37,
-  kListRemoveByValueInterval = 38,
-  kMapSetType = 64, kMapPut = 67, kMapPutItems = 68, kMapIncrement = 73, kMapClear = 75,
-  kMapRemoveByKey = 76, kMapRemoveByIndex = 77, kMapRemoveByRank = 79,
-  kMapRemoveByKeyList = 81, kMapSize = 96, kMapGetByKey = 97, kMapGetByIndex = 98,
-  kMapGetAllByValue = 102, kMapGetByRank = 100, kMapGetByKeyInterval = 103,
-  kMapGetByIndexRange = 104, kMapGetByKeyList = 107,
-  kContextEval = 0xff,
-};
+using namespace context;
 
-// Context item types and the creation flags or'ed into them.
-enum : uint64_t {
-  kCtxListIndex = 0x10, kCtxListRank = 0x11, kCtxListValue = 0x13,
-  kCtxMapIndex = 0x20, kCtxMapRank = 0x21, kCtxMapKey = 0x22, kCtxMapValue = 0x23,
-  kCreateUnordered = 0x40, kCreateUnorderedUnbound = 0x80, kCreateOrdered = 0xc0,
-  kCreateMapKeyOrdered = 0x80, kCreateMapKeyValueOrdered = 0xc0,
-};
+// The context item types the encoders send (creation bits or'ed in where asked).
+constexpr uint64_t kCtxListIndex = kCtxList | kCtxIndex;
+constexpr uint64_t kCtxListRank = kCtxList | kCtxRank;
+constexpr uint64_t kCtxListValue = kCtxList | kCtxValue;
+constexpr uint64_t kCtxMapIndex = kCtxMap | kCtxIndex;
+constexpr uint64_t kCtxMapRank = kCtxMap | kCtxRank;
+constexpr uint64_t kCtxMapKey = kCtxMap | kCtxKey;
+constexpr uint64_t kCtxMapValue = kCtxMap | kCtxValue;
 
 // Writes the (optional) context wrapper and the op header, then takes the arguments.
 class OpBuilder {
@@ -88,7 +72,7 @@ std::string index_count_op(uint64_t op, uint64_t rt, int64_t index, uint64_t cou
 CtxItem ctx_list_index(int64_t index) { return {kCtxListIndex, Value::integer(index)}; }
 
 CtxItem ctx_list_index_create(int64_t index, uint64_t order, bool pad) {
-  uint64_t flag = order != 0 ? kCreateOrdered : pad ? kCreateUnorderedUnbound : kCreateUnordered;
+  uint64_t flag = order != 0 ? kCreateOrdered : pad ? kCreateUnbound : kCreateUnordered;
   return {kCtxListIndex | flag, Value::integer(index)};
 }
 
@@ -99,8 +83,9 @@ CtxItem ctx_map_rank(int64_t rank) { return {kCtxMapRank, Value::integer(rank)};
 CtxItem ctx_map_key(Value key) { return {kCtxMapKey, std::move(key)}; }
 
 CtxItem ctx_map_key_create(Value key, uint64_t order) {
-  uint64_t flag = order == 3 ? kCreateMapKeyValueOrdered
-                  : order == 1 ? kCreateMapKeyOrdered
+  // For a map the creation bits 0x80 and 0xc0 mean key-ordered and key-value-ordered.
+  uint64_t flag = order == 3 ? kCreateOrdered
+                  : order == 1 ? kCreateUnbound
                                : kCreateUnordered;
   return {kCtxMapKey | flag, std::move(key)};
 }
@@ -112,11 +97,11 @@ CtxItem ctx_map_value(Value value) { return {kCtxMapValue, std::move(value)}; }
 //----------------------------------------------------------------------------
 
 std::string list_set_order(uint64_t order, const Context& ctx) {
-  return OpBuilder(kListSetType, 1, ctx).u(order).done();
+  return OpBuilder(list_op::kSetType, 1, ctx).u(order).done();
 }
 
 std::string list_append(const Value& value, const ListPolicy* policy, const Context& ctx) {
-  OpBuilder b(kListAppend, policy != nullptr ? 3 : 1, ctx);
+  OpBuilder b(list_op::kAppend, policy != nullptr ? 3 : 1, ctx);
   b.v(value);
   if (policy != nullptr) b.u(policy->order).u(policy->flags);
   return b.done();
@@ -124,7 +109,7 @@ std::string list_append(const Value& value, const ListPolicy* policy, const Cont
 
 std::string list_append_items(const std::vector<Value>& items, const ListPolicy* policy,
                               const Context& ctx) {
-  OpBuilder b(kListAppendItems, policy != nullptr ? 3 : 1, ctx);
+  OpBuilder b(list_op::kAppendItems, policy != nullptr ? 3 : 1, ctx);
   b.list(items);
   if (policy != nullptr) b.u(policy->order).u(policy->flags);
   return b.done();
@@ -133,7 +118,7 @@ std::string list_append_items(const std::vector<Value>& items, const ListPolicy*
 // Insert and set never send the order: they are refused on ordered lists anyway.
 std::string list_insert(int64_t index, const Value& value, const ListPolicy* policy,
                         const Context& ctx) {
-  OpBuilder b(kListInsert, policy != nullptr ? 3 : 2, ctx);
+  OpBuilder b(list_op::kInsert, policy != nullptr ? 3 : 2, ctx);
   b.i(index).v(value);
   if (policy != nullptr) b.u(policy->flags);
   return b.done();
@@ -141,117 +126,117 @@ std::string list_insert(int64_t index, const Value& value, const ListPolicy* pol
 
 std::string list_insert_items(int64_t index, const std::vector<Value>& items,
                               const ListPolicy* policy, const Context& ctx) {
-  OpBuilder b(kListInsertItems, policy != nullptr ? 3 : 2, ctx);
+  OpBuilder b(list_op::kInsertItems, policy != nullptr ? 3 : 2, ctx);
   b.i(index).list(items);
   if (policy != nullptr) b.u(policy->flags);
   return b.done();
 }
 
 std::string list_pop(int64_t index, const Context& ctx) {
-  return OpBuilder(kListPop, 1, ctx).i(index).done();
+  return OpBuilder(list_op::kPop, 1, ctx).i(index).done();
 }
 
 std::string list_pop_range(int64_t index, uint64_t count, const Context& ctx) {
-  return OpBuilder(kListPopRange, 2, ctx).i(index).u(count).done();
+  return OpBuilder(list_op::kPopRange, 2, ctx).i(index).u(count).done();
 }
 
 std::string list_remove(int64_t index, const Context& ctx) {
-  return OpBuilder(kListRemove, 1, ctx).i(index).done();
+  return OpBuilder(list_op::kRemove, 1, ctx).i(index).done();
 }
 
 std::string list_remove_range(int64_t index, uint64_t count, const Context& ctx) {
-  return OpBuilder(kListRemoveRange, 2, ctx).i(index).u(count).done();
+  return OpBuilder(list_op::kRemoveRange, 2, ctx).i(index).u(count).done();
 }
 
 std::string list_set(int64_t index, const Value& value, const ListPolicy* policy,
                      const Context& ctx) {
-  OpBuilder b(kListSet, policy != nullptr ? 3 : 2, ctx);
+  OpBuilder b(list_op::kSet, policy != nullptr ? 3 : 2, ctx);
   b.i(index).v(value);
   if (policy != nullptr) b.u(policy->flags);
   return b.done();
 }
 
 std::string list_trim(int64_t index, uint64_t count, const Context& ctx) {
-  return OpBuilder(kListTrim, 2, ctx).i(index).u(count).done();
+  return OpBuilder(list_op::kTrim, 2, ctx).i(index).u(count).done();
 }
 
-std::string list_clear(const Context& ctx) { return OpBuilder(kListClear, 0, ctx).done(); }
+std::string list_clear(const Context& ctx) { return OpBuilder(list_op::kClear, 0, ctx).done(); }
 
 std::string list_increment(int64_t index, const Value& delta, const ListPolicy* policy,
                            const Context& ctx) {
-  OpBuilder b(kListIncrement, policy != nullptr ? 4 : 2, ctx);
+  OpBuilder b(list_op::kIncrement, policy != nullptr ? 4 : 2, ctx);
   b.i(index).v(delta);
   if (policy != nullptr) b.u(policy->order).u(policy->flags);
   return b.done();
 }
 
 std::string list_sort(uint64_t sort_flags, const Context& ctx) {
-  return OpBuilder(kListSort, 1, ctx).u(sort_flags).done();
+  return OpBuilder(list_op::kSort, 1, ctx).u(sort_flags).done();
 }
 
-std::string list_size(const Context& ctx) { return OpBuilder(kListSize, 0, ctx).done(); }
+std::string list_size(const Context& ctx) { return OpBuilder(list_op::kSize, 0, ctx).done(); }
 
 std::string list_get(int64_t index, const Context& ctx) {
-  return OpBuilder(kListGet, 1, ctx).i(index).done();
+  return OpBuilder(list_op::kGet, 1, ctx).i(index).done();
 }
 
 std::string list_get_range(int64_t index, uint64_t count, const Context& ctx) {
-  return OpBuilder(kListGetRange, 2, ctx).i(index).u(count).done();
+  return OpBuilder(list_op::kGetRange, 2, ctx).i(index).u(count).done();
 }
 
 std::string list_get_by_index(int64_t index, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kListGetByIndex, 2, ctx).u(rt).i(index).done();
+  return OpBuilder(list_op::kGetByIndex, 2, ctx).u(rt).i(index).done();
 }
 
 std::string list_get_by_index_range(int64_t index, uint64_t count, uint64_t rt,
                                     const Context& ctx) {
-  return index_count_op(kListGetByIndexRange, rt, index, count, ctx);
+  return index_count_op(list_op::kGetByIndexRange, rt, index, count, ctx);
 }
 
 std::string list_get_by_rank(int64_t rank, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kListGetByRank, 2, ctx).u(rt).i(rank).done();
+  return OpBuilder(list_op::kGetByRank, 2, ctx).u(rt).i(rank).done();
 }
 
 std::string list_get_by_rank_range(int64_t rank, uint64_t count, uint64_t rt,
                                    const Context& ctx) {
-  return index_count_op(kListGetByRankRange, rt, rank, count, ctx);
+  return index_count_op(list_op::kGetByRankRange, rt, rank, count, ctx);
 }
 
 // The C client always asks for *all* matches (GET_ALL_BY_VALUE), never op 20.
 std::string list_get_by_value(const Value& value, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kListGetAllByValue, 2, ctx).u(rt).v(value).done();
+  return OpBuilder(list_op::kGetAllByValue, 2, ctx).u(rt).v(value).done();
 }
 
 std::string list_get_by_value_range(const Value& begin, const Value* end, uint64_t rt,
                                     const Context& ctx) {
-  return range_op(kListGetByValueInterval, rt, begin, end, ctx);
+  return range_op(list_op::kGetByValueInterval, rt, begin, end, ctx);
 }
 
 std::string list_remove_by_index(int64_t index, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kListRemoveByIndex, 2, ctx).u(rt).i(index).done();
+  return OpBuilder(list_op::kRemoveByIndex, 2, ctx).u(rt).i(index).done();
 }
 
 std::string list_remove_by_index_range(int64_t index, uint64_t count, uint64_t rt,
                                        const Context& ctx) {
-  return index_count_op(kListRemoveByIndexRange, rt, index, count, ctx);
+  return index_count_op(list_op::kRemoveByIndexRange, rt, index, count, ctx);
 }
 
 std::string list_remove_by_rank(int64_t rank, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kListRemoveByRank, 2, ctx).u(rt).i(rank).done();
+  return OpBuilder(list_op::kRemoveByRank, 2, ctx).u(rt).i(rank).done();
 }
 
 std::string list_remove_by_value(const Value& value, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kListRemoveAllByValue, 2, ctx).u(rt).v(value).done();
+  return OpBuilder(list_op::kRemoveAllByValue, 2, ctx).u(rt).v(value).done();
 }
 
 std::string list_remove_by_value_list(const std::vector<Value>& values, uint64_t rt,
                                       const Context& ctx) {
-  return OpBuilder(kListRemoveByValueList, 2, ctx).u(rt).list(values).done();
+  return OpBuilder(list_op::kRemoveAllByValueList, 2, ctx).u(rt).list(values).done();
 }
 
 std::string list_remove_by_value_range(const Value& begin, const Value* end, uint64_t rt,
                                        const Context& ctx) {
-  return range_op(kListRemoveByValueInterval, rt, begin, end, ctx);
+  return range_op(list_op::kRemoveByValueInterval, rt, begin, end, ctx);
 }
 
 //----------------------------------------------------------------------------
@@ -259,20 +244,20 @@ std::string list_remove_by_value_range(const Value& begin, const Value* end, uin
 //----------------------------------------------------------------------------
 
 std::string map_set_policy(uint64_t attributes, const Context& ctx) {
-  return OpBuilder(kMapSetType, 1, ctx).u(attributes).done();
+  return OpBuilder(map_op::kSetType, 1, ctx).u(attributes).done();
 }
 
 // Write flags are sent only when set (C client: as_operations_map_put).
 std::string map_put(const Value& key, const Value& value, const MapPolicy& policy,
                     const Context& ctx) {
-  OpBuilder b(kMapPut, policy.flags != 0 ? 4 : 3, ctx);
+  OpBuilder b(map_op::kPut, policy.flags != 0 ? 4 : 3, ctx);
   b.v(key).v(value).u(policy.attributes);
   if (policy.flags != 0) b.u(policy.flags);
   return b.done();
 }
 
 std::string map_put_items(const Value& map, const MapPolicy& policy, const Context& ctx) {
-  OpBuilder b(kMapPutItems, policy.flags != 0 ? 3 : 2, ctx);
+  OpBuilder b(map_op::kPutItems, policy.flags != 0 ? 3 : 2, ctx);
   b.v(map).u(policy.attributes);
   if (policy.flags != 0) b.u(policy.flags);
   return b.done();
@@ -280,59 +265,59 @@ std::string map_put_items(const Value& map, const MapPolicy& policy, const Conte
 
 std::string map_increment(const Value& key, const Value& delta, const MapPolicy& policy,
                           const Context& ctx) {
-  return OpBuilder(kMapIncrement, 3, ctx).v(key).v(delta).u(policy.attributes).done();
+  return OpBuilder(map_op::kIncrement, 3, ctx).v(key).v(delta).u(policy.attributes).done();
 }
 
-std::string map_clear(const Context& ctx) { return OpBuilder(kMapClear, 0, ctx).done(); }
+std::string map_clear(const Context& ctx) { return OpBuilder(map_op::kClear, 0, ctx).done(); }
 
-std::string map_size(const Context& ctx) { return OpBuilder(kMapSize, 0, ctx).done(); }
+std::string map_size(const Context& ctx) { return OpBuilder(map_op::kSize, 0, ctx).done(); }
 
 std::string map_remove_by_key(const Value& key, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kMapRemoveByKey, 2, ctx).u(rt).v(key).done();
+  return OpBuilder(map_op::kRemoveByKey, 2, ctx).u(rt).v(key).done();
 }
 
 std::string map_remove_by_key_list(const std::vector<Value>& keys, uint64_t rt,
                                    const Context& ctx) {
-  return OpBuilder(kMapRemoveByKeyList, 2, ctx).u(rt).list(keys).done();
+  return OpBuilder(map_op::kRemoveByKeyList, 2, ctx).u(rt).list(keys).done();
 }
 
 std::string map_remove_by_index(int64_t index, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kMapRemoveByIndex, 2, ctx).u(rt).i(index).done();
+  return OpBuilder(map_op::kRemoveByIndex, 2, ctx).u(rt).i(index).done();
 }
 
 std::string map_remove_by_rank(int64_t rank, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kMapRemoveByRank, 2, ctx).u(rt).i(rank).done();
+  return OpBuilder(map_op::kRemoveByRank, 2, ctx).u(rt).i(rank).done();
 }
 
 std::string map_get_by_key(const Value& key, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kMapGetByKey, 2, ctx).u(rt).v(key).done();
+  return OpBuilder(map_op::kGetByKey, 2, ctx).u(rt).v(key).done();
 }
 
 std::string map_get_by_key_list(const std::vector<Value>& keys, uint64_t rt,
                                 const Context& ctx) {
-  return OpBuilder(kMapGetByKeyList, 2, ctx).u(rt).list(keys).done();
+  return OpBuilder(map_op::kGetByKeyList, 2, ctx).u(rt).list(keys).done();
 }
 
 std::string map_get_by_key_range(const Value& begin, const Value* end, uint64_t rt,
                                  const Context& ctx) {
-  return range_op(kMapGetByKeyInterval, rt, begin, end, ctx);
+  return range_op(map_op::kGetByKeyInterval, rt, begin, end, ctx);
 }
 
 std::string map_get_by_index(int64_t index, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kMapGetByIndex, 2, ctx).u(rt).i(index).done();
+  return OpBuilder(map_op::kGetByIndex, 2, ctx).u(rt).i(index).done();
 }
 
 std::string map_get_by_index_range(int64_t index, uint64_t count, uint64_t rt,
                                    const Context& ctx) {
-  return index_count_op(kMapGetByIndexRange, rt, index, count, ctx);
+  return index_count_op(map_op::kGetByIndexRange, rt, index, count, ctx);
 }
 
 std::string map_get_by_rank(int64_t rank, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kMapGetByRank, 2, ctx).u(rt).i(rank).done();
+  return OpBuilder(map_op::kGetByRank, 2, ctx).u(rt).i(rank).done();
 }
 
 std::string map_get_by_value(const Value& value, uint64_t rt, const Context& ctx) {
-  return OpBuilder(kMapGetAllByValue, 2, ctx).u(rt).v(value).done();
+  return OpBuilder(map_op::kGetAllByValue, 2, ctx).u(rt).v(value).done();
 }
 
 std::string raw_op(uint64_t op_code, const std::vector<Value>& args, const Context& ctx) {

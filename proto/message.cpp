@@ -1,28 +1,28 @@
 #include "proto/message.h"
 
 #include "common/bytes.h"
+#include "proto/fields_ops.h"
 
 namespace proto {
 
 using common::ResultCode;
 
-bool is_storable_particle(uint8_t type) {
-  switch (ParticleType(type)) {
-    case ParticleType::Integer:
-    case ParticleType::Float:
-    case ParticleType::String:
-    case ParticleType::Blob:
-    case ParticleType::JavaBlob:
-    case ParticleType::CsharpBlob:
-    case ParticleType::PythonBlob:
-    case ParticleType::RubyBlob:
-    case ParticleType::PhpBlob:
-    case ParticleType::ErlangBlob:
-    case ParticleType::Bool:
-    case ParticleType::Hll:
-    case ParticleType::Map:
-    case ParticleType::List:
-    case ParticleType::GeoJson:
+namespace {
+
+constexpr FieldsOpsErrors kMessageErrors{
+    "truncated field", "field overruns message", "truncated op",
+    "op overruns message", "op name overruns op", "op lut overruns op",
+};
+
+}  // namespace
+
+bool is_read_op(uint8_t op) {
+  switch (OpType(op)) {
+    case OpType::Read:
+    case OpType::CdtRead:
+    case OpType::ExpRead:
+    case OpType::BitRead:
+    case OpType::HllRead:
       return true;
     default:
       return false;
@@ -59,48 +59,8 @@ common::Result<size_t> parse_message(std::string_view body, Message* out) {
   out->header = decode_msg_header(p);
   out->fields.clear();
   out->ops.clear();
-  size_t pos = kMsgHeaderSize;
-
-  out->fields.reserve(out->header.n_fields);
-  for (uint16_t i = 0; i < out->header.n_fields; ++i) {
-    if (size - pos < 5) return {ResultCode::Parameter, "truncated field"};
-    uint32_t field_sz = common::load_be32(p + pos);
-    if (field_sz < 1 || field_sz > size - pos - 4) {
-      return {ResultCode::Parameter, "field overruns message"};
-    }
-    Field f;
-    f.type = p[pos + 4];
-    f.data = body.substr(pos + 5, field_sz - 1);
-    out->fields.push_back(f);
-    pos += 4 + field_sz;
-  }
-
-  out->ops.reserve(out->header.n_ops);
-  for (uint16_t i = 0; i < out->header.n_ops; ++i) {
-    if (size - pos < 8) return {ResultCode::Parameter, "truncated op"};
-    uint32_t op_sz = common::load_be32(p + pos);
-    if (op_sz < 4 || op_sz > size - pos - 4) return {ResultCode::Parameter, "op overruns message"};
-    Op op;
-    op.op = p[pos + 4];
-    op.particle = p[pos + 5];
-    op.flags = p[pos + 6];
-    uint8_t name_len = p[pos + 7];
-    size_t rest = op_sz - 4;
-    if (name_len > rest) return {ResultCode::Parameter, "op name overruns op"};
-    op.name = body.substr(pos + 8, name_len);
-    size_t value_pos = pos + 8 + name_len;
-    rest -= name_len;
-    if (op.flags & kOpFlagHasLut) {
-      if (rest < 8) return {ResultCode::Parameter, "op lut overruns op"};
-      op.lut = common::load_be64(p + value_pos);
-      value_pos += 8;
-      rest -= 8;
-    }
-    op.value = body.substr(value_pos, rest);
-    out->ops.push_back(op);
-    pos += 4 + op_sz;
-  }
-  return pos;
+  return parse_fields_and_ops(body, kMsgHeaderSize, out->header.n_fields, out->header.n_ops,
+                              &out->fields, &out->ops, kMessageErrors);
 }
 
 size_t append_msg_header(std::string& out, const MsgHeader& h) {

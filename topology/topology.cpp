@@ -64,7 +64,7 @@ Topology::Topology(const conf::Config& config) : local_src_id_(uint8_t(config.xd
     }
     plan.sets_enable_xdr = ns.sets_enable_xdr;
     for (const auto& set : ns.sets) plan.set_enable_xdr[set.name] = set.set_enable_xdr;
-    plan.forward = config.xdr.forward_xdr_writes || ns.ns_forward_xdr_writes;
+    plan.forward = conf::forwards_xdr_writes(config.xdr, ns);
     plans_.emplace(ns.name, std::move(plan));
   }
 }

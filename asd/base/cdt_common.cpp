@@ -91,17 +91,8 @@ namespace {
 using namespace cdt;
 using proto::msgpack::Reader;
 
-constexpr uint64_t kContextEval = 0xff;
-
-// Context item type bits (as_cdt_ctx.h).
-constexpr uint64_t kCtxBaseMask = 0x0f;
-constexpr uint64_t kCtxList = 0x10;
-constexpr uint64_t kCtxMap = 0x20;
-constexpr uint64_t kCtxCreateMask = 0x1c0;
-constexpr uint64_t kCtxPersistIndex = 0x100;
-constexpr uint64_t kCreateUnbound = 0x80;
-constexpr uint64_t kCreateOrdered = 0xc0;
-enum : uint64_t { kCtxIndex = 0, kCtxRank = 1, kCtxKey = 2, kCtxValue = 3 };
+using namespace proto::cdt::context;
+using proto::cdt::kContextEval;
 
 struct CtxItem {
   uint64_t type = 0;

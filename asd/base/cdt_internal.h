@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result_code.h"
+#include "proto/cdt_codes.h"
 #include "proto/msgpack.h"
 
 namespace asd::base::cdt {
@@ -18,14 +19,8 @@ using proto::msgpack::Kind;
 using proto::msgpack::Value;
 using Entry = std::pair<Value, Value>;
 
-// Low 16 bits of a result-type argument; kInverted selects the complement.
-enum ReturnType : uint32_t {
-  kRtNone = 0, kRtIndex = 1, kRtRevIndex = 2, kRtRank = 3, kRtRevRank = 4, kRtCount = 5,
-  kRtKey = 6, kRtValue = 7, kRtKeyValue = 8, kRtIndexRange = 9, kRtRevIndexRange = 10,
-  kRtRankRange = 11, kRtRevRankRange = 12, kRtExists = 13, kRtUnorderedMap = 16,
-  kRtOrderedMap = 17,
-};
-inline constexpr uint64_t kInverted = 0x10000;
+// Return types (kIndex, kValue, ...) and kInverted, which selects the complement.
+using namespace proto::cdt::return_type;
 
 // "count" arguments default to "everything" as in the server (UINT32_MAX).
 inline constexpr uint64_t kAllCount = 0xffffffffULL;

@@ -7,19 +7,10 @@ namespace asd::base::cdt {
 
 namespace {
 
-enum : uint8_t {
-  kSetType = 0, kAppend = 1, kAppendItems = 2, kInsert = 3, kInsertItems = 4, kPop = 5,
-  kPopRange = 6, kRemove = 7, kRemoveRange = 8, kSet = 9, kTrim = 10, kClear = 11,
-  kIncrement = 12, kSort = 13, kSize = 16, kGet = 17, kGetRange = 18,
-  kGetByIndex = 19, kGetByValue = 20, kGetByRank = 21, kGetAllByValue = 22,
-  kGetAllByValueList = 23, kGetByIndexRange = 24, kGetByValueInterval = 25,
-  kGetByRankRange = 26, kGetByValueRelRankRange = 27,
-  kRemoveByIndex = 32, kRemoveByValueRelRankRange = 40,
-};
+using namespace proto::cdt::list_op;
 constexpr uint8_t kRemoveOffset = kRemoveByIndex - kGetByIndex;  // 32-40 mirror 19-27
 
-// Write flags.
-constexpr uint64_t kAddUnique = 1, kInsertBounded = 2, kNoFail = 4, kPartial = 8;
+using namespace proto::cdt::list_write;
 // Sort flags.
 constexpr uint64_t kSortDescending = 1, kSortDropDuplicates = 2;
 
@@ -365,14 +356,14 @@ ResultCode select_and_apply(const Op& op, Target* t, uint8_t code, uint64_t rt,
 
 ResultCode by_index_op(const Op& op, Target* t) {
   switch (op.code) {
-    case kPop: return select_and_apply(op, t, kGetByIndex, kRtValue, 0, true);
-    case kPopRange: return select_and_apply(op, t, kGetByIndexRange, kRtValue, 0, true);
-    case kRemove: return select_and_apply(op, t, kGetByIndex, kRtCount, 0, true);
-    case kRemoveRange: return select_and_apply(op, t, kGetByIndexRange, kRtCount, 0, true);
-    case kGet: return select_and_apply(op, t, kGetByIndex, kRtValue, 0, false);
-    case kGetRange: return select_and_apply(op, t, kGetByIndexRange, kRtValue, 0, false);
+    case kPop: return select_and_apply(op, t, kGetByIndex, kValue, 0, true);
+    case kPopRange: return select_and_apply(op, t, kGetByIndexRange, kValue, 0, true);
+    case kRemove: return select_and_apply(op, t, kGetByIndex, kCount, 0, true);
+    case kRemoveRange: return select_and_apply(op, t, kGetByIndexRange, kCount, 0, true);
+    case kGet: return select_and_apply(op, t, kGetByIndex, kValue, 0, false);
+    case kGetRange: return select_and_apply(op, t, kGetByIndexRange, kValue, 0, false);
     case kTrim:  // keeps [index, index+count): removes the complement
-      return select_and_apply(op, t, kGetByIndexRange, kRtCount | kInverted, 0, true);
+      return select_and_apply(op, t, kGetByIndexRange, kCount | kInverted, 0, true);
     default: return ResultCode::Parameter;
   }
 }

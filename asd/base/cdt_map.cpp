@@ -7,18 +7,7 @@ namespace asd::base::cdt {
 
 namespace {
 
-enum : uint8_t {
-  kSetType = 64, kAdd = 65, kAddItems = 66, kPut = 67, kPutItems = 68, kReplace = 69,
-  kReplaceItems = 70, kIncrement = 73, kDecrement = 74, kClear = 75,
-  kRemoveByKey = 76, kRemoveByIndex = 77, kRemoveByValue = 78, kRemoveByRank = 79,
-  kRemoveByKeyList = 81, kRemoveAllByValue = 82, kRemoveByValueList = 83,
-  kRemoveByKeyInterval = 84, kRemoveByIndexRange = 85, kRemoveByValueInterval = 86,
-  kRemoveByRankRange = 87, kRemoveByKeyRelIndexRange = 88, kRemoveByValueRelRankRange = 89,
-  kSize = 96, kGetByKey = 97, kGetByIndex = 98, kGetByValue = 99, kGetByRank = 100,
-  kGetAllByValue = 102, kGetByKeyInterval = 103, kGetByIndexRange = 104,
-  kGetByValueInterval = 105, kGetByRankRange = 106, kGetByKeyList = 107,
-  kGetByValueList = 108, kGetByKeyRelIndexRange = 109, kGetByValueRelRankRange = 110,
-};
+using namespace proto::cdt::map_op;
 
 // Each REMOVE_BY_* code and the GET_BY_* code whose selection it removes.
 constexpr std::pair<uint8_t, uint8_t> kRemoveToGet[] = {
@@ -40,8 +29,7 @@ uint8_t get_code_of(uint64_t remove_code) {
   return 0;
 }
 
-// Write flags.
-constexpr uint64_t kCreateOnly = 1, kUpdateOnly = 2, kNoFail = 4, kPartial = 8;
+using namespace proto::cdt::map_write;
 
 const std::vector<OpSpec>& base_specs() {
   using A = Arg;

@@ -232,9 +232,9 @@ std::optional<Value> elements_of(const Elements& e, const Selection& sel, bool k
 Value entries_of(const Elements& e, const Selection& sel, uint32_t rt) {
   std::vector<Entry> entries;
   for (uint32_t p : sel.pos) entries.push_back((*e.map)[p]);
-  if (rt == kRtOrderedMap) std::stable_sort(entries.begin(), entries.end(), key_less);
-  uint8_t flags = rt == kRtKeyValue ? proto::msgpack::kMapPreserveOrder
-                  : rt == kRtOrderedMap ? proto::msgpack::kMapKeyOrdered
+  if (rt == kOrderedMap) std::stable_sort(entries.begin(), entries.end(), key_less);
+  uint8_t flags = rt == kKeyValue ? proto::msgpack::kMapPreserveOrder
+                  : rt == kOrderedMap ? proto::msgpack::kMapKeyOrdered
                                         : 0;
   return Value::make_map(std::move(entries), flags);
 }
@@ -253,39 +253,39 @@ ResultCode finish_selection(const Elements& e, uint64_t rt, Selection* sel,
   bool is_map = e.map != nullptr;
   if (inverted) {
     if (!sel->multi) return ResultCode::OpNotApplicable;
-    if (type >= kRtIndexRange && type <= kRtRevRankRange) return ResultCode::OpNotApplicable;
+    if (type >= kIndexRange && type <= kReverseRankRange) return ResultCode::OpNotApplicable;
     invert(e, sel);
   }
   result->reset();
   switch (type) {
-    case kRtNone: return ResultCode::Ok;
-    case kRtIndex: case kRtRevIndex: case kRtRank: case kRtRevRank: {
-      bool rank = type == kRtRank || type == kRtRevRank;
-      bool reverse = type == kRtRevIndex || type == kRtRevRank;
+    case kNone: return ResultCode::Ok;
+    case kIndex: case kReverseIndex: case kRank: case kReverseRank: {
+      bool rank = type == kRank || type == kReverseRank;
+      bool reverse = type == kReverseIndex || type == kReverseRank;
       *result = sel->multi ? numbers(e, *sel, rank, reverse)
                            : single_number(e, *sel, rank, reverse);
       return ResultCode::Ok;
     }
-    case kRtCount: *result = Value::integer(int64_t(sel->pos.size())); return ResultCode::Ok;
-    case kRtExists: *result = Value::make_bool(!sel->pos.empty()); return ResultCode::Ok;
-    case kRtKey:
+    case kCount: *result = Value::integer(int64_t(sel->pos.size())); return ResultCode::Ok;
+    case kExists: *result = Value::make_bool(!sel->pos.empty()); return ResultCode::Ok;
+    case kKey:
       if (!is_map) return ResultCode::OpNotApplicable;
       *result = elements_of(e, *sel, true);
       return ResultCode::Ok;
-    case kRtValue: *result = elements_of(e, *sel, false); return ResultCode::Ok;
-    case kRtKeyValue: case kRtUnorderedMap: case kRtOrderedMap:
+    case kValue: *result = elements_of(e, *sel, false); return ResultCode::Ok;
+    case kKeyValue: case kUnorderedMap: case kOrderedMap:
       if (!is_map) return ResultCode::OpNotApplicable;
       *result = entries_of(e, *sel, type);
       return ResultCode::Ok;
-    case kRtIndexRange: case kRtRevIndexRange:
+    case kIndexRange: case kReverseIndexRange:
       if (!sel->index_range) return ResultCode::OpNotApplicable;
       *result = range_pair(sel->index_range->first, sel->index_range->second, e.n,
-                           type == kRtRevIndexRange);
+                           type == kReverseIndexRange);
       return ResultCode::Ok;
-    case kRtRankRange: case kRtRevRankRange:
+    case kRankRange: case kReverseRankRange:
       if (!sel->rank_range) return ResultCode::OpNotApplicable;
       *result = range_pair(sel->rank_range->first, sel->rank_range->second, e.n,
-                           type == kRtRevRankRange);
+                           type == kReverseRankRange);
       return ResultCode::Ok;
     default:
       return ResultCode::OpNotApplicable;

@@ -1,12 +1,9 @@
 #include "storage/format.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
-#if defined(__x86_64__)
-#include <nmmintrin.h>
-#endif
+#include "common/crc32c.h"
 
 namespace asd::storage {
 
@@ -33,11 +30,11 @@ bool all_zero(std::span<const uint8_t> bytes) {
 }
 
 void seal(uint8_t* header, size_t crc_offset) {
-  put<uint32_t>(header, crc_offset, crc32({header, crc_offset}));
+  put<uint32_t>(header, crc_offset, common::crc32c({header, crc_offset}));
 }
 
 bool sealed(const uint8_t* header, size_t crc_offset) {
-  return get<uint32_t>(header, crc_offset) == crc32({header, crc_offset});
+  return get<uint32_t>(header, crc_offset) == common::crc32c({header, crc_offset});
 }
 
 size_t body_size(const Record& r, std::string_view set_name) {
@@ -74,75 +71,6 @@ struct Cursor {
 };
 
 }  // namespace
-
-namespace {
-
-// CRC-32C (Castagnoli): the polynomial x86 computes in hardware (SSE4.2), several GB/s,
-// so checksumming does not bound cold-start speed. The table version gives the same
-// values where the instruction is missing.
-constexpr uint32_t kCastagnoli = 0x82F63B78;
-
-constexpr std::array<std::array<uint32_t, 256>, 8> make_tables() {
-  std::array<std::array<uint32_t, 256>, 8> t{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ ((c & 1) ? kCastagnoli : 0);
-    t[0][i] = c;
-  }
-  for (size_t s = 1; s < 8; ++s) {
-    for (uint32_t i = 0; i < 256; ++i) t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xFF];
-  }
-  return t;
-}
-
-constexpr auto kTables = make_tables();
-
-uint32_t crc32c_table(uint32_t crc, const uint8_t* p, size_t n) {
-  while (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    v ^= crc;
-    crc = kTables[7][v & 0xFF] ^ kTables[6][(v >> 8) & 0xFF] ^ kTables[5][(v >> 16) & 0xFF] ^
-          kTables[4][(v >> 24) & 0xFF] ^ kTables[3][(v >> 32) & 0xFF] ^ kTables[2][(v >> 40) & 0xFF] ^
-          kTables[1][(v >> 48) & 0xFF] ^ kTables[0][v >> 56];
-    p += 8;
-    n -= 8;
-  }
-  while (n--) crc = (crc >> 8) ^ kTables[0][(crc ^ *p++) & 0xFF];
-  return crc;
-}
-
-#if defined(__x86_64__)
-__attribute__((target("sse4.2"))) uint32_t crc32c_sse42(uint32_t crc, const uint8_t* p, size_t n) {
-  uint64_t c = crc;
-  while (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    c = _mm_crc32_u64(c, v);
-    p += 8;
-    n -= 8;
-  }
-  crc = uint32_t(c);
-  while (n--) crc = _mm_crc32_u8(crc, *p++);
-  return crc;
-}
-
-const bool kHaveSse42 = __builtin_cpu_supports("sse4.2");
-#endif
-
-}  // namespace
-
-uint32_t crc32(std::span<const uint8_t> bytes) {
-  uint32_t crc = 0xFFFFFFFF;
-#if defined(__x86_64__)
-  if (kHaveSse42) return ~crc32c_sse42(crc, bytes.data(), bytes.size());
-#endif
-  return ~crc32c_table(crc, bytes.data(), bytes.size());
-}
-
-uint32_t crc32_portable(std::span<const uint8_t> bytes) {
-  return ~crc32c_table(0xFFFFFFFF, bytes.data(), bytes.size());
-}
 
 const char* decode_name(Decode d) {
   switch (d) {
@@ -245,7 +173,7 @@ void append_record(std::string& out, const common::Digest& digest, const Record&
   rec[6] = uint8_t((r.tombstone ? 1 : 0) | (r.key.empty() ? 0 : 2));
   rec[7] = r.origin_src_id;
   put<uint32_t>(rec, 8, uint32_t(length));
-  put<uint32_t>(rec, 12, crc32({body, at}));
+  put<uint32_t>(rec, 12, common::crc32c({body, at}));
   put<uint64_t>(rec, 16, block_seq);
   std::memcpy(rec + 24, digest.bytes.data(), common::kDigestSize);
   put<uint32_t>(rec, 44, r.void_time);
@@ -288,7 +216,7 @@ Decode decode_record_body(const RecordHeader& h, std::span<const uint8_t> record
   if (record.size() < h.length) return Decode::BadLength;
   const uint8_t* start = record.data() + kRecordHeaderSize;
   size_t size = h.length - kRecordHeaderSize;
-  if (check_crc && crc32({start, size}) != h.body_crc) return Decode::BadChecksum;
+  if (check_crc && common::crc32c({start, size}) != h.body_crc) return Decode::BadChecksum;
   Cursor c{start, start + size};
   body->set_name = c.bytes(c.number<uint8_t>());
   if (h.has_key) body->key = c.bytes(c.number<uint32_t>());

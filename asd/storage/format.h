@@ -79,11 +79,6 @@ inline constexpr size_t kRecordAlign = 16;
 inline constexpr uint32_t kBlockMagic = 0x4B4C4241;   // "ABLK"
 inline constexpr uint32_t kRecordMagic = 0x43455241;  // "AREC"
 
-// CRC-32C of the bytes (hardware instruction where the CPU has it).
-uint32_t crc32(std::span<const uint8_t> bytes);
-// The same without the instruction (tests check both agree).
-uint32_t crc32_portable(std::span<const uint8_t> bytes);
-
 inline size_t padded(size_t n) { return (n + kRecordAlign - 1) / kRecordAlign * kRecordAlign; }
 
 struct FileHeader {

@@ -14,11 +14,6 @@ using proto::ParticleType;
 
 namespace {
 
-bool is_blob_like(uint8_t particle) {
-  return particle == uint8_t(ParticleType::Blob) ||
-         (particle >= uint8_t(ParticleType::JavaBlob) && particle <= uint8_t(ParticleType::ErlangBlob));
-}
-
 ResultCode check_geojson(std::string_view value) {
   // flags (1) + cell count (2) + cells (8 each) + GeoJSON text (a JSON object).
   if (value.size() < 3) return ResultCode::GeoInvalidGeojson;
@@ -67,7 +62,7 @@ ResultCode incr_bin(Record& record, const proto::Op& op) {
 }
 
 ResultCode concat_bin(Record& record, const proto::Op& op, bool append) {
-  if (op.particle != uint8_t(ParticleType::String) && !is_blob_like(op.particle)) {
+  if (op.particle != uint8_t(ParticleType::String) && !proto::is_blob_particle(op.particle)) {
     return ResultCode::IncompatibleType;
   }
   Bin* bin = record.find_bin(op.name);

@@ -62,19 +62,6 @@ void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
   }
 }
 
-bool is_read_op(uint8_t op) {
-  switch (OpType(op)) {
-    case OpType::Read:
-    case OpType::CdtRead:
-    case OpType::ExpRead:
-    case OpType::BitRead:
-    case OpType::HllRead:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool is_supported_op(uint8_t op) {
   switch (OpType(op)) {
     case OpType::Read:
@@ -478,7 +465,7 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
   bool is_write = h.info2 & info2::kWrite;
   if (!is_write) {
     for (const proto::Op& op : req.ops) {
-      if (!is_read_op(op.op)) return append_error_message(out, ResultCode::Parameter, response_ttl);
+      if (!proto::is_read_op(op.op)) return append_error_message(out, ResultCode::Parameter, response_ttl);
     }
   }
 

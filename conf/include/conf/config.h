@@ -203,6 +203,11 @@ struct Xdr {
     const XdrDc* find_dc(std::string_view dc_name) const;
 };
 
+// Whether the namespace ships on the writes it received over XDR: forward-xdr-writes (xdr)
+// or ns-forward-xdr-writes (namespace) turns it on. asd's write path and the topology view
+// both ask here, so they cannot disagree.
+bool forwards_xdr_writes(const Xdr& xdr, const Namespace& ns);
+
 // mod-lua { }
 
 struct ModLua {

@@ -15,42 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "proto/cdt_codes.h"
 #include "proto/msgpack.h"
 
 namespace proto::cdt {
 
 using msgpack::Value;
-
-// Return types (or'ed with kInverted to select the complement).
-namespace return_type {
-inline constexpr uint64_t kNone = 0;
-inline constexpr uint64_t kIndex = 1;
-inline constexpr uint64_t kReverseIndex = 2;
-inline constexpr uint64_t kRank = 3;
-inline constexpr uint64_t kReverseRank = 4;
-inline constexpr uint64_t kCount = 5;
-inline constexpr uint64_t kKey = 6;
-inline constexpr uint64_t kValue = 7;
-inline constexpr uint64_t kKeyValue = 8;
-inline constexpr uint64_t kExists = 13;
-inline constexpr uint64_t kUnorderedMap = 16;
-inline constexpr uint64_t kOrderedMap = 17;
-inline constexpr uint64_t kInverted = 0x10000;
-}  // namespace return_type
-
-namespace list_write {
-inline constexpr uint64_t kAddUnique = 1;
-inline constexpr uint64_t kInsertBounded = 2;
-inline constexpr uint64_t kNoFail = 4;
-inline constexpr uint64_t kPartial = 8;
-}  // namespace list_write
-
-namespace map_write {
-inline constexpr uint64_t kCreateOnly = 1;
-inline constexpr uint64_t kUpdateOnly = 2;
-inline constexpr uint64_t kNoFail = 4;
-inline constexpr uint64_t kPartial = 8;
-}  // namespace map_write
 
 // order: 0 unordered, 1 ordered. flags: list_write bits.
 struct ListPolicy {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "proto/particle.h"
 
 namespace proto {
 
@@ -113,27 +114,9 @@ enum class OpType : uint8_t {
   HllModify = 16,
 };
 
-enum class ParticleType : uint8_t {
-  Null = 0,
-  Integer = 1,
-  Float = 2,
-  String = 3,
-  Blob = 4,
-  JavaBlob = 7,
-  CsharpBlob = 8,
-  PythonBlob = 9,
-  RubyBlob = 10,
-  PhpBlob = 11,
-  ErlangBlob = 12,
-  Bool = 17,
-  Hll = 18,
-  Map = 19,
-  List = 20,
-  GeoJson = 23,
-};
-
-// True for particle types a server stores as given (everything a client may send).
-bool is_storable_particle(uint8_t type);
+// True for the op types that only read: a request without the write bit may carry only
+// these, and a client sends a request made of them as a read.
+bool is_read_op(uint8_t op);
 
 inline constexpr size_t kMaxBinNameSize = 15;
 inline constexpr size_t kMaxNamespaceNameSize = 31;

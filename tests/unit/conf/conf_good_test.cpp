@@ -319,3 +319,14 @@ TEST_CASE("a log context may be set twice; the last level wins", "[conf]") {
               std::string(kNamespace));
     CHECK(config.logging.sinks[0].contexts.at("any") == conf::LogLevel::Debug);
 }
+
+TEST_CASE("either forwarding switch forwards XDR writes", "[conf]") {
+    conf::Config config = conf::make_config();
+    conf::Namespace ns = conf::make_namespace("test");
+    CHECK_FALSE(conf::forwards_xdr_writes(config.xdr, ns));
+    ns.ns_forward_xdr_writes = true;
+    CHECK(conf::forwards_xdr_writes(config.xdr, ns));
+    ns.ns_forward_xdr_writes = false;
+    config.xdr.forward_xdr_writes = true;
+    CHECK(conf::forwards_xdr_writes(config.xdr, ns));
+}
