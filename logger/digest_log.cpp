@@ -7,8 +7,8 @@
 #include <chrono>
 
 #include "common/log.h"
+#include "common/rate_limit.h"
 #include "log_format.h"
-#include "rate_limit.h"
 
 namespace logger {
 
@@ -25,9 +25,9 @@ constexpr auto kFlushInterval = std::chrono::milliseconds(100);
 // how long one append_batch holds the log mutex against cursor commits and readers.
 constexpr uint64_t kMaxChunkEntries = 4096;
 
-detail::RateLimit g_write_warn{std::chrono::seconds(10)};
-detail::RateLimit g_read_warn{std::chrono::seconds(10)};
-detail::RateLimit g_flush_warn{std::chrono::seconds(10)};
+common::RateLimit g_write_warn{std::chrono::seconds(10)};
+common::RateLimit g_read_warn{std::chrono::seconds(10)};
+common::RateLimit g_flush_warn{std::chrono::seconds(10)};
 
 DcState* find_dc(detail::HeaderState& s, const std::string& name) {
   for (auto& dc : s.dcs)
@@ -48,7 +48,7 @@ uint64_t revision_of(const DcState& dc, const std::string& ns) {
 
 }  // namespace
 
-DigestLog::DigestLog(std::string path, std::unique_ptr<File> file,
+DigestLog::DigestLog(std::string path, std::unique_ptr<common::File> file,
                      std::unique_ptr<detail::HeaderState> state, int good_header_slot)
     : path_(std::move(path)),
       file_(std::move(file)),

@@ -70,7 +70,7 @@ struct Loaded {
 
 // The valid copy with the highest generation. `all_zero` tells a creation that never
 // wrote its header (the file is ours, just empty) from a foreign or damaged file.
-std::optional<Loaded> read_header(File& file, const std::string& path, bool* all_zero) {
+std::optional<Loaded> read_header(common::File& file, const std::string& path, bool* all_zero) {
   std::vector<uint8_t> buf(2 * kHeaderCopySize);
   size_t got = must(file.pread(0, buf.data(), buf.size()), path);
   std::fill(buf.begin() + long(got), buf.end(), 0);
@@ -107,7 +107,7 @@ void note_namespace(HeaderState& s, const std::string& ns) {
 // Finds entries appended after the last header write: forward from head while the
 // checksum is good and the seq is the next one. The first damaged entry is a torn
 // write (power cut mid-append) and ends the log.
-void recover_tail(File& file, HeaderState& s, const std::string& path) {
+void recover_tail(common::File& file, HeaderState& s, const std::string& path) {
   const uint64_t cap = s.capacity;
   uint64_t head = s.head;
   std::vector<uint8_t> buf(kScanChunk * kEntrySize);
@@ -180,7 +180,7 @@ void reconcile_dcs(HeaderState& s, const std::vector<std::string>& names, const 
 
 // The configured size changed: the ring cannot be re-slotted in place, so start fresh
 // and turn whatever was pending into full-namespace recovery windows.
-std::unique_ptr<HeaderState> resize(File& file, Loaded& old, uint64_t actual, uint64_t size,
+std::unique_ptr<HeaderState> resize(common::File& file, Loaded& old, uint64_t actual, uint64_t size,
                                     const std::string& path) {
   const bool old_format = old.state.version == 1;
   // Entries of the current format only: a version 1 log's namespaces come from its header.
@@ -208,17 +208,17 @@ std::unique_ptr<HeaderState> resize(File& file, Loaded& old, uint64_t actual, ui
 
 std::unique_ptr<DigestLog> DigestLog::open(const std::string& path, uint64_t size,
                                            const std::vector<std::string>& dcs) {
-  return open(path, size, dcs, posix_file_io());
+  return open(path, size, dcs, common::posix_file_io());
 }
 
 std::unique_ptr<DigestLog> DigestLog::open(const std::string& path, uint64_t size,
                                            const std::vector<std::string>& dcs,
-                                           std::shared_ptr<FileIo> io) {
+                                           std::shared_ptr<common::FileIo> io) {
   validate_dcs(path, dcs);
   if (detail::capacity_for(size) < detail::kMinEntries)
     fail(path, "size " + std::to_string(size) + " is too small (at least " +
                    std::to_string(kEntriesOffset + detail::kMinEntries * kEntrySize) + " bytes)");
-  std::unique_ptr<File> file = must(io->open(path), path);
+  std::unique_ptr<common::File> file = must(io->open(path, common::OpenMode::Create), path);
   uint64_t actual = must(file->size(), path);
   std::unique_ptr<HeaderState> state;
   int slot = 1;  // the next header write goes to copy A

@@ -14,9 +14,9 @@
 #include <stdexcept>
 
 #include "common/log.h"
+#include "common/rate_limit.h"
 #include "logger/digest_log.h"
 #include "proto/xdr_frame.h"
-#include "rate_limit.h"
 
 namespace logger {
 
@@ -83,7 +83,7 @@ void PipeReader::close_fds() {
 }
 
 void PipeReader::run() {
-  detail::RateLimit error_warn{std::chrono::seconds(10)};
+  common::RateLimit error_warn{std::chrono::seconds(10)};
   pollfd fds[2] = {{fifo_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
   while (true) {
     int n = ::poll(fds, 2, -1);
@@ -137,7 +137,7 @@ void PipeReader::consume() {
   buf_.erase(buf_.begin(), buf_.begin() + long(pos));
   if (skipped > 0) {
     garbage_.fetch_add(skipped, std::memory_order_relaxed);
-    static detail::RateLimit garbage_warn{std::chrono::seconds(10)};
+    static common::RateLimit garbage_warn{std::chrono::seconds(10)};
     uint64_t held = 0;
     if (garbage_warn.allow(&held))
       common::logger("logger")->warn("pipe garbage skipped path={} bytes={} total={}", path_,

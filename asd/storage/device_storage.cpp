@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <stdexcept>
 
 #include "common/clock.h"
@@ -23,7 +22,8 @@ std::shared_ptr<spdlog::logger> log() { return common::logger("storage"); }
 
 }  // namespace
 
-DeviceStorage::DeviceStorage(std::string ns_name, const conf::DeviceStorage& cfg)
+DeviceStorage::DeviceStorage(std::string ns_name, const conf::DeviceStorage& cfg,
+                             const std::shared_ptr<common::FileIo>& io)
     : ns_name_(std::move(ns_name)),
       block_size_(uint32_t(cfg.write_block_size)),
       commit_to_device_(cfg.commit_to_device),
@@ -34,7 +34,7 @@ DeviceStorage::DeviceStorage(std::string ns_name, const conf::DeviceStorage& cfg
   if (block_size_ < 1024) throw std::runtime_error("write-block-size below 1K");
   uint32_t index = 0;
   auto add = [&](const std::string& path, bool raw) {
-    files_.push_back(std::make_unique<DeviceFile>(path, raw, cfg.filesize, block_size_, index++, ns_name_));
+    files_.push_back(std::make_unique<DeviceFile>(*io, path, raw, cfg.filesize, block_size_, index++, ns_name_));
     first_block_.push_back(n_data_blocks_);
     n_data_blocks_ += files_.back()->n_blocks() - 1;  // block 0 holds the file header
   };
@@ -180,9 +180,9 @@ void DeviceStorage::cold_start_run(unsigned worker, uint32_t first, uint32_t cou
   bool any_data = false;
   for (const auto& [from, to] : extents[file_index]) any_data |= from < offset + length && to > offset;
   if (!any_data) return;  // never written: every block free
-  if (!file.read(offset, {buf.data(), length})) {
+  if (common::Status st = file.read(offset, {buf.data(), length}); !st.ok()) {
     stats_.cold_start_skipped.fetch_add(count, std::memory_order_relaxed);
-    log()->warn("cannot read {} at offset {} ({} bytes), blocks skipped", file.path(), offset, length);
+    log()->warn("cannot read {} blocks ({} bytes), skipped: {}", count, length, st.message());
     return;
   }
   stats_.cold_start_bytes.fetch_add(length, std::memory_order_relaxed);
@@ -400,10 +400,12 @@ bool DeviceStorage::read_bins(const StorageLoc& loc, const common::Digest& diges
   }
   DeviceFile& file = file_of(loc.block);
   uint64_t at = offset_of(loc.block) + loc.offset;
-  if (!in_memory && !file.read(at, buf)) {
-    stats_.read_errors.fetch_add(1);
-    log()->warn("cannot read record in {} at offset {}", file.path(), at);
-    return false;
+  if (!in_memory) {
+    if (common::Status st = file.read(at, buf); !st.ok()) {
+      stats_.read_errors.fetch_add(1);
+      log()->warn("cannot read record: {}", st.message());
+      return false;
+    }
   }
   RecordHeader h;
   RecordBody body;
@@ -476,28 +478,34 @@ void DeviceStorage::flusher() {
     bool last_round = stopping_;
     lock.unlock();
 
-    bool ok = true;
+    // The first failure is the one logged; later ones in the round usually repeat it.
+    common::Status failure;
+    auto check = [&](common::Status st) {
+      if (!st.ok() && failure.ok()) failure = std::move(st);
+    };
     std::vector<Sealed> failed;
     for (const Sealed& s : sealed) {
       const auto* p = reinterpret_cast<const uint8_t*>(s.data->data());
-      if (file_of(s.block).write(offset_of(s.block), {p, s.data->size()})) {
+      common::Status st = file_of(s.block).write(offset_of(s.block), {p, s.data->size()});
+      if (st.ok()) {
         stats_.blocks_written.fetch_add(1, std::memory_order_relaxed);
       } else {
-        ok = false;
+        check(std::move(st));
         failed.push_back(s);
       }
     }
-    if (!tail.empty() && !file_of(tail_block).write(offset_of(tail_block) + tail_offset,
-                                                    {reinterpret_cast<const uint8_t*>(tail.data()), tail.size()})) {
-      ok = false;
+    if (!tail.empty()) {
+      check(file_of(tail_block).write(offset_of(tail_block) + tail_offset,
+                                      {reinterpret_cast<const uint8_t*>(tail.data()), tail.size()}));
     }
-    if (sync && ok) {
-      for (auto& f : files_) ok = f->sync() && ok;
+    if (sync && failure.ok()) {
+      for (auto& f : files_) check(f->sync());
     }
-    if (sync && ok && !to_free.empty()) {
-      for (uint32_t block : to_free) ok = file_of(block).write(offset_of(block), zeros) && ok;
-      for (auto& f : files_) ok = f->sync() && ok;
+    if (sync && failure.ok() && !to_free.empty()) {
+      for (uint32_t block : to_free) check(file_of(block).write(offset_of(block), zeros));
+      for (auto& f : files_) check(f->sync());
     }
+    bool ok = failure.ok();
 
     std::vector<Waiter> ready;
     lock.lock();
@@ -515,7 +523,7 @@ void DeviceStorage::flusher() {
       stats_.write_errors.fetch_add(1, std::memory_order_relaxed);
       for (Sealed& s : failed) sealed_.push_back(std::move(s));
       if (tail_block == current_) current_flushed_ = std::min(current_flushed_, tail_offset);
-      log()->error("write to {} failed, retrying: {}", files_.front()->path(), std::strerror(errno));
+      log()->error("device write failed, retrying: {}", failure.message());
       lock.unlock();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       lock.lock();
@@ -584,8 +592,8 @@ bool DeviceStorage::defrag_block(uint32_t block) {
   thread_local std::vector<uint8_t> buf;
   buf.resize(block_size_);
   DeviceFile& file = file_of(block);
-  if (!file.read(offset_of(block), buf)) {
-    log()->warn("defrag cannot read {} at offset {}; block kept", file.path(), offset_of(block));
+  if (common::Status st = file.read(offset_of(block), buf); !st.ok()) {
+    log()->warn("defrag cannot read a block, block kept: {}", st.message());
     std::lock_guard lock(mu_);
     blocks_[block].state = BlockState::Used;
     return true;

@@ -35,6 +35,7 @@
 
 #include "base/record.h"
 #include "common/digest.h"
+#include "common/file_io.h"
 #include "common/result_code.h"
 #include "conf/config.h"
 #include "storage/format.h"
@@ -69,8 +70,10 @@ struct StoredRecord {
 
 class DeviceStorage {
  public:
-  // Opens or creates the files. Throws std::runtime_error with the file and the problem.
-  DeviceStorage(std::string ns_name, const conf::DeviceStorage& cfg);
+  // Opens or creates the files through `io` (tests inject faults there). Throws
+  // std::runtime_error with the file and the problem.
+  DeviceStorage(std::string ns_name, const conf::DeviceStorage& cfg,
+                const std::shared_ptr<common::FileIo>& io = common::posix_file_io());
   ~DeviceStorage();
 
   // Reads every block that may hold data with `workers` threads, calling `visit` for

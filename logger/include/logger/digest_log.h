@@ -82,7 +82,7 @@
 #include <thread>
 #include <vector>
 
-#include "logger/file_io.h"
+#include "common/file_io.h"
 #include "proto/xdr_frame.h"
 
 namespace logger {
@@ -120,7 +120,7 @@ class DigestLog {
   // The same through an injected FileIo (tests: power-loss simulation).
   static std::unique_ptr<DigestLog> open(const std::string& path, uint64_t size,
                                          const std::vector<std::string>& dcs,
-                                         std::shared_ptr<FileIo> io);
+                                         std::shared_ptr<common::FileIo> io);
   ~DigestLog();  // stops the flusher and flushes
   DigestLog(const DigestLog&) = delete;
   DigestLog& operator=(const DigestLog&) = delete;
@@ -181,7 +181,7 @@ class DigestLog {
   const std::string& path() const { return path_; }
 
  private:
-  DigestLog(std::string path, std::unique_ptr<File> file,
+  DigestLog(std::string path, std::unique_ptr<common::File> file,
             std::unique_ptr<detail::HeaderState> state, int good_header_slot);
   void append_chunk_locked(std::span<const proto::XdrFrame> frames);  // <= capacity_
   void overwrite_oldest_locked();
@@ -190,7 +190,7 @@ class DigestLog {
   common::Status write_header();  // sync entries, write the other header copy, sync
 
   const std::string path_;
-  const std::unique_ptr<File> file_;
+  const std::unique_ptr<common::File> file_;
   uint64_t capacity_;  // fixed after open
   uint64_t log_id_;    // fixed after open
 

@@ -6,62 +6,23 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
 
-#include "storage/device_file.h"
 #include "storage/device_storage.h"
+#include "storage_test_util.h"
 
 using namespace asd;
 using namespace asd::storage;
+using namespace asd::storage::test;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/storage-test.XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-
-conf::DeviceStorage device_config(const std::string& file) {
-  conf::DeviceStorage d;
-  d.files = {file};
-  d.filesize = 1 << 20;
-  d.write_block_size = 16 * 1024;
-  d.commit_to_device = true;
-  d.flush_max_ms = 50;
-  d.defrag_lwm_pct = 50;
-  d.max_write_cache = 64 << 20;
-  return d;
-}
-
-common::Digest digest_of(uint32_t i) {
-  common::Digest d;
-  std::memcpy(d.bytes.data(), &i, sizeof i);
-  d.bytes[19] = 0xAB;
-  return d;
-}
-
-Record record_of(uint32_t i) {
-  Record r;
-  r.generation = 1;
-  r.lut = 1000 + i;
-  r.bins.push_back(Bin{"v", 3, std::string(200, char('a' + i % 26))});
-  return r;
-}
 
 // Writes n records and returns where each went.
 std::vector<StorageLoc> write_records(const conf::DeviceStorage& cfg, uint32_t n) {
   DeviceStorage st("test", cfg);
-  st.cold_start(2, [](const StoredRecord&, unsigned) {});
-  st.finish_cold_start(std::vector<uint64_t>(st.n_blocks(), 0));
-  st.start([](const StoredRecord&, uint64_t) {});
+  start_empty(st);
   std::vector<StorageLoc> locs(n);
   uint64_t pos = 0;
   for (uint32_t i = 0; i < n; ++i) REQUIRE(st.write(digest_of(i), record_of(i), "set", false, &locs[i], &pos) == common::ResultCode::Ok);
@@ -166,9 +127,7 @@ TEST_CASE("releasing every copy of a block frees it for reuse", "[storage_engine
   TempDir dir;
   conf::DeviceStorage cfg = device_config(dir.path + "/data");
   DeviceStorage st("test", cfg);
-  st.cold_start(2, [](const StoredRecord&, unsigned) {});
-  st.finish_cold_start(std::vector<uint64_t>(st.n_blocks(), 0));
-  st.start([](const StoredRecord&, uint64_t) {});
+  start_empty(st);
   uint32_t initial_free = st.free_pct();
   // Far more than the file holds, each version replacing the last: space must recycle.
   StorageLoc loc;

@@ -10,6 +10,7 @@
 
 using namespace logger;
 using namespace logger::test;
+using common::test::FaultFileIo;
 
 TEST_CASE("after flush() everything survives a power cut", "[logger]") {
   TempDir dir;

@@ -1,12 +1,12 @@
 #pragma once
-// Private: lets a repeated warning through at most once per interval (style.md:
+// Lets a repeated warning through at most once per interval (style.md:
 // "Repeated warnings are rate-limited"), counting what it held back.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 
-namespace logger::detail {
+namespace common {
 
 class RateLimit {
  public:
@@ -34,4 +34,4 @@ class RateLimit {
   std::atomic<uint64_t> held_{0};
 };
 
-}  // namespace logger::detail
+}  // namespace common
