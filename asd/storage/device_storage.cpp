@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/log_limit.h"
 #include "storage/device_file.h"
 
 namespace asd::storage {
@@ -402,7 +403,9 @@ bool DeviceStorage::read_bins(const StorageLoc& loc, const common::Digest& diges
   uint64_t at = offset_of(loc.block) + loc.offset;
   if (!in_memory && !file.read(at, buf)) {
     stats_.read_errors.fetch_add(1);
-    log()->warn("cannot read record in {} at offset {}", file.path(), at);
+    // Clients reading a damaged region would otherwise log once per read; read_errors counts them all.
+    static common::LimitedLog limit{std::chrono::seconds(1)};
+    limit.warn(log(), "cannot read record in {} at offset {}", file.path(), at);
     return false;
   }
   RecordHeader h;
@@ -412,7 +415,8 @@ bool DeviceStorage::read_bins(const StorageLoc& loc, const common::Digest& diges
   if (d == Decode::Ok) d = decode_record_body(h, buf, &body, bins);
   if (d != Decode::Ok) {
     stats_.read_errors.fetch_add(1);
-    log()->warn("corrupt record in {} at offset {}: {}", file.path(), at, decode_name(d));
+    static common::LimitedLog limit{std::chrono::seconds(1)};
+    limit.warn(log(), "corrupt record in {} at offset {}: {}", file.path(), at, decode_name(d));
     return false;
   }
   return true;
