@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "service/server.h"
+#include "ticker.h"
 #include "xdr_pipe/announce.h"
 #include "xdr_pipe/pipe_writer.h"
 
@@ -120,6 +121,9 @@ void Node::start() {
     server->run_proxied(type, std::move(body), hops, std::move(reply));
   });
   cluster_->start();
+  // Before the service, whose set-config reaches it.
+  ticker_ = std::make_unique<Ticker>(*this, config_.service.ticker_interval);
+  ticker_->start();
   server_->start();
   common::logger("as")->info("node started node_id={} namespaces={} service_port={}", node_id_hex_,
                              namespaces_.size(), config_.network.service.port);
@@ -127,6 +131,7 @@ void Node::start() {
 
 void Node::stop() {
   if (server_) server_->stop();
+  ticker_.reset();  // after the service (set-config reaches it), before the cluster it reads
   if (cluster_) cluster_->stop();
   if (nsup_) nsup_->stop();
   nsup_.reset();
@@ -136,6 +141,10 @@ void Node::stop() {
   for (auto& ns : namespaces_) ns->stop_storage();
   server_.reset();
   if (pipe_) pipe_->stop();
+}
+
+void Node::service_config_changed() {
+  if (ticker_) ticker_->set_interval(config_.service.ticker_interval);
 }
 
 }  // namespace asd

@@ -12,6 +12,7 @@ namespace asd {
 
 class Server;
 class Nsup;
+class Ticker;
 
 class Node : public NodeContext {
  public:
@@ -23,10 +24,12 @@ class Node : public NodeContext {
   // bound (a startup failure, reported by main).
   void start();
   void stop();
+  void service_config_changed() override;
 
  private:
   std::unique_ptr<Server> server_;
   std::unique_ptr<Nsup> nsup_;
+  std::unique_ptr<Ticker> ticker_;
 };
 
 }  // namespace asd

@@ -64,6 +64,7 @@ std::span<const Binding<Service>> bindings() {
         {"group", &S::group},
         {"migrate-threads", &S::migrate_threads},
         {"migrate-max-num-incoming", &S::migrate_max_num_incoming},
+        {"ticker-interval", &S::ticker_interval},
     };
     return list;
 }

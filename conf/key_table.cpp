@@ -55,6 +55,8 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Threads sending partitions to their new owners after the cluster changes. 0: outgoing migrations pause."},
     {"service", "migrate-max-num-incoming", K::Int, "4", 0, 256, true, false,
      "Most partitions this node receives at once (incoming migrations)."},
+    {"service", "ticker-interval", K::Int, "10", 0, 86400, true, false,
+     "Seconds between the periodic statistics lines asd logs under the `info` context. 0: no ticker."},
 
     // ---- logging -----------------------------------------------------------------------------
     {"logging", "console", K::Stanza, "", 0, 0, false, false, "Log to standard output."},

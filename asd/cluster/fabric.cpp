@@ -11,6 +11,7 @@
 #include <zmq.hpp>
 
 #include "common/log.h"
+#include "common/log_limit.h"
 
 namespace asd::cluster {
 
@@ -73,7 +74,9 @@ struct Fabric::Impl {
       zmq::socket_t& s = peer(endpoint, lossy);
       s.send(zmq::const_buffer(message.data(), message.size()), zmq::send_flags::dontwait);
     } catch (const zmq::error_t& e) {
-      common::logger("fabric")->warn("send to {} failed: {}", endpoint, e.what());
+      // A peer that went away fails every send until membership drops it.
+      static common::LimitedLog limit{std::chrono::seconds(1)};
+      limit.warn(common::logger("fabric"), "send to {} failed: {}", endpoint, e.what());
     }
   }
 

@@ -16,6 +16,7 @@
 #include "cluster/cluster_impl.h"
 #include "cluster/mix.h"
 #include "common/log.h"
+#include "common/log_limit.h"
 
 namespace asd::cluster {
 
@@ -38,8 +39,10 @@ void Cluster::Impl::queue_repair(size_t i, const common::Digest& digest, uint32_
   if (i >= namespaces.size()) return;
   if (attempt > kMaxRepairAttempts) {
     stats.re_repl_error.fetch_add(1, std::memory_order_relaxed);
-    common::logger("rw")->warn("ns={} digest={}: copies may differ, repair given up after {} attempts",
-                               namespaces[i]->name(), digest.hex(), attempt - 1);
+    // A peer that never answers gives up every repair sent to it; re_repl_error counts them all.
+    static common::LimitedLog limit{std::chrono::seconds(1)};
+    limit.warn(common::logger("rw"), "ns={} digest={}: copies may differ, repair given up after {} attempts",
+               namespaces[i]->name(), digest.hex(), attempt - 1);
     return;
   }
   auto [it, added] = repairs.try_emplace({i, digest});

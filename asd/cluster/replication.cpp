@@ -6,6 +6,7 @@
 #include "cluster/cluster_impl.h"
 #include "cluster/mix.h"
 #include "common/log.h"
+#include "common/log_limit.h"
 #include "storage/device_storage.h"
 #include "index/truncate.h"
 #include "xdr_pipe/announce.h"
@@ -67,7 +68,9 @@ uint64_t apply_wire_record(Namespace& ns, Partition& part, const WireRecord& w, 
   uint64_t pos = 0;
   common::ResultCode rc = ns.commit(part, w.digest, entry, std::move(r), w.tombstone, &pos);
   if (rc != common::ResultCode::Ok) {
-    common::logger("migrate")->warn("ns={} digest={} not stored: result {}", ns.name(), w.digest.hex(), int(rc));
+    // A full namespace refuses every record of a migration, one line each without a limit.
+    static common::LimitedLog limit{std::chrono::seconds(1)};
+    limit.warn(common::logger("migrate"), "ns={} digest={} not stored: result {}", ns.name(), w.digest.hex(), int(rc));
     return 0;
   }
   announce_applied(ns, part, w, from);
@@ -284,8 +287,9 @@ void Cluster::Impl::on_truncate(Reader& r) {
   }
   common::Status st = truncate_records(*namespaces[i], set, lut);
   if (!st.ok()) {
-    common::logger("truncate")->warn("ns={} set={} truncate from a peer failed: {}", namespaces[i]->name(), set,
-                                     st.message());
+    static common::LimitedLog limit{std::chrono::seconds(1)};
+    limit.warn(common::logger("truncate"), "ns={} set={} truncate from a peer failed: {}", namespaces[i]->name(), set,
+               st.message());
   }
 }
 

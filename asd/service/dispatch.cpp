@@ -3,6 +3,7 @@
 #include "cluster/cluster.h"
 #include "common/bytes.h"
 #include "common/log.h"
+#include "common/log_limit.h"
 #include "index/namespace.h"
 #include "proto/info.h"
 #include "proto/message.h"
@@ -87,7 +88,8 @@ void handle_message(NodeContext& node, std::string_view body, ResponseSink& sink
   common::Result<size_t> parsed = proto::parse_message(body, &msg);
   if (!parsed) {
     node.stats().proto_errors.fetch_add(1, std::memory_order_relaxed);
-    common::logger("service")->debug("bad message err={}", parsed.error().message);
+    static common::LimitedLog limit{std::chrono::seconds(1)};
+    limit.debug(common::logger("service"), "bad message err={}", parsed.error().message);
     answer_single_error(sink, ResultCode::Parameter);
     return done(false);
   }

@@ -210,6 +210,7 @@ std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
       }
     }
     if (context == "service" && node.cluster()) node.cluster()->apply_service_config(node.config().service);
+    if (context == "service") node.service_config_changed();
     common::logger("info")->info("set-config context={} id={} {}={}", context, id, k, v);
   }
   return "ok";

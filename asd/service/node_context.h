@@ -38,6 +38,9 @@ class NodeContext : public TransactionContext {
   // The pipe to xdr, or nullptr when XDR is off.
   PipeWriter* xdr_pipe() { return pipe_.get(); }
   uint64_t uptime_sec() const;
+  // set-config changed the service context. The node passes it on to what it owns
+  // above the service layer (the ticker).
+  virtual void service_config_changed() {}
 
  protected:
   uint64_t node_id_ = 0;

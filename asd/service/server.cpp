@@ -10,6 +10,7 @@
 #include <boost/asio.hpp>
 
 #include "common/log.h"
+#include "common/log_limit.h"
 #include "service/node_context.h"
 #include "proto/compression.h"
 #include "proto/frame.h"
@@ -134,7 +135,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
       common::Result<std::string> inner = proto::inflate_proto(body);
       if (!inner) {
         node_.stats().proto_errors.fetch_add(1);
-        common::logger("service")->warn("bad compressed request err={}", inner.error().message);
+        static common::LimitedLog limit{std::chrono::seconds(1)};
+        limit.warn(common::logger("service"), "bad compressed request err={}", inner.error().message);
         return close();
       }
       inflated_ = std::move(*inner);
@@ -182,9 +184,10 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
   void log_rejection(std::string_view problem, const proto::ProtoHeader& h) {
     boost::system::error_code ec;
     auto peer = socket_.remote_endpoint(ec);
-    common::logger("service")->warn("closing connection peer={}:{} reason=\"{}\" version={} type={} size={}",
-                                    ec ? "?" : peer.address().to_string(), ec ? 0 : peer.port(),
-                                    problem, h.version, h.type, h.size);
+    // A client sending garbage in a loop would otherwise write a line per connection.
+    static common::LimitedLog limit{std::chrono::seconds(1)};
+    limit.warn(common::logger("service"), "closing connection peer={}:{} reason=\"{}\" version={} type={} size={}",
+               ec ? "?" : peer.address().to_string(), ec ? 0 : peer.port(), problem, h.version, h.type, h.size);
   }
 
   void close() {

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/log_limit.h"
 #include "storage/device_file.h"
 
 namespace asd::storage {
@@ -403,7 +404,9 @@ bool DeviceStorage::read_bins(const StorageLoc& loc, const common::Digest& diges
   if (!in_memory) {
     if (common::Status st = file.read(at, buf); !st.ok()) {
       stats_.read_errors.fetch_add(1);
-      log()->warn("cannot read record: {}", st.message());
+      // Clients reading a damaged region would otherwise log once per read; read_errors counts them all.
+      static common::LimitedLog limit{std::chrono::seconds(1)};
+      limit.warn(log(), "cannot read record: {}", st.message());
       return false;
     }
   }
@@ -414,7 +417,8 @@ bool DeviceStorage::read_bins(const StorageLoc& loc, const common::Digest& diges
   if (d == Decode::Ok) d = decode_record_body(h, buf, &body, bins);
   if (d != Decode::Ok) {
     stats_.read_errors.fetch_add(1);
-    log()->warn("corrupt record in {} at offset {}: {}", file.path(), at, decode_name(d));
+    static common::LimitedLog limit{std::chrono::seconds(1)};
+    limit.warn(log(), "corrupt record in {} at offset {}: {}", file.path(), at, decode_name(d));
     return false;
   }
   return true;

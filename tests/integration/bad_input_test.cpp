@@ -5,6 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <string>
+#include <thread>
+
 #include "common/bytes.h"
 #include "proto/frame.h"
 #include "proto/message.h"
@@ -26,6 +30,12 @@ std::string frame(proto::ProtoType type, const std::string& body) {
 }
 
 uint8_t result_of(const std::string& proto_bytes) { return uint8_t(proto_bytes[8 + 5]); }
+
+size_t count_of(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+  return n;
+}
 
 }  // namespace
 
@@ -118,4 +128,31 @@ TEST_CASE("random garbage from many connections never takes the daemon down", "[
   }
   REQUIRE(node.process().running());
   CHECK(healthy->get(Key("test", "g", 0)).ok());
+}
+
+TEST_CASE("a flood of bad frames writes a few log lines, then the number held back", "[badinput]") {
+  support::AsdNode node;
+  const std::string bad_version = std::string("\x07\x03\x00\x00\x00\x00\x00\x16", 8) + std::string(22, '\0');
+  auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 1000; ++i) {
+    support::RawSocket s(node.port());
+    s.send(bad_version);
+    REQUIRE(s.closed_by_peer());
+  }
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+  // Past the limiter's 1 s interval, the next rejection reports what was held back.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  {
+    support::RawSocket s(node.port());
+    s.send(bad_version);
+    REQUIRE(s.closed_by_peer());
+  }
+  REQUIRE(node.process().running());
+  std::string log;
+  REQUIRE(support::eventually([&] { return (log = node.log()).find("similar)") != std::string::npos; }, 3000));
+  size_t lines = count_of(log, "closing connection");
+  INFO(log);
+  CHECK(lines >= 2);
+  CHECK(lines <= size_t(seconds.count()) + 3);
+  CHECK(count_of(log, "suppressed ") >= 1);
 }

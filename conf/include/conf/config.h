@@ -63,6 +63,7 @@ struct Service {
     std::string group;
     uint32_t migrate_threads = 0;           // 0: this node sends no partitions
     uint32_t migrate_max_num_incoming = 0;  // partitions received at once
+    uint32_t ticker_interval = 0;           // seconds between ticker lines; 0: none
 };
 
 // logging { console { } file PATH { } }
