@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
-#include <vector>
 
 #include <zmq.hpp>
 
@@ -22,14 +21,6 @@ constexpr int kMaxMessageBytes = 256 << 20;
 constexpr int kDrainBatch = 256;  // messages per socket per poll round, so no socket starves
 constexpr uint64_t kLateTickWarnMs = 500;  // a third of the default heartbeat timeout
 
-// A message another thread hands the cluster thread.
-struct Outgoing {
-  bool disconnect = false;
-  bool lossy = false;
-  std::string endpoint;
-  std::string body;
-};
-
 uint64_t now_ms() {
   using namespace std::chrono;
   return uint64_t(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
@@ -41,23 +32,18 @@ struct Fabric::Impl {
   zmq::context_t ctx{1};
   zmq::socket_t heartbeat_in{ctx, zmq::socket_type::pull};
   zmq::socket_t fabric_in{ctx, zmq::socket_type::pull};
-  // Other threads' messages wait in `outbox` (any thread appends under outbox_mu); the
-  // first one after the cluster thread last took them sends it one wake-up byte over
-  // `wake`, so a burst of replica writes costs one inproc message, not one each.
-  zmq::socket_t inbox{ctx, zmq::socket_type::pull};
-  std::mutex outbox_mu;
-  std::vector<Outgoing> outbox;
-  bool woken = false;
-  zmq::socket_t wake{ctx, zmq::socket_type::push};
-  std::vector<Outgoing> taken;  // cluster thread only
-  std::unordered_map<std::string, zmq::socket_t> peers;  // cluster thread only
+  // The sending sockets, one per endpoint. Any thread sends on them under peers_mu (the
+  // lock is the full barrier ZeroMQ asks for when a socket changes threads), so a
+  // replica write leaves from the service thread that made it, without waking the
+  // cluster thread, and one endpoint's messages keep the order they were sent in.
+  std::mutex peers_mu;
+  std::unordered_map<std::string, zmq::socket_t> peers;
   Handler on_message;
   Tick on_tick;
   Drained on_drained;
   uint32_t tick_ms = 100;
   std::atomic<bool> stopping{false};
   std::thread thread;
-  std::thread::id thread_id;
 
   zmq::socket_t& peer(const std::string& endpoint, bool lossy) {
     auto it = peers.find(endpoint);
@@ -70,6 +56,7 @@ struct Fabric::Impl {
   }
 
   void send_now(const std::string& endpoint, std::string_view message, bool lossy) {
+    std::lock_guard lock(peers_mu);
     try {
       zmq::socket_t& s = peer(endpoint, lossy);
       s.send(zmq::const_buffer(message.data(), message.size()), zmq::send_flags::dontwait);
@@ -78,23 +65,6 @@ struct Fabric::Impl {
       static common::LimitedLog limit{std::chrono::seconds(1)};
       limit.warn(common::logger("fabric"), "send to {} failed: {}", endpoint, e.what());
     }
-  }
-
-  void handle_inbox() {
-    zmq::message_t byte;
-    while (inbox.recv(byte, zmq::recv_flags::dontwait)) {
-    }
-    {
-      std::lock_guard lock(outbox_mu);
-      taken.swap(outbox);
-      woken = false;
-    }
-    for (Outgoing& m : taken) {
-      if (m.endpoint.empty()) continue;  // a wake-up only
-      if (m.disconnect) peers.erase(m.endpoint);
-      else send_now(m.endpoint, m.body, m.lossy);
-    }
-    taken.clear();
   }
 
   void drain(zmq::socket_t& s) {
@@ -112,7 +82,6 @@ struct Fabric::Impl {
   }
 
   void run() {
-    thread_id = std::this_thread::get_id();
     uint64_t next_tick = now_ms();
     while (!stopping.load()) {
       uint64_t now = now_ms();
@@ -126,12 +95,10 @@ struct Fabric::Impl {
         next_tick = now + tick_ms;
         now = now_ms();
       }
-      zmq::pollitem_t items[] = {{heartbeat_in.handle(), 0, ZMQ_POLLIN, 0},
-                                 {fabric_in.handle(), 0, ZMQ_POLLIN, 0},
-                                 {inbox.handle(), 0, ZMQ_POLLIN, 0}};
+      zmq::pollitem_t items[] = {{heartbeat_in.handle(), 0, ZMQ_POLLIN, 0}, {fabric_in.handle(), 0, ZMQ_POLLIN, 0}};
       long wait = next_tick > now ? long(next_tick - now) : 0;
       try {
-        zmq::poll(items, 3, std::chrono::milliseconds(wait));
+        zmq::poll(items, 2, std::chrono::milliseconds(wait));
       } catch (const zmq::error_t& e) {
         if (e.num() == ETERM) return;
         continue;
@@ -141,18 +108,9 @@ struct Fabric::Impl {
         drain(fabric_in);
         on_drained();
       }
-      if (items[2].revents & ZMQ_POLLIN) handle_inbox();
     }
   }
 
-  void queue(Outgoing m) {
-    std::lock_guard lock(outbox_mu);
-    outbox.push_back(std::move(m));
-    if (woken) return;
-    woken = true;
-    char byte = 0;
-    wake.send(zmq::buffer(&byte, 1), zmq::send_flags::none);
-  }
 };
 
 Fabric::Fabric() : impl_(std::make_unique<Impl>()) {}
@@ -182,41 +140,27 @@ void Fabric::start(const std::string& address, uint16_t heartbeat_port, uint16_t
                                std::to_string(l.port) + " (" + l.what + "): " + e.what());
     }
   }
-  std::string inproc = "inproc://fabric-outbox";
-  d.inbox.set(zmq::sockopt::linger, 0);
-  d.inbox.set(zmq::sockopt::rcvhwm, 0);
-  d.inbox.bind(inproc);
-  d.wake.set(zmq::sockopt::linger, 0);
-  d.wake.set(zmq::sockopt::sndhwm, 0);
-  d.wake.connect(inproc);
   d.thread = std::thread([&d] { d.run(); });
 }
 
 void Fabric::stop() {
   Impl& d = *impl_;
   if (!d.thread.joinable()) return;
-  d.stopping.store(true);
-  d.queue(Outgoing{});  // wakes the poll
+  d.stopping.store(true);  // the poll returns within a tick
   d.thread.join();
+  std::lock_guard lock(d.peers_mu);
   d.peers.clear();
 }
 
 void Fabric::send(const std::string& endpoint, std::string message, bool lossy) {
-  if (on_cluster_thread()) return impl_->send_now(endpoint, message, lossy);
-  // Once stopped nobody drains the queue; a late sender (a wait finished at shutdown)
-  // must not block on it.
+  // A late sender (a wait finished at shutdown) sends nothing.
   if (impl_->stopping.load()) return;
-  impl_->queue(Outgoing{false, lossy, endpoint, std::move(message)});
+  impl_->send_now(endpoint, message, lossy);
 }
 
 void Fabric::disconnect(const std::string& endpoint) {
-  if (on_cluster_thread()) {
-    impl_->peers.erase(endpoint);
-    return;
-  }
-  impl_->queue(Outgoing{true, false, endpoint, {}});
+  std::lock_guard lock(impl_->peers_mu);
+  impl_->peers.erase(endpoint);
 }
-
-bool Fabric::on_cluster_thread() const { return std::this_thread::get_id() == impl_->thread_id; }
 
 }  // namespace asd::cluster

@@ -4,10 +4,9 @@
 // sender's messages to one endpoint in order, which replication relies on (a migrated
 // record and a later write of it arrive in the order they were made).
 //
-// ZeroMQ sockets belong to one thread, so one thread (the cluster thread) owns them all:
-// it receives, runs the handler, and runs the periodic tick. Other threads hand it
-// messages through a queue it takes whole; on the cluster thread itself send() goes
-// straight out.
+// One thread (the cluster thread) owns the receiving sockets: it receives, runs the
+// handler, and runs the periodic tick. Any thread sends, on one socket per endpoint under
+// a lock, so a message leaves from the thread that made it.
 
 #include <cstdint>
 #include <functional>
@@ -49,7 +48,6 @@ class Fabric : public Transport {
 
   void send(const std::string& endpoint, std::string message, bool lossy) override;
   void disconnect(const std::string& endpoint) override;
-  bool on_cluster_thread() const;
 
  private:
   struct Impl;
