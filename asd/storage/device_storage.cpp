@@ -226,6 +226,11 @@ void DeviceStorage::cold_start(unsigned workers, const std::function<void(const 
 
 void DeviceStorage::finish_cold_start(const std::vector<uint64_t>& live) {
   std::lock_guard lock(mu_);
+  // Blocks opened just before a crash may have lost their headers while some of their
+  // records reached the device; their sequences lie just above the highest header
+  // found. Reopening a block under one of them would make its leftover records match
+  // the new header, so sequences resume past every block that could have been in flight.
+  next_seq_ += kSeqGapAfterColdStart;
   uint64_t used = 0;
   for (uint32_t block = 0; block < n_data_blocks_; ++block) {
     Block& b = blocks_[block];

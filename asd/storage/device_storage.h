@@ -191,6 +191,8 @@ class DeviceStorage {
   uint64_t unwritten_bytes_ = 0;
   std::vector<uint32_t> freeing_;
   uint64_t next_seq_ = 1;
+  // More blocks than can be in flight at a crash (opened, header not yet durable).
+  static constexpr uint64_t kSeqGapAfterColdStart = uint64_t(1) << 32;
   uint64_t append_pos_ = 0;   // bytes ever appended
   uint64_t durable_pos_ = 0;  // appended bytes known to be on disk
   uint64_t wanted_pos_ = 0;   // highest position someone waits for
