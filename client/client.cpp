@@ -77,7 +77,7 @@ std::vector<std::string> Client::node_names() const {
   return names;
 }
 
-common::Result<NodeRoute> Client::route(const std::string& ns, uint32_t pid) const {
+common::Result<NodeRoute> Client::route(const std::string& ns, common::PartitionId pid) const {
   auto node = impl_->cluster.master(ns, pid);
   if (!node) return node.error();
   return NodeRoute{(*node)->name(), (*node)->host()};

@@ -258,7 +258,7 @@ void Cluster::rebuild_map() {
   map_ = std::move(map);
 }
 
-common::Result<std::shared_ptr<Node>> Cluster::master(const std::string& ns, uint32_t pid) const {
+common::Result<std::shared_ptr<Node>> Cluster::master(const std::string& ns, common::PartitionId pid) const {
   std::shared_ptr<const PartitionMap> map;
   {
     std::lock_guard lock(mu_);
@@ -267,9 +267,9 @@ common::Result<std::shared_ptr<Node>> Cluster::master(const std::string& ns, uin
   }
   auto it = map->find(ns);
   if (it == map->end()) return client_error(ResultCode::Namespace, "namespace '" + ns + "' not in any node's replicas");
-  if (it->second[pid & (common::kPartitions - 1)]) return it->second[pid & (common::kPartitions - 1)];
+  if (it->second[pid.value]) return it->second[pid.value];
   if (auto node = any_node()) return node;
-  return client_error(ResultCode::Unavailable, "no node for partition " + std::to_string(pid));
+  return client_error(ResultCode::Unavailable, "no node for partition " + std::to_string(pid.value));
 }
 
 common::Result<std::vector<std::shared_ptr<Node>>> Cluster::masters(const std::string& ns) const {

@@ -31,7 +31,7 @@ class Cluster {
   common::Status start();
 
   // The partition's master, else any node. Namespace when no node lists `ns`.
-  common::Result<std::shared_ptr<Node>> master(const std::string& ns, uint32_t pid) const;
+  common::Result<std::shared_ptr<Node>> master(const std::string& ns, common::PartitionId pid) const;
   // Masters of every partition of `ns` (entries may be null).
   common::Result<std::vector<std::shared_ptr<Node>>> masters(const std::string& ns) const;
   std::shared_ptr<Node> any_node() const;

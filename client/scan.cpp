@@ -50,7 +50,7 @@ uint64_t random_task_id() {
 common::Status read_scan_stream(Connection& conn, const ScanPolicy& policy, uint64_t total_deadline,
                                 const ScanCallback& callback, ScanState& state) {
   auto on_record = [&](Record& rec) {
-    PartitionState& part = state.parts[common::partition_id(rec.digest)];
+    PartitionState& part = state.parts[common::partition_id(rec.digest).value];
     part.last = rec.digest;
     part.has_digest = true;
     ++state.delivered;
@@ -77,7 +77,7 @@ common::Status scan_node(Node& node, ScanRequest request, const ScanPolicy& poli
                          const ScanCallback& callback, ScanState& state) {
   const std::vector<uint16_t> asked = [&] {
     std::vector<uint16_t> pids = request.partitions;
-    for (const auto& d : request.resume_after) pids.push_back(uint16_t(common::partition_id(d)));
+    for (const auto& d : request.resume_after) pids.push_back(common::partition_id(d).value);
     return pids;
   }();
   auto conn = node.acquire(std::min(common::steady_ms() + policy.socket_timeout_ms, total_deadline));

@@ -28,7 +28,7 @@ proto::XdrFrame frame_of_scanned(const client::Record& rec, const std::string& n
   // A tombstone ships as a delete: the shipper reads the record first, so a newer
   // version written since ships instead.
   frame.op = rec.tombstone ? proto::XdrOp::Delete : proto::XdrOp::Write;
-  frame.origin_src_id = rec.origin_src_id;
+  frame.origin_src_id = common::SrcId(rec.origin_src_id);
   if (rec.origin_src_id != 0 && rec.origin_src_id != local_src_id) frame.flags |= proto::kXdrFlagFromXdr;
   frame.generation = uint16_t(rec.generation);
   frame.lut = rec.lut;

@@ -34,7 +34,7 @@ bool wanted(const TakeoverTask& task, const proto::XdrFrame& f) {
   if (f.is_mark() || !(f.flags & proto::kXdrFlagReplica) || f.op == proto::XdrOp::Evict || f.ns != task.ns) {
     return false;
   }
-  auto it = task.since.find(common::partition_id(f.digest));
+  auto it = task.since.find(common::partition_id(f.digest).value);
   if (it == task.since.end()) return false;
   // A write that came from another DC carries that DC's LUT, which may be older than any
   // since: the log's order (it arrived after the Mark) is what counts for it.
@@ -162,7 +162,7 @@ std::optional<uint64_t> Takeover::ship_by_scan(const TakeoverTask& task) {
   uint64_t records = 0;
   bool stopped = false;
   common::Status st = local->scan(task.ns, "", [&](const client::Record& rec) {
-    auto it = task.since.find(common::partition_id(rec.digest));
+    auto it = task.since.find(common::partition_id(rec.digest).value);
     if (it == task.since.end() || rec.lut < it->second) return true;
     if (!submit(task.dc, frame_of_scanned(rec, task.ns, options_.src_id))) {
       stopped = true;

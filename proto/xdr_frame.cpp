@@ -23,7 +23,7 @@ void encode_common(const XdrFrame& f, uint8_t* out, uint8_t version) {
   out[2] = version;
   out[3] = uint8_t(f.op);
   out[4] = f.flags;
-  out[5] = f.origin_src_id;
+  out[5] = f.origin_src_id.value;
   common::store_be16(out + 6, f.generation);
   common::store_be64(out + 8, f.lut);
   std::memcpy(out + 16, f.digest.bytes.data(), common::kDigestSize);
@@ -43,7 +43,7 @@ std::optional<XdrFrame> decode_common(const uint8_t* b) {
   XdrFrame f;
   f.op = XdrOp(b[3]);
   f.flags = b[4];
-  f.origin_src_id = b[5];
+  f.origin_src_id = common::SrcId(b[5]);
   f.generation = common::load_be16(b + 6);
   f.lut = common::load_be64(b + 8);
   std::memcpy(f.digest.bytes.data(), b + 16, common::kDigestSize);
@@ -64,7 +64,7 @@ XdrFrame make_mark(uint64_t lut) {
 void encode_xdr_frame(const XdrFrame& f, uint8_t* out) {
   std::memset(out, 0, kXdrFrameSize);
   encode_common(f, out, kXdrFrameVersion);
-  common::store_be64(out + 132, f.master_id);
+  common::store_be64(out + 132, f.master_id.value);
   common::store_be32(out + kCrcOffsetV2, frame_crc(out, kCrcOffsetV2));
 }
 
@@ -86,7 +86,7 @@ std::optional<XdrFrame> decode_xdr_frame(const uint8_t* b) {
   if (b[0] != kXdrFrameMagic0 || b[1] != kXdrFrameMagic1 || b[2] != kXdrFrameVersion) return std::nullopt;
   if (common::load_be32(b + kCrcOffsetV2) != frame_crc(b, kCrcOffsetV2)) return std::nullopt;
   auto f = decode_common(b);
-  if (f) f->master_id = common::load_be64(b + 132);
+  if (f) f->master_id = common::NodeId(common::load_be64(b + 132));
   return f;
 }
 

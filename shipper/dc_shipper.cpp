@@ -103,7 +103,7 @@ void DcShipper::skip_to(uint64_t seq) {
 
 bool DcShipper::submit_recovered(const proto::XdrFrame& frame, uint32_t wait_ms) {
   Impl& s = *impl_;
-  topology::RecordOrigin origin{frame.ns, frame.set, frame.origin_src_id,
+  topology::RecordOrigin origin{frame.ns, frame.set, frame.origin_src_id.value,
                                 (frame.flags & proto::kXdrFlagFromXdr) != 0};
   if (!s.topology.should_ship(origin, s.dc).ship) {
     s.stats.outcome(frame.ns, Outcome::Filtered, common::steady_ms(), 0);
@@ -176,7 +176,7 @@ size_t DcShipper::Impl::read_some() {
       if (!skip) acting_records.fetch_add(1, std::memory_order_relaxed);
     }
     if (!skip) {
-      topology::RecordOrigin origin{f.ns, f.set, f.origin_src_id, (f.flags & proto::kXdrFlagFromXdr) != 0};
+      topology::RecordOrigin origin{f.ns, f.set, f.origin_src_id.value, (f.flags & proto::kXdrFlagFromXdr) != 0};
       auto decision = topology.should_ship(origin, dc);
       if (!decision.ship) {
         stats.outcome(f.ns, Outcome::Filtered, now, 0);
@@ -193,8 +193,8 @@ bool DcShipper::Impl::acts_for(const proto::XdrFrame& f) const {
   if (!acting) return false;
   auto ns = acting->find(f.ns);
   if (ns == acting->end()) return false;
-  auto it = ns->second.find(f.master_id);
-  return it != ns->second.end() && it->second[common::partition_id(f.digest)];
+  auto it = ns->second.find(f.master_id.value);
+  return it != ns->second.end() && it->second[common::partition_id(f.digest).value];
 }
 
 void DcShipper::Impl::commit_cursor(bool force) {

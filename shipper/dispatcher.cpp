@@ -119,7 +119,7 @@ void Dispatcher::abandon(const ItemPtr& item) {
 }
 
 void Dispatcher::track(uint64_t seq, const proto::XdrFrame& frame) {
-  pending_[seq] = Pending{frame.ns, frame.lut, common::partition_id(frame.digest)};
+  pending_[seq] = Pending{frame.ns, frame.lut, common::partition_id(frame.digest).value};
   pending_luts_[""].insert(frame.lut);
   pending_luts_[frame.ns].insert(frame.lut);
   next_seq_ = std::max(next_seq_, seq + 1);

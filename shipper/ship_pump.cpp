@@ -199,7 +199,7 @@ Attempt DcShipper::Impl::decide(ShipItem& item, const client::BatchRecord& row, 
     // (expired, evicted) expires at the remote by its own TTL.
     if (may_be_stale) return retry(RetryCause::Local, "local copy does not hold the record yet");
     if (is_write) return done(Outcome::NotFound);
-    return ship_delete(key, item, f.lut, f.origin_src_id, request);
+    return ship_delete(key, item, f.lut, f.origin_src_id.value, request);
   }
   // The record may have changed hands since the frame (an XDR write replaced a local
   // one): decide again with the origin of the version that would ship.

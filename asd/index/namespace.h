@@ -111,7 +111,7 @@ class Namespace {
   void set_config(conf::Namespace config);
 
   Partition& partition(uint32_t pid) { return *partitions_[pid]; }
-  Partition& partition_of(const common::Digest& d) { return *partitions_[common::partition_id(d)]; }
+  Partition& partition_of(const common::Digest& d) { return *partitions_[common::partition_id(d).value]; }
 
   // Set id for a name, creating it when `create` (0 when the name is empty). nullopt when
   // the set does not exist and create is false, or when the set table is full.

@@ -121,14 +121,14 @@ uint64_t Namespace::build_index(std::vector<LoadedCopies>& loads, unsigned worke
   // cache and its map is built in order, without searching.
   std::vector<uint32_t> bucket_start(common::kPartitions + 1, 0);
   for (const LoadedCopies& load : loads) {
-    for (const Copy& c : load.copies) ++bucket_start[common::partition_id(c.digest) + 1];
+    for (const Copy& c : load.copies) ++bucket_start[common::partition_id(c.digest).value + 1];
   }
   for (uint32_t pid = 0; pid < common::kPartitions; ++pid) bucket_start[pid + 1] += bucket_start[pid];
   std::vector<Copy> copies(bucket_start.back());
   {
     std::vector<uint32_t> fill(bucket_start.begin(), bucket_start.end() - 1);
     for (LoadedCopies& load : loads) {
-      for (const Copy& c : load.copies) copies[fill[common::partition_id(c.digest)]++] = c;
+      for (const Copy& c : load.copies) copies[fill[common::partition_id(c.digest).value]++] = c;
       load.copies = {};
     }
   }

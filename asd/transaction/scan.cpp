@@ -89,7 +89,7 @@ ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, S
     }
     for (size_t i = 0; i < digests->data.size(); i += common::kDigestSize) {
       common::Digest d = common::Digest::from(digests->data.substr(i, common::kDigestSize));
-      uint32_t pid = common::partition_id(d);
+      uint32_t pid = common::partition_id(d).value;
       if (!seen.insert(pid).second) return ResultCode::Parameter;
       plan->targets.push_back({pid, d});
     }

@@ -15,13 +15,13 @@ void announce_to_xdr(Namespace& ns, const Announcement& a) {
   frame.op = a.op;
   frame.flags = uint8_t((a.from_xdr ? proto::kXdrFlagFromXdr : 0) | (a.durable ? proto::kXdrFlagDurable : 0) |
                         (a.replica_of != 0 ? proto::kXdrFlagReplica : 0));
-  frame.origin_src_id = a.origin_src_id;
+  frame.origin_src_id = common::SrcId(a.origin_src_id);
   frame.generation = a.generation;
   frame.lut = a.lut;
   frame.digest = *a.digest;
   frame.ns = ns.name();
   frame.set = std::string(a.set);
-  frame.master_id = a.replica_of != 0 ? a.replica_of : policy.node_id;
+  frame.master_id = common::NodeId(a.replica_of != 0 ? a.replica_of : policy.node_id);
   policy.pipe->submit(frame);
   ns.stats().xdr_frames_queued.fetch_add(1, std::memory_order_relaxed);
 }

@@ -87,7 +87,7 @@ std::vector<std::vector<proto::XdrFrame>> make_batches(size_t batch) {
     f.generation = uint16_t(1 + i % 7);
     f.op = i % 50 == 0 ? proto::XdrOp::Delete : proto::XdrOp::Write;
     f.flags = i % 3 == 0 ? proto::kXdrFlagReplica : 0;
-    f.master_id = f.flags ? 0xA1 + i % 3 : 0;
+    f.master_id = common::NodeId(f.flags ? 0xA1 + i % 3 : 0);
     batches.back().push_back(std::move(f));
   }
   return batches;

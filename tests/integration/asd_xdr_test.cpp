@@ -115,11 +115,11 @@ TEST_CASE("writes never wait for xdr, and their frames reach the pipe once it is
   CHECK(frames[0].ns == "test");
   CHECK(frames[0].set == "s");
   CHECK(frames[0].digest == Key("test", "s", 0).digest());
-  CHECK(frames[0].origin_src_id == 1);
+  CHECK(frames[0].origin_src_id == common::SrcId(1));
   CHECK(frames[0].generation == 1);
   CHECK(frames[200].op == proto::XdrOp::Delete);
   CHECK(frames[200].lut > frames[0].lut);
-  CHECK(frames[0].master_id != 0);  // this node, the master
+  CHECK(frames[0].master_id != common::NodeId());  // this node, the master
   CHECK((frames[0].flags & proto::kXdrFlagReplica) == 0);
   // A namespace without enable-xdr is not announced; Marks keep coming while xdr reads.
   REQUIRE(c->put(Key("closed", "s", 1), {{"v", Value(1)}}).ok());

@@ -236,7 +236,7 @@ bool Conn::pick_request() {
     index = (r >> 8) % o.keys;
     is_read_ = int(r % 100) < o.read_pct;
   }
-  node_ = worker_.shared.routes.master[common::partition_id(t.digests[index])];
+  node_ = worker_.shared.routes.master[common::partition_id(t.digests[index]).value];
   const std::string& tpl = is_read_ ? t.get : t.put;
   out_.assign(tpl);
   std::memcpy(out_.data() + (is_read_ ? t.get_digest_at : t.put_digest_at), t.digests[index].bytes.data(),

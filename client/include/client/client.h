@@ -106,7 +106,7 @@ class Client {
 
   // The master of partition `pid` of `ns` in the current map, else any node (as
   // single-record commands are routed). For callers that run their own connections.
-  common::Result<NodeRoute> route(const std::string& ns, uint32_t pid) const;
+  common::Result<NodeRoute> route(const std::string& ns, common::PartitionId pid) const;
 
   // Names of the nodes in the current cluster view.
   std::vector<std::string> node_names() const;

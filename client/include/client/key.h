@@ -30,7 +30,7 @@ class Key {
   const common::Digest& digest() const { return digest_; }
   // Integer, String or Blob particle, or nullopt for digest-only keys.
   const std::optional<Value>& user_key() const { return user_key_; }
-  uint32_t partition_id() const { return common::partition_id(digest_); }
+  common::PartitionId partition_id() const { return common::partition_id(digest_); }
 
  private:
   Key(std::string ns, std::string set) : ns_(std::move(ns)), set_(std::move(set)) {}

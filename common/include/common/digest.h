@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/ids.h"
+
 namespace common {
 
 inline constexpr uint32_t kPartitions = 4096;
@@ -35,8 +37,8 @@ Digest compute_digest(std::string_view set, uint8_t key_type, std::string_view k
 Digest compute_digest(std::string_view set, int64_t key);
 Digest compute_digest(std::string_view set, std::string_view string_key);
 
-inline uint32_t partition_id(const Digest& d) {
-  return (uint32_t(d.bytes[0]) | uint32_t(d.bytes[1]) << 8) & (kPartitions - 1);
+inline PartitionId partition_id(const Digest& d) {
+  return PartitionId(uint16_t((uint32_t(d.bytes[0]) | uint32_t(d.bytes[1]) << 8) & (kPartitions - 1)));
 }
 
 struct DigestHash {

@@ -35,6 +35,7 @@
 #include <string_view>
 
 #include "common/digest.h"
+#include "common/ids.h"
 
 namespace proto {
 
@@ -54,13 +55,13 @@ inline constexpr uint8_t kXdrFlagDurable = 0x04;   // durable delete
 struct XdrFrame {
   XdrOp op = XdrOp::Write;
   uint8_t flags = 0;
-  uint8_t origin_src_id = 0;
+  common::SrcId origin_src_id;
   uint16_t generation = 0;
   uint64_t lut = 0;
   common::Digest digest;
   std::string ns;
   std::string set;
-  uint64_t master_id = 0;
+  common::NodeId master_id;  // the partition's master that announced it (none: a master's own)
 
   bool operator==(const XdrFrame&) const = default;
   bool is_mark() const { return op == XdrOp::Mark; }

@@ -258,7 +258,7 @@ std::string FakeServer::answer_scan(const proto::Message& msg) {
   const proto::Field* set = msg.field(proto::FieldType::Set);
   std::string out;
   for (const auto& [digest, rec] : records_) {
-    if (!pids.count(common::partition_id(digest))) continue;
+    if (!pids.count(common::partition_id(digest).value)) continue;
     if (set && set->data != rec.set) continue;
     proto::MsgHeader h;
     h.generation = rec.generation;

@@ -203,7 +203,7 @@ TEST_CASE("two nodes: peers discovered, commands routed to partition masters", "
   for (int i = 0; i < 40; ++i) {
     keys.emplace_back("test", "demo", i);
     REQUIRE(client->put(keys.back(), {{"v", Value(i)}}).ok());
-    FakeServer& owner = keys.back().partition_id() < 2048 ? a : b;
+    FakeServer& owner = keys.back().partition_id().value < 2048 ? a : b;
     CHECK(owner.has_record(keys.back().digest()));
   }
   CHECK(a.record_count() + b.record_count() == 40);

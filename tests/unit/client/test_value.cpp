@@ -16,11 +16,11 @@ using proto::ParticleType;
 TEST_CASE("key digests match the official client", "[client]") {
   Key k1("test", "demo", "key1");
   CHECK(k1.digest().hex() == "ec91192d4b7f8ce35d5d78d34bca65cbaaaac960");
-  CHECK(k1.partition_id() == 492);
+  CHECK(k1.partition_id().value == 492);
   CHECK(k1.user_key()->as_string() == "key1");
   Key k7("test", "demo", 7);
   CHECK(k7.digest().hex() == "dc2e595bc2a0d8c6290c474d74e71b23e3ed846a");
-  CHECK(k7.partition_id() == 3804);
+  CHECK(k7.partition_id().value == 3804);
   CHECK(Key("test", "demo", int64_t(1)).digest().hex() == "b7f4b83889e2da67de683e1df6919a1eacc446c8");
   CHECK(Key("test", "", "key1").digest().hex() == "579f05ecf9e6a9e796f4da2ab0b1323364df5c10");
   Key blob = Key::blob("test", "demo", hex("010203"));

@@ -18,12 +18,12 @@ TEST_CASE("digest matches the official client", "[common]") {
 }
 
 TEST_CASE("partition id is the low 12 bits of the first two digest bytes, little-endian", "[common]") {
-  CHECK(common::partition_id(compute_digest("demo", std::string_view("key1"))) == 492);
-  CHECK(common::partition_id(compute_digest("demo", int64_t(7))) == 3804);
+  CHECK(common::partition_id(compute_digest("demo", std::string_view("key1"))).value == 492);
+  CHECK(common::partition_id(compute_digest("demo", int64_t(7))).value == 3804);
   common::Digest d;
   d.bytes[0] = 0xff;
   d.bytes[1] = 0xff;
-  CHECK(common::partition_id(d) == 4095);
+  CHECK(common::partition_id(d).value == 4095);
 }
 
 TEST_CASE("base64 round trips and rejects garbage", "[common]") {

@@ -127,7 +127,7 @@ TEST_CASE("pipe reader takes frames of an older asd (version 1) and Marks betwee
     w.write(proto::encode_xdr_frame(proto::make_mark(5)));
     proto::XdrFrame replica = make_frame("ns", 2, 2);
     replica.flags = proto::kXdrFlagReplica;
-    replica.master_id = 0xA2;
+    replica.master_id = common::NodeId(0xA2);
     w.write(proto::encode_xdr_frame(replica));
     w.write(proto::encode_xdr_frame_v1(make_frame("ns", 3, 3)));
   }
@@ -138,7 +138,7 @@ TEST_CASE("pipe reader takes frames of an older asd (version 1) and Marks betwee
   REQUIRE(entries.size() == 4);
   CHECK(entries[0].frame == make_frame("ns", 1, 1));
   CHECK(entries[1].frame.is_mark());
-  CHECK(entries[2].frame.master_id == 0xA2);
+  CHECK(entries[2].frame.master_id == common::NodeId(0xA2));
   CHECK(entries[3].frame.lut == 3);
   CHECK(log->latest_mark()->lut == 5);
   reader.stop();

@@ -14,13 +14,13 @@ XdrFrame full_frame() {
   XdrFrame f;
   f.op = XdrOp::Delete;
   f.flags = kXdrFlagFromXdr | kXdrFlagDurable | kXdrFlagReplica;
-  f.origin_src_id = 7;
+  f.origin_src_id = common::SrcId(7);
   f.generation = 65535;
   f.lut = 0x0102030405060708ull;
   f.digest = common::compute_digest("s", int64_t(9));
   f.ns = std::string(31, 'n');
   f.set = std::string(63, 's');
-  f.master_id = 0xBB9A1000C0FFEEull;
+  f.master_id = common::NodeId(0xBB9A1000C0FFEEull);
   return f;
 }
 
@@ -56,7 +56,7 @@ TEST_CASE("a stream holds frames of both versions", "[xdr_frame]") {
   REQUIRE(scan_xdr_frame(bytes_of(stream), stream.size(), &got, &size) == FrameScan::Ok);
   CHECK(size == kXdrFrameSizeV1);
   XdrFrame no_master = f;
-  no_master.master_id = 0;
+  no_master.master_id = common::NodeId();
   CHECK(got == no_master);
   REQUIRE(scan_xdr_frame(bytes_of(stream) + size, stream.size() - size, &got, &size) == FrameScan::Ok);
   CHECK(size == kXdrFrameSize);
@@ -75,7 +75,7 @@ TEST_CASE("any corrupted byte of a frame is detected", "[xdr_frame]") {
   f.ns = "test";
   f.set = "demo";
   f.lut = 123456;
-  f.master_id = 77;
+  f.master_id = common::NodeId(77);
   std::string good = encode_xdr_frame(f);
   for (size_t i = 0; i < kXdrFrameSize; ++i) {
     std::string bad = good;
