@@ -14,7 +14,7 @@
 #include <stdexcept>
 
 #include "common/log.h"
-#include "common/rate_limit.h"
+#include "common/log_limit.h"
 #include "logger/digest_log.h"
 #include "proto/xdr_frame.h"
 
@@ -83,15 +83,13 @@ void PipeReader::close_fds() {
 }
 
 void PipeReader::run() {
-  common::RateLimit error_warn{std::chrono::seconds(10)};
+  common::LimitedLog error_log{std::chrono::seconds(10)};
   pollfd fds[2] = {{fifo_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
   while (true) {
     int n = ::poll(fds, 2, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      uint64_t held = 0;
-      if (error_warn.allow(&held))
-        common::logger("logger")->error("pipe poll failed path={} err={}", path_, std::strerror(errno));
+      error_log.error(common::logger("logger"), "pipe poll failed path={} err={}", path_, std::strerror(errno));
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       continue;
     }
@@ -104,9 +102,7 @@ void PipeReader::run() {
     if (r > 0) {
       consume();
     } else if (r < 0 && errno != EAGAIN && errno != EINTR) {
-      uint64_t held = 0;
-      if (error_warn.allow(&held))
-        common::logger("logger")->error("pipe read failed path={} err={}", path_, std::strerror(errno));
+      error_log.error(common::logger("logger"), "pipe read failed path={} err={}", path_, std::strerror(errno));
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
@@ -137,11 +133,9 @@ void PipeReader::consume() {
   buf_.erase(buf_.begin(), buf_.begin() + long(pos));
   if (skipped > 0) {
     garbage_.fetch_add(skipped, std::memory_order_relaxed);
-    static common::RateLimit garbage_warn{std::chrono::seconds(10)};
-    uint64_t held = 0;
-    if (garbage_warn.allow(&held))
-      common::logger("logger")->warn("pipe garbage skipped path={} bytes={} total={}", path_,
-                                     skipped, garbage_bytes());
+    static common::LimitedLog garbage_log{std::chrono::seconds(10)};
+    garbage_log.warn(common::logger("logger"), "pipe garbage skipped path={} bytes={} total={}", path_, skipped,
+                     garbage_bytes());
   }
 }
 

@@ -26,6 +26,10 @@ class LimitedLog {
   explicit LimitedLog(std::chrono::milliseconds every) : rate_(every) {}
 
   template <typename... Args>
+  void error(const std::shared_ptr<spdlog::logger>& log, spdlog::format_string_t<Args...> fmt, Args&&... args) {
+    write(*log, spdlog::level::err, fmt, std::forward<Args>(args)...);
+  }
+  template <typename... Args>
   void warn(const std::shared_ptr<spdlog::logger>& log, spdlog::format_string_t<Args...> fmt, Args&&... args) {
     write(*log, spdlog::level::warn, fmt, std::forward<Args>(args)...);
   }
