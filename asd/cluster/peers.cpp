@@ -1,16 +1,9 @@
 #include "cluster/peers.h"
 
-#include <algorithm>
-
 #include "cluster/cluster.h"
+#include "cluster/mix.h"
 
 namespace asd::cluster {
-
-namespace {
-
-bool contains(const std::vector<NodeId>& v, NodeId n) { return std::find(v.begin(), v.end(), n) != v.end(); }
-
-}  // namespace
 
 void Peers::send(NodeId n, std::string message) {
   if (n == self_) return;

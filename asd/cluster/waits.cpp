@@ -1,15 +1,10 @@
 #include "cluster/waits.h"
 
-#include <algorithm>
 #include <limits>
 
+#include "cluster/mix.h"
+
 namespace asd::cluster {
-
-namespace {
-
-bool contains(const std::vector<NodeId>& v, NodeId n) { return std::find(v.begin(), v.end(), n) != v.end(); }
-
-}  // namespace
 
 uint64_t WaitTable::add_replica(PendingReply wait) {
   std::lock_guard lock(mu_);
