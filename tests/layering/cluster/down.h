@@ -1,0 +1,3 @@
+#pragma once
+// Fixture: includes only a layer below: the check accepts it.
+#include "base/record.h"

@@ -1,0 +1,3 @@
+#pragma once
+// Fixture: includes the node's wiring header: the check refuses it.
+#include "node.h"

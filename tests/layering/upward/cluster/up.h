@@ -1,0 +1,3 @@
+#pragma once
+// Fixture: includes a layer above: the check refuses it.
+#include <service/server.h>
