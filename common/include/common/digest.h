@@ -21,12 +21,34 @@ inline constexpr size_t kDigestSize = 20;
 struct Digest {
   std::array<uint8_t, kDigestSize> bytes{};
 
-  auto operator<=>(const Digest&) const = default;
+  // The order of the bytes as memcmp sees them, compared a word at a time: the index
+  // (an ordered map per partition) makes a few dozen of these per lookup, and a call
+  // to memcmp for each was a visible share of a write's cost.
+  std::strong_ordering operator<=>(const Digest& o) const {
+    for (size_t at = 0; at < 16; at += 8) {
+      uint64_t a = be64(bytes.data() + at), b = be64(o.bytes.data() + at);
+      if (a != b) return a <=> b;
+    }
+    return be32(bytes.data() + 16) <=> be32(o.bytes.data() + 16);
+  }
+  bool operator==(const Digest& o) const { return std::memcmp(bytes.data(), o.bytes.data(), kDigestSize) == 0; }
   std::string_view view() const {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
   }
   static Digest from(std::string_view raw);  // raw must hold 20 bytes
   std::string hex() const;
+
+ private:
+  static uint64_t be64(const uint8_t* p) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return __builtin_bswap64(v);
+  }
+  static uint32_t be32(const uint8_t* p) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return __builtin_bswap32(v);
+  }
 };
 
 // Key particle types allowed as user keys.
