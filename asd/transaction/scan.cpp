@@ -41,9 +41,13 @@ struct ScanPlan {
   bool explicit_partitions = false;  // the client listed partitions (fields 11/12)
 };
 
-bool is_master(Partition& part) {
+// As the real server reserves a partition for a scan: a scan of every partition (no
+// list) covers this node's share, the partitions it masters; a partition the client
+// listed may be read from any full copy, so a client whose map is a moment behind a
+// hand-over still gets it from the node it asked, which holds it whole.
+bool serves_scan(Partition& part, bool listed) {
   std::lock_guard lock(part.mu);
-  return part.role.master;
+  return part.role.master || (listed && part.role.readable);
 }
 
 void append_partition_unavailable(std::string& out, uint32_t pid) {
@@ -227,10 +231,9 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
   if (!plan.set_unknown) {
     for (PartitionTarget& target : plan.targets) {
       Partition& part = plan.ns->partition(target.pid);
-      if (!is_master(part)) {
-        // In a cluster each partition is scanned at its master; a client whose map is
-        // behind is told to retry this one elsewhere (a scan of every partition, with
-        // no list, simply covers this node's share).
+      if (!serves_scan(part, plan.explicit_partitions)) {
+        // Not a full copy here (a fill under way, or none at all): the client asks
+        // elsewhere.
         if (plan.explicit_partitions) append_partition_unavailable(out, target.pid);
         continue;
       }

@@ -747,7 +747,6 @@ async function connect (seeds, extra = {}) {
   })
 }
 
-// Waits until the client knows exactly `count` nodes; returns their names.
 // Runs a scan of (ns, set) through the official client; resolves to the
 // records (each { key, bins, gen }).
 function scanAll (client, ns, set, pol = policy({ maxRetries: 5 })) {
@@ -760,6 +759,7 @@ function scanAll (client, ns, set, pol = policy({ maxRetries: 5 })) {
   })
 }
 
+// Waits until the client knows exactly `count` nodes; returns their names.
 async function waitClientNodes (client, count, ms) {
   const end = Date.now() + ms
   for (;;) {
