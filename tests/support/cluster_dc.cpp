@@ -63,7 +63,7 @@ std::string ClusterDc::render(const NodeProcs& n, size_t index) const {
   // every endpoint their sender knows).
   uint16_t seed = index == 0 ? (nodes_.size() > 1 ? nodes_[1]->heartbeat : 0) : nodes_[0]->heartbeat;
   std::string out = "service {\n  cluster-name " + options_.name + "\n  node-id " + hex(n.id) +
-                    "\n  work-directory " + dir + "\n  migrate-threads 2\n}\n";
+                    "\n  work-directory " + dir + "\n  migrate-threads 2\n" + options_.service_extra + "}\n";
   out += "logging {\n  console {\n    context any info\n  }\n}\n";
   out += "network {\n  service {\n    address 127.0.0.1\n    port " + std::to_string(n.service) + "\n  }\n";
   out += "  heartbeat {\n    mode mesh\n    address 127.0.0.1\n    port " + std::to_string(n.heartbeat) + "\n";
@@ -185,6 +185,13 @@ void ClusterDc::thaw() {
   }
   frozen_ = false;
 }
+
+void ClusterDc::freeze_asd(size_t i) {
+  nodes_.at(i)->asd.signal(SIGSTOP);
+  frozen_ = true;
+}
+
+void ClusterDc::thaw_asd(size_t i) { nodes_.at(i)->asd.signal(SIGCONT); }
 
 size_t ClusterDc::add_node() {
   nodes_.push_back(std::make_unique<NodeProcs>());

@@ -37,6 +37,7 @@ struct ClusterDcOptions {
   bool run_xdr = true;  // false: asd only (a pure destination DC)
   uint32_t heartbeat_interval_ms = 150;
   uint32_t heartbeat_timeout = 10;  // intervals
+  std::string service_extra;        // lines added inside service { }
 };
 
 class ClusterDc {
@@ -76,6 +77,10 @@ class ClusterDc {
   // SIGSTOP / SIGCONT of every running process of every node.
   void freeze();
   void thaw();
+  // SIGSTOP / SIGCONT of node i's asd alone: it keeps its sockets open and answers
+  // nothing, as a hung node does.
+  void freeze_asd(size_t i);
+  void thaw_asd(size_t i);
   // A new node (asd + xdr) joining through node 0's heartbeat; returns its index.
   size_t add_node();
 
