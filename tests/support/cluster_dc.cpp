@@ -2,9 +2,13 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
 #include "support/asd_node.h"
 
@@ -186,9 +190,39 @@ void ClusterDc::thaw() {
   frozen_ = false;
 }
 
+namespace {
+
+// Whether every thread of `pid` is stopped: SIGSTOP takes effect when each thread next
+// runs, which on a busy machine can be after kill() returned.
+bool all_threads_stopped(pid_t pid) {
+  std::error_code ec;
+  std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", ec);
+  if (ec) return false;
+  for (const auto& task : tasks) {
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t paren = line.rfind(')');
+    if (paren == std::string::npos || paren + 2 >= line.size()) return false;
+    char state = line[paren + 2];
+    if (state != 'T' && state != 't') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void ClusterDc::freeze_asd(size_t i) {
-  nodes_.at(i)->asd.signal(SIGSTOP);
+  Process& asd = nodes_.at(i)->asd;
+  asd.signal(SIGSTOP);
   frozen_ = true;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!all_threads_stopped(asd.pid())) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("asd of node " + std::to_string(i) + " did not stop");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 void ClusterDc::thaw_asd(size_t i) { nodes_.at(i)->asd.signal(SIGCONT); }
