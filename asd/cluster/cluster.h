@@ -147,7 +147,7 @@ class Cluster {
   // Applies truncate / truncate-namespace on every other member too.
   void broadcast_truncate(std::string_view ns, std::string_view set, uint64_t lut);
 
-  class Impl;
+  struct Impl;
 
  private:
   std::unique_ptr<Impl> impl_;

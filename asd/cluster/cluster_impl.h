@@ -18,7 +18,6 @@
 #include "cluster/migrator.h"
 #include "cluster/partition_table.h"
 #include "cluster/peers.h"
-#include "cluster/repair_queue.h"
 #include "cluster/waits.h"
 #include "cluster/wire.h"
 
@@ -57,16 +56,70 @@ struct NsBalance {
   std::vector<uint64_t> own;             // this node's version per partition (0: none)
 };
 
-// The cluster's state, in groups by owner and thread; only the cluster's own code
-// (its methods, and the Cluster facade) touches it.
-class Cluster::Impl {
- public:
-  // Acks of replica writes not sent yet, per master, of one run of messages.
+// A record whose copies may differ: a replica write of it failed (repair.cpp).
+struct Repair {
+  uint64_t not_before_ms = 0;
+  uint32_t attempt = 1;
+};
+
+struct Cluster::Impl {
+  const conf::Config& config;
+  NodeId self = 0;
+  std::vector<Namespace*> namespaces;  // fixed at construction
+  ProxyHandler proxy_handler;
+  std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
+  Fabric fabric;
+  Peers peers{self, fabric};
+  ClusterStats stats;
+  std::string cluster_name;
+  uint32_t interval_ms = 150;
+  std::string advertised_host;  // empty: peers use the address they see us at
+  uint16_t heartbeat_port = 0;
+  uint16_t fabric_port = 0;
+  std::string service_host;
+  uint16_t service_port = 0;
+
+  // ---- cluster thread only ----
+  Membership membership;
+  std::set<std::string> heartbeat_targets;  // seeds and every heartbeat endpoint learned
+  uint64_t last_heartbeat_ms = 0;
+  uint64_t current_key = 0;
+  std::vector<NodeId> succession;
+  bool balanced = false;
+  std::map<uint64_t, std::map<NodeId, std::string>> exchanges;  // key -> node -> body
+  std::vector<std::string> early_dones;  // PartitionDone messages ahead of the balance
+  uint64_t last_exchange_ms = 0;
+  std::vector<NsBalance> balance;
+  std::map<std::pair<NodeId, uint64_t>, Incoming> incoming;  // (sender, its task id) -> migration
+  std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key
+  bool dirty_roles = false;
+
+  // ---- shared ----
+  mutable std::mutex status_mu;
+  ClusterStatus status;  // under status_mu
+  std::atomic<uint64_t> partition_generation{1};
+  std::atomic<uint64_t> key_now{0};  // current_key, for other threads
+  // current_key once its balance has given every partition its role, 0 before: replica
+  // writes are accepted under this key only (read on reader threads too).
+  std::atomic<uint64_t> accept_key{0};
+
+  // ---- replica, proxy, duplicate resolution and role waits (own lock) ----
+  WaitTable waits;
+
+  // ---- acks of replica writes not sent yet ----
   struct PendingAcks {
     uint64_t cluster_key = 0;
     std::vector<std::pair<uint64_t, bool>> acks;  // (wait id, applied)
   };
-  using AckRun = std::map<NodeId, PendingAcks>;
+  using AckRun = std::map<NodeId, PendingAcks>;  // per master, of one run of messages
+  AckRun pending_acks;  // of the messages the cluster thread handles
+
+  // ---- repairs, cluster thread only ----
+  std::map<std::pair<size_t, common::Digest>, Repair> repairs;
+  int64_t repairs_in_flight = 0;  // repair waits (no completion) not finished
+
+  // ---- outgoing migrations (own lock and threads) ----
+  Migrator migrator;
 
   Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespace*> all);
 
@@ -137,61 +190,6 @@ class Cluster::Impl {
 
   // proxy.cpp
   void on_proxy_request(const MsgHead& h, Reader& r);
-
- private:
-  friend class Cluster;
-
-  const conf::Config& config;
-  NodeId self = 0;
-  std::vector<Namespace*> namespaces;  // fixed at construction
-  ProxyHandler proxy_handler;
-  std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
-  Fabric fabric;
-  Peers peers{self, fabric};
-  ClusterStats stats;
-  std::string cluster_name;
-  uint32_t interval_ms = 150;
-  std::string advertised_host;  // empty: peers use the address they see us at
-  uint16_t heartbeat_port = 0;
-  uint16_t fabric_port = 0;
-  std::string service_host;
-  uint16_t service_port = 0;
-
-  // ---- cluster thread only ----
-  Membership membership;
-  std::set<std::string> heartbeat_targets;  // seeds and every heartbeat endpoint learned
-  uint64_t last_heartbeat_ms = 0;
-  uint64_t current_key = 0;
-  std::vector<NodeId> succession;
-  bool balanced = false;
-  std::map<uint64_t, std::map<NodeId, std::string>> exchanges;  // key -> node -> body
-  std::vector<std::string> early_dones;  // PartitionDone messages ahead of the balance
-  uint64_t last_exchange_ms = 0;
-  std::vector<NsBalance> balance;
-  std::map<std::pair<NodeId, uint64_t>, Incoming> incoming;  // (sender, its task id) -> migration
-  std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key
-  bool dirty_roles = false;
-
-  // ---- shared ----
-  mutable std::mutex status_mu;
-  ClusterStatus status;  // under status_mu
-  std::atomic<uint64_t> partition_generation{1};
-  std::atomic<uint64_t> key_now{0};  // current_key, for other threads
-  // current_key once its balance has given every partition its role, 0 before: replica
-  // writes are accepted under this key only (read on reader threads too).
-  std::atomic<uint64_t> accept_key{0};
-
-  // ---- replica, proxy, duplicate resolution and role waits (own lock) ----
-  WaitTable waits;
-
-  // ---- acks of replica writes not sent yet ----
-  AckRun pending_acks;  // of the messages the cluster thread handles
-
-  // ---- records whose copies may differ, cluster thread only ----
-  RepairQueue repairs;
-
-  // ---- outgoing migrations (own lock and threads) ----
-  Migrator migrator;
 };
 
 // Wire record <-> index, with the partition lock held. `merge`: keep the local copy when

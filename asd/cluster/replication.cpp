@@ -130,7 +130,7 @@ uint64_t Cluster::Impl::add_replica_wait(PendingReply wait, size_t i, const comm
   wait.digest = digest;
   wait.role_key = role_key;
   // Only repairs have no completion, and only the cluster thread starts them.
-  if (!wait.completion) repairs.sent();
+  if (!wait.completion) ++repairs_in_flight;
   return waits.add_replica(std::move(wait));
 }
 
@@ -235,7 +235,7 @@ void Cluster::Impl::on_replica_ack(NodeId from, uint64_t id, bool ok) {
 
 void Cluster::Impl::finish_replica_wait(PendingReply& wait, bool ok) {
   if (!wait.completion) {
-    repairs.answered();
+    --repairs_in_flight;
     publish_repairs();
   }
   if (ok) {
