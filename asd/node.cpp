@@ -120,9 +120,7 @@ void Node::start() {
                                                        std::function<void(std::string)> reply) {
     server->run_proxied(type, std::move(body), hops, std::move(reply));
   });
-  // Replica writes and their acks are handled on the service threads, which are awake
-  // anyway, rather than waking the cluster thread for every one.
-  cluster_->start(server_->io_contexts());
+  cluster_->start();
   // Before the service, whose set-config reaches it.
   ticker_ = std::make_unique<Ticker>(*this, config_.service.ticker_interval);
   ticker_->start();

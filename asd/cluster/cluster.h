@@ -22,10 +22,6 @@
 #include "proto/frame.h"
 #include "cluster/completion.h"
 
-namespace boost::asio {
-class io_context;
-}
-
 namespace conf {
 struct Config;
 struct Service;
@@ -107,10 +103,8 @@ class Cluster {
   void set_proxy_handler(ProxyHandler handler);
 
   // Binds the heartbeat and fabric ports (throws std::runtime_error naming the endpoint)
-  // and starts the threads. With `readers` (the service threads' loops, stopped before
-  // this cluster is), fabric connections are read there: replica writes are applied and
-  // acks handled on those threads, and only the rest goes to the cluster thread.
-  void start(std::vector<boost::asio::io_context*> readers = {});
+  // and starts the threads.
+  void start();
   void stop();
 
   NodeId self() const;

@@ -99,20 +99,16 @@ struct Cluster::Impl {
   ClusterStatus status;  // under status_mu
   std::atomic<uint64_t> partition_generation{1};
   std::atomic<uint64_t> key_now{0};  // current_key, for other threads
-  // current_key once its balance has given every partition its role, 0 before: replica
-  // writes are accepted under this key only (read on reader threads too).
-  std::atomic<uint64_t> accept_key{0};
 
   // ---- replica, proxy, duplicate resolution and role waits (own lock) ----
   WaitTable waits;
 
-  // ---- acks of replica writes not sent yet ----
+  // ---- acks of replica writes not sent yet, cluster thread only ----
   struct PendingAcks {
     uint64_t cluster_key = 0;
     std::vector<std::pair<uint64_t, bool>> acks;  // (wait id, applied)
   };
-  using AckRun = std::map<NodeId, PendingAcks>;  // per master, of one run of messages
-  AckRun pending_acks;  // of the messages the cluster thread handles
+  std::map<NodeId, PendingAcks> pending_acks;
 
   // ---- repairs, cluster thread only ----
   std::map<std::pair<size_t, common::Digest>, Repair> repairs;
@@ -125,9 +121,6 @@ struct Cluster::Impl {
 
   // cluster.cpp
   void on_message(std::string_view message, const std::string& peer);
-  // On a reader thread: the replica writes and acks at the head of `messages`; returns
-  // how many were handled (Fabric::ReaderHandler).
-  size_t on_reader_messages(const std::vector<std::string_view>& messages);
   void on_tick();
   void send_heartbeats(uint64_t now);
   void on_heartbeat(const MsgHead& h, Reader& r, const std::string& peer);
@@ -144,14 +137,12 @@ struct Cluster::Impl {
   size_t ns_index(std::string_view name) const;
 
   // replication.cpp
-  // Any thread; the ack goes into `acks` (or, under commit-to-device, out on its own).
-  void on_replica_write(const MsgHead& h, Reader& r, AckRun& acks);
+  void on_replica_write(const MsgHead& h, Reader& r);
   void on_proxy_reply(NodeId from, uint64_t id, std::string answer);
-  // Any thread: a write's success finishes there, the rest goes to the cluster thread.
   void on_replica_ack(NodeId from, uint64_t id, bool ok);
   void on_replica_acks(const MsgHead& h, Reader& r);
   // After a run of fabric messages: one message of acks per master.
-  void send_replica_acks(AckRun& acks);
+  void send_replica_acks();
   // Registers a replica wait (or a repair offer's) for the record; returns its id.
   uint64_t add_replica_wait(PendingReply wait, size_t ns_index, const common::Digest& digest, uint64_t role_key);
   // Registers a wait for the partition's replicas and sends them the record's current
