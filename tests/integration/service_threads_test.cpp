@@ -1,4 +1,5 @@
-// A service thread never waits for another node: on a node with one service thread, a
+// Two-node clusters driven with raw requests. A service thread never waits for another
+// node: on a node with one service thread, a
 // write held up by a replica that stopped answering (SIGSTOP: its sockets stay open, so
 // nothing fails fast) must not hold up a read on another connection of that same thread.
 // The read is answered while the write is still waiting; once the replica runs again the
@@ -65,14 +66,20 @@ bool mastered_by(const support::ClusterDc& dc, size_t node, int64_t k) {
   return ((*bits)[pid / 8] & (0x80 >> (pid % 8))) != 0;
 }
 
-}  // namespace
-
-TEST_CASE("a write waiting for a stopped replica does not hold up its service thread", "[nonblocking]") {
+// Two asd-only nodes, every partition on both.
+support::ClusterDcOptions two_nodes(const std::string& name) {
   support::ClusterDcOptions options;
-  options.name = "NB";
+  options.name = name;
   options.nodes = 2;
   options.replication_factor = 2;
   options.run_xdr = false;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a write waiting for a stopped replica does not hold up its service thread", "[nonblocking]") {
+  support::ClusterDcOptions options = two_nodes("NB");
   options.service_extra = "  service-threads 1\n";
   // Long enough that node 0 still counts node 1 as a member all through the test.
   options.heartbeat_timeout = 60;
@@ -112,4 +119,54 @@ TEST_CASE("a write waiting for a stopped replica does not hold up its service th
   auto written = writer.recv_proto(10000);
   REQUIRE(written);
   CHECK(result_of(*written) == uint8_t(common::ResultCode::Ok));
+}
+
+// A scan that lists its partitions may be served by any node with a full copy, as the
+// real server's reserve_full: a client whose map is a moment behind a hand-over asks
+// the replica, which answers with the records rather than "partition unavailable".
+TEST_CASE("a listed partition is scanned from a full replica", "[scan_replica]") {
+  support::ClusterDc dc(two_nodes("SR"));
+  dc.start();
+
+  int64_t key = 1;
+  while (!mastered_by(dc, 0, key)) ++key;
+  support::RawSocket setup(dc.port(0));
+  REQUIRE(setup.send(request(key, true)));
+  auto written = setup.recv_proto();
+  REQUIRE(written);
+  REQUIRE(result_of(*written) == uint8_t(common::ResultCode::Ok));
+
+  uint16_t pid = common::partition_id(common::compute_digest("nb", key)).value;
+  std::string body;
+  proto::MsgHeader h;
+  h.info1 = proto::info1::kRead | proto::info1::kGetAll;
+  h.info3 = proto::info3::kPartitionDone;
+  h.transaction_ttl = 10000;
+  size_t at = proto::append_msg_header(body, h);
+  proto::append_field(body, proto::FieldType::Namespace, "test");
+  proto::append_field(body, proto::FieldType::Set, "nb");
+  char pids[2] = {char(pid & 0xff), char(pid >> 8)};
+  proto::append_field(body, proto::FieldType::PidArray, std::string_view(pids, 2));
+  proto::patch_msg_counts(body, at, 3, 0);
+
+  support::RawSocket replica(dc.port(1));  // node 1 is not the partition's master
+  REQUIRE(replica.send(framed(body)));
+  size_t records = 0, unavailable = 0;
+  bool last = false;
+  while (!last) {
+    auto answer = replica.recv_proto();
+    REQUIRE(answer);
+    std::string_view rest = std::string_view(*answer).substr(8);
+    while (!rest.empty() && !last) {
+      proto::Message m;
+      auto used = proto::parse_message(rest, &m);
+      REQUIRE(used);
+      rest.remove_prefix(*used);
+      if (m.header.info3 & proto::info3::kLast) last = true;
+      else if (m.header.info3 & proto::info3::kPartitionDone) unavailable += m.header.result_code != 0;
+      else ++records;
+    }
+  }
+  CHECK(unavailable == 0);
+  CHECK(records == 1);
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/bytes.h"
 #include "common/ids.h"
 
 namespace common {
@@ -26,10 +27,10 @@ struct Digest {
   // to memcmp for each was a visible share of a write's cost.
   std::strong_ordering operator<=>(const Digest& o) const {
     for (size_t at = 0; at < 16; at += 8) {
-      uint64_t a = be64(bytes.data() + at), b = be64(o.bytes.data() + at);
+      uint64_t a = load_be64(bytes.data() + at), b = load_be64(o.bytes.data() + at);
       if (a != b) return a <=> b;
     }
-    return be32(bytes.data() + 16) <=> be32(o.bytes.data() + 16);
+    return load_be32(bytes.data() + 16) <=> load_be32(o.bytes.data() + 16);
   }
   bool operator==(const Digest& o) const { return std::memcmp(bytes.data(), o.bytes.data(), kDigestSize) == 0; }
   std::string_view view() const {
@@ -37,18 +38,6 @@ struct Digest {
   }
   static Digest from(std::string_view raw);  // raw must hold 20 bytes
   std::string hex() const;
-
- private:
-  static uint64_t be64(const uint8_t* p) {
-    uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return __builtin_bswap64(v);
-  }
-  static uint32_t be32(const uint8_t* p) {
-    uint32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return __builtin_bswap32(v);
-  }
 };
 
 // Key particle types allowed as user keys.
