@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "dc_shipper_impl.h"
+#include "shipper/local_copy.h"
 #include "topology/topology.h"
 
 namespace shipper {
@@ -19,12 +20,6 @@ using common::ResultCode;
 namespace {
 
 std::shared_ptr<spdlog::logger> ship_log() { return common::logger("shipper"); }
-
-// A local read that looks older than the entry it is for (the record missing, or an
-// older version) came from a copy a moment behind its master, seen through a partition
-// map that is a moment behind the cluster: read again, up to this many times, before
-// believing it.
-constexpr uint32_t kStaleReadRetries = 5;
 
 // How long a pump waits for work before looking at the stop flag again.
 constexpr uint64_t kIdleWaitMs = 200;
@@ -186,35 +181,29 @@ void DcShipper::Impl::ship_batch(std::vector<ItemPtr>& items) {
 Attempt DcShipper::Impl::decide(ShipItem& item, const client::BatchRecord& row, RemoteRequest& request) {
   const proto::XdrFrame& f = item.frame;
   client::Key key = client::Key::from_digest(f.ns, f.set, f.digest);
-  const bool is_write = f.op == proto::XdrOp::Write;
-  const bool may_be_stale = is_write && item.tries < kStaleReadRetries;
   const client::Record* record = row.found() || row.record.tombstone ? &row.record : nullptr;
-  if (!record) {
-    if (row.result != ResultCode::NotFound) {
+  CopyJudgement copy = judge_local_copy(f, row.result, record, item.stale_reads);
+  switch (copy.verdict) {
+    case CopyVerdict::LocalError:
       return retry(RetryCause::Local, "local read answered " + std::to_string(int(row.result)));
-    }
-    // No tombstone either: the node that answered never held this version. For a write
-    // that is a stale copy; shipping a delete with the write's LUT would delete the
-    // version itself at the remote. A record that vanished without a tombstone
-    // (expired, evicted) expires at the remote by its own TTL.
-    if (may_be_stale) return retry(RetryCause::Local, "local copy does not hold the record yet");
-    if (is_write) return done(Outcome::NotFound);
-    return ship_delete(key, item, f.lut, f.origin_src_id.value, request);
+    case CopyVerdict::ReadAgain:
+      ++item.stale_reads;
+      return retry(RetryCause::Local, copy.why);
+    case CopyVerdict::NothingToShip:
+      return done(Outcome::NotFound);
+    case CopyVerdict::ShipDelete:
+    case CopyVerdict::ShipRecord:
+      break;
   }
+  if (!record) return ship_delete(key, item, copy.delete_lut, f.origin_src_id.value, request);
   // The record may have changed hands since the frame (an XDR write replaced a local
   // one): decide again with the origin of the version that would ship.
   const uint8_t origin = record->origin_src_id;
   const bool from_xdr = origin != 0 && origin != src_id;
-  if (record->tombstone) {
-    if (!topology.should_ship(topology::RecordOrigin{f.ns, f.set, origin, from_xdr}, dc).ship) {
-      return done(Outcome::Filtered);
-    }
-    return ship_delete(key, item, std::max(record->lut, f.lut), origin, request);
-  }
-  if (may_be_stale && record->lut < f.lut) return retry(RetryCause::Local, "local copy older than the entry");
   if (!topology.should_ship(topology::RecordOrigin{f.ns, f.set, origin, from_xdr}, dc).ship) {
     return done(Outcome::Filtered);
   }
+  if (copy.verdict == CopyVerdict::ShipDelete) return ship_delete(key, item, copy.delete_lut, origin, request);
   if (record->user_key) {
     // Keep the stored user key on the remote copy too.
     return ship_record(client::Key::from_digest(f.ns, f.set, f.digest, record->user_key), *record, item, request);

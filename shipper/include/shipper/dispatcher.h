@@ -39,6 +39,7 @@ struct ShipItem {
   uint64_t not_before_ms = 0;
   // The shipper's state of the item across attempts.
   uint32_t tries = 0;            // attempts that ended in a retry
+  uint32_t stale_reads = 0;      // of them, local copies older than the entry (local_copy.h)
   uint64_t started_ms = 0;       // first taken (latency statistics)
   uint64_t shipped_lut = 0;      // LUT of the version sent in the current attempt
   bool sent_delete = false;      // the current attempt sent a delete
