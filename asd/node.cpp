@@ -120,7 +120,9 @@ void Node::start() {
                                                        std::function<void(std::string)> reply) {
     server->run_proxied(type, std::move(body), hops, std::move(reply));
   });
-  cluster_->start();
+  // Replica writes and their acks are handled on the service threads, which are awake
+  // anyway, rather than waking the cluster thread for every one.
+  cluster_->start(server_->io_contexts());
   // Before the service, whose set-config reaches it.
   ticker_ = std::make_unique<Ticker>(*this, config_.service.ticker_interval);
   ticker_->start();

@@ -200,6 +200,7 @@ void Cluster::Impl::on_tick() {
 void Cluster::Impl::check_view() {
   const ClusterView& view = membership.view();
   if (view.cluster_key == current_key) return;
+  accept_key.store(0);  // before any role changes: no replica write under a passing role
   std::vector<NodeId> old = succession;
   current_key = view.cluster_key;
   succession = view.succession;
@@ -323,6 +324,7 @@ void Cluster::Impl::try_balance() {
       apply_plan(i, pid);
     }
   }
+  accept_key.store(current_key);
   std::vector<std::string> early;
   early.swap(early_dones);
   for (const std::string& message : early) on_message(message, "");
@@ -429,6 +431,33 @@ void Cluster::Impl::on_partition_done(const MsgHead& h, Reader& r) {
 
 // ---- message dispatch ----
 
+size_t Cluster::Impl::on_reader_messages(const std::vector<std::string_view>& messages) {
+  AckRun acks;
+  size_t k = 0;
+  for (; k < messages.size(); ++k) {
+    Reader r(messages[k]);
+    MsgHead h;
+    if (!r.head(&h)) break;  // counted by the cluster thread
+    if (h.type != MsgType::ReplicaWrite && h.type != MsgType::ReplicaAck && h.type != MsgType::ReplicaAcks) break;
+    if (h.from == self || peers.is_blocked(h.from)) continue;
+    if (h.type == MsgType::ReplicaWrite) {
+      on_replica_write(h, r, acks);
+    } else if (h.type == MsgType::ReplicaAcks) {
+      on_replica_acks(h, r);
+    } else {
+      uint64_t id = r.u64();
+      bool applied = r.u8() != 0;
+      if (r.bad()) {
+        stats.fabric_bad_messages.fetch_add(1);
+        continue;
+      }
+      on_replica_ack(h.from, id, applied);
+    }
+  }
+  send_replica_acks(acks);
+  return k;
+}
+
 void Cluster::Impl::on_message(std::string_view message, const std::string& peer) {
   Reader r(message);
   MsgHead h;
@@ -471,7 +500,7 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
       }
       return on_partition_done(h, r);
     case MsgType::ReplicaWrite:
-      return on_replica_write(h, r);
+      return on_replica_write(h, r, pending_acks);
     case MsgType::ReplicaAck: {
       uint64_t id = r.u64();
       bool applied = r.u8() != 0;
@@ -519,15 +548,20 @@ void Cluster::set_proxy_handler(ProxyHandler handler) { impl_->proxy_handler = s
 
 Cluster::~Cluster() { stop(); }
 
-void Cluster::start() {
+void Cluster::start(std::vector<boost::asio::io_context*> readers) {
   Impl& d = *impl_;
   const conf::Config& cfg = d.config;
   std::string address = cfg.network.fabric.addresses.empty() ? "any" : cfg.network.fabric.addresses.front();
   d.migrator.set_workers(cfg.service.migrate_threads);
+  if (!readers.empty()) {
+    d.fabric.set_readers(std::move(readers), [&d](const std::vector<std::string_view>& messages) {
+      return d.on_reader_messages(messages);
+    });
+  }
   d.fabric.start(
       address, d.heartbeat_port, d.fabric_port,
       [&d](std::string_view message, const std::string& peer) { d.on_message(message, peer); },
-      [&d] { d.on_tick(); }, kTickMs, [&d] { d.send_replica_acks(); });
+      [&d] { d.on_tick(); }, kTickMs, [&d] { d.send_replica_acks(d.pending_acks); });
 }
 
 void Cluster::stop() {

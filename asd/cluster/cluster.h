@@ -22,6 +22,10 @@
 #include "proto/frame.h"
 #include "cluster/completion.h"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace conf {
 struct Config;
 struct Service;
@@ -103,8 +107,10 @@ class Cluster {
   void set_proxy_handler(ProxyHandler handler);
 
   // Binds the heartbeat and fabric ports (throws std::runtime_error naming the endpoint)
-  // and starts the threads.
-  void start();
+  // and starts the threads. With `readers` (the service threads' loops, stopped before
+  // this cluster is), fabric connections are read there: replica writes are applied and
+  // acks handled on those threads, and only the rest goes to the cluster thread.
+  void start(std::vector<boost::asio::io_context*> readers = {});
   void stop();
 
   NodeId self() const;
@@ -141,7 +147,7 @@ class Cluster {
   // Applies truncate / truncate-namespace on every other member too.
   void broadcast_truncate(std::string_view ns, std::string_view set, uint64_t lut);
 
-  struct Impl;
+  class Impl;
 
  private:
   std::unique_ptr<Impl> impl_;

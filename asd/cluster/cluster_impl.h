@@ -18,6 +18,7 @@
 #include "cluster/migrator.h"
 #include "cluster/partition_table.h"
 #include "cluster/peers.h"
+#include "cluster/repair_queue.h"
 #include "cluster/waits.h"
 #include "cluster/wire.h"
 
@@ -56,71 +57,24 @@ struct NsBalance {
   std::vector<uint64_t> own;             // this node's version per partition (0: none)
 };
 
-// A record whose copies may differ: a replica write of it failed (repair.cpp).
-struct Repair {
-  uint64_t not_before_ms = 0;
-  uint32_t attempt = 1;
-};
-
-struct Cluster::Impl {
-  const conf::Config& config;
-  NodeId self = 0;
-  std::vector<Namespace*> namespaces;  // fixed at construction
-  ProxyHandler proxy_handler;
-  std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
-  Fabric fabric;
-  Peers peers{self, fabric};
-  ClusterStats stats;
-  std::string cluster_name;
-  uint32_t interval_ms = 150;
-  std::string advertised_host;  // empty: peers use the address they see us at
-  uint16_t heartbeat_port = 0;
-  uint16_t fabric_port = 0;
-  std::string service_host;
-  uint16_t service_port = 0;
-
-  // ---- cluster thread only ----
-  Membership membership;
-  std::set<std::string> heartbeat_targets;  // seeds and every heartbeat endpoint learned
-  uint64_t last_heartbeat_ms = 0;
-  uint64_t current_key = 0;
-  std::vector<NodeId> succession;
-  bool balanced = false;
-  std::map<uint64_t, std::map<NodeId, std::string>> exchanges;  // key -> node -> body
-  std::vector<std::string> early_dones;  // PartitionDone messages ahead of the balance
-  uint64_t last_exchange_ms = 0;
-  std::vector<NsBalance> balance;
-  std::map<std::pair<NodeId, uint64_t>, Incoming> incoming;  // (sender, its task id) -> migration
-  std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key
-  bool dirty_roles = false;
-
-  // ---- shared ----
-  mutable std::mutex status_mu;
-  ClusterStatus status;  // under status_mu
-  std::atomic<uint64_t> partition_generation{1};
-  std::atomic<uint64_t> key_now{0};  // current_key, for other threads
-
-  // ---- replica, proxy, duplicate resolution and role waits (own lock) ----
-  WaitTable waits;
-
-  // ---- acks of replica writes not sent yet, cluster thread only ----
+// The cluster's state, in groups by owner and thread; only the cluster's own code
+// (its methods, and the Cluster facade) touches it.
+class Cluster::Impl {
+ public:
+  // Acks of replica writes not sent yet, per master, of one run of messages.
   struct PendingAcks {
     uint64_t cluster_key = 0;
     std::vector<std::pair<uint64_t, bool>> acks;  // (wait id, applied)
   };
-  std::map<NodeId, PendingAcks> pending_acks;
-
-  // ---- repairs, cluster thread only ----
-  std::map<std::pair<size_t, common::Digest>, Repair> repairs;
-  int64_t repairs_in_flight = 0;  // repair waits (no completion) not finished
-
-  // ---- outgoing migrations (own lock and threads) ----
-  Migrator migrator;
+  using AckRun = std::map<NodeId, PendingAcks>;
 
   Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespace*> all);
 
   // cluster.cpp
   void on_message(std::string_view message, const std::string& peer);
+  // On a reader thread: the replica writes and acks at the head of `messages`; returns
+  // how many were handled (Fabric::ReaderHandler).
+  size_t on_reader_messages(const std::vector<std::string_view>& messages);
   void on_tick();
   void send_heartbeats(uint64_t now);
   void on_heartbeat(const MsgHead& h, Reader& r, const std::string& peer);
@@ -137,12 +91,14 @@ struct Cluster::Impl {
   size_t ns_index(std::string_view name) const;
 
   // replication.cpp
-  void on_replica_write(const MsgHead& h, Reader& r);
+  // Any thread; the ack goes into `acks` (or, under commit-to-device, out on its own).
+  void on_replica_write(const MsgHead& h, Reader& r, AckRun& acks);
   void on_proxy_reply(NodeId from, uint64_t id, std::string answer);
+  // Any thread: a write's success finishes there, the rest goes to the cluster thread.
   void on_replica_ack(NodeId from, uint64_t id, bool ok);
   void on_replica_acks(const MsgHead& h, Reader& r);
   // After a run of fabric messages: one message of acks per master.
-  void send_replica_acks();
+  void send_replica_acks(AckRun& acks);
   // Registers a replica wait (or a repair offer's) for the record; returns its id.
   uint64_t add_replica_wait(PendingReply wait, size_t ns_index, const common::Digest& digest, uint64_t role_key);
   // Registers a wait for the partition's replicas and sends them the record's current
@@ -181,6 +137,61 @@ struct Cluster::Impl {
 
   // proxy.cpp
   void on_proxy_request(const MsgHead& h, Reader& r);
+
+ private:
+  friend class Cluster;
+
+  const conf::Config& config;
+  NodeId self = 0;
+  std::vector<Namespace*> namespaces;  // fixed at construction
+  ProxyHandler proxy_handler;
+  std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
+  Fabric fabric;
+  Peers peers{self, fabric};
+  ClusterStats stats;
+  std::string cluster_name;
+  uint32_t interval_ms = 150;
+  std::string advertised_host;  // empty: peers use the address they see us at
+  uint16_t heartbeat_port = 0;
+  uint16_t fabric_port = 0;
+  std::string service_host;
+  uint16_t service_port = 0;
+
+  // ---- cluster thread only ----
+  Membership membership;
+  std::set<std::string> heartbeat_targets;  // seeds and every heartbeat endpoint learned
+  uint64_t last_heartbeat_ms = 0;
+  uint64_t current_key = 0;
+  std::vector<NodeId> succession;
+  bool balanced = false;
+  std::map<uint64_t, std::map<NodeId, std::string>> exchanges;  // key -> node -> body
+  std::vector<std::string> early_dones;  // PartitionDone messages ahead of the balance
+  uint64_t last_exchange_ms = 0;
+  std::vector<NsBalance> balance;
+  std::map<std::pair<NodeId, uint64_t>, Incoming> incoming;  // (sender, its task id) -> migration
+  std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key
+  bool dirty_roles = false;
+
+  // ---- shared ----
+  mutable std::mutex status_mu;
+  ClusterStatus status;  // under status_mu
+  std::atomic<uint64_t> partition_generation{1};
+  std::atomic<uint64_t> key_now{0};  // current_key, for other threads
+  // current_key once its balance has given every partition its role, 0 before: replica
+  // writes are accepted under this key only (read on reader threads too).
+  std::atomic<uint64_t> accept_key{0};
+
+  // ---- replica, proxy, duplicate resolution and role waits (own lock) ----
+  WaitTable waits;
+
+  // ---- acks of replica writes not sent yet ----
+  AckRun pending_acks;  // of the messages the cluster thread handles
+
+  // ---- records whose copies may differ, cluster thread only ----
+  RepairQueue repairs;
+
+  // ---- outgoing migrations (own lock and threads) ----
+  Migrator migrator;
 };
 
 // Wire record <-> index, with the partition lock held. `merge`: keep the local copy when

@@ -1,18 +1,30 @@
 #pragma once
-// The node-to-node transport, over ZeroMQ: one PULL socket bound on the heartbeat port,
-// one on the fabric port, and a PUSH socket per remote endpoint. PUSH/PULL keeps each
-// sender's messages to one endpoint in order, which replication relies on (a migrated
-// record and a later write of it arrive in the order they were made).
+// The node-to-node transport: listeners on the heartbeat and the fabric port, and one
+// TCP connection (Boost.Asio) per remote endpoint, each message a u32 big-endian length
+// and its bytes. One connection keeps each sender's messages to one endpoint in order,
+// which replication relies on (a migrated record and a later write of it arrive in the
+// order they were made). A connection that breaks is made again after 100 ms; what was
+// queued goes on it, a message cut off midway whole again.
 //
-// One thread (the cluster thread) owns the receiving sockets: it receives, runs the
-// handler, and runs the periodic tick. Any thread sends, on one socket per endpoint under
-// a lock, so a message leaves from the thread that made it.
+// One thread, the cluster thread, runs the periodic tick
+// and handles heartbeats and every message of cluster business. Fabric connections may
+// instead be read on reader threads (the service threads, set_readers): those handle the
+// messages of the write path themselves, so a replica write and its ack do not wake the
+// cluster thread, and hand anything else to the cluster thread, pausing the connection
+// meanwhile so that its messages are still handled in the order they were sent. Any
+// thread sends, on one connection per endpoint under a lock, so a message leaves from
+// the thread that made it.
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace asd::cluster {
 
@@ -35,6 +47,10 @@ class Fabric : public Transport {
   using Tick = std::function<void()>;
   // After each run of fabric messages handled together: answers can go out as one.
   using Drained = std::function<void()>;
+  // On a reader thread, with the messages one read brought from one connection: handles
+  // the first k itself and returns k. messages[k], if any, goes to the cluster thread
+  // (Handler, then Drained), and the rest come again once it has been handled.
+  using ReaderHandler = std::function<size_t(const std::vector<std::string_view>& messages)>;
 
   Fabric();
   ~Fabric() override;
@@ -44,7 +60,14 @@ class Fabric : public Transport {
   // `on_tick` every `tick_ms`, `on_drained` after each run of fabric messages.
   void start(const std::string& address, uint16_t heartbeat_port, uint16_t fabric_port, Handler on_message,
              Tick on_tick, uint32_t tick_ms, Drained on_drained);
+  // Before start(): fabric connections are spread over `readers` instead of all being
+  // read on the cluster thread. Their threads must have stopped before this fabric is
+  // destroyed.
+  void set_readers(std::vector<boost::asio::io_context*> readers, ReaderHandler handler);
   void stop();
+
+  // Runs `fn` now on the cluster thread, or queues it there from any other thread.
+  void on_cluster_thread(std::function<void()> fn);
 
   void send(const std::string& endpoint, std::string message, bool lossy) override;
   void disconnect(const std::string& endpoint) override;

@@ -29,12 +29,12 @@ size_t wire_size(const WireRecord& w) {
 
 // Waits until `ready` or the cluster moved on (false) or the destination is silent.
 template <typename Ready>
-bool wait_answer(Cluster::Impl& d, MigrateTask& t, Ready ready) {
+bool wait_answer(const std::atomic<uint64_t>& key_now, Migrator& migrator, MigrateTask& t, Ready ready) {
   std::unique_lock lock(t.mu);
   uint64_t deadline = steady_now_ms() + kAnswerTimeoutMs;
   while (!ready()) {
-    if (d.key_now.load() != t.cluster_key || steady_now_ms() > deadline) return false;
-    if (d.migrator.stopping()) return false;
+    if (key_now.load() != t.cluster_key || steady_now_ms() > deadline) return false;
+    if (migrator.stopping()) return false;
     t.cv.wait_for(lock, std::chrono::milliseconds(50));
   }
   return true;
@@ -64,7 +64,7 @@ bool Cluster::Impl::run_task(MigrateTask& t) {
     w.u8(uint8_t(t.kind));
     send_to(t.dest, w.take());
   }
-  if (!wait_answer(*this, t, [&] { return t.start_answer != -1; }) || t.start_answer != 1) return false;
+  if (!wait_answer(key_now, migrator, t, [&] { return t.start_answer != -1; }) || t.start_answer != 1) return false;
 
   Partition& part = ns.partition(t.pid);
   std::optional<common::Digest> last;
@@ -90,7 +90,7 @@ bool Cluster::Impl::run_task(MigrateTask& t) {
       send_to(t.dest, w.take());
     }
     ++batches;
-    if (!wait_answer(*this, t, [&] { return t.acks >= batches; })) return false;
+    if (!wait_answer(key_now, migrator, t, [&] { return t.acks >= batches; })) return false;
     stats.migrate_records_transmitted.fetch_add(batch.size(), std::memory_order_relaxed);
   }
   Writer end(MsgType::MigrateEnd, self, t.cluster_key);
@@ -98,7 +98,7 @@ bool Cluster::Impl::run_task(MigrateTask& t) {
   end.u64(t.version);
   send_to(t.dest, end.take());
   ++batches;
-  return wait_answer(*this, t, [&] { return t.acks >= batches; });
+  return wait_answer(key_now, migrator, t, [&] { return t.acks >= batches; });
 }
 
 void Cluster::Impl::on_migrate_answer(const MsgHead& h, Reader& r, bool start_ack) {

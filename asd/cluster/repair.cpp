@@ -10,8 +10,6 @@
 // A refusal by a replica that is merely behind (it has not balanced the new cluster yet)
 // is retried within the client's wait, so most writes made during a change still succeed.
 
-#include <algorithm>
-
 #include "index/namespace.h"
 #include "cluster/cluster_impl.h"
 #include "cluster/mix.h"
@@ -23,21 +21,12 @@ namespace asd::cluster {
 namespace {
 
 constexpr size_t kRepairsPerTick = 256;
-constexpr uint64_t kFirstBackoffMs = 50;
-constexpr uint64_t kMaxBackoffMs = 1000;
-// About ten minutes of attempts: longer than any cluster change takes to settle.
-constexpr uint32_t kMaxRepairAttempts = 600;
-
-uint64_t backoff_ms(uint32_t attempt) {
-  uint64_t ms = kFirstBackoffMs << std::min<uint32_t>(attempt, 5);
-  return std::min(ms, kMaxBackoffMs);
-}
 
 }  // namespace
 
 void Cluster::Impl::queue_repair(size_t i, const common::Digest& digest, uint32_t attempt) {
   if (i >= namespaces.size()) return;
-  if (attempt > kMaxRepairAttempts) {
+  if (repairs.add(i, digest, attempt, steady_now_ms()) == RepairQueue::Added::GaveUp) {
     stats.re_repl_error.fetch_add(1, std::memory_order_relaxed);
     // A peer that never answers gives up every repair sent to it; re_repl_error counts them all.
     static common::LimitedLog limit{std::chrono::seconds(1)};
@@ -45,16 +34,10 @@ void Cluster::Impl::queue_repair(size_t i, const common::Digest& digest, uint32_
                namespaces[i]->name(), digest.hex(), attempt - 1);
     return;
   }
-  auto [it, added] = repairs.try_emplace({i, digest});
-  if (!added && it->second.attempt >= attempt) return;
-  it->second.attempt = attempt;
-  it->second.not_before_ms = steady_now_ms() + (attempt == 1 ? 0 : backoff_ms(attempt));
   publish_repairs();
 }
 
-void Cluster::Impl::publish_repairs() {
-  stats.re_repl_pending.store(int64_t(repairs.size()) + repairs_in_flight);
-}
+void Cluster::Impl::publish_repairs() { stats.re_repl_pending.store(repairs.pending()); }
 
 void Cluster::Impl::retry_refused(uint64_t now) {
   for (const RetryDue& d : waits.due_retries(now)) {
@@ -95,25 +78,15 @@ void Cluster::Impl::retry_refused(uint64_t now) {
 
 void Cluster::Impl::run_repairs(uint64_t now) {
   if (!balanced || repairs.empty()) return;
-  size_t done = 0;
-  for (auto it = repairs.begin(); it != repairs.end() && done < kRepairsPerTick;) {
-    auto [i, digest] = it->first;
-    Repair& rp = it->second;
-    if (rp.not_before_ms > now) {
-      ++it;
-      continue;
-    }
-    ++done;
+  repairs.run_due(now, kRepairsPerTick, [&](size_t i, const common::Digest& digest, uint32_t attempt) {
     Namespace& ns = *namespaces[i];
     Partition& part = ns.partition_of(digest);
     std::lock_guard lock(part.mu);
     if (part.role.cluster_key != current_key || (!part.role.master && part.role.acting_master == 0)) {
-      rp.not_before_ms = now + backoff_ms(rp.attempt);
-      ++it;
-      continue;
+      return RepairQueue::Visit::NotNow;
     }
     PendingReply wait;
-    wait.repair_attempt = rp.attempt;
+    wait.repair_attempt = attempt;
     if (part.role.master) {
       if (part.role.replicate_to.empty()) {
         stats.re_repl_success.fetch_add(1, std::memory_order_relaxed);
@@ -130,8 +103,8 @@ void Cluster::Impl::run_repairs(uint64_t now) {
       // acting master's copy stands, as the write was never acknowledged.
       stats.re_repl_success.fetch_add(1, std::memory_order_relaxed);
     }
-    it = repairs.erase(it);
-  }
+    return RepairQueue::Visit::Done;
+  });
   publish_repairs();
 }
 

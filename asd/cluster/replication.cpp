@@ -130,7 +130,7 @@ uint64_t Cluster::Impl::add_replica_wait(PendingReply wait, size_t i, const comm
   wait.digest = digest;
   wait.role_key = role_key;
   // Only repairs have no completion, and only the cluster thread starts them.
-  if (!wait.completion) ++repairs_in_flight;
+  if (!wait.completion) repairs.sent();
   return waits.add_replica(std::move(wait));
 }
 
@@ -157,7 +157,7 @@ bool Cluster::Impl::read_record_message(Reader& r, uint64_t* id, size_t* ns, Wir
   return true;
 }
 
-void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
+void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r, AckRun& acks_out) {
   uint64_t id;
   size_t i;
   WireRecord w;
@@ -172,13 +172,13 @@ void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
     // Only from the node this one knows as the partition's acting master, in the same
     // cluster: a master acting on a stale role (a change or a hand-over it has not
     // heard of yet) must not get its write acknowledged over the new master's.
-    accept = h.cluster_key == current_key && balanced && part.role.acting_master == h.from;
+    accept = h.cluster_key == accept_key.load() && part.role.acting_master == h.from;
     if (accept) pos = apply_wire_record(ns, part, w, false, h.from);
   }
   if (accept) stats.replica_writes_applied.fetch_add(1, std::memory_order_relaxed);
   if (!accept || pos == 0 || !ns.storage()) {
     // Answered with the others of this run of messages (send_replica_acks).
-    PendingAcks& acks = pending_acks[to];
+    PendingAcks& acks = acks_out[to];
     acks.cluster_key = h.cluster_key;
     acks.acks.emplace_back(id, accept);
     return;
@@ -190,8 +190,8 @@ void Cluster::Impl::on_replica_write(const MsgHead& h, Reader& r) {
   ns.storage()->when_durable(pos, [this, to, message = ack.take()]() mutable { send_to(to, std::move(message)); });
 }
 
-void Cluster::Impl::send_replica_acks() {
-  for (auto& [to, pending] : pending_acks) {
+void Cluster::Impl::send_replica_acks(AckRun& acks) {
+  for (auto& [to, pending] : acks) {
     if (pending.acks.empty()) continue;
     Writer w(MsgType::ReplicaAcks, self, pending.cluster_key);
     w.u32(uint32_t(pending.acks.size()));
@@ -226,12 +226,16 @@ void Cluster::Impl::on_replica_ack(NodeId from, uint64_t id, bool ok) {
   // Most refusals are a replica a moment behind the master (it has not balanced this
   // cluster yet, or not heard of a hand-over): sent again shortly.
   auto done = waits.ack(id, from, ok, steady_now_ms() + kRetryRefusedMs);
-  if (done) finish_replica_wait(done->first, done->second);
+  if (!done) return;
+  // A client's write that every copy now has: answered from this thread.
+  if (done->second && done->first.completion) return done->first.completion->finish(true);
+  auto ended = std::make_shared<std::pair<PendingReply, bool>>(std::move(*done));
+  fabric.on_cluster_thread([this, ended] { finish_replica_wait(ended->first, ended->second); });
 }
 
 void Cluster::Impl::finish_replica_wait(PendingReply& wait, bool ok) {
   if (!wait.completion) {
-    --repairs_in_flight;
+    repairs.answered();
     publish_repairs();
   }
   if (ok) {

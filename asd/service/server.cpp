@@ -10,6 +10,7 @@
 #include <boost/asio.hpp>
 
 #include "common/log.h"
+#include "common/loop_end.h"
 #include "common/log_limit.h"
 #include "service/node_context.h"
 #include "proto/compression.h"
@@ -305,7 +306,12 @@ void Server::start() {
   impl_->listen(impl_->port, false);
   if (impl_->info_port != 0) impl_->listen(impl_->info_port, true);
   for (auto& context : impl_->contexts) {
-    impl_->workers.emplace_back([ctx = context.get()] { ctx->run(); });
+    impl_->workers.emplace_back([ctx = context.get()] {
+      // Fabric sends made while handling one epoll round leave together after it.
+      common::LoopEnd::install([ctx](std::function<void()> fn) { asio::post(*ctx, std::move(fn)); });
+      ctx->run();
+      common::LoopEnd::uninstall();
+    });
   }
   common::logger("service")->info("service started port={} info_port={} threads={}", impl_->port,
                                   impl_->info_port, impl_->threads);
@@ -317,6 +323,12 @@ void Server::run_proxied(proto::ProtoType type, std::string body, uint8_t hops,
   asio::io_context& context = *d.contexts[d.next_proxy_context.fetch_add(1) % d.contexts.size()];
   auto request = std::make_shared<ProxiedRequest>(d.node, context, type, std::move(body), hops, std::move(reply));
   asio::post(context, [request] { request->start(); });
+}
+
+std::vector<boost::asio::io_context*> Server::io_contexts() const {
+  std::vector<boost::asio::io_context*> out;
+  for (const auto& context : impl_->contexts) out.push_back(context.get());
+  return out;
 }
 
 void Server::stop() {

@@ -8,8 +8,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "proto/frame.h"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace asd {
 
@@ -28,6 +33,9 @@ class Server {
   void run_proxied(proto::ProtoType type, std::string body, uint8_t hops, std::function<void(std::string answer)> reply);
   // Closes the acceptors and connections and joins every thread.
   void stop();
+  // The service threads' loops (one per thread), for work that should run on them: the
+  // cluster reads its fabric connections there. They exist from construction on.
+  std::vector<boost::asio::io_context*> io_contexts() const;
 
  private:
   struct Impl;
