@@ -14,6 +14,8 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "service/server.h"
+#include "smd/metadata_store.h"
+#include "udf/udf_modules.h"
 #include "ticker.h"
 #include "xdr_pipe/announce.h"
 #include "xdr_pipe/pipe_writer.h"
@@ -49,6 +51,11 @@ std::string xdr_gap_file(const conf::Config& config) {
   return dir + "/xdr-pipe.gaps";
 }
 
+// The work directory's sub-directory `name`, for state other than the pipe's gaps.
+std::string work_path(const conf::Config& config, const std::string& name) {
+  return config.service.work_directory + "/" + name;
+}
+
 }  // namespace
 
 Node::Node(conf::Config config) : NodeContext(std::move(config)) {}
@@ -73,6 +80,13 @@ void Node::init() {
     pipe_ = std::make_unique<PipeWriter>(xdr.namedpipe_path, std::move(options));
     pipe_->restore();  // gaps of earlier runs; throws when the work directory is unusable
   }
+  metadata_ = std::make_unique<smd::MetadataStore>(work_path(config_, "smd"), node_id_);
+  if (common::Status st = metadata_->load(); !st.ok()) {
+    throw std::runtime_error("system metadata in service { work-directory } cannot be loaded: " + st.message());
+  }
+  std::string user_path = config_.mod_lua.user_path.empty() ? work_path(config_, "usr/udf/lua") : config_.mod_lua.user_path;
+  udf_modules_ = std::make_unique<udf::UdfModules>(user_path, *metadata_);
+  if (common::Status st = udf_modules_->start(); !st.ok()) throw std::runtime_error(st.message());
   for (auto& ns : namespaces_) {
     std::shared_ptr<const conf::Namespace> cfg = ns->config();
     XdrPolicy policy;
@@ -120,6 +134,7 @@ void Node::start() {
                                                        std::function<void(std::string)> reply) {
     server->run_proxied(type, std::move(body), hops, std::move(reply));
   });
+  cluster_->set_metadata(metadata_.get());
   // Replica writes and their acks are handled on the service threads, which are awake
   // anyway, rather than waking the cluster thread for every one.
   cluster_->start(server_->io_contexts());

@@ -42,7 +42,7 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Maximum number of open client connections."},
     {"service", "pidfile", K::Path, "", 0, 0, false, false, "File to write the process id to."},
     {"service", "work-directory", K::Path, "/opt/aerospike", 0, 0, false, false,
-     "Directory for runtime state: the XDR pipe gaps (xdr-pipe.gaps) live here. Created if missing."},
+     "Directory for runtime state: the XDR pipe gaps (xdr-pipe.gaps) and the cluster's system metadata (smd/: UDF modules) live here. Created if missing."},
     {"service", "batch-max-requests", K::Int, "5000", 0, kU32, true, false,
      "Maximum keys in one batch request."},
     {"service", "info-threads", K::Int, "16", 1, 256, true, false,
@@ -211,8 +211,10 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Credentials file for the remote DC."},
 
     // ---- mod-lua -----------------------------------------------------------------------------
-    {"mod-lua", "user-path", K::Path, "/opt/aerospike/usr/udf/lua", 0, 0, false, false,
-     "Directory of registered UDF modules."},
+    {"mod-lua", "user-path", K::Path, "", 0, 0, false, false,
+     "Directory asd writes the registered UDF modules to (udf-put), on every node. Empty: "
+     "<work-directory>/usr/udf/lua, which is /opt/aerospike/usr/udf/lua with the default work-directory. "
+     "Created if missing."},
 });
 // clang-format on
 

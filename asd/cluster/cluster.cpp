@@ -487,6 +487,11 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
       if (r.bad()) break;
       exchanges[h.cluster_key][h.from] = std::string(message);
       if (h.cluster_key != current_key) return;
+      // A member of this cluster reaches us: once per cluster, it gets our metadata.
+      if (metadata && metadata_sent[h.from] != current_key) {
+        metadata_sent[h.from] = current_key;
+        send_metadata_snapshot(h.from);
+      }
       // Every request is answered: an answer sent before this node knew the sender's
       // fabric endpoint was lost, and the sender repeats until it has every exchange.
       auto own = exchanges[current_key].find(self);
@@ -529,6 +534,8 @@ void Cluster::Impl::on_message(std::string_view message, const std::string& peer
     }
     case MsgType::Truncate:
       return on_truncate(r);
+    case MsgType::Metadata:
+      return on_metadata(h, r);
     case MsgType::RepairOffer:
       return on_repair_offer(h, r);
     case MsgType::DupResRequest:
@@ -545,6 +552,7 @@ Cluster::Cluster(NodeId self, const conf::Config& config, std::vector<Namespace*
     : impl_(std::make_unique<Impl>(self, config, std::move(namespaces))) {}
 
 void Cluster::set_proxy_handler(ProxyHandler handler) { impl_->proxy_handler = std::move(handler); }
+void Cluster::set_metadata(smd::MetadataStore* store) { impl_->metadata = store; }
 
 Cluster::~Cluster() { stop(); }
 

@@ -26,6 +26,11 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace asd::smd {
+class MetadataStore;
+struct Item;
+}
+
 namespace conf {
 struct Config;
 struct Service;
@@ -105,6 +110,10 @@ class Cluster {
 
   // Before start(): where requests proxied to this node go.
   void set_proxy_handler(ProxyHandler handler);
+  // Before start(): the node's system metadata. Items from other nodes are merged into
+  // it; at every cluster change each member sends the others its whole set, so a node
+  // that joins, returns or missed a change gets what the others hold.
+  void set_metadata(smd::MetadataStore* store);
 
   // Binds the heartbeat and fabric ports (throws std::runtime_error naming the endpoint)
   // and starts the threads. With `readers` (the service threads' loops, stopped before
@@ -146,6 +155,8 @@ class Cluster {
 
   // Applies truncate / truncate-namespace on every other member too.
   void broadcast_truncate(std::string_view ns, std::string_view set, uint64_t lut);
+  // Sends a metadata change made on this node to every other member.
+  void broadcast_metadata(const smd::Item& item);
 
   class Impl;
 

@@ -114,6 +114,8 @@ class Cluster::Impl {
   // Ends what a cluster change or a timeout ended (outside the table's lock).
   void end_waits(WaitTable::Ended ended, bool timed_out);
   void on_truncate(Reader& r);
+  void on_metadata(const MsgHead& h, Reader& r);
+  void send_metadata_snapshot(NodeId to);
 
   // duplicates.cpp
   void on_dupres_request(const MsgHead& h, Reader& r);
@@ -145,6 +147,7 @@ class Cluster::Impl {
   NodeId self = 0;
   std::vector<Namespace*> namespaces;  // fixed at construction
   ProxyHandler proxy_handler;
+  smd::MetadataStore* metadata = nullptr;  // set before start
   std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
   Fabric fabric;
   Peers peers{self, fabric};
@@ -171,6 +174,7 @@ class Cluster::Impl {
   std::map<std::pair<NodeId, uint64_t>, Incoming> incoming;  // (sender, its task id) -> migration
   std::set<std::tuple<size_t, uint32_t, NodeId, uint8_t>> queued;  // migrations queued this key
   bool dirty_roles = false;
+  std::map<NodeId, uint64_t> metadata_sent;  // member -> cluster key it got our whole set under
 
   // ---- shared ----
   mutable std::mutex status_mu;

@@ -40,6 +40,7 @@ enum class MsgType : uint8_t {
   DupResRequest = 16,  // acting master -> holder of another copy: that record, please
   DupResResponse = 17,
   ReplicaAcks = 18,    // replica -> master: the acks of a run of replica writes, in one
+  Metadata = 19,       // system metadata items (smd/): a change, or a node's whole set
 };
 
 struct MsgHead {

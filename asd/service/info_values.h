@@ -47,6 +47,11 @@ std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string truncate_value(NodeContext& node, const proto::InfoCommand& cmd, bool whole_namespace);
 std::string log_set_value(const proto::InfoCommand& cmd);
 std::string xdr_gaps_value(NodeContext& node);
+// UDF modules (info_udf.cpp).
+std::string udf_put_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string udf_get_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string udf_list_value(NodeContext& node);
+std::string udf_remove_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string xdr_gap_ack_value(NodeContext& node, const proto::InfoCommand& cmd);
 // info_xdr_cluster.cpp
 std::string xdr_cluster_value(NodeContext& node);

@@ -15,6 +15,13 @@ namespace asd {
 
 class PipeWriter;
 
+namespace smd {
+class MetadataStore;
+}
+namespace udf {
+class UdfModules;
+}
+
 struct ServiceStats {
   std::atomic<int64_t> client_connections{0};
   std::atomic<uint64_t> client_connections_opened{0};
@@ -38,6 +45,9 @@ class NodeContext : public TransactionContext {
   // The pipe to xdr, or nullptr when XDR is off.
   PipeWriter* xdr_pipe() { return pipe_.get(); }
   uint64_t uptime_sec() const;
+  // The cluster's system metadata and the UDF modules kept in it.
+  smd::MetadataStore& metadata() { return *metadata_; }
+  udf::UdfModules& udf_modules() { return *udf_modules_; }
   // set-config changed the service context. The node passes it on to what it owns
   // above the service layer (the ticker).
   virtual void service_config_changed() {}
@@ -48,6 +58,8 @@ class NodeContext : public TransactionContext {
   uint64_t start_ms_ = 0;
   ServiceStats stats_;
   std::unique_ptr<PipeWriter> pipe_;
+  std::unique_ptr<smd::MetadataStore> metadata_;
+  std::unique_ptr<udf::UdfModules> udf_modules_;
 };
 
 }  // namespace asd
