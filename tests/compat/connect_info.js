@@ -61,6 +61,15 @@ async function main () {
     assert.equal(lines[3], '')
   })
 
+  await check("'features' claims what works: partition scans and batch, not bit ops nor UDFs (they answer 16)", async () => {
+    const raw = await client.infoAny('features')
+    const features = raw.split('\t')[1].trim().split(';')
+    for (const f of ['pscans', 'batch-index', 'peers', 'replicas', 'cluster-stable']) {
+      assert.ok(features.includes(f), `${f} missing from ${raw}`)
+    }
+    for (const f of ['blob-bits', 'udf']) assert.ok(!features.includes(f), `${f} claimed in ${raw}`)
+  })
+
   await check("'namespace/test' parses to key=value stats incl. objects and replication-factor", async () => {
     const ns = parse(await client.infoAny('namespace/test'))['namespace/test']
     assert.equal(typeof ns, 'object', JSON.stringify(ns))
