@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,9 +29,16 @@ Process::~Process() {
 }
 
 void Process::start(const std::vector<std::string>& argv, const std::string& log_path) {
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    // A daemon dies with the test that started it, also when that test is killed (ctest's
+    // timeout, a crash) and no destructor runs: it must not keep its ports, files and CPU
+    // for the tests after it. Processes are started from the test's main thread, which
+    // lives as long as the test (the signal follows the forking thread).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, STDOUT_FILENO);
