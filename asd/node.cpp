@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -56,6 +57,48 @@ std::string work_path(const conf::Config& config, const std::string& name) {
   return config.service.work_directory + "/" + name;
 }
 
+// Brings the namespace's indexes in line with the definition the store now holds for
+// `item`'s key (changes may be reported in any order, from any thread: the store's
+// current state decides, one change at a time).
+void apply_sindex_definition(NodeContext& node, const smd::Item& item) {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  auto log = common::logger("sindex");
+  size_t bar = item.key.find('|');
+  if (bar == std::string::npos) return;
+  Namespace* ns = node.find_namespace(std::string_view(item.key).substr(0, bar));
+  if (!ns) {
+    log->warn("index definition {} names a namespace this node does not have", item.key);
+    return;
+  }
+  std::string name = item.key.substr(bar + 1);
+  smd::Item current;
+  if (!node.metadata().get(kSindexMetadataModule, item.key, &current)) {
+    if (ns->drop_sindex(name)) log->info("index dropped ns={} indexname={}", ns->name(), name);
+    return;
+  }
+  std::optional<SindexDef> def = decode_sindex_def(current.key, current.value);
+  if (!def) {
+    log->warn("index definition {} does not parse: {}", current.key, current.value);
+    return;
+  }
+  std::shared_ptr<SecondaryIndex> existing = ns->find_sindex(name);
+  if (existing && existing->def() == *def) return;
+  if (existing) ns->drop_sindex(name);
+  if (!ns->data_in_memory()) {
+    log->warn("index {} not built: namespace {} keeps its bins on the device only", name, ns->name());
+    return;
+  }
+  std::optional<uint16_t> set_id = ns->set_id(def->set, true);
+  if (!set_id) {
+    log->warn("index {} not built: the set table of namespace {} is full", name, ns->name());
+    return;
+  }
+  ns->add_sindex(std::make_shared<SecondaryIndex>(*def, *set_id));
+  log->info("index building ns={} indexname={} set={} bin={} type={}", ns->name(), name, def->set, def->bin,
+            sindex_type_name(def->type));
+}
+
 }  // namespace
 
 Node::Node(conf::Config config) : NodeContext(std::move(config)) {}
@@ -87,6 +130,10 @@ void Node::init() {
   std::string user_path = config_.mod_lua.user_path.empty() ? work_path(config_, "usr/udf/lua") : config_.mod_lua.user_path;
   udf_modules_ = std::make_unique<udf::UdfModules>(user_path, *metadata_);
   if (common::Status st = udf_modules_->start(); !st.ok()) throw std::runtime_error(st.message());
+  // Indexes defined before this start are created (and built in the background) now,
+  // before the service opens; later definitions come through the same listener.
+  metadata_->listen(std::string(kSindexMetadataModule),
+                    [this](const smd::Item& item) { apply_sindex_definition(*this, item); });
   for (auto& ns : namespaces_) {
     std::shared_ptr<const conf::Namespace> cfg = ns->config();
     XdrPolicy policy;

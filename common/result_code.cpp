@@ -41,6 +41,8 @@ std::string_view result_code_name(ResultCode code) {
     case ResultCode::GeoInvalidGeojson: return "invalid geojson";
     case ResultCode::SindexFound: return "index exists";
     case ResultCode::SindexNotFound: return "index not found";
+    case ResultCode::SindexNotReadable: return "index not readable";
+    case ResultCode::SindexMaxCount: return "too many indexes";
   }
   return "unknown";
 }

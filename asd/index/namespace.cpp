@@ -13,7 +13,16 @@ Namespace::Namespace(conf::Namespace config) : name_(config.name) {
   set_config(std::move(config));
 }
 
-Namespace::~Namespace() { stop_storage(); }
+Namespace::~Namespace() {
+  stopping_.store(true);
+  std::vector<std::thread> builders;
+  {
+    std::lock_guard lock(sindex_mu_);
+    builders.swap(sindex_builders_);
+  }
+  for (std::thread& t : builders) t.join();
+  stop_storage();
+}
 
 std::shared_ptr<const conf::Namespace> Namespace::config() const {
   std::lock_guard lock(config_mu_);
@@ -110,6 +119,75 @@ void Namespace::account(const Record* before, const Record* after) {
   count(before, -1);
   count(after, +1);
   stats_.memory_used_bytes.fetch_add(delta_bytes, std::memory_order_relaxed);
+}
+
+// ---- secondary indexes ----
+
+std::shared_ptr<SecondaryIndex> Namespace::find_sindex(std::string_view name) const {
+  for (const auto& index : *sindexes()) {
+    if (index->def().name == name) return index;
+  }
+  return nullptr;
+}
+
+bool Namespace::add_sindex(std::shared_ptr<SecondaryIndex> index) {
+  std::lock_guard lock(sindex_mu_);
+  auto current = sindexes();
+  for (const auto& existing : *current) {
+    if (existing->def().name == index->def().name) return false;
+  }
+  auto next = std::make_shared<SindexList>(*current);
+  next->push_back(index);
+  sindexes_.store(std::move(next));
+  has_sindexes_.store(true);
+  sindex_builders_.emplace_back([this, index] { build_sindex(index); });
+  return true;
+}
+
+bool Namespace::drop_sindex(std::string_view name) {
+  std::lock_guard lock(sindex_mu_);
+  auto current = sindexes();
+  auto next = std::make_shared<SindexList>();
+  bool found = false;
+  for (const auto& existing : *current) {
+    if (existing->def().name == name) {
+      existing->drop();
+      found = true;
+    } else {
+      next->push_back(existing);
+    }
+  }
+  if (found) {
+    has_sindexes_.store(!next->empty());
+    sindexes_.store(std::move(next));
+  }
+  return found;
+}
+
+void Namespace::update_sindexes(const common::Digest& digest, const Record* before, const Record* after) {
+  // The common case, no index, costs one relaxed load on the write path. An index added
+  // concurrently misses nothing: its build takes this partition's lock after this write.
+  if (!has_sindexes_.load(std::memory_order_relaxed)) return;
+  auto list = sindexes();
+  if (list->empty()) return;
+  uint32_t pid = common::partition_id(digest).value;
+  for (const auto& index : *list) {
+    std::optional<int64_t> old_key = before ? index->key_of(*before) : std::nullopt;
+    std::optional<int64_t> new_key = after ? index->key_of(*after) : std::nullopt;
+    index->update(pid, digest, old_key, new_key);
+  }
+}
+
+// Writes keep every partition of the index current from its creation on; the build adds
+// the records that were there before, one partition lock at a time.
+void Namespace::build_sindex(const std::shared_ptr<SecondaryIndex>& index) {
+  for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
+    if (stopping_.load() || index->dropped()) return;
+    Partition& part = partition(pid);
+    std::lock_guard lock(part.mu);
+    for (const auto& [digest, record] : part.records) index->update(pid, digest, std::nullopt, index->key_of(record));
+    index->mark_built(pid);
+  }
 }
 
 }  // namespace asd

@@ -11,12 +11,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "common/digest.h"
 #include "common/result_code.h"
 #include "conf/config.h"
 #include "index/partition.h"
+#include "index/sindex.h"
 
 namespace asd {
 
@@ -170,6 +172,18 @@ class Namespace {
   // a cold start does not bring back what was truncated or evicted. No-op in memory.
   void save_metadata();
 
+  // ---- secondary indexes (index/sindex.h) ----
+  using SindexList = std::vector<std::shared_ptr<SecondaryIndex>>;
+  // The current indexes; a write reads the list once (lock-free).
+  std::shared_ptr<const SindexList> sindexes() const { return sindexes_.load(); }
+  std::shared_ptr<SecondaryIndex> find_sindex(std::string_view name) const;
+  // Adds the index (maintained by every write from now on) and builds it over the
+  // existing records in the background, one partition lock at a time. False when one of
+  // that name exists already.
+  bool add_sindex(std::shared_ptr<SecondaryIndex> index);
+  // Removes it; false when there is none of that name.
+  bool drop_sindex(std::string_view name);
+
  private:
   std::string name_;
   mutable std::mutex config_mu_;
@@ -196,6 +210,16 @@ class Namespace {
   std::unique_ptr<storage::DeviceStorage> storage_;
   bool data_in_memory_ = true;
   std::mutex metadata_mu_;
+
+  // Under the partition's lock: a record of `digest` changes from `before` (nullptr:
+  // none) to `after` (nullptr: gone); every index follows.
+  void update_sindexes(const common::Digest& digest, const Record* before, const Record* after);
+  void build_sindex(const std::shared_ptr<SecondaryIndex>& index);
+  std::atomic<std::shared_ptr<const SindexList>> sindexes_{std::make_shared<const SindexList>()};
+  std::atomic<bool> has_sindexes_{false};
+  std::mutex sindex_mu_;  // serialises add and drop (the list itself is swapped whole)
+  std::vector<std::thread> sindex_builders_;  // under sindex_mu_; joined by the destructor
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace asd

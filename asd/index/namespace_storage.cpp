@@ -32,6 +32,9 @@ common::ResultCode Namespace::commit(Partition& part, const common::Digest& dige
     }
     if (commit_pos && storage_->commit_to_device()) *commit_pos = pos;
   }
+  // Secondary indexes exist only where the index holds the bins (data in memory): the
+  // old and the new keys both come from them.
+  update_sindexes(digest, entry, &work);
   account(entry, &work);
   if (entry) *entry = std::move(work);
   else part.records.emplace(digest, std::move(work));
@@ -39,6 +42,7 @@ common::ResultCode Namespace::commit(Partition& part, const common::Digest& dige
 }
 
 RecordMap::iterator Namespace::erase(Partition& part, RecordMap::iterator it) {
+  update_sindexes(it->first, &it->second, nullptr);
   account(&it->second, nullptr);
   if (storage_) storage_->release(it->second.loc);
   return part.records.erase(it);

@@ -14,11 +14,6 @@ namespace asd {
 
 namespace {
 
-std::string param(const proto::InfoCommand& cmd, std::string_view key) {
-  std::string_view v;
-  return proto::find_info_param(cmd.params, key, &v) ? std::string(v) : std::string();
-}
-
 uint32_t effective_rf(NodeContext& node, Namespace& ns) {
   size_t size = std::max<size_t>(1, node.cluster()->status().succession.size());
   return uint32_t(std::min<size_t>(std::max<uint32_t>(1, ns.config()->replication_factor), size));
@@ -115,16 +110,16 @@ std::string replicas_master_value(NodeContext& node) {
 
 std::string cluster_stable_value(NodeContext& node, const proto::InfoCommand& cmd) {
   cluster::ClusterStatus st = node.cluster()->status();
-  std::string size = param(cmd, "size");
+  std::string size = info_param(cmd, "size");
   if (!size.empty()) {
     size_t want = 0;
     auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), want);
     if (ec != std::errc() || end != size.data() + size.size()) return "ERROR::bad-size";
     if (want != st.succession.size()) return "ERROR::cluster-not-specified-size";
   }
-  std::string ns_name = param(cmd, "namespace");
+  std::string ns_name = info_param(cmd, "namespace");
   if (!ns_name.empty() && !node.find_namespace(ns_name)) return "ERROR::unknown-namespace";
-  bool ignore_migrations = param(cmd, "ignore-migrations") == "true";
+  bool ignore_migrations = info_param(cmd, "ignore-migrations") == "true";
   if (st.cluster_key == 0 || !st.integrity) return "ERROR::unstable-cluster";
   // Repairs of records whose replica write failed are migrations of single records.
   if (!ignore_migrations && (node.cluster()->migrations_remaining() > 0 || node.cluster()->stats().re_repl_pending > 0)) {
@@ -134,7 +129,7 @@ std::string cluster_stable_value(NodeContext& node, const proto::InfoCommand& cm
 }
 
 std::string cluster_block_value(NodeContext& node, const proto::InfoCommand& cmd) {
-  std::string list = param(cmd, "nodes");
+  std::string list = info_param(cmd, "nodes");
   std::vector<uint64_t> ids;
   size_t start = 0;
   while (start < list.size()) {

@@ -28,17 +28,18 @@ std::string join_pairs(const std::vector<std::pair<std::string, std::string>>& p
   return out;
 }
 
-std::string param(const proto::InfoCommand& cmd, std::string_view key) {
+
+}  // namespace
+
+std::string info_param(const proto::InfoCommand& cmd, std::string_view key) {
   std::string_view v;
   return proto::find_info_param(cmd.params, key, &v) ? std::string(v) : std::string();
 }
 
-bool has_param(const proto::InfoCommand& cmd, std::string_view key) {
+bool info_has_param(const proto::InfoCommand& cmd, std::string_view key) {
   std::string_view v;
   return proto::find_info_param(cmd.params, key, &v);
 }
-
-}  // namespace
 
 std::string release_value() {
   return "edition=" + std::string(kEdition) + ";version=" + std::string(kBuildVersion) +
@@ -187,10 +188,10 @@ std::string statistics_value(NodeContext& node) {
 }
 
 std::string get_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
-  std::string context = param(cmd, "context");
+  std::string context = info_param(cmd, "context");
   if (context.empty()) context = "service";
-  std::string id = param(cmd, "id");
-  if (id.empty() && context == "xdr") id = param(cmd, "dc");
+  std::string id = info_param(cmd, "id");
+  if (id.empty() && context == "xdr") id = info_param(cmd, "dc");
   if (context == "namespace" && !node.find_namespace(id)) return "ERROR:20:namespace not found";
   auto pairs = conf::render_context(node.config(), context, id);
   if (pairs.empty() && context != "xdr") return "ERROR:4:invalid context";
@@ -198,8 +199,8 @@ std::string get_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
 }
 
 std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
-  std::string context = param(cmd, "context");
-  std::string id = param(cmd, "id");
+  std::string context = info_param(cmd, "context");
+  std::string id = info_param(cmd, "id");
   for (auto& [k, v] : proto::parse_info_params(cmd.params)) {
     if (k == "context" || k == "id") continue;
     std::string error = conf::apply_dynamic(node.mutable_config(), context, id, k, v);
@@ -217,15 +218,15 @@ std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
 }
 
 std::string truncate_value(NodeContext& node, const proto::InfoCommand& cmd, bool whole_namespace) {
-  std::string ns_name = param(cmd, "namespace");
+  std::string ns_name = info_param(cmd, "namespace");
   Namespace* ns = node.find_namespace(ns_name);
   if (!ns) return "ERROR:20:namespace not found";
-  std::string set_name = param(cmd, "set");
+  std::string set_name = info_param(cmd, "set");
   if (!whole_namespace && set_name.empty()) return "ERROR:4:missing set";
   uint64_t lut_cl_ms = common::now_cl_ms();
-  if (has_param(cmd, "lut")) {
+  if (info_has_param(cmd, "lut")) {
     // lut= is nanoseconds since the Unix epoch.
-    std::string text = param(cmd, "lut");
+    std::string text = info_param(cmd, "lut");
     uint64_t unix_ns = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), unix_ns);
     if (ec != std::errc() || ptr != text.data() + text.size()) return "ERROR:4:bad lut";
@@ -261,8 +262,8 @@ std::string xdr_gaps_value(NodeContext& node) {
 std::string xdr_gap_ack_value(NodeContext& node, const proto::InfoCommand& cmd) {
   PipeWriter* pipe = node.xdr_pipe();
   if (!pipe) return "ERROR:4:xdr is not enabled";
-  std::string ns = param(cmd, "namespace");
-  std::string since_text = param(cmd, "since");
+  std::string ns = info_param(cmd, "namespace");
+  std::string since_text = info_param(cmd, "since");
   uint64_t since = 0;
   auto [ptr, ec] = std::from_chars(since_text.data(), since_text.data() + since_text.size(), since);
   if (ns.empty() || ec != std::errc() || ptr != since_text.data() + since_text.size()) {

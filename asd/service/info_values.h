@@ -18,8 +18,12 @@ inline constexpr std::string_view kEdition = "Aerospike Community Edition";
 inline constexpr std::string_view kVersionText = "Aerospike Community Edition build 7.2.0.0";
 inline constexpr std::string_view kFeatures =
     "batch-any;batch-index;cdt-list;cdt-map;cluster-stable;float;geo;peers;pipelining;"
-    "pquery;pscans;query-show;replicas;replicas-all;replicas-master;replicas-max;"
+    "pquery;pscans;query-show;replicas;replicas-all;replicas-master;replicas-max;sindex-exists;"
     "truncate-namespace;zstd-compression";
+
+// One parameter of a command's `k=v;...` list ("" when absent), and whether it is there.
+std::string info_param(const proto::InfoCommand& cmd, std::string_view key);
+bool info_has_param(const proto::InfoCommand& cmd, std::string_view key);
 
 std::string release_value();
 std::string cluster_name_value(NodeContext& node);
@@ -52,6 +56,12 @@ std::string udf_put_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string udf_get_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string udf_list_value(NodeContext& node);
 std::string udf_remove_value(NodeContext& node, const proto::InfoCommand& cmd);
+// Secondary indexes (info_sindex.cpp).
+std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string sindex_delete_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string sindex_list_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string sindex_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string sindex_exists_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string xdr_gap_ack_value(NodeContext& node, const proto::InfoCommand& cmd);
 // info_xdr_cluster.cpp
 std::string xdr_cluster_value(NodeContext& node);

@@ -16,11 +16,6 @@ namespace asd {
 
 namespace {
 
-std::string param(const proto::InfoCommand& cmd, std::string_view key) {
-  std::string_view v;
-  return proto::find_info_param(cmd.params, key, &v) ? std::string(v) : std::string();
-}
-
 void set_bit(std::string& bits, uint32_t pid) { bits[pid / 8] |= char(0x80 >> (pid % 8)); }
 
 }  // namespace
@@ -46,7 +41,7 @@ std::string xdr_cluster_value(NodeContext& node) {
 // partitions where this node is the first replica with a complete copy, grouped by
 // their acting master.
 std::string xdr_roles_value(NodeContext& node, const proto::InfoCommand& cmd) {
-  Namespace* ns = node.find_namespace(param(cmd, "namespace"));
+  Namespace* ns = node.find_namespace(info_param(cmd, "namespace"));
   if (!ns) return "ERROR:4:unknown namespace";
   const uint64_t key = node.cluster()->status().cluster_key;
   std::string master(common::kPartitions / 8, '\0');

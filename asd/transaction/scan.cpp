@@ -25,6 +25,16 @@ constexpr size_t kChunkRecords = 128;
 struct PartitionTarget {
   uint32_t pid = 0;
   std::optional<common::Digest> after;  // resume: only digests smaller than this
+  std::optional<int64_t> after_bval;    // query resume: only entries after (bval, digest)
+};
+
+// A secondary-index query's filter (field 22): the index and the key range it selects;
+// `value` is the exact bytes a string or blob equality asks for (the key is their hash).
+struct IndexFilter {
+  std::shared_ptr<SecondaryIndex> index;
+  int64_t begin = 0;
+  int64_t end = 0;
+  std::string value;
 };
 
 struct ScanPlan {
@@ -39,6 +49,7 @@ struct ScanPlan {
   uint64_t since_lut = 0;   // XDR recovery: only records with LUT >= this
   bool xdr_fields = false;  // XDR: add LUT (14) and origin src-id (200) to each record
   bool explicit_partitions = false;  // the client listed partitions (fields 11/12)
+  std::optional<IndexFilter> filter;  // a secondary-index query
 };
 
 // As the real server reserves a partition for a scan: a scan of every partition (no
@@ -58,6 +69,86 @@ void append_partition_unavailable(std::string& out, uint32_t pid) {
   proto::append_msg_header(out, h);
 }
 
+// Field 22 (wire-protocol §9.6): one filter on a bin; the index is the one named by field
+// 21, else the one on the query's set (then one without a set) for that bin and value
+// type. No such index: 201; one still being built: 203.
+ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_view data, ScanPlan* plan) {
+  const uint8_t* p = common::as_bytes(data);
+  size_t left = data.size();
+  auto take = [&](size_t n) -> const uint8_t* {
+    if (left < n) return nullptr;
+    const uint8_t* at = p;
+    p += n;
+    left -= n;
+    return at;
+  };
+  const uint8_t* count = take(1);
+  if (!count || *count != 1) return ResultCode::Parameter;
+  const uint8_t* name_len = take(1);
+  if (!name_len) return ResultCode::Parameter;
+  const uint8_t* name = take(*name_len);
+  const uint8_t* particle = take(1);
+  const uint8_t* begin_len = take(4);
+  if (!name || !particle || !begin_len) return ResultCode::Parameter;
+  uint32_t bl = common::load_be32(begin_len);
+  const uint8_t* begin = take(bl);
+  const uint8_t* end_len = begin ? take(4) : nullptr;
+  if (!end_len) return ResultCode::Parameter;
+  uint32_t el = common::load_be32(end_len);
+  const uint8_t* end = take(el);
+  if (!end || left != 0) return ResultCode::Parameter;
+  std::string_view bin(reinterpret_cast<const char*>(name), *name_len);
+
+  // Collection, context and expression indexes are not built yet: no such index exists.
+  if (const proto::Field* type = req.field(FieldType::IndexType); type && !type->data.empty() && type->data[0] != 0) {
+    return ResultCode::SindexNotFound;
+  }
+  if (req.field(FieldType::IndexContext) || req.field(FieldType::IndexExpression)) return ResultCode::SindexNotFound;
+
+  std::optional<SindexType> type;
+  if (*particle == sindex_particle(SindexType::Numeric)) type = SindexType::Numeric;
+  else if (*particle == sindex_particle(SindexType::String)) type = SindexType::String;
+  else if (*particle == sindex_particle(SindexType::Blob)) type = SindexType::Blob;
+  if (!type) return ResultCode::SindexNotFound;
+
+  std::shared_ptr<SecondaryIndex> index;
+  if (const proto::Field* by_name = req.field(FieldType::IndexName)) {
+    index = ns.find_sindex(by_name->data);
+    if (index && (index->def().type != *type)) index = nullptr;
+  } else {
+    const proto::Field* set = req.field(FieldType::Set);
+    std::string_view set_name = set ? set->data : std::string_view();
+    for (bool any_set : {false, true}) {
+      for (const auto& candidate : *ns.sindexes()) {
+        const SindexDef& d = candidate->def();
+        if (d.bin != bin || d.type != *type) continue;
+        if (any_set ? !d.set.empty() : d.set != set_name) continue;
+        index = candidate;
+        break;
+      }
+      if (index || set_name.empty()) break;
+    }
+  }
+  if (!index) return ResultCode::SindexNotFound;
+  if (!index->readable()) return ResultCode::SindexNotReadable;
+
+  IndexFilter f;
+  f.index = index;
+  if (*type == SindexType::Numeric) {
+    if (bl != 8 || el != 8) return ResultCode::Parameter;
+    f.begin = int64_t(common::load_be64(begin));
+    f.end = int64_t(common::load_be64(end));
+    if (f.begin > f.end) return ResultCode::Parameter;
+  } else {
+    // Equality only: the server uses the begin value.
+    f.value.assign(reinterpret_cast<const char*>(begin), bl);
+    f.begin = f.end = sindex_hash(f.value);
+  }
+  index->count_query();
+  plan->filter = std::move(f);
+  return ResultCode::Ok;
+}
+
 ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, ScanPlan* plan) {
   const proto::Field* ns_field = req.field(FieldType::Namespace);
   if (!ns_field) return ResultCode::Namespace;
@@ -66,7 +157,10 @@ ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, S
   if (req.field(FieldType::Filter) || req.field(FieldType::UdfPackageName)) {
     return ResultCode::UnsupportedFeature;
   }
-  if (req.field(FieldType::IndexRange) || req.field(FieldType::IndexName)) {
+  if (const proto::Field* range = req.field(FieldType::IndexRange)) {
+    ResultCode rc = plan_filter(*plan->ns, req, range->data, plan);
+    if (rc != ResultCode::Ok) return rc;
+  } else if (req.field(FieldType::IndexName)) {
     return ResultCode::SindexNotFound;
   }
   if (req.header.info2 & proto::info2::kWrite) return ResultCode::UnsupportedFeature;
@@ -91,11 +185,17 @@ ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, S
     if (digests->data.empty() || digests->data.size() % common::kDigestSize != 0) {
       return ResultCode::Parameter;
     }
-    for (size_t i = 0; i < digests->data.size(); i += common::kDigestSize) {
-      common::Digest d = common::Digest::from(digests->data.substr(i, common::kDigestSize));
+    size_t n = digests->data.size() / common::kDigestSize;
+    // A query resumes at (bval, digest): one 8-byte little-endian bval per digest.
+    const proto::Field* bvals = req.field(FieldType::BvalArray);
+    if (plan->filter && (!bvals || bvals->data.size() != n * 8)) return ResultCode::Parameter;
+    for (size_t k = 0; k < n; ++k) {
+      common::Digest d = common::Digest::from(digests->data.substr(k * common::kDigestSize, common::kDigestSize));
       uint32_t pid = common::partition_id(d).value;
       if (!seen.insert(pid).second) return ResultCode::Parameter;
-      plan->targets.push_back({pid, d});
+      PartitionTarget target{pid, d, std::nullopt};
+      if (plan->filter) target.after_bval = int64_t(common::load_le64(common::as_bytes(bvals->data) + k * 8));
+      plan->targets.push_back(target);
     }
   }
   plan->explicit_partitions = req.field(FieldType::PidArray) || req.field(FieldType::DigestArray);
@@ -120,8 +220,8 @@ ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, S
 }
 
 // Appends one record message; returns false when bin selection skips the record.
-bool append_record(std::string& out, const ScanPlan& plan, const common::Digest& digest,
-                   const Record& r) {
+bool append_record(std::string& out, const ScanPlan& plan, const common::Digest& digest, const Record& r,
+                   std::optional<int64_t> bval = std::nullopt) {
   std::vector<const Bin*> bins;
   if (!plan.no_bins) {
     if (plan.bins.empty()) {
@@ -138,7 +238,7 @@ bool append_record(std::string& out, const ScanPlan& plan, const common::Digest&
   h.info1 = plan.no_bins ? proto::info1::kGetNoBinData : 0;
   h.generation = r.generation;
   h.record_ttl = r.void_time;
-  h.n_fields = uint16_t(2 + (set ? 1 : 0) + (r.key.empty() ? 0 : 1) + (plan.xdr_fields ? 2 : 0));
+  h.n_fields = uint16_t(2 + (set ? 1 : 0) + (r.key.empty() ? 0 : 1) + (plan.xdr_fields ? 2 : 0) + (bval ? 1 : 0));
   h.n_ops = uint16_t(bins.size());
   proto::append_msg_header(out, h);
   proto::append_field(out, FieldType::Namespace, plan.ns->name());
@@ -150,6 +250,11 @@ bool append_record(std::string& out, const ScanPlan& plan, const common::Digest&
     common::store_be64(reinterpret_cast<uint8_t*>(lut.data()), r.lut);
     proto::append_field(out, FieldType::Lut, lut);
     proto::append_field(out, FieldType::XdrSrcId, std::string(1, char(r.origin_src_id)));
+  }
+  if (bval) {
+    std::string le(8, '\0');
+    common::store_le64(reinterpret_cast<uint8_t*>(le.data()), uint64_t(*bval));
+    proto::append_field(out, FieldType::BvalArray, le);
   }
   for (const Bin* b : bins) proto::append_op(out, proto::OpType::Read, b->particle, b->name, b->value);
   return true;
@@ -213,6 +318,37 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
   return it != part.records.end();
 }
 
+// Copies the next chunk of records one partition's index selects into `out` under the
+// partition's lock; `after` is the last (key, digest) sent. Each candidate is checked
+// against its record: a string or blob key is a hash, and only the exact value matches.
+bool query_chunk(const ScanPlan& plan, Partition& part, uint32_t pid, std::optional<SecondaryIndex::Entry>& after,
+                 uint32_t now, std::string& out, uint64_t& sent) {
+  const IndexFilter& f = *plan.filter;
+  std::lock_guard lock(part.mu);
+  const SecondaryIndex::PartitionEntries& entries = f.index->entries(pid);
+  auto it = after ? entries.upper_bound(*after) : entries.lower_bound({f.begin, common::Digest{}});
+  size_t taken = 0;
+  for (; it != entries.end() && it->first <= f.end && taken < kChunkRecords; ++it) {
+    if (plan.max_records && sent >= plan.max_records) return false;
+    after = *it;
+    auto rec = part.records.find(it->second);
+    if (rec == part.records.end()) continue;
+    const Record& r = rec->second;
+    if (r.tombstone || plan.ns->is_dead(r, now) || r.lut < plan.since_lut) continue;
+    if (plan.has_set && r.set_id != plan.set_id) continue;
+    if (f.index->key_of(r) != it->first) continue;
+    if (f.index->def().type != SindexType::Numeric) {
+      const Bin* b = r.find_bin(f.index->def().bin);
+      if (!b || b->value != f.value) continue;
+    }
+    if (append_record(out, plan, it->second, r, it->first)) {
+      ++sent;
+      ++taken;
+    }
+  }
+  return it != entries.end() && it->first <= f.end;
+}
+
 }  // namespace
 
 void execute_scan(const TransactionContext& ctx, const proto::Message& request, ResponseSink& sink) {
@@ -238,9 +374,12 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
         continue;
       }
       std::optional<common::Digest> after = target.after;
+      std::optional<SecondaryIndex::Entry> after_entry;
+      if (target.after && target.after_bval) after_entry = SecondaryIndex::Entry{*target.after_bval, *target.after};
       bool more = true;
       while (more) {
-        more = scan_chunk(plan, part, after, now, out, sent);
+        more = plan.filter ? query_chunk(plan, part, target.pid, after_entry, now, out, sent)
+                           : scan_chunk(plan, part, after, now, out, sent);
         if (out.size() - proto_offset >= kStreamFlushBytes) {
           proto::end_proto(out, proto_offset);
           if (!sink.flush()) return;

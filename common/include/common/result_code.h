@@ -45,6 +45,8 @@ enum class ResultCode : uint8_t {
   GeoInvalidGeojson = 160,
   SindexFound = 200,
   SindexNotFound = 201,
+  SindexNotReadable = 203,
+  SindexMaxCount = 206,
 };
 
 // Short lowercase name used in logs and info error strings.

@@ -1,0 +1,98 @@
+#pragma once
+// Secondary indexes (docs/sindex-udf-design.md §3): an index on one bin of a namespace
+// (optionally one set) maps each record's value of that bin to its digest, kept per
+// partition and changed only under that partition's lock, in the same critical section
+// that changes the record (Namespace::commit and Namespace::erase). Keys are int64: the
+// value for integer indexes, a 64-bit hash of the bytes for string and blob indexes (so
+// an equality query is one key; candidates are checked against the record itself).
+//
+// Supported so far: NUMERIC (INTEGER), STRING and BLOB on a plain bin. Collection types
+// (LIST, MAPKEYS, MAPVALUES), CDT contexts and GEO2DSPHERE are refused at creation.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "base/record.h"
+#include "common/digest.h"
+#include "common/ids.h"
+
+namespace asd {
+
+enum class SindexType : uint8_t { Numeric, String, Blob };
+
+const char* sindex_type_name(SindexType type);  // "NUMERIC", "STRING", "BLOB"
+// The particle type of the values an index holds (1 integer, 3 string, 4 blob).
+uint8_t sindex_particle(SindexType type);
+
+struct SindexDef {
+  std::string ns;
+  std::string name;
+  std::string set;  // empty: every record of the namespace
+  std::string bin;
+  SindexType type = SindexType::Numeric;
+
+  bool operator==(const SindexDef&) const = default;
+};
+
+// The system metadata module holding the definitions (smd/).
+inline constexpr std::string_view kSindexMetadataModule = "sindex";
+
+// The metadata item of a definition: key "<ns>|<name>", value "set=..;bin=..;type=..;".
+std::string sindex_metadata_key(std::string_view ns, std::string_view name);
+std::string encode_sindex_def(const SindexDef& def);
+// nullopt when the key or the value does not parse.
+std::optional<SindexDef> decode_sindex_def(std::string_view key, std::string_view value);
+
+// 64-bit FNV-1a: the key of a string or blob value.
+int64_t sindex_hash(std::string_view bytes);
+
+class SecondaryIndex {
+ public:
+  using Entry = std::pair<int64_t, common::Digest>;
+  using PartitionEntries = std::set<Entry>;
+
+  // `set_id`: the set's id in the namespace (0 when the index has no set).
+  SecondaryIndex(SindexDef def, uint16_t set_id);
+
+  const SindexDef& def() const { return def_; }
+
+  // The key a record has in this index: nullopt when it is in another set, has no such
+  // bin, or the bin holds another type.
+  std::optional<int64_t> key_of(const Record& r) const;
+
+  // Under partition `pid`'s lock: a record's key changed from `before` to `after`.
+  void update(uint32_t pid, const common::Digest& digest, std::optional<int64_t> before,
+              std::optional<int64_t> after);
+  // Under partition `pid`'s lock: the entries of one partition.
+  const PartitionEntries& entries(uint32_t pid) const { return parts_[pid]; }
+
+  // The background build: a partition is built once its existing records are in.
+  void mark_built(uint32_t pid);
+  bool built(uint32_t pid) const { return built_flags_[pid].load(std::memory_order_acquire); }
+  uint32_t built_partitions() const { return built_count_.load(std::memory_order_relaxed); }
+  bool readable() const { return built_partitions() == common::kPartitions; }
+  void drop() { dropped_.store(true); }
+  bool dropped() const { return dropped_.load(); }
+
+  int64_t entries_total() const { return entries_.load(std::memory_order_relaxed); }
+  uint64_t queries() const { return queries_.load(std::memory_order_relaxed); }
+  void count_query() { queries_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  const SindexDef def_;
+  const uint16_t set_id_;
+  std::array<PartitionEntries, common::kPartitions> parts_;
+  std::array<std::atomic<bool>, common::kPartitions> built_flags_{};
+  std::atomic<uint32_t> built_count_{0};
+  std::atomic<bool> dropped_{false};
+  std::atomic<int64_t> entries_{0};
+  std::atomic<uint64_t> queries_{0};
+};
+
+}  // namespace asd

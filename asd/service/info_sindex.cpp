@@ -1,0 +1,145 @@
+// sindex-create, sindex-delete, sindex-list, sindex, sindex/<ns>[/<name>] and
+// sindex-exists (wire-protocol §9.7), answered as the real server does. Definitions are
+// cluster-wide metadata (smd module "sindex"): created through any node, applied by
+// every node (node.cpp's listener builds or drops the index), given to a node that joins.
+
+#include <algorithm>
+#include <cctype>
+
+#include "cluster/cluster.h"
+#include "common/log.h"
+#include "index/namespace.h"
+#include "index/sindex.h"
+#include "proto/info.h"
+#include "service/info_values.h"
+#include "service/node_context.h"
+#include "smd/metadata_store.h"
+
+namespace asd {
+
+namespace {
+
+constexpr size_t kMaxIndexesPerNamespace = 256;
+constexpr size_t kMaxIndexNameLength = 63;
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+  return out;
+}
+
+void broadcast(NodeContext& node, const smd::Item& item) {
+  if (cluster::Cluster* c = node.cluster()) c->broadcast_metadata(item);
+}
+
+std::string describe(const SecondaryIndex& index) {
+  const SindexDef& d = index.def();
+  std::string type = sindex_type_name(d.type);
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return "ns=" + d.ns + ":indexname=" + d.name + ":set=" + (d.set.empty() ? "NULL" : d.set) + ":bin=" + d.bin +
+         ":type=" + type + ":indextype=default:context=NULL:state=" + (index.readable() ? "RW" : "WO");
+}
+
+std::string list_indexes(NodeContext& node, std::string_view only_ns) {
+  std::string out;
+  for (const auto& ns : node.namespaces()) {
+    if (!only_ns.empty() && ns->name() != only_ns) continue;
+    for (const auto& index : *ns->sindexes()) out += describe(*index) + ";";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd) {
+  SindexDef def;
+  def.ns = info_param(cmd, "ns");
+  def.name = info_param(cmd, "indexname");
+  def.set = info_param(cmd, "set");
+  Namespace* ns = node.find_namespace(def.ns);
+  if (!ns) return "ERROR:4:invalid namespace";
+  if (def.name.empty() || def.name.size() > kMaxIndexNameLength || def.name.find_first_of("|;:=,") != std::string::npos) {
+    return "ERROR:4:invalid indexname";
+  }
+  // Before 8.1: indexdata=BIN,TYPE; 8.1 and later: bin=BIN;type=TYPE.
+  std::string type_text;
+  if (info_has_param(cmd, "indexdata")) {
+    std::string data = info_param(cmd, "indexdata");
+    size_t comma = data.find(',');
+    if (comma == std::string::npos) return "ERROR:4:invalid indexdata";
+    def.bin = data.substr(0, comma);
+    type_text = upper(data.substr(comma + 1));
+  } else {
+    def.bin = info_param(cmd, "bin");
+    type_text = upper(info_param(cmd, "type"));
+  }
+  if (def.bin.empty() || def.bin.size() > 15) return "ERROR:4:invalid bin";
+  if (type_text == "NUMERIC" || type_text == "INTEGER") def.type = SindexType::Numeric;
+  else if (type_text == "STRING") def.type = SindexType::String;
+  else if (type_text == "BLOB") def.type = SindexType::Blob;
+  else if (type_text == "GEO2DSPHERE") return "ERROR:4:GEO2DSPHERE indexes are not supported yet";
+  else return "ERROR:4:invalid type";
+  std::string itype = upper(info_param(cmd, "indextype"));
+  if (!itype.empty() && itype != "DEFAULT") return "ERROR:4:indextype " + itype + " is not supported yet";
+  if (info_has_param(cmd, "context") || info_has_param(cmd, "exp")) {
+    return "ERROR:4:context and expression indexes are not supported yet";
+  }
+  if (!ns->data_in_memory()) {
+    return "ERROR:4:secondary indexes need the namespace's bins in memory (storage-engine memory or data-in-memory true)";
+  }
+  if (auto existing = ns->find_sindex(def.name)) {
+    if (existing->def() == def) return "ok";
+    return "ERROR:200:'" + def.name + "' already exists with different definition";
+  }
+  if (ns->sindexes()->size() >= kMaxIndexesPerNamespace) return "ERROR:206:too many indexes";
+  if (!ns->set_id(def.set, true)) return "ERROR:4:the namespace's set table is full";
+  auto item = node.metadata().set(kSindexMetadataModule, sindex_metadata_key(def.ns, def.name), encode_sindex_def(def));
+  if (!item.ok()) {
+    common::logger("sindex")->warn("sindex-create {} not stored: {}", def.name, item.error().message);
+    return "ERROR:1:" + item.error().message;
+  }
+  broadcast(node, *item);
+  common::logger("sindex")->info("sindex-create ns={} indexname={} set={} bin={} type={}", def.ns, def.name, def.set,
+                                 def.bin, sindex_type_name(def.type));
+  return "ok";
+}
+
+std::string sindex_delete_value(NodeContext& node, const proto::InfoCommand& cmd) {
+  std::string ns_name = info_param(cmd, "ns");
+  std::string name = info_param(cmd, "indexname");
+  if (!node.find_namespace(ns_name)) return "ERROR:4:invalid namespace";
+  if (name.empty()) return "ERROR:4:invalid indexname";
+  smd::Item existing;
+  std::string key = sindex_metadata_key(ns_name, name);
+  if (!node.metadata().get(kSindexMetadataModule, key, &existing)) return "ok";
+  auto item = node.metadata().remove(kSindexMetadataModule, key);
+  if (!item.ok()) return "ERROR:1:" + item.error().message;
+  broadcast(node, *item);
+  common::logger("sindex")->info("sindex-delete ns={} indexname={}", ns_name, name);
+  return "ok";
+}
+
+std::string sindex_list_value(NodeContext& node, const proto::InfoCommand& cmd) {
+  return list_indexes(node, info_param(cmd, "ns"));
+}
+
+// `sindex`, `sindex/<ns>` (lists) and `sindex/<ns>/<name>` (statistics).
+std::string sindex_value(NodeContext& node, const proto::InfoCommand& cmd) {
+  if (cmd.path.empty()) return list_indexes(node, {});
+  Namespace* ns = node.find_namespace(cmd.path[0]);
+  if (!ns) return "ERROR:4:invalid namespace";
+  if (cmd.path.size() == 1) return list_indexes(node, ns->name());
+  auto index = ns->find_sindex(cmd.path[1]);
+  if (!index) return "ERROR:201:no index";
+  uint64_t load_pct = uint64_t(index->built_partitions()) * 100 / common::kPartitions;
+  return "entries=" + std::to_string(index->entries_total()) + ";load_pct=" + std::to_string(load_pct) +
+         ";loadtime=0;queries=" + std::to_string(index->queries()) + ";state=" + (index->readable() ? "RW" : "WO");
+}
+
+std::string sindex_exists_value(NodeContext& node, const proto::InfoCommand& cmd) {
+  Namespace* ns = node.find_namespace(info_param(cmd, "ns"));
+  if (!ns) return "ERROR:4:invalid namespace";
+  return ns->find_sindex(info_param(cmd, "indexname")) ? "true" : "false";
+}
+
+}  // namespace asd

@@ -1,0 +1,120 @@
+'use strict'
+// sindex_query: secondary indexes and queries with the official Node.js client: integer
+// and string indexes created as jobs (waited on through sindex/<ns>/<name> load_pct),
+// equality and range queries, bin projection, paginated queries (resume by bval and
+// digest), the index following updates and deletes, and the real server's errors (201 for
+// a filter without an index, 200 for a name taken by another definition).
+// See wire-protocol.md §9.6-9.7 and docs/sindex-udf-design.md.
+const { Aerospike, assert, connect, check, expectError, run } = require('./common')
+
+const ns = 'test'
+const set = 'sq'
+const N = 300
+
+function key (i) { return new Aerospike.Key(ns, set, i) }
+
+async function collect (query, policy) {
+  const records = await query.results(policy)
+  return records.map(r => r.bins)
+}
+
+async function main () {
+  const client = await connect()
+  const { filter } = Aerospike
+
+  await check(`${N} records with an integer, a string and a blob bin`, async () => {
+    for (let i = 0; i < N; i++) {
+      await client.put(key(i), { n: i, s: `v${i % 10}`, b: Buffer.from([i % 7]), other: 'x' })
+    }
+  })
+
+  await check('createIntegerIndex and createStringIndex jobs complete (load_pct 100)', async () => {
+    const j1 = await client.createIntegerIndex({ ns, set, bin: 'n', index: 'sq_n' })
+    await j1.wait(20)
+    const j2 = await client.createStringIndex({ ns, set, bin: 's', index: 'sq_s' })
+    await j2.wait(20)
+    const stats = Aerospike.info.parse(await client.infoAny(`sindex/${ns}/sq_n`))[`sindex/${ns}/sq_n`]
+    assert.equal(stats.load_pct, 100, JSON.stringify(stats))
+    assert.equal(stats.entries, N, JSON.stringify(stats))
+  })
+
+  await check('creating the same index again is ok; the name with another definition is 200', async () => {
+    const again = await client.createIntegerIndex({ ns, set, bin: 'n', index: 'sq_n' })
+    await again.wait(20)
+    await expectError(client.createStringIndex({ ns, set, bin: 'other', index: 'sq_n' }), 200, 'name taken')
+  })
+
+  await check('range(n, 10, 19) returns exactly those 10 records, with every bin', async () => {
+    const q = client.query(ns, set)
+    q.where(filter.range('n', 10, 19))
+    const bins = await collect(q)
+    assert.deepEqual(bins.map(b => b.n).sort((a, b) => a - b), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19])
+    assert.equal(bins[0].other, 'x')
+  })
+
+  await check('equal(n, 42) returns one record; equal(s, "v3") returns 30', async () => {
+    const q1 = client.query(ns, set)
+    q1.where(filter.equal('n', 42))
+    assert.deepEqual((await collect(q1)).map(b => b.n), [42])
+    const q2 = client.query(ns, set)
+    q2.where(filter.equal('s', 'v3'))
+    const got = await collect(q2)
+    assert.equal(got.length, N / 10)
+    assert.ok(got.every(b => b.s === 'v3' && b.n % 10 === 3))
+  })
+
+  await check('select(n) projects the bins of each match', async () => {
+    const q = client.query(ns, set)
+    q.select('n')
+    q.where(filter.range('n', 0, 4))
+    const bins = await collect(q)
+    assert.equal(bins.length, 5)
+    assert.ok(bins.every(b => Object.keys(b).join(',') === 'n'), JSON.stringify(bins))
+  })
+
+  await check('the index follows updates and deletes', async () => {
+    await client.put(key(15), { n: 100000 })
+    await client.remove(key(12))
+    const q = client.query(ns, set)
+    q.where(filter.range('n', 10, 19))
+    assert.deepEqual((await collect(q)).map(b => b.n).sort((a, b) => a - b), [10, 11, 13, 14, 16, 17, 18, 19])
+    const moved = client.query(ns, set)
+    moved.where(filter.equal('n', 100000))
+    assert.equal((await collect(moved)).length, 1)
+  })
+
+  await check('a paginated range query (maxRecords 17) returns every match once', async () => {
+    const q = client.query(ns, set, { paginate: true, maxRecords: 17 })
+    q.where(filter.range('n', 100, 299))
+    const seen = new Set()
+    let pages = 0
+    do {
+      const page = await q.results()
+      for (const r of page) {
+        assert.ok(!seen.has(r.bins.n), `record ${r.bins.n} returned twice`)
+        seen.add(r.bins.n)
+      }
+      pages++
+    } while (q.hasNextPage() && pages < 100)
+    assert.equal(seen.size, 200)
+    assert.ok(pages >= 200 / 17, `only ${pages} pages`)
+  })
+
+  await check('a filter on a bin without an index of that type fails with 201', async () => {
+    const q = client.query(ns, set)
+    q.where(filter.equal('s', 7))  // sq_s holds strings, not integers
+    await expectError(q.results(), 201, 'integer filter on a string index')
+  })
+
+  await check('after indexRemove, a query on that bin fails with 201', async () => {
+    await client.indexRemove(ns, 'sq_n')
+    const q = client.query(ns, set)
+    q.where(filter.range('n', 10, 19))
+    await expectError(q.results(), 201, 'query after indexRemove')
+    await client.indexRemove(ns, 'sq_s')
+  })
+
+  await client.close()
+}
+
+run('sindex_query', main)

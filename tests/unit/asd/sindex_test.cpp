@@ -1,0 +1,142 @@
+#include <catch2/catch.hpp>
+
+#include "common/bytes.h"
+#include "index/namespace.h"
+#include "index/sindex.h"
+
+using asd::Bin;
+using asd::Record;
+using asd::SecondaryIndex;
+using asd::SindexDef;
+using asd::SindexType;
+
+namespace {
+
+Bin int_bin(std::string name, int64_t v) {
+  Bin b;
+  b.name = std::move(name);
+  b.particle = 1;
+  b.value.resize(8);
+  common::store_be64(reinterpret_cast<uint8_t*>(b.value.data()), uint64_t(v));
+  return b;
+}
+
+Bin str_bin(std::string name, std::string v) {
+  Bin b;
+  b.name = std::move(name);
+  b.particle = 3;
+  b.value = std::move(v);
+  return b;
+}
+
+SindexDef def(std::string bin, SindexType type, std::string set = "") {
+  SindexDef d;
+  d.ns = "test";
+  d.name = "idx";
+  d.set = std::move(set);
+  d.bin = std::move(bin);
+  d.type = type;
+  return d;
+}
+
+common::Digest digest(uint8_t b) {
+  common::Digest d;
+  d.bytes[0] = b;
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("index definitions round-trip through their metadata item", "[sindex]") {
+  SindexDef d = def("age", SindexType::Numeric, "people");
+  auto back = asd::decode_sindex_def(asd::sindex_metadata_key("test", "idx"), asd::encode_sindex_def(d));
+  REQUIRE(back);
+  CHECK(*back == d);
+  CHECK(!asd::decode_sindex_def("no-bar", asd::encode_sindex_def(d)));
+  CHECK(!asd::decode_sindex_def("test|idx", "set=;bin=;type=NUMERIC;"));
+  CHECK(!asd::decode_sindex_def("test|idx", "set=;bin=a;type=GEO;"));
+}
+
+TEST_CASE("a record's key: its value for integers, a hash for strings, none for others", "[sindex]") {
+  SecondaryIndex numeric(def("n", SindexType::Numeric), 0);
+  SecondaryIndex text(def("s", SindexType::String), 0);
+  SecondaryIndex in_set(def("n", SindexType::Numeric, "people"), 3);
+  Record r;
+  r.bins = {int_bin("n", -42), str_bin("s", "abc")};
+  CHECK(numeric.key_of(r) == -42);
+  CHECK(text.key_of(r) == asd::sindex_hash("abc"));
+  CHECK(!in_set.key_of(r));  // another set
+  r.set_id = 3;
+  CHECK(in_set.key_of(r) == -42);
+  Record wrong_type;
+  wrong_type.bins = {str_bin("n", "not a number")};
+  CHECK(!numeric.key_of(wrong_type));
+  Record gone = r;
+  gone.tombstone = true;
+  gone.bins.clear();
+  CHECK(!numeric.key_of(gone));
+}
+
+TEST_CASE("updates move a digest between keys and count entries", "[sindex]") {
+  SecondaryIndex index(def("n", SindexType::Numeric), 0);
+  index.update(7, digest(1), std::nullopt, 10);
+  index.update(7, digest(2), std::nullopt, 10);
+  index.update(7, digest(1), 10, 20);
+  CHECK(index.entries_total() == 2);
+  const auto& entries = index.entries(7);
+  REQUIRE(entries.size() == 2);
+  CHECK(entries.begin()->first == 10);
+  CHECK(entries.rbegin()->first == 20);
+  index.update(7, digest(2), 10, std::nullopt);
+  CHECK(index.entries_total() == 1);
+  CHECK(!index.readable());
+  for (uint32_t pid = 0; pid < common::kPartitions; ++pid) index.mark_built(pid);
+  index.mark_built(0);
+  CHECK(index.built_partitions() == common::kPartitions);
+  CHECK(index.readable());
+}
+
+TEST_CASE("a namespace keeps its indexes current through commit and erase, and builds new ones", "[sindex]") {
+  conf::Namespace cfg;
+  cfg.name = "test";
+  cfg.memory_size = 1ull << 30;
+  asd::Namespace ns(cfg);
+  // Records present before the index is created are found by the build.
+  for (uint8_t i = 1; i <= 20; ++i) {
+    common::Digest d = digest(i);
+    asd::Partition& part = ns.partition_of(d);
+    std::lock_guard lock(part.mu);
+    Record r;
+    r.bins = {int_bin("n", i)};
+    REQUIRE(ns.commit(part, d, nullptr, std::move(r), false, nullptr) == common::ResultCode::Ok);
+  }
+  auto index = std::make_shared<SecondaryIndex>(def("n", SindexType::Numeric), 0);
+  REQUIRE(ns.add_sindex(index));
+  CHECK(!ns.add_sindex(std::make_shared<SecondaryIndex>(def("n", SindexType::Numeric), 0)));
+  for (int i = 0; i < 500 && !index->readable(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(index->readable());
+  CHECK(index->entries_total() == 20);
+  // An update replaces the key; an erase removes it.
+  common::Digest d = digest(5);
+  asd::Partition& part = ns.partition_of(d);
+  {
+    std::lock_guard lock(part.mu);
+    auto it = part.records.find(d);
+    REQUIRE(it != part.records.end());
+    Record r = it->second;
+    r.bins = {str_bin("n", "now a string")};
+    REQUIRE(ns.commit(part, d, &it->second, std::move(r), false, nullptr) == common::ResultCode::Ok);
+  }
+  CHECK(index->entries_total() == 19);
+  common::Digest six = digest(6);
+  asd::Partition& six_part = ns.partition_of(six);
+  {
+    std::lock_guard lock(six_part.mu);
+    ns.erase(six_part, six_part.records.find(six));
+  }
+  CHECK(index->entries_total() == 18);
+  CHECK(ns.drop_sindex("idx"));
+  CHECK(!ns.drop_sindex("idx"));
+  CHECK(index->dropped());
+  CHECK(ns.sindexes()->empty());
+}
