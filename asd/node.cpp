@@ -95,8 +95,8 @@ void apply_sindex_definition(NodeContext& node, const smd::Item& item) {
     return;
   }
   ns->add_sindex(std::make_shared<SecondaryIndex>(*def, *set_id));
-  log->info("index building ns={} indexname={} set={} bin={} type={}", ns->name(), name, def->set, def->bin,
-            sindex_type_name(def->type));
+  log->info("index building ns={} indexname={} set={} bin={} type={} indextype={}", ns->name(), name, def->set,
+            def->bin, sindex_type_name(def->type), sindex_collection_name(def->collection));
 }
 
 }  // namespace

@@ -172,9 +172,8 @@ void Namespace::update_sindexes(const common::Digest& digest, const Record* befo
   if (list->empty()) return;
   uint32_t pid = common::partition_id(digest).value;
   for (const auto& index : *list) {
-    std::optional<int64_t> old_key = before ? index->key_of(*before) : std::nullopt;
-    std::optional<int64_t> new_key = after ? index->key_of(*after) : std::nullopt;
-    index->update(pid, digest, old_key, new_key);
+    index->update(pid, digest, before ? index->keys_of(*before) : std::vector<int64_t>(),
+                  after ? index->keys_of(*after) : std::vector<int64_t>());
   }
 }
 
@@ -185,7 +184,7 @@ void Namespace::build_sindex(const std::shared_ptr<SecondaryIndex>& index) {
     if (stopping_.load() || index->dropped()) return;
     Partition& part = partition(pid);
     std::lock_guard lock(part.mu);
-    for (const auto& [digest, record] : part.records) index->update(pid, digest, std::nullopt, index->key_of(record));
+    for (const auto& [digest, record] : part.records) index->update(pid, digest, {}, index->keys_of(record));
     index->mark_built(pid);
   }
 }

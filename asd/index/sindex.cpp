@@ -1,7 +1,10 @@
 #include "index/sindex.h"
 
+#include <algorithm>
+
 #include "common/bytes.h"
 #include "proto/info.h"
+#include "proto/msgpack.h"
 
 namespace asd {
 
@@ -10,6 +13,8 @@ namespace {
 constexpr uint8_t kParticleInteger = 1;
 constexpr uint8_t kParticleString = 3;
 constexpr uint8_t kParticleBlob = 4;
+constexpr uint8_t kParticleMap = 19;
+constexpr uint8_t kParticleList = 20;
 
 std::optional<SindexType> type_named(std::string_view name) {
   if (name == "NUMERIC") return SindexType::Numeric;
@@ -18,7 +23,68 @@ std::optional<SindexType> type_named(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<SindexCollection> collection_named(std::string_view name) {
+  if (name.empty() || name == "DEFAULT") return SindexCollection::Default;
+  if (name == "LIST") return SindexCollection::List;
+  if (name == "MAPKEYS") return SindexCollection::MapKeys;
+  if (name == "MAPVALUES") return SindexCollection::MapValues;
+  return std::nullopt;
+}
+
+// The key of one element of a list or map, when it has the index's type.
+std::optional<int64_t> element_key(const proto::msgpack::Value& v, SindexType type) {
+  using proto::msgpack::Kind;
+  switch (type) {
+    case SindexType::Numeric:
+      if (v.kind == Kind::Int) return v.i;
+      return std::nullopt;
+    case SindexType::String:
+      if (v.kind == Kind::String) return sindex_hash(v.bytes);
+      return std::nullopt;
+    case SindexType::Blob:
+      if (v.kind == Kind::Blob) return sindex_hash(v.bytes);
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool element_holds(const proto::msgpack::Value& v, SindexType type, std::string_view bytes) {
+  using proto::msgpack::Kind;
+  return v.bytes == bytes && ((type == SindexType::String && v.kind == Kind::String) ||
+                              (type == SindexType::Blob && v.kind == Kind::Blob));
+}
+
+// The elements of a collection bin this index looks at, decoded; false when the bin is
+// not the collection the index needs.
+template <typename Visit>
+bool visit_elements(const Bin& b, SindexCollection c, Visit visit) {
+  uint8_t want = c == SindexCollection::List ? kParticleList : kParticleMap;
+  if (b.particle != want) return false;
+  proto::msgpack::Value v;
+  if (!proto::msgpack::decode(b.value, &v)) return false;
+  if (c == SindexCollection::List) {
+    for (const auto& e : v.list) visit(e);
+  } else {
+    for (const auto& [k, val] : v.map) visit(c == SindexCollection::MapKeys ? k : val);
+  }
+  return true;
+}
+
 }  // namespace
+
+const char* sindex_collection_name(SindexCollection c) {
+  switch (c) {
+    case SindexCollection::Default:
+      return "DEFAULT";
+    case SindexCollection::List:
+      return "LIST";
+    case SindexCollection::MapKeys:
+      return "MAPKEYS";
+    case SindexCollection::MapValues:
+      return "MAPVALUES";
+  }
+  return "DEFAULT";
+}
 
 const char* sindex_type_name(SindexType type) {
   switch (type) {
@@ -49,7 +115,8 @@ std::string sindex_metadata_key(std::string_view ns, std::string_view name) {
 }
 
 std::string encode_sindex_def(const SindexDef& def) {
-  return "set=" + def.set + ";bin=" + def.bin + ";type=" + sindex_type_name(def.type) + ";";
+  return "set=" + def.set + ";bin=" + def.bin + ";type=" + sindex_type_name(def.type) +
+         ";itype=" + sindex_collection_name(def.collection) + ";";
 }
 
 std::optional<SindexDef> decode_sindex_def(std::string_view key, std::string_view value) {
@@ -65,6 +132,11 @@ std::optional<SindexDef> decode_sindex_def(std::string_view key, std::string_vie
   }
   auto t = type_named(type);
   if (!t) return std::nullopt;
+  std::string_view itype;
+  proto::find_info_param(value, "itype", &itype);
+  auto c = collection_named(itype);
+  if (!c) return std::nullopt;
+  def.collection = *c;
   def.set = std::string(set);
   def.bin = std::string(bin);
   def.type = *t;
@@ -82,24 +154,58 @@ int64_t sindex_hash(std::string_view bytes) {
 
 SecondaryIndex::SecondaryIndex(SindexDef def, uint16_t set_id) : def_(std::move(def)), set_id_(set_id) {}
 
-std::optional<int64_t> SecondaryIndex::key_of(const Record& r) const {
-  if (r.tombstone) return std::nullopt;
-  if (!def_.set.empty() && r.set_id != set_id_) return std::nullopt;
+std::vector<int64_t> SecondaryIndex::keys_of(const Record& r) const {
+  std::vector<int64_t> keys;
+  if (r.tombstone) return keys;
+  if (!def_.set.empty() && r.set_id != set_id_) return keys;
   const Bin* b = r.find_bin(def_.bin);
-  if (!b || b->particle != sindex_particle(def_.type)) return std::nullopt;
-  if (def_.type == SindexType::Numeric) {
-    if (b->value.size() != 8) return std::nullopt;
-    return int64_t(common::load_be64(common::as_bytes(b->value)));
+  if (!b) return keys;
+  if (def_.collection == SindexCollection::Default) {
+    if (b->particle != sindex_particle(def_.type)) return keys;
+    if (def_.type == SindexType::Numeric) {
+      if (b->value.size() == 8) keys.push_back(int64_t(common::load_be64(common::as_bytes(b->value))));
+    } else {
+      keys.push_back(sindex_hash(b->value));
+    }
+    return keys;
   }
-  return sindex_hash(b->value);
+  visit_elements(*b, def_.collection, [&](const proto::msgpack::Value& e) {
+    if (auto k = element_key(e, def_.type)) keys.push_back(*k);
+  });
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
-void SecondaryIndex::update(uint32_t pid, const common::Digest& digest, std::optional<int64_t> before,
-                            std::optional<int64_t> after) {
+bool SecondaryIndex::holds_bytes(const Record& r, std::string_view bytes) const {
+  const Bin* b = r.find_bin(def_.bin);
+  if (!b) return false;
+  if (def_.collection == SindexCollection::Default) return b->value == bytes;
+  bool found = false;
+  visit_elements(*b, def_.collection, [&](const proto::msgpack::Value& e) {
+    found = found || element_holds(e, def_.type, bytes);
+  });
+  return found;
+}
+
+void SecondaryIndex::update(uint32_t pid, const common::Digest& digest, const std::vector<int64_t>& before,
+                            const std::vector<int64_t>& after) {
   if (before == after) return;
   PartitionEntries& part = parts_[pid];
-  if (before && part.erase({*before, digest}) > 0) entries_.fetch_sub(1, std::memory_order_relaxed);
-  if (after && part.insert({*after, digest}).second) entries_.fetch_add(1, std::memory_order_relaxed);
+  // Both sorted: walk them together, removing what left and adding what came.
+  size_t i = 0, j = 0;
+  while (i < before.size() || j < after.size()) {
+    if (j == after.size() || (i < before.size() && before[i] < after[j])) {
+      if (part.erase({before[i], digest}) > 0) entries_.fetch_sub(1, std::memory_order_relaxed);
+      ++i;
+    } else if (i == before.size() || after[j] < before[i]) {
+      if (part.insert({after[j], digest}).second) entries_.fetch_add(1, std::memory_order_relaxed);
+      ++j;
+    } else {
+      ++i;
+      ++j;
+    }
+  }
 }
 
 void SecondaryIndex::mark_built(uint32_t pid) {

@@ -6,8 +6,10 @@
 // value for integer indexes, a 64-bit hash of the bytes for string and blob indexes (so
 // an equality query is one key; candidates are checked against the record itself).
 //
-// Supported so far: NUMERIC (INTEGER), STRING and BLOB on a plain bin. Collection types
-// (LIST, MAPKEYS, MAPVALUES), CDT contexts and GEO2DSPHERE are refused at creation.
+// Supported so far: NUMERIC (INTEGER), STRING and BLOB, on a bin's value (DEFAULT) or on
+// the elements of a list bin (LIST), the keys or the values of a map bin (MAPKEYS,
+// MAPVALUES): a record then has one key per distinct matching element. CDT contexts and
+// GEO2DSPHERE are refused at creation.
 
 #include <array>
 #include <atomic>
@@ -17,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "base/record.h"
 #include "common/digest.h"
@@ -25,6 +28,10 @@
 namespace asd {
 
 enum class SindexType : uint8_t { Numeric, String, Blob };
+// What of the bin is indexed; the values are the wire's index type (field 26).
+enum class SindexCollection : uint8_t { Default = 0, List = 1, MapKeys = 2, MapValues = 3 };
+
+const char* sindex_collection_name(SindexCollection c);  // "DEFAULT", "LIST", "MAPKEYS", "MAPVALUES"
 
 const char* sindex_type_name(SindexType type);  // "NUMERIC", "STRING", "BLOB"
 // The particle type of the values an index holds (1 integer, 3 string, 4 blob).
@@ -36,6 +43,7 @@ struct SindexDef {
   std::string set;  // empty: every record of the namespace
   std::string bin;
   SindexType type = SindexType::Numeric;
+  SindexCollection collection = SindexCollection::Default;
 
   bool operator==(const SindexDef&) const = default;
 };
@@ -43,7 +51,8 @@ struct SindexDef {
 // The system metadata module holding the definitions (smd/).
 inline constexpr std::string_view kSindexMetadataModule = "sindex";
 
-// The metadata item of a definition: key "<ns>|<name>", value "set=..;bin=..;type=..;".
+// The metadata item of a definition: key "<ns>|<name>", value
+// "set=..;bin=..;type=..;itype=..;".
 std::string sindex_metadata_key(std::string_view ns, std::string_view name);
 std::string encode_sindex_def(const SindexDef& def);
 // nullopt when the key or the value does not parse.
@@ -62,13 +71,16 @@ class SecondaryIndex {
 
   const SindexDef& def() const { return def_; }
 
-  // The key a record has in this index: nullopt when it is in another set, has no such
-  // bin, or the bin holds another type.
-  std::optional<int64_t> key_of(const Record& r) const;
+  // The keys a record has in this index, sorted and distinct: none when it is in another
+  // set, has no such bin, or holds no value of the index's type there.
+  std::vector<int64_t> keys_of(const Record& r) const;
+  // Whether the record holds exactly `bytes` where this string or blob index looks (the
+  // key is only a hash of it).
+  bool holds_bytes(const Record& r, std::string_view bytes) const;
 
-  // Under partition `pid`'s lock: a record's key changed from `before` to `after`.
-  void update(uint32_t pid, const common::Digest& digest, std::optional<int64_t> before,
-              std::optional<int64_t> after);
+  // Under partition `pid`'s lock: a record's keys changed from `before` to `after`.
+  void update(uint32_t pid, const common::Digest& digest, const std::vector<int64_t>& before,
+              const std::vector<int64_t>& after);
   // Under partition `pid`'s lock: the entries of one partition.
   const PartitionEntries& entries(uint32_t pid) const { return parts_[pid]; }
 

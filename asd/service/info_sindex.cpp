@@ -36,8 +36,10 @@ std::string describe(const SecondaryIndex& index) {
   const SindexDef& d = index.def();
   std::string type = sindex_type_name(d.type);
   std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  std::string itype = sindex_collection_name(d.collection);
+  std::transform(itype.begin(), itype.end(), itype.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   return "ns=" + d.ns + ":indexname=" + d.name + ":set=" + (d.set.empty() ? "NULL" : d.set) + ":bin=" + d.bin +
-         ":type=" + type + ":indextype=default:context=NULL:state=" + (index.readable() ? "RW" : "WO");
+         ":type=" + type + ":indextype=" + itype + ":context=NULL:state=" + (index.readable() ? "RW" : "WO");
 }
 
 std::string list_indexes(NodeContext& node, std::string_view only_ns) {
@@ -80,7 +82,11 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
   else if (type_text == "GEO2DSPHERE") return "ERROR:4:GEO2DSPHERE indexes are not supported yet";
   else return "ERROR:4:invalid type";
   std::string itype = upper(info_param(cmd, "indextype"));
-  if (!itype.empty() && itype != "DEFAULT") return "ERROR:4:indextype " + itype + " is not supported yet";
+  if (itype.empty() || itype == "DEFAULT") def.collection = SindexCollection::Default;
+  else if (itype == "LIST") def.collection = SindexCollection::List;
+  else if (itype == "MAPKEYS") def.collection = SindexCollection::MapKeys;
+  else if (itype == "MAPVALUES") def.collection = SindexCollection::MapValues;
+  else return "ERROR:4:invalid indextype";
   if (info_has_param(cmd, "context") || info_has_param(cmd, "exp")) {
     return "ERROR:4:context and expression indexes are not supported yet";
   }

@@ -99,10 +99,12 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
   if (!end || left != 0) return ResultCode::Parameter;
   std::string_view bin(reinterpret_cast<const char*>(name), *name_len);
 
-  // Collection, context and expression indexes are not built yet: no such index exists.
-  if (const proto::Field* type = req.field(FieldType::IndexType); type && !type->data.empty() && type->data[0] != 0) {
-    return ResultCode::SindexNotFound;
+  SindexCollection collection = SindexCollection::Default;
+  if (const proto::Field* itype = req.field(FieldType::IndexType); itype && !itype->data.empty()) {
+    if (uint8_t(itype->data[0]) > uint8_t(SindexCollection::MapValues)) return ResultCode::SindexNotFound;
+    collection = SindexCollection(uint8_t(itype->data[0]));
   }
+  // Context and expression indexes are not built yet: no such index exists.
   if (req.field(FieldType::IndexContext) || req.field(FieldType::IndexExpression)) return ResultCode::SindexNotFound;
 
   std::optional<SindexType> type;
@@ -114,14 +116,14 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
   std::shared_ptr<SecondaryIndex> index;
   if (const proto::Field* by_name = req.field(FieldType::IndexName)) {
     index = ns.find_sindex(by_name->data);
-    if (index && (index->def().type != *type)) index = nullptr;
+    if (index && (index->def().type != *type || index->def().collection != collection)) index = nullptr;
   } else {
     const proto::Field* set = req.field(FieldType::Set);
     std::string_view set_name = set ? set->data : std::string_view();
     for (bool any_set : {false, true}) {
       for (const auto& candidate : *ns.sindexes()) {
         const SindexDef& d = candidate->def();
-        if (d.bin != bin || d.type != *type) continue;
+        if (d.bin != bin || d.type != *type || d.collection != collection) continue;
         if (any_set ? !d.set.empty() : d.set != set_name) continue;
         index = candidate;
         break;
@@ -322,7 +324,7 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
 // partition's lock; `after` is the last (key, digest) sent. Each candidate is checked
 // against its record: a string or blob key is a hash, and only the exact value matches.
 bool query_chunk(const ScanPlan& plan, Partition& part, uint32_t pid, std::optional<SecondaryIndex::Entry>& after,
-                 uint32_t now, std::string& out, uint64_t& sent) {
+                 std::set<common::Digest>& returned, uint32_t now, std::string& out, uint64_t& sent) {
   const IndexFilter& f = *plan.filter;
   std::lock_guard lock(part.mu);
   const SecondaryIndex::PartitionEntries& entries = f.index->entries(pid);
@@ -336,11 +338,11 @@ bool query_chunk(const ScanPlan& plan, Partition& part, uint32_t pid, std::optio
     const Record& r = rec->second;
     if (r.tombstone || plan.ns->is_dead(r, now) || r.lut < plan.since_lut) continue;
     if (plan.has_set && r.set_id != plan.set_id) continue;
-    if (f.index->key_of(r) != it->first) continue;
-    if (f.index->def().type != SindexType::Numeric) {
-      const Bin* b = r.find_bin(f.index->def().bin);
-      if (!b || b->value != f.value) continue;
-    }
+    // The entries change with the records under this lock, so an entry is the record's
+    // current key; a string or blob key is a hash, though, and only the exact bytes match.
+    if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(r, f.value)) continue;
+    // A record with several matching elements has several entries: it goes out once.
+    if (f.index->def().collection != SindexCollection::Default && !returned.insert(it->second).second) continue;
     if (append_record(out, plan, it->second, r, it->first)) {
       ++sent;
       ++taken;
@@ -376,9 +378,10 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
       std::optional<common::Digest> after = target.after;
       std::optional<SecondaryIndex::Entry> after_entry;
       if (target.after && target.after_bval) after_entry = SecondaryIndex::Entry{*target.after_bval, *target.after};
+      std::set<common::Digest> returned;  // this request's records of the partition (collection indexes)
       bool more = true;
       while (more) {
-        more = plan.filter ? query_chunk(plan, part, target.pid, after_entry, now, out, sent)
+        more = plan.filter ? query_chunk(plan, part, target.pid, after_entry, returned, now, out, sent)
                            : scan_chunk(plan, part, after, now, out, sent);
         if (out.size() - proto_offset >= kStreamFlushBytes) {
           proto::end_proto(out, proto_offset);

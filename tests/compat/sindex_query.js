@@ -100,6 +100,32 @@ async function main () {
     assert.ok(pages >= 200 / 17, `only ${pages} pages`)
   })
 
+  await check('LIST and MAPKEYS indexes: contains and range over elements, each record once', async () => {
+    for (let i = 0; i < 40; i++) {
+      await client.put(new Aerospike.Key(ns, 'sqc', i), { tags: [i % 4, (i % 4) + 10, (i % 4) + 10], attrs: { [`k${i % 5}`]: i } })
+    }
+    const j1 = await client.createIndex({ ns, set: 'sqc', bin: 'tags', index: 'sqc_tags', type: Aerospike.indexType.LIST, datatype: Aerospike.indexDataType.NUMERIC })
+    await j1.wait(20)
+    const j2 = await client.createIndex({ ns, set: 'sqc', bin: 'attrs', index: 'sqc_keys', type: Aerospike.indexType.MAPKEYS, datatype: Aerospike.indexDataType.STRING })
+    await j2.wait(20)
+    const q1 = client.query(ns, 'sqc')
+    q1.where(filter.contains('tags', 11, Aerospike.indexType.LIST))
+    const got1 = await collect(q1)
+    assert.equal(got1.length, 10)
+    assert.ok(got1.every(b => b.tags.includes(11)))
+    // 0..13 matches two elements of every record: still one result per record.
+    const q2 = client.query(ns, 'sqc')
+    q2.where(filter.range('tags', 0, 13, Aerospike.indexType.LIST))
+    assert.equal((await collect(q2)).length, 40)
+    const q3 = client.query(ns, 'sqc')
+    q3.where(filter.contains('attrs', 'k3', Aerospike.indexType.MAPKEYS))
+    const got3 = await collect(q3)
+    assert.equal(got3.length, 8)
+    assert.ok(got3.every(b => 'k3' in b.attrs))
+    await client.indexRemove(ns, 'sqc_tags')
+    await client.indexRemove(ns, 'sqc_keys')
+  })
+
   await check('a filter on a bin without an index of that type fails with 201', async () => {
     const q = client.query(ns, set)
     q.where(filter.equal('s', 7))  // sq_s holds strings, not integers

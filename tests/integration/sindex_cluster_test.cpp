@@ -113,8 +113,10 @@ TEST_CASE("bad index definitions get the real server's errors", "[sindex_bad_inp
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=n").rfind("ERROR:4:", 0) == 0);
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=g,GEO2DSPHERE") ==
         "ERROR:4:GEO2DSPHERE indexes are not supported yet");
-  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=l,NUMERIC;indextype=LIST") ==
-        "ERROR:4:indextype LIST is not supported yet");
+  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=l,NUMERIC;indextype=BAG") ==
+        "ERROR:4:invalid indextype");
+  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=l,NUMERIC;indextype=LIST;context=kQE=").rfind(
+            "ERROR:4:context and expression indexes are not supported yet", 0) == 0);
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=a|b;indexdata=n,NUMERIC").rfind("ERROR:4:", 0) == 0);
   // The 8.1 syntax makes the same definition.
   CHECK(dc.asd_info(0, "sindex-create:ns=test;set=si;indexname=si_n;bin=n;type=integer") == "ok");

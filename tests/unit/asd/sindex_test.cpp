@@ -3,6 +3,7 @@
 #include "common/bytes.h"
 #include "index/namespace.h"
 #include "index/sindex.h"
+#include "proto/msgpack.h"
 
 using asd::Bin;
 using asd::Record;
@@ -57,38 +58,83 @@ TEST_CASE("index definitions round-trip through their metadata item", "[sindex]"
   CHECK(!asd::decode_sindex_def("test|idx", "set=;bin=a;type=GEO;"));
 }
 
-TEST_CASE("a record's key: its value for integers, a hash for strings, none for others", "[sindex]") {
+TEST_CASE("a record's keys: its value for integers, a hash for strings, none for others", "[sindex]") {
+  using Keys = std::vector<int64_t>;
   SecondaryIndex numeric(def("n", SindexType::Numeric), 0);
   SecondaryIndex text(def("s", SindexType::String), 0);
   SecondaryIndex in_set(def("n", SindexType::Numeric, "people"), 3);
   Record r;
   r.bins = {int_bin("n", -42), str_bin("s", "abc")};
-  CHECK(numeric.key_of(r) == -42);
-  CHECK(text.key_of(r) == asd::sindex_hash("abc"));
-  CHECK(!in_set.key_of(r));  // another set
+  CHECK(numeric.keys_of(r) == Keys{-42});
+  CHECK(text.keys_of(r) == Keys{asd::sindex_hash("abc")});
+  CHECK(text.holds_bytes(r, "abc"));
+  CHECK(!text.holds_bytes(r, "abd"));
+  CHECK(in_set.keys_of(r).empty());  // another set
   r.set_id = 3;
-  CHECK(in_set.key_of(r) == -42);
+  CHECK(in_set.keys_of(r) == Keys{-42});
   Record wrong_type;
   wrong_type.bins = {str_bin("n", "not a number")};
-  CHECK(!numeric.key_of(wrong_type));
+  CHECK(numeric.keys_of(wrong_type).empty());
   Record gone = r;
   gone.tombstone = true;
   gone.bins.clear();
-  CHECK(!numeric.key_of(gone));
+  CHECK(numeric.keys_of(gone).empty());
+}
+
+TEST_CASE("collection indexes key every distinct element of the right type", "[sindex]") {
+  using Keys = std::vector<int64_t>;
+  namespace mp = proto::msgpack;
+  SindexDef d = def("l", SindexType::Numeric);
+  d.collection = asd::SindexCollection::List;
+  SecondaryIndex list(d, 0);
+  SindexDef dk = def("m", SindexType::String);
+  dk.collection = asd::SindexCollection::MapKeys;
+  SecondaryIndex map_keys(dk, 0);
+  SindexDef dv = def("m", SindexType::Numeric);
+  dv.collection = asd::SindexCollection::MapValues;
+  SecondaryIndex map_values(dv, 0);
+  Record r;
+  Bin l;
+  l.name = "l";
+  l.particle = 20;
+  l.value = mp::encode(mp::Value::make_list({mp::Value::integer(7), mp::Value::string("x"), mp::Value::integer(3),
+                                             mp::Value::integer(7)}));
+  Bin m;
+  m.name = "m";
+  m.particle = 19;
+  m.value = mp::encode(mp::Value::make_map({{mp::Value::string("a"), mp::Value::integer(1)},
+                                            {mp::Value::string("b"), mp::Value::string("no")}}));
+  r.bins = {l, m};
+  CHECK(list.keys_of(r) == Keys{3, 7});
+  CHECK(map_keys.keys_of(r).size() == 2);
+  CHECK(map_keys.holds_bytes(r, "b"));
+  CHECK(!map_keys.holds_bytes(r, "c"));
+  CHECK(map_values.keys_of(r) == Keys{1});
+  // A plain integer bin is not a list.
+  Record plain;
+  plain.bins = {int_bin("l", 5)};
+  CHECK(list.keys_of(plain).empty());
+  auto back = asd::decode_sindex_def("test|idx", asd::encode_sindex_def(dk));
+  REQUIRE(back);
+  CHECK(*back == dk);
 }
 
 TEST_CASE("updates move a digest between keys and count entries", "[sindex]") {
   SecondaryIndex index(def("n", SindexType::Numeric), 0);
-  index.update(7, digest(1), std::nullopt, 10);
-  index.update(7, digest(2), std::nullopt, 10);
-  index.update(7, digest(1), 10, 20);
+  index.update(7, digest(1), {}, {10});
+  index.update(7, digest(2), {}, {10});
+  index.update(7, digest(1), {10}, {20});
   CHECK(index.entries_total() == 2);
   const auto& entries = index.entries(7);
   REQUIRE(entries.size() == 2);
   CHECK(entries.begin()->first == 10);
   CHECK(entries.rbegin()->first == 20);
-  index.update(7, digest(2), 10, std::nullopt);
+  index.update(7, digest(2), {10}, {});
   CHECK(index.entries_total() == 1);
+  // Several keys at once: only the difference changes.
+  index.update(7, digest(3), {}, {1, 5, 9});
+  index.update(7, digest(3), {1, 5, 9}, {5, 9, 12});
+  CHECK(index.entries_total() == 4);
   CHECK(!index.readable());
   for (uint32_t pid = 0; pid < common::kPartitions; ++pid) index.mark_built(pid);
   index.mark_built(0);
