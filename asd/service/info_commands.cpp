@@ -79,6 +79,7 @@ const std::map<std::string, Handler, std::less<>>& handlers() {
       {"sindex-create", [](NodeContext& n, auto& c) { return sindex_create_value(n, c); }},
       {"sindex-delete", [](NodeContext& n, auto& c) { return sindex_delete_value(n, c); }},
       {"sindex-exists", [](NodeContext& n, auto& c) { return sindex_exists_value(n, c); }},
+      {"sindex-stat", [](NodeContext& n, auto& c) { return sindex_stat_value(n, c); }},
       {"query-show", [](NodeContext&, auto&) { return std::string(); }},
       {"scan-show", [](NodeContext&, auto&) { return std::string(); }},
       {"build_os", [](NodeContext&, auto&) { return constant("debian12"); }},

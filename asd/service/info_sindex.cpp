@@ -129,17 +129,33 @@ std::string sindex_list_value(NodeContext& node, const proto::InfoCommand& cmd) 
   return list_indexes(node, info_param(cmd, "ns"));
 }
 
-// `sindex`, `sindex/<ns>` (lists) and `sindex/<ns>/<name>` (statistics).
-std::string sindex_value(NodeContext& node, const proto::InfoCommand& cmd) {
-  if (cmd.path.empty()) return list_indexes(node, {});
-  Namespace* ns = node.find_namespace(cmd.path[0]);
+namespace {
+
+std::string index_statistics(NodeContext& node, std::string_view ns_name, std::string_view name) {
+  Namespace* ns = node.find_namespace(ns_name);
   if (!ns) return "ERROR:4:invalid namespace";
-  if (cmd.path.size() == 1) return list_indexes(node, ns->name());
-  auto index = ns->find_sindex(cmd.path[1]);
+  auto index = ns->find_sindex(name);
   if (!index) return "ERROR:201:no index";
   uint64_t load_pct = uint64_t(index->built_partitions()) * 100 / common::kPartitions;
   return "entries=" + std::to_string(index->entries_total()) + ";load_pct=" + std::to_string(load_pct) +
          ";loadtime=0;queries=" + std::to_string(index->queries()) + ";state=" + (index->readable() ? "RW" : "WO");
+}
+
+}  // namespace
+
+// `sindex`, `sindex/<ns>` (lists) and `sindex/<ns>/<name>` (statistics).
+std::string sindex_value(NodeContext& node, const proto::InfoCommand& cmd) {
+  if (cmd.path.empty()) return list_indexes(node, {});
+  if (cmd.path.size() == 1) {
+    if (!node.find_namespace(cmd.path[0])) return "ERROR:4:invalid namespace";
+    return list_indexes(node, cmd.path[0]);
+  }
+  return index_statistics(node, cmd.path[0], cmd.path[1]);
+}
+
+// The 8.1 form of the statistics: sindex-stat:ns=<ns>;indexname=<name>.
+std::string sindex_stat_value(NodeContext& node, const proto::InfoCommand& cmd) {
+  return index_statistics(node, info_param(cmd, "ns"), info_param(cmd, "indexname"));
 }
 
 std::string sindex_exists_value(NodeContext& node, const proto::InfoCommand& cmd) {

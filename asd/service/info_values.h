@@ -62,6 +62,7 @@ std::string sindex_delete_value(NodeContext& node, const proto::InfoCommand& cmd
 std::string sindex_list_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string sindex_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string sindex_exists_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string sindex_stat_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string xdr_gap_ack_value(NodeContext& node, const proto::InfoCommand& cmd);
 // info_xdr_cluster.cpp
 std::string xdr_cluster_value(NodeContext& node);

@@ -121,6 +121,10 @@ TEST_CASE("bad index definitions get the real server's errors", "[sindex_bad_inp
   // The 8.1 syntax makes the same definition.
   CHECK(dc.asd_info(0, "sindex-create:ns=test;set=si;indexname=si_n;bin=n;type=integer") == "ok");
   CHECK(dc.asd_info(0, "sindex/test/none") == "ERROR:201:no index");
+  CHECK(dc.asd_info(0, "sindex-stat:ns=test;indexname=none") == "ERROR:201:no index");
+  CHECK(dc.asd_info(0, "sindex-stat:ns=test;indexname=si_n") == dc.asd_info(0, "sindex/test/si_n"));
+  CHECK(dc.asd_info(0, "sindex-stat:ns=test;indexname=si_n").find("load_pct=") != std::string::npos);
+  CHECK(dc.asd_info(0, "sindex/nope/si_n").rfind("ERROR:4:", 0) == 0);
   CHECK(dc.asd_info(0, "sindex-delete:ns=test;indexname=none") == "ok");
   CHECK(dc.asd_info(0, "status") == "ok");
 }
