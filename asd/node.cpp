@@ -182,6 +182,7 @@ void Node::start() {
     server->run_proxied(type, std::move(body), hops, std::move(reply));
   });
   cluster_->set_metadata(metadata_.get());
+  metadata_->set_publisher([cluster = cluster_.get()](const smd::Item& item) { cluster->broadcast_metadata(item); });
   // Replica writes and their acks are handled on the service threads, which are awake
   // anyway, rather than waking the cluster thread for every one.
   cluster_->start(server_->io_contexts());

@@ -3,10 +3,8 @@
 // cluster-wide metadata (smd module "sindex"): created through any node, applied by
 // every node (node.cpp's listener builds or drops the index), given to a node that joins.
 
-#include <algorithm>
 #include <cctype>
 
-#include "cluster/cluster.h"
 #include "common/log.h"
 #include "index/namespace.h"
 #include "index/sindex.h"
@@ -22,24 +20,19 @@ namespace {
 constexpr size_t kMaxIndexesPerNamespace = 256;
 constexpr size_t kMaxIndexNameLength = 63;
 
-std::string upper(std::string_view text) {
+std::string with_case(std::string_view text, int (*convert)(int)) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+  for (char& c : out) c = char(convert(static_cast<unsigned char>(c)));
   return out;
 }
-
-void broadcast(NodeContext& node, const smd::Item& item) {
-  if (cluster::Cluster* c = node.cluster()) c->broadcast_metadata(item);
-}
+std::string upper(std::string_view text) { return with_case(text, ::toupper); }
+std::string lower(std::string_view text) { return with_case(text, ::tolower); }
 
 std::string describe(const SecondaryIndex& index) {
   const SindexDef& d = index.def();
-  std::string type = sindex_type_name(d.type);
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  std::string itype = sindex_collection_name(d.collection);
-  std::transform(itype.begin(), itype.end(), itype.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   return "ns=" + d.ns + ":indexname=" + d.name + ":set=" + (d.set.empty() ? "NULL" : d.set) + ":bin=" + d.bin +
-         ":type=" + type + ":indextype=" + itype + ":context=NULL:state=" + (index.readable() ? "RW" : "WO");
+         ":type=" + lower(sindex_type_name(d.type)) + ":indextype=" + lower(sindex_collection_name(d.collection)) +
+         ":context=NULL:state=" + (index.readable() ? "RW" : "WO");
 }
 
 std::string list_indexes(NodeContext& node, std::string_view only_ns) {
@@ -49,6 +42,16 @@ std::string list_indexes(NodeContext& node, std::string_view only_ns) {
     for (const auto& index : *ns->sindexes()) out += describe(*index) + ";";
   }
   return out;
+}
+
+std::string index_statistics(NodeContext& node, std::string_view ns_name, std::string_view name) {
+  Namespace* ns = node.find_namespace(ns_name);
+  if (!ns) return "ERROR:4:invalid namespace";
+  auto index = ns->find_sindex(name);
+  if (!index) return "ERROR:201:no index";
+  uint64_t load_pct = uint64_t(index->built_partitions()) * 100 / common::kPartitions;
+  return "entries=" + std::to_string(index->entries_total()) + ";load_pct=" + std::to_string(load_pct) +
+         ";loadtime=0;queries=" + std::to_string(index->queries()) + ";state=" + (index->readable() ? "RW" : "WO");
 }
 
 }  // namespace
@@ -104,7 +107,6 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
     common::logger("sindex")->warn("sindex-create {} not stored: {}", def.name, item.error().message);
     return "ERROR:1:" + item.error().message;
   }
-  broadcast(node, *item);
   common::logger("sindex")->info("sindex-create ns={} indexname={} set={} bin={} type={}", def.ns, def.name, def.set,
                                  def.bin, sindex_type_name(def.type));
   return "ok";
@@ -120,7 +122,6 @@ std::string sindex_delete_value(NodeContext& node, const proto::InfoCommand& cmd
   if (!node.metadata().get(kSindexMetadataModule, key, &existing)) return "ok";
   auto item = node.metadata().remove(kSindexMetadataModule, key);
   if (!item.ok()) return "ERROR:1:" + item.error().message;
-  broadcast(node, *item);
   common::logger("sindex")->info("sindex-delete ns={} indexname={}", ns_name, name);
   return "ok";
 }
@@ -128,20 +129,6 @@ std::string sindex_delete_value(NodeContext& node, const proto::InfoCommand& cmd
 std::string sindex_list_value(NodeContext& node, const proto::InfoCommand& cmd) {
   return list_indexes(node, info_param(cmd, "ns"));
 }
-
-namespace {
-
-std::string index_statistics(NodeContext& node, std::string_view ns_name, std::string_view name) {
-  Namespace* ns = node.find_namespace(ns_name);
-  if (!ns) return "ERROR:4:invalid namespace";
-  auto index = ns->find_sindex(name);
-  if (!index) return "ERROR:201:no index";
-  uint64_t load_pct = uint64_t(index->built_partitions()) * 100 / common::kPartitions;
-  return "entries=" + std::to_string(index->entries_total()) + ";load_pct=" + std::to_string(load_pct) +
-         ";loadtime=0;queries=" + std::to_string(index->queries()) + ";state=" + (index->readable() ? "RW" : "WO");
-}
-
-}  // namespace
 
 // `sindex`, `sindex/<ns>` (lists) and `sindex/<ns>/<name>` (statistics).
 std::string sindex_value(NodeContext& node, const proto::InfoCommand& cmd) {

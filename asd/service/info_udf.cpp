@@ -1,9 +1,10 @@
 // udf-put, udf-get, udf-list and udf-remove (wire-protocol §10.1), answered as the real
 // server's udf_cask does: errors are `error=<reason>`, a compile error adds the file, the
 // line and the base64 of the compiler's message. A module accepted here goes to every
-// other member at once (and to any node joining later, through the cluster's metadata).
+// other member at once (the metadata store publishes it), and to any node joining later.
 
-#include "cluster/cluster.h"
+#include <charconv>
+
 #include "common/base64.h"
 #include "common/log.h"
 #include "proto/info.h"
@@ -21,19 +22,8 @@ bool param(const proto::InfoCommand& cmd, std::string_view key, std::string_view
 }
 
 bool parse_u32(std::string_view text, uint32_t* out) {
-  if (text.empty() || text.size() > 10) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + uint64_t(c - '0');
-  }
-  if (v > 0xFFFFFFFFull) return false;
-  *out = uint32_t(v);
-  return true;
-}
-
-void broadcast(NodeContext& node, const smd::Item& item) {
-  if (cluster::Cluster* c = node.cluster()) c->broadcast_metadata(item);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
 }
 
 }  // namespace
@@ -60,7 +50,6 @@ std::string udf_put_value(NodeContext& node, const proto::InfoCommand& cmd) {
     return "error=compile_error;file=" + e.file + ";line=" + std::to_string(e.line) +
            ";message=" + common::base64_encode(e.message);
   }
-  broadcast(node, *put->item);
   common::logger("udf")->info("UDF module {}/{} registered", node.udf_modules().user_path(), filename);
   return "ok";
 }
@@ -90,7 +79,6 @@ std::string udf_remove_value(NodeContext& node, const proto::InfoCommand& cmd) {
     return "error=internal_error";
   }
   if (*removed) {
-    broadcast(node, **removed);
     common::logger("udf")->info("UDF module {}/{} removed", node.udf_modules().user_path(), filename);
   }
   return "ok";

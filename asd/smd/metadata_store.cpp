@@ -139,6 +139,12 @@ common::Result<Item> MetadataStore::change(std::string_view module, std::string_
     if (!st.ok()) return common::Error{st.code(), st.message()};
   }
   notify(item);
+  Listener publish;
+  {
+    std::lock_guard lock(listeners_mu_);
+    publish = publish_;
+  }
+  if (publish) publish(item);
   return item;
 }
 
@@ -196,6 +202,11 @@ std::vector<Item> MetadataStore::snapshot() const {
     for (const auto& [key, item] : m) out.push_back(item);
   }
   return out;
+}
+
+void MetadataStore::set_publisher(Listener publish) {
+  std::lock_guard lock(listeners_mu_);
+  publish_ = std::move(publish);
 }
 
 void MetadataStore::listen(std::string module, Listener listener) {

@@ -47,8 +47,12 @@ class MetadataStore {
   // parse is an error naming it: start-up stops rather than forget definitions.
   common::Status load();
 
+  // Where changes made on this node go once persisted (the cluster sends them to every
+  // other member); set before the first change that must reach other nodes.
+  void set_publisher(Listener publish);
+
   // A change made on this node: a new item under a version above every one it has seen.
-  // Persisted before it returns; the caller hands it to the cluster.
+  // Persisted and handed to the publisher before it returns.
   common::Result<Item> set(std::string_view module, std::string_view key, std::string value);
   common::Result<Item> remove(std::string_view module, std::string_view key);
 
@@ -83,6 +87,7 @@ class MetadataStore {
   uint64_t last_version_ = 0;
   std::mutex listeners_mu_;
   std::map<std::string, std::vector<Listener>, std::less<>> listeners_;
+  Listener publish_;  // under listeners_mu_
 };
 
 // The state file text of one module, and back (exposed for tests).
