@@ -102,10 +102,15 @@ void UdfModules::write_module_file(const std::string& filename) {
     std::error_code ec;
     std::filesystem::remove(path, ec);
     if (ec) common::logger("udf")->warn("cannot remove {}: {}", path, ec.message());
+    installed_.erase(filename);
     return;
   }
   common::Status st = common::replace_file(path, current.value);
-  if (!st.ok()) common::logger("udf")->warn("module {} not written: {}", filename, st.message());
+  if (!st.ok()) {
+    common::logger("udf")->warn("module {} not written: {}", filename, st.message());
+    return;
+  }
+  installed_[filename] = current.value;
 }
 
 common::Result<UdfModules::Put> UdfModules::put(std::string_view filename, std::string content) {
@@ -135,15 +140,17 @@ common::Result<std::optional<smd::Item>> UdfModules::remove(std::string_view fil
 }
 
 std::vector<ModuleInfo> UdfModules::list() const {
+  std::lock_guard lock(mu_);
   std::vector<ModuleInfo> out;
-  for (const smd::Item& item : store_.items(kMetadataModule)) out.push_back({item.key, sha1_hex(item.value)});
+  for (const auto& [name, source] : installed_) out.push_back({name, sha1_hex(source)});
   return out;
 }
 
 std::optional<std::string> UdfModules::content(std::string_view filename) const {
-  smd::Item item;
-  if (!store_.get(kMetadataModule, filename, &item)) return std::nullopt;
-  return item.value;
+  std::lock_guard lock(mu_);
+  auto it = installed_.find(filename);
+  if (it == installed_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace asd::udf

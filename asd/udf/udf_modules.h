@@ -61,6 +61,8 @@ class UdfModules {
   // udf-remove: a tombstone item to broadcast; nullopt when there was nothing to remove.
   common::Result<std::optional<smd::Item>> remove(std::string_view filename);
 
+  // What is installed: a module shows here once its file is written under user-path, so a
+  // client that sees it listed can run it (the store may already hold a newer change).
   std::vector<ModuleInfo> list() const;
   std::optional<std::string> content(std::string_view filename) const;
 
@@ -72,7 +74,8 @@ class UdfModules {
 
   const std::string user_path_;
   smd::MetadataStore& store_;
-  mutable std::mutex mu_;  // serialises file writes; the store holds the content
+  mutable std::mutex mu_;  // guards installed_ and serialises file writes
+  std::map<std::string, std::string, std::less<>> installed_;  // filename -> content on disk
 };
 
 }  // namespace asd::udf
