@@ -16,6 +16,8 @@
 #include "common/log.h"
 #include "service/server.h"
 #include "smd/metadata_store.h"
+#include "transaction/jobs.h"
+#include "udf/lua_runtime.h"
 #include "udf/udf_modules.h"
 #include "ticker.h"
 #include "xdr_pipe/announce.h"
@@ -130,6 +132,7 @@ void Node::init() {
   std::string user_path = config_.mod_lua.user_path.empty() ? work_path(config_, "usr/udf/lua") : config_.mod_lua.user_path;
   udf_modules_ = std::make_unique<udf::UdfModules>(user_path, *metadata_);
   if (common::Status st = udf_modules_->start(); !st.ok()) throw std::runtime_error(st.message());
+  record_udf_ = std::make_unique<udf::LuaRuntime>(*udf_modules_);
   // Indexes defined before this start are created (and built in the background) now,
   // before the service opens; later definitions come through the same listener.
   metadata_->listen(std::string(kSindexMetadataModule),
@@ -197,6 +200,7 @@ void Node::start() {
 void Node::stop() {
   if (server_) server_->stop();
   ticker_.reset();  // after the service (set-config reaches it), before the cluster it reads
+  jobs().stop();    // background jobs write through the cluster and the Lua runtime
   if (cluster_) cluster_->stop();
   if (nsup_) nsup_->stop();
   nsup_.reset();

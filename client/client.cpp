@@ -158,6 +158,22 @@ common::Result<Record> Client::operate(const Key& key, const std::vector<Operati
   return std::move(answer->record);
 }
 
+common::Result<Record> Client::apply(const Key& key, const std::string& module, const std::string& function,
+                                     const std::string& args_msgpack, const WritePolicy& policy) {
+  if (auto st = validate_key(key); !st.ok()) return to_error(st);
+  uint32_t timeout = impl_->timeout(policy.timeout_ms);
+  auto answer = impl_->execute(key, encode_apply(key, module, function, args_msgpack, policy, timeout), timeout, false);
+  if (!answer) return answer.error();
+  if (answer->result() == ResultCode::UdfExecution) {
+    for (const Bin& b : answer->record.bins) {
+      if (b.name != "FAILURE") continue;
+      if (auto text = b.value.as_string()) return common::Error{ResultCode::UdfExecution, std::string(*text)};
+    }
+  }
+  if (answer->result() != ResultCode::Ok) return server_error(answer->result());
+  return std::move(answer->record);
+}
+
 common::Result<std::string> Client::info(const std::string& command, const std::string& node_name) {
   auto node = node_name.empty() ? impl_->cluster.any_node() : impl_->cluster.node(node_name);
   if (!node) {

@@ -172,6 +172,16 @@ std::string encode_remove(const Key& key, const WritePolicy& policy, uint32_t ti
   return w.finish(false);
 }
 
+std::string encode_apply(const Key& key, std::string_view module, std::string_view function,
+                         std::string_view args_msgpack, const WritePolicy& policy, uint32_t timeout_ms) {
+  MessageWriter w(write_header(policy, timeout_ms));
+  write_key_fields(w, key, policy.send_key);
+  w.field(FieldType::UdfPackageName, module);
+  w.field(FieldType::UdfFunction, function);
+  w.field(FieldType::UdfArgList, args_msgpack.empty() ? std::string_view("\x90", 1) : args_msgpack);
+  return w.finish(policy.compress);
+}
+
 std::string encode_operate(const Key& key, const std::vector<Operation>& ops,
                            const WritePolicy& policy, uint32_t timeout_ms) {
   bool reads = false, writes = false, read_all = false;

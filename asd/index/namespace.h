@@ -60,6 +60,8 @@ struct NamespaceStats {
   std::atomic<uint64_t> client_delete_success{0};
   std::atomic<uint64_t> client_delete_not_found{0};
   std::atomic<uint64_t> client_delete_error{0};
+  std::atomic<uint64_t> client_udf_complete{0};
+  std::atomic<uint64_t> client_udf_error{0};
   std::atomic<uint64_t> client_unavailable{0};  // a partition this node does not serve
   std::atomic<uint64_t> batch_sub_read_success{0};
   std::atomic<uint64_t> batch_sub_read_not_found{0};

@@ -55,6 +55,7 @@ void handle_record(NodeContext& node, std::string_view body, const proto::Messag
   size_t offset = proto::begin_proto(out, proto::ProtoType::Message);
   CommitWait& wait = sink.commit_wait();
   wait.cluster = node.cluster();
+  wait.udf = node.record_udf();
   wait.may_redirect = node.cluster() && sink.proxy_hops() < kMaxProxyHops;
   execute_record_request(ns, *req, 0, out, &wait);
   wait.may_redirect = false;
@@ -102,10 +103,6 @@ void handle_message(NodeContext& node, std::string_view body, ResponseSink& sink
   Namespace* ns = ns_field ? node.find_namespace(ns_field->data) : nullptr;
   if (!ns) {
     answer_single_error(sink, ResultCode::Namespace);
-    return done(false);
-  }
-  if (msg.field(proto::FieldType::UdfPackageName)) {
-    answer_single_error(sink, ResultCode::UnsupportedFeature);
     return done(false);
   }
   handle_record(node, body, msg, *ns, sink, done);

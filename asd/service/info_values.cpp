@@ -125,6 +125,8 @@ std::string namespace_value(NodeContext& node, const proto::InfoCommand& cmd) {
       {"client_read_success", std::to_string(s.client_read_success.load())},
       {"client_read_not_found", std::to_string(s.client_read_not_found.load())},
       {"client_write_success", std::to_string(s.client_write_success.load())},
+      {"client_udf_complete", std::to_string(s.client_udf_complete.load())},
+      {"client_udf_error", std::to_string(s.client_udf_error.load())},
       {"client_write_error", std::to_string(s.client_write_error.load())},
       {"client_delete_success", std::to_string(s.client_delete_success.load())},
       {"client_delete_not_found", std::to_string(s.client_delete_not_found.load())},

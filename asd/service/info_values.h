@@ -51,6 +51,9 @@ std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string truncate_value(NodeContext& node, const proto::InfoCommand& cmd, bool whole_namespace);
 std::string log_set_value(const proto::InfoCommand& cmd);
 std::string xdr_gaps_value(NodeContext& node);
+// Background jobs (info_jobs.cpp).
+std::string job_show_value(NodeContext& node, const proto::InfoCommand& cmd);
+std::string job_abort_value(NodeContext& node, const proto::InfoCommand& cmd);
 // UDF modules (info_udf.cpp).
 std::string udf_put_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string udf_get_value(NodeContext& node, const proto::InfoCommand& cmd);

@@ -72,6 +72,7 @@ class BatchJob : public std::enable_shared_from_this<BatchJob> {
     }
     final_code_ = parsed.ok() ? ResultCode::Ok : parsed.code();
     commits_.cluster = ctx_.cluster();
+    commits_.udf = ctx_.record_udf();
     commits_.may_redirect = commits_.cluster != nullptr;
     run();
   }

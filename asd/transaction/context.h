@@ -18,6 +18,8 @@ class Namespace;
 namespace cluster {
 class Cluster;
 }
+class RecordUdfRunner;
+class JobRegistry;
 
 struct BatchStats {
   std::atomic<uint64_t> initiate{0};
@@ -38,12 +40,19 @@ class TransactionContext {
   // The cluster engine; null before the node starts it.
   cluster::Cluster* cluster() const { return cluster_.get(); }
   BatchStats& batch_stats() { return batch_stats_; }
+  // Runs record UDFs; null until the node builds its Lua runtime.
+  RecordUdfRunner* record_udf() const { return record_udf_.get(); }
+  // Background scans and queries (query-show lists them).
+  JobRegistry& jobs() const { return *jobs_; }
 
  protected:
   conf::Config config_;
   std::vector<std::unique_ptr<Namespace>> namespaces_;
   std::unique_ptr<cluster::Cluster> cluster_;
   BatchStats batch_stats_;
+  std::unique_ptr<RecordUdfRunner> record_udf_;
+  // Declared last: destroyed first, so running jobs stop before what they use goes.
+  std::unique_ptr<JobRegistry> jobs_;
 };
 
 }  // namespace asd

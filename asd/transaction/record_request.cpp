@@ -9,6 +9,7 @@
 #include "common/bytes.h"
 #include "common/clock.h"
 #include "transaction/bin_ops.h"
+#include "transaction/record_write.h"
 #include "transaction/ttl.h"
 #include "storage/device_storage.h"
 #include "xdr_pipe/announce.h"
@@ -23,44 +24,14 @@ namespace info3 = proto::info3;
 
 namespace {
 
-struct Reply {
-  ResultCode code = ResultCode::Ok;
-  uint16_t generation = 0;
-  uint32_t void_time = 0;
-  std::vector<OpResult> results;
-  bool xdr_fields = false;  // answer the record's LUT (field 14) and origin (field 200)
-  uint64_t lut = 0;
-  uint8_t origin_src_id = 0;
-  std::string key;  // with xdr_fields: the stored user key (field 2), so it ships too
-  uint64_t commit_pos = 0;  // commit-to-device: answer once the device has this position
-  bool mutated = false;     // the record changed: its new state goes to the replicas
-};
-
-void append_reply(std::string& out, const Reply& reply, uint32_t response_ttl) {
-  proto::MsgHeader h;
-  h.result_code = uint8_t(reply.code);
-  h.generation = reply.generation;
-  h.record_ttl = reply.void_time;
-  h.transaction_ttl = response_ttl;
-  // Only successful replies carry bins: clients parse ops for result 0 only.
-  bool with_ops = reply.code == ResultCode::Ok;
-  // An XDR read of a tombstone answers 2 with the delete's LUT and origin (see do_read).
-  bool with_xdr = reply.xdr_fields && (with_ops || reply.code == ResultCode::NotFound);
-  h.n_ops = with_ops ? uint16_t(reply.results.size()) : 0;
-  h.n_fields = with_xdr ? uint16_t(reply.key.empty() ? 2 : 3) : 0;
-  append_msg_header(out, h);
-  if (!with_ops && !with_xdr) return;
-  if (with_xdr) {
-    std::string lut(8, '\0');
-    common::store_be64(reinterpret_cast<uint8_t*>(lut.data()), reply.lut);
-    proto::append_field(out, proto::FieldType::Lut, lut);
-    proto::append_field(out, proto::FieldType::XdrSrcId, std::string(1, char(reply.origin_src_id)));
-    if (!reply.key.empty()) proto::append_field(out, proto::FieldType::Key, reply.key);
-  }
-  for (const OpResult& r : reply.results) {
-    append_op(out, OpType(r.op == 0 ? uint8_t(OpType::Read) : r.op), r.particle, r.name, r.value);
-  }
-}
+using detail::Reply;
+using detail::append_reply;
+using detail::begin_version;
+using detail::commit_write;
+using detail::find_entry;
+using detail::removal_of;
+using detail::remove_record;
+using detail::xdr_wins;
 
 bool is_supported_op(uint8_t op) {
   switch (OpType(op)) {
@@ -83,17 +54,6 @@ void add_all_bins(const Record& record, std::vector<OpResult>& results) {
   for (const Bin& b : record.bins) {
     results.push_back(OpResult{uint8_t(OpType::Read), b.name, b.particle, b.value});
   }
-}
-
-// Looks the record (or its tombstone) up and drops it when it is logically gone
-// (expired or truncated).
-Record* find_entry(Namespace& ns, Partition& part, const common::Digest& digest, uint32_t now) {
-  auto it = part.records.find(digest);
-  if (it == part.records.end()) return nullptr;
-  if (!ns.is_dead(it->second, now)) return &it->second;
-  if (is_expired(it->second, now)) ns.stats().expired_objects.fetch_add(1, std::memory_order_relaxed);
-  ns.erase(part, it);
-  return nullptr;
 }
 
 // `tombstone`: the entry when the record is deleted and its tombstone kept. An XDR read
@@ -138,33 +98,6 @@ Reply do_read(Namespace& ns, const RecordRequest& req, const Record* record, con
   return reply;
 }
 
-// An XDR version applies only when newer than the local one: later LUT, or on equal LUT
-// the higher origin src-id (so both sides of an active-active pair pick the same winner).
-bool xdr_wins(const RecordRequest& req, const Record& local) {
-  uint64_t lut = req.has_xdr_lut ? req.xdr_lut : 0;
-  if (lut != local.lut) return lut > local.lut;
-  return req.xdr_src_id > local.origin_src_id;
-}
-
-// Removes a record. In a namespace that takes part in XDR (or for a delete that came by
-// XDR) it becomes a tombstone carrying the delete's LUT and origin instead; on a device
-// namespace too, written to the device, so a cold start cannot bring an older copy
-// back. `entry` may be a tombstone already, or nullptr (nothing stored yet).
-ResultCode remove_record(Namespace& ns, Partition& part, const RecordRequest& req, Record* entry,
-                         const Announcement& a, uint16_t set_id, uint64_t* commit_pos) {
-  if (!req.is_xdr && !ns.xdr_policy().ship && !ns.storage()) {
-    if (entry) ns.erase(part, part.records.find(req.digest));
-    return ResultCode::Ok;
-  }
-  Record tomb;
-  tomb.tombstone = true;
-  tomb.lut = a.lut;
-  tomb.origin_src_id = a.origin_src_id;
-  tomb.set_id = set_id;
-  tomb.generation = a.generation;
-  return ns.commit(part, req.digest, entry, std::move(tomb), true, commit_pos);
-}
-
 // An XDR delete of a record this DC does not hold (never arrived, or already deleted):
 // remembered as a tombstone unless a newer version of the deletion is already here, so an
 // older write arriving afterwards cannot resurrect the record.
@@ -189,22 +122,6 @@ Reply do_xdr_delete_absent(Namespace& ns, const RecordRequest& req, Partition& p
   announce_to_xdr(ns, a);
   reply.mutated = true;
   return reply;
-}
-
-// The announcement of a record this request removes (a delete, or a write that left no
-// bins): newer than the version it removes, with the origin of whoever removed it.
-Announcement removal_of(Namespace& ns, const RecordRequest& req, const Record& gone) {
-  Announcement a;
-  a.op = proto::XdrOp::Delete;
-  a.digest = &req.digest;
-  SetStats* set = ns.set_stats(gone.set_id);
-  a.set = set ? std::string_view(set->name) : std::string_view();
-  a.lut = req.is_xdr && req.has_xdr_lut ? req.xdr_lut : std::max(common::now_cl_ms(), gone.lut + 1);
-  a.generation = gone.generation;
-  a.origin_src_id = req.is_xdr ? req.xdr_src_id : ns.xdr_policy().local_src_id;
-  a.from_xdr = req.is_xdr;
-  a.durable = req.header.info2 & info2::kDurableDelete;
-  return a;
 }
 
 Reply do_delete(Namespace& ns, const RecordRequest& req, Partition& part, Record* entry) {
@@ -268,20 +185,9 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
     return {ResultCode::LostConflict};
   }
   if (ResultCode rc = check_write_preconditions(ns, req, existing); rc != ResultCode::Ok) return {rc};
-  if (ns.stop_writes(config)) {
-    ns.stats().stop_writes_count.fetch_add(1, std::memory_order_relaxed);
-    return {ResultCode::OutOfSpace};
-  }
-
   Record work;
-  if (existing) {
-    work = *existing;
-    if (h.info3 & (info3::kCreateOrReplace | info3::kReplaceOnly)) work.bins.clear();
-  } else {
-    std::optional<uint16_t> set_id = ns.set_id(req.set, true);
-    if (!set_id) return {ResultCode::Forbidden};
-    work.set_id = *set_id;
-  }
+  if (ResultCode rc = begin_version(ns, config, req, existing, &work); rc != ResultCode::Ok) return {rc};
+  if (existing && (h.info3 & (info3::kCreateOrReplace | info3::kReplaceOnly))) work.bins.clear();
 
   Reply reply;
   bool respond_all = h.info2 & info2::kRespondAllOps;
@@ -318,74 +224,8 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
   }
   if (h.info1 & info1::kGetAll) add_all_bins(work, reply.results);
 
-  if (work.bins.empty()) {
-    // A write that leaves no bins removes the record (or creates nothing).
-    if (existing) {
-      Announcement a = removal_of(ns, req, *existing);
-      if (ResultCode rc = remove_record(ns, part, req, entry, a, existing->set_id, &reply.commit_pos);
-          rc != ResultCode::Ok) {
-        ns.stats().client_write_error.fetch_add(1, std::memory_order_relaxed);
-        return {rc};
-      }
-      announce_to_xdr(ns, a);
-      reply.mutated = true;
-    }
-    ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
-    return reply;
-  }
-
-  uint32_t set_default_ttl = 0;
-  if (SetStats* s = ns.set_stats(work.set_id); s && !config.sets.empty()) {
-    if (const conf::SetConfig* set_cfg = config.find_set(s->name); set_cfg && set_cfg->default_ttl) {
-      set_default_ttl = uint32_t(*set_cfg->default_ttl);
-    }
-  }
-  common::Result<uint32_t> void_time = resolve_void_time(h.record_ttl, config, existing, set_default_ttl, now_sec);
-  if (!void_time) return {void_time.code()};
-  if (config.max_record_size != 0 && work.record_size() > config.max_record_size) {
-    ns.stats().fail_record_too_big.fetch_add(1, std::memory_order_relaxed);
-    return {ResultCode::RecordTooBig};
-  }
-  if (req.has_key && work.key.empty()) work.key.assign(req.key);
-  work.void_time = *void_time;
-  work.generation = next_generation(existing ? existing->generation : 0);
-  if (req.is_xdr) {
-    // The shipped version keeps its source LUT and origin, so every DC holding it
-    // compares versions the same way.
-    work.lut = req.has_xdr_lut ? req.xdr_lut : common::now_cl_ms();
-    work.origin_src_id = req.xdr_src_id;
-  } else {
-    uint64_t now_ms = common::now_cl_ms();
-    work.lut = std::max(now_ms, ns.truncate_threshold(work.set_id) + 1);
-    // After a delete (tombstone) too: a local write that follows must win everywhere.
-    if (entry) work.lut = std::max(work.lut, entry->lut + 1);
-    work.origin_src_id = ns.xdr_policy().local_src_id;
-  }
-
-  Announcement a;
-  a.op = proto::XdrOp::Write;
-  a.digest = &req.digest;
-  SetStats* set = ns.set_stats(work.set_id);
-  a.set = set ? std::string_view(set->name) : std::string_view();
-  a.lut = work.lut;
-  a.generation = work.generation;
-  a.origin_src_id = work.origin_src_id;
-  a.from_xdr = req.is_xdr;
-
-  reply.generation = work.generation;
-  reply.void_time = work.void_time;
-  // Replaces a live record, or the tombstone it follows.
-  if (ResultCode rc = ns.commit(part, req.digest, entry, std::move(work), false, &reply.commit_pos);
-      rc != ResultCode::Ok) {
-    if (rc == ResultCode::OutOfSpace) ns.stats().stop_writes_count.fetch_add(1, std::memory_order_relaxed);
-    ns.stats().client_write_error.fetch_add(1, std::memory_order_relaxed);
-    return {rc};
-  }
-  ns.stats().client_write_success.fetch_add(1, std::memory_order_relaxed);
-  if (req.is_xdr) ns.stats().xdr_write_success.fetch_add(1, std::memory_order_relaxed);
-  announce_to_xdr(ns, a);
-  reply.mutated = true;
-  return reply;
+  return commit_write(ns, config, req, part, entry, existing, std::move(work), h.record_ttl, now_sec,
+                      std::move(reply));
 }
 
 }  // namespace
@@ -418,6 +258,16 @@ common::Result<RecordRequest> make_record_request(const proto::MsgHeader& header
         break;
       case proto::FieldType::Filter:
         req.has_filter = true;
+        break;
+      case proto::FieldType::UdfPackageName:
+        req.is_udf = true;
+        req.udf_module = f.data;
+        break;
+      case proto::FieldType::UdfFunction:
+        req.udf_function = f.data;
+        break;
+      case proto::FieldType::UdfArgList:
+        req.udf_args = f.data;
         break;
       case proto::FieldType::Lut:
         if (f.data.size() != 8) return {ResultCode::Parameter, "bad lut field"};
@@ -463,6 +313,14 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     }
   }
   bool is_write = h.info2 & info2::kWrite;
+  RecordUdfRunner* udf = nullptr;
+  if (req.is_udf) {
+    // A UDF runs as a write: it may change the record, so the master runs it.
+    udf = wait ? wait->udf : nullptr;
+    if (!udf || req.is_xdr) return append_error_message(out, ResultCode::UnsupportedFeature, response_ttl);
+    if (!req.ops.empty()) return append_error_message(out, ResultCode::Parameter, response_ttl);
+    is_write = true;
+  }
   if (!is_write) {
     for (const proto::Op& op : req.ops) {
       if (!proto::is_read_op(op.op)) return append_error_message(out, ResultCode::Parameter, response_ttl);
@@ -509,7 +367,7 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     }
     Record* entry = find_entry(ns, part, req.digest, now_sec);
     Record* record = entry && !entry->tombstone ? entry : nullptr;
-    bool is_delete = is_write && (h.info2 & info2::kDelete);
+    bool is_delete = is_write && !udf && (h.info2 & info2::kDelete);
     // Without data-in-memory the index has no bins: read them from the device.
     Record loaded;
     const Record* data = record;
@@ -521,6 +379,8 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
       reply.code = ResultCode::ServerError;
     } else if (record && req.has_key && !record->key.empty() && record->key != req.key) {
       reply.code = ResultCode::KeyMismatch;
+    } else if (udf) {
+      reply = detail::do_apply(ns, *config, req, part, entry, data, now_sec, *udf);
     } else if (!is_write) {
       reply = do_read(ns, req, data, entry && entry->tombstone ? entry : nullptr);
     } else if (is_delete) {

@@ -23,6 +23,7 @@ class DeviceStorage;
 namespace cluster {
 class Cluster;
 }
+class RecordUdfRunner;
 
 // A write on a commit-to-device namespace may be answered only once the device holds
 // everything up to `pos`; the caller sends the answer then (group commit).
@@ -33,6 +34,8 @@ class Cluster;
 struct CommitWait {
   // The cluster the request runs in (null on a node without one, as in unit tests).
   cluster::Cluster* cluster = nullptr;
+  // Runs record UDFs (null: apply is refused as unsupported).
+  RecordUdfRunner* udf = nullptr;
   storage::DeviceStorage* storage = nullptr;
   uint64_t pos = 0;
   std::vector<CompletionPtr> completions;
@@ -59,6 +62,11 @@ struct RecordRequest {
   bool has_key = false;
   std::string_view key;  // particle type byte + key bytes (field 2)
   bool has_filter = false;
+  // A record UDF call (fields 30, 31, 32): module without ".lua", function, msgpack args.
+  bool is_udf = false;
+  std::string_view udf_module;
+  std::string_view udf_function;
+  std::string_view udf_args;
   // XDR shipping (info1 XDR bit): the source record's LUT (field 14) and origin DC id
   // (field 200). Reads with the bit answer the local LUT and origin as fields 14/200.
   bool is_xdr = false;

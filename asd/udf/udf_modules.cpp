@@ -103,6 +103,7 @@ void UdfModules::write_module_file(const std::string& filename) {
     std::filesystem::remove(path, ec);
     if (ec) common::logger("udf")->warn("cannot remove {}: {}", path, ec.message());
     installed_.erase(filename);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
     return;
   }
   common::Status st = common::replace_file(path, current.value);
@@ -111,6 +112,7 @@ void UdfModules::write_module_file(const std::string& filename) {
     return;
   }
   installed_[filename] = current.value;
+  generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 common::Result<UdfModules::Put> UdfModules::put(std::string_view filename, std::string content) {

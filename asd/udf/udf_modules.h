@@ -5,6 +5,7 @@
 // runtime loads them from. A module is compiled before it is accepted: a syntax error is
 // refused with its line and message, as the real server does.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -67,6 +68,8 @@ class UdfModules {
   std::optional<std::string> content(std::string_view filename) const;
 
   const std::string& user_path() const { return user_path_; }
+  // Changes whenever any installed module does: a Lua state built before holds stale code.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   void on_change(const smd::Item& item);
@@ -76,6 +79,7 @@ class UdfModules {
   smd::MetadataStore& store_;
   mutable std::mutex mu_;  // guards installed_ and serialises file writes
   std::map<std::string, std::string, std::less<>> installed_;  // filename -> content on disk
+  std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace asd::udf

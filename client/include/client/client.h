@@ -94,6 +94,12 @@ class Client {
                       const ScanPolicy& policy = {});
 
   // One info command on the named node (any node when empty); returns its value as sent.
+  // Runs a record UDF (§10.2). `args_msgpack` is the msgpack list of arguments (empty:
+  // none). The returned record's bins hold one SUCCESS bin with the UDF's value; a UDF
+  // error is UdfExecution with the server's FAILURE text as the message.
+  common::Result<Record> apply(const Key& key, const std::string& module, const std::string& function,
+                               const std::string& args_msgpack = {}, const WritePolicy& policy = {});
+
   common::Result<std::string> info(const std::string& command, const std::string& node_name = {});
   // One-shot info on a fresh connection to `host`, no cluster needed. An empty command
   // list asks for the summary.

@@ -39,6 +39,11 @@ std::string encode_remove(const Key& key, const WritePolicy& policy, uint32_t ti
 std::string encode_operate(const Key& key, const std::vector<Operation>& ops,
                            const WritePolicy& policy, uint32_t timeout_ms);
 
+// A record UDF call (§10.2): module without ".lua", function, and the msgpack list of
+// its arguments (an empty list when none).
+std::string encode_apply(const Key& key, std::string_view module, std::string_view function,
+                         std::string_view args_msgpack, const WritePolicy& policy, uint32_t timeout_ms);
+
 // A batch parent request ("batch any" rows, §8) for the keys at `indexes` of `keys`; each
 // row carries its index so answers can come back in any order. Consecutive rows of the
 // same namespace and set are sent as REPEAT rows.

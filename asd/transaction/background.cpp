@@ -1,0 +1,184 @@
+// Background scans and queries (wire-protocol §10.5): the request is answered once the
+// job is accepted, and the job applies its UDF or write ops to every record it selects
+// in the partitions this node masters, each as a single-record write (so every change
+// replicates, updates indexes and ships by XDR), on a thread of its own.
+
+#include "transaction/background.h"
+
+#include <future>
+#include <set>
+
+#include "cluster/completion.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "index/namespace.h"
+#include "index/sindex.h"
+#include "storage/device_storage.h"
+#include "transaction/context.h"
+#include "transaction/jobs.h"
+#include "transaction/record_request.h"
+
+namespace asd {
+
+using common::ResultCode;
+
+namespace {
+
+constexpr size_t kChunkDigests = 128;
+
+// An op of a background ops job, owning its bytes (the request is gone by then).
+struct OwnedOp {
+  uint8_t op = 0;
+  uint8_t particle = 0;
+  std::string name;
+  std::string value;
+};
+
+// What the job needs of its request, copied: it outlives the request's buffer.
+struct Task {
+  Namespace* ns = nullptr;
+  bool has_set = false;
+  uint16_t set_id = 0;
+  std::vector<uint32_t> pids;
+  std::optional<IndexFilter> filter;
+  ScanPlan::Mode mode = ScanPlan::Mode::BackgroundUdf;
+  std::string module, function, args;
+  uint32_t record_ttl = 0;
+  std::vector<OwnedOp> ops;
+};
+
+// Blocks this job thread until every completion has finished; false when one failed.
+bool wait_all(const std::vector<CompletionPtr>& parts) {
+  if (parts.empty()) return true;
+  std::promise<bool> done;
+  std::future<bool> result = done.get_future();
+  when_all(parts, [&done](bool ok) { done.set_value(ok); });
+  return result.get();
+}
+
+// The digests of the next chunk of records the task selects in one partition, taken
+// under its lock; false when the partition has no more.
+bool next_chunk(const Task& task, Partition& part, uint32_t pid, std::optional<common::Digest>& after,
+                std::optional<SecondaryIndex::Entry>& after_entry, std::set<common::Digest>& seen,
+                std::vector<common::Digest>& out) {
+  uint32_t now = common::now_cl_sec();
+  std::lock_guard lock(part.mu);
+  auto selected = [&](const Record& r) {
+    return !r.tombstone && !task.ns->is_dead(r, now) && (!task.has_set || r.set_id == task.set_id);
+  };
+  if (!task.filter) {
+    auto it = after ? part.records.upper_bound(*after) : part.records.begin();
+    for (; it != part.records.end() && out.size() < kChunkDigests; ++it) {
+      after = it->first;
+      if (selected(it->second)) out.push_back(it->first);
+    }
+    return it != part.records.end();
+  }
+  const IndexFilter& f = *task.filter;
+  const SecondaryIndex::PartitionEntries& entries = f.index->entries(pid);
+  auto it = after_entry ? entries.upper_bound(*after_entry) : entries.lower_bound({f.begin, common::Digest{}});
+  for (; it != entries.end() && it->first <= f.end && out.size() < kChunkDigests; ++it) {
+    after_entry = *it;
+    auto rec = part.records.find(it->second);
+    if (rec == part.records.end() || !selected(rec->second)) continue;
+    if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(rec->second, f.value)) continue;
+    if (!seen.insert(it->second).second) continue;
+    out.push_back(it->second);
+  }
+  return it != entries.end() && it->first <= f.end;
+}
+
+// Applies the task to one record as a write of its own; true when it succeeded.
+bool apply_one(const TransactionContext& ctx, const Task& task, const common::Digest& digest) {
+  proto::MsgHeader h;
+  h.info2 = proto::info2::kWrite;
+  h.record_ttl = task.record_ttl;
+  std::string digest_bytes(reinterpret_cast<const char*>(digest.bytes.data()), digest.bytes.size());
+  std::vector<proto::Field> fields = {{uint8_t(proto::FieldType::Namespace), task.ns->name()},
+                                      {uint8_t(proto::FieldType::Digest), digest_bytes}};
+  std::vector<proto::Op> ops;
+  if (task.mode == ScanPlan::Mode::BackgroundUdf) {
+    fields.push_back({uint8_t(proto::FieldType::UdfPackageName), task.module});
+    fields.push_back({uint8_t(proto::FieldType::UdfFunction), task.function});
+    fields.push_back({uint8_t(proto::FieldType::UdfArgList), task.args});
+  } else {
+    for (const OwnedOp& op : task.ops) ops.push_back(proto::Op{op.op, op.particle, 0, op.name, op.value, 0});
+  }
+  common::Result<RecordRequest> req = make_record_request(h, fields, ops);
+  if (!req) return false;
+  CommitWait wait;
+  wait.cluster = ctx.cluster();
+  wait.udf = ctx.record_udf();
+  std::string out;
+  for (;;) {
+    out.clear();
+    execute_record_request(*task.ns, *req, 0, out, &wait);
+    CompletionPtr deferred = std::exchange(wait.deferred, nullptr);
+    if (!deferred) break;
+    if (!wait_all({deferred})) return false;
+  }
+  if (!wait_all(wait.completions)) return false;
+  if (wait.pos != 0 && wait.storage) wait.storage->wait_durable(wait.pos);
+  return out.size() >= proto::kMsgHeaderSize && uint8_t(out[5]) == uint8_t(ResultCode::Ok);
+}
+
+void run(const TransactionContext& ctx, const Task& task, Job& job) {
+  for (uint32_t pid : task.pids) {
+    if (job.abort_requested.load(std::memory_order_relaxed)) return;
+    Partition& part = task.ns->partition(pid);
+    // Writes go to masters: a partition this node does not master is its master's work.
+    if (serves_scan(part, false)) {
+      std::optional<common::Digest> after;
+      std::optional<SecondaryIndex::Entry> after_entry;
+      std::set<common::Digest> seen;
+      bool more = true;
+      std::vector<common::Digest> chunk;
+      while (more && !job.abort_requested.load(std::memory_order_relaxed)) {
+        chunk.clear();
+        more = next_chunk(task, part, pid, after, after_entry, seen, chunk);
+        for (const common::Digest& d : chunk) {
+          if (apply_one(ctx, task, d)) job.recs_succeeded.fetch_add(1, std::memory_order_relaxed);
+          else job.recs_failed.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+    }
+    job.partitions_done.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace
+
+ResultCode start_background(const TransactionContext& ctx, const ScanPlan& plan) {
+  if (plan.mode == ScanPlan::Mode::BackgroundUdf && !ctx.record_udf()) return ResultCode::UnsupportedFeature;
+  auto task = std::make_shared<Task>();
+  task->ns = plan.ns;
+  task->has_set = plan.has_set;
+  task->set_id = plan.set_id;
+  for (const PartitionTarget& t : plan.targets) task->pids.push_back(t.pid);
+  if (plan.set_unknown) task->pids.clear();  // no record can match: done at once
+  task->filter = plan.filter;
+  task->mode = plan.mode;
+  task->module.assign(plan.udf_module);
+  task->function.assign(plan.udf_function);
+  task->args.assign(plan.udf_args);
+  task->record_ttl = plan.record_ttl;
+  for (const proto::Op& op : plan.write_ops) {
+    task->ops.push_back(OwnedOp{op.op, op.particle, std::string(op.name), std::string(op.value)});
+  }
+
+  auto job = std::make_shared<Job>();
+  job->trid = plan.task_id;
+  job->kind = plan.mode == ScanPlan::Mode::BackgroundUdf ? "background-udf" : "background-ops";
+  job->ns = plan.ns->name();
+  job->set.assign(plan.set_name);
+  if (plan.mode == ScanPlan::Mode::BackgroundUdf) job->udf = task->module + "." + task->function;
+  job->partitions_total = uint32_t(task->pids.size());
+  bool started = ctx.jobs().start(job, [&ctx, task](Job& j) {
+    run(ctx, *task, j);
+    common::logger("query")->info("background job trid={} done succeeded={} failed={}", j.trid,
+                                  j.recs_succeeded.load(), j.recs_failed.load());
+  });
+  return started ? ResultCode::Ok : ResultCode::Parameter;
+}
+
+}  // namespace asd

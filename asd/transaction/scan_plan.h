@@ -1,0 +1,75 @@
+#pragma once
+// Internal to transaction/: what a scan or query request asks for (wire-protocol §9),
+// checked and resolved against the namespace: the partitions, the set, the index range
+// of a query, the bins, and for a background job the UDF or ops it applies. String views
+// point into the request.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/digest.h"
+#include "common/result_code.h"
+#include "proto/message.h"
+
+namespace asd {
+
+class Namespace;
+class SecondaryIndex;
+class TransactionContext;
+struct Partition;
+
+struct PartitionTarget {
+  uint32_t pid = 0;
+  std::optional<common::Digest> after;  // resume: only digests smaller than this
+  std::optional<int64_t> after_bval;    // query resume: only entries after (bval, digest)
+};
+
+// A secondary-index query's filter (field 22): the index and the key range it selects;
+// `value` is the exact bytes a string or blob equality asks for (the key is their hash).
+struct IndexFilter {
+  std::shared_ptr<SecondaryIndex> index;
+  int64_t begin = 0;
+  int64_t end = 0;
+  std::string value;
+};
+
+struct ScanPlan {
+  Namespace* ns = nullptr;
+  bool has_set = false;
+  std::string_view set_name;
+  uint16_t set_id = 0;
+  bool set_unknown = false;
+  std::vector<PartitionTarget> targets;
+  uint64_t max_records = 0;
+  bool no_bins = false;
+  std::vector<std::string_view> bins;  // selected bins; empty = all
+  uint64_t since_lut = 0;   // XDR recovery: only records with LUT >= this
+  bool xdr_fields = false;  // XDR: add LUT (14) and origin src-id (200) to each record
+  bool explicit_partitions = false;  // the client listed partitions (fields 11/12)
+  std::optional<IndexFilter> filter;  // a secondary-index query
+
+  // A background job (§10.5) applies a record UDF or write ops to every record selected.
+  enum class Mode : uint8_t { Stream, BackgroundUdf, BackgroundOps };
+  Mode mode = Mode::Stream;
+  std::string_view udf_module, udf_function, udf_args;
+  uint64_t task_id = 0;
+  uint32_t record_ttl = 0;  // a background write's TTL (the request's record_ttl)
+  std::vector<proto::Op> write_ops;
+};
+
+// As the real server reserves a partition for a scan: a scan of every partition (no
+// list) covers this node's share, the partitions it masters; a partition the client
+// listed may be read from any full copy, so a client whose map is a moment behind a
+// hand-over still gets it from the node it asked, which holds it whole.
+bool serves_scan(Partition& part, bool listed);
+
+void append_partition_unavailable(std::string& out, uint32_t pid);
+
+// Checks the request and fills `plan`; the result code answers a request it refuses.
+common::ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, ScanPlan* plan);
+
+}  // namespace asd
