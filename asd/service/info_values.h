@@ -19,7 +19,7 @@ inline constexpr std::string_view kVersionText = "Aerospike Community Edition bu
 inline constexpr std::string_view kFeatures =
     "batch-any;batch-index;cdt-list;cdt-map;cluster-stable;float;geo;peers;pipelining;"
     "pquery;pscans;query-show;replicas;replicas-all;replicas-master;replicas-max;sindex-exists;"
-    "truncate-namespace;zstd-compression";
+    "truncate-namespace;udf;zstd-compression";
 
 // One parameter of a command's `k=v;...` list ("" when absent), and whether it is there.
 std::string info_param(const proto::InfoCommand& cmd, std::string_view key);

@@ -6,7 +6,6 @@
 #include "transaction/background.h"
 
 #include <future>
-#include <set>
 
 #include "cluster/completion.h"
 #include "common/clock.h"
@@ -37,10 +36,8 @@ struct OwnedOp {
 // What the job needs of its request, copied: it outlives the request's buffer.
 struct Task {
   Namespace* ns = nullptr;
-  bool has_set = false;
-  uint16_t set_id = 0;
+  RecordSelection selection;
   std::vector<uint32_t> pids;
-  std::optional<IndexFilter> filter;
   ScanPlan::Mode mode = ScanPlan::Mode::BackgroundUdf;
   std::string module, function, args;
   uint32_t record_ttl = 0;
@@ -54,38 +51,6 @@ bool wait_all(const std::vector<CompletionPtr>& parts) {
   std::future<bool> result = done.get_future();
   when_all(parts, [&done](bool ok) { done.set_value(ok); });
   return result.get();
-}
-
-// The digests of the next chunk of records the task selects in one partition, taken
-// under its lock; false when the partition has no more.
-bool next_chunk(const Task& task, Partition& part, uint32_t pid, std::optional<common::Digest>& after,
-                std::optional<SecondaryIndex::Entry>& after_entry, std::set<common::Digest>& seen,
-                std::vector<common::Digest>& out) {
-  uint32_t now = common::now_cl_sec();
-  std::lock_guard lock(part.mu);
-  auto selected = [&](const Record& r) {
-    return !r.tombstone && !task.ns->is_dead(r, now) && (!task.has_set || r.set_id == task.set_id);
-  };
-  if (!task.filter) {
-    auto it = after ? part.records.upper_bound(*after) : part.records.begin();
-    for (; it != part.records.end() && out.size() < kChunkDigests; ++it) {
-      after = it->first;
-      if (selected(it->second)) out.push_back(it->first);
-    }
-    return it != part.records.end();
-  }
-  const IndexFilter& f = *task.filter;
-  const SecondaryIndex::PartitionEntries& entries = f.index->entries(pid);
-  auto it = after_entry ? entries.upper_bound(*after_entry) : entries.lower_bound({f.begin, common::Digest{}});
-  for (; it != entries.end() && it->first <= f.end && out.size() < kChunkDigests; ++it) {
-    after_entry = *it;
-    auto rec = part.records.find(it->second);
-    if (rec == part.records.end() || !selected(rec->second)) continue;
-    if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(rec->second, f.value)) continue;
-    if (!seen.insert(it->second).second) continue;
-    out.push_back(it->second);
-  }
-  return it != entries.end() && it->first <= f.end;
 }
 
 // Applies the task to one record as a write of its own; true when it succeeded.
@@ -128,14 +93,13 @@ void run(const TransactionContext& ctx, const Task& task, Job& job) {
     Partition& part = task.ns->partition(pid);
     // Writes go to masters: a partition this node does not master is its master's work.
     if (serves_scan(part, false)) {
-      std::optional<common::Digest> after;
-      std::optional<SecondaryIndex::Entry> after_entry;
-      std::set<common::Digest> seen;
+      PartitionCursor cursor;
       bool more = true;
       std::vector<common::Digest> chunk;
       while (more && !job.abort_requested.load(std::memory_order_relaxed)) {
         chunk.clear();
-        more = next_chunk(task, part, pid, after, after_entry, seen, chunk);
+        more = visit_chunk(task.selection, part, pid, cursor, kChunkDigests,
+                           [&chunk](const common::Digest& d, const Record&) { chunk.push_back(d); });
         for (const common::Digest& d : chunk) {
           if (apply_one(ctx, task, d)) job.recs_succeeded.fetch_add(1, std::memory_order_relaxed);
           else job.recs_failed.fetch_add(1, std::memory_order_relaxed);
@@ -152,11 +116,9 @@ ResultCode start_background(const TransactionContext& ctx, const ScanPlan& plan)
   if (plan.mode == ScanPlan::Mode::BackgroundUdf && !ctx.record_udf()) return ResultCode::UnsupportedFeature;
   auto task = std::make_shared<Task>();
   task->ns = plan.ns;
-  task->has_set = plan.has_set;
-  task->set_id = plan.set_id;
+  task->selection = plan.selection();
   for (const PartitionTarget& t : plan.targets) task->pids.push_back(t.pid);
   if (plan.set_unknown) task->pids.clear();  // no record can match: done at once
-  task->filter = plan.filter;
   task->mode = plan.mode;
   task->module.assign(plan.udf_module);
   task->function.assign(plan.udf_function);

@@ -39,9 +39,30 @@ struct UdfOutcome {
   std::string value;
 };
 
+// The records an aggregation streams through its UDF, one at a time.
+class UdfRecordSource {
+ public:
+  virtual ~UdfRecordSource() = default;
+  // The next record; null at the end. Valid until the next call.
+  virtual const UdfTarget* next() = 0;
+};
+
+// Where an aggregation's output values go, each as one SUCCESS message.
+class UdfValueSink {
+ public:
+  virtual ~UdfValueSink() = default;
+  // False when the output cannot go on (the client is gone): the stream stops.
+  virtual bool emit(uint8_t particle, std::string_view value) = 0;
+};
+
 class RecordUdfRunner {
  public:
   virtual ~RecordUdfRunner() = default;
+  // Runs the stream function `module.function(stream, args...)` (wire-protocol §10.4):
+  // the stages up to and including the first reduce run here over `source`, and every
+  // value they produce goes to `sink`. Ok, or UdfExecution with the failure text.
+  virtual UdfOutcome run_stream(std::string_view module, std::string_view function, std::string_view args,
+                                UdfRecordSource& source, UdfValueSink& sink) = 0;
   // Runs `module.function(record, args...)`; `args` is the msgpack list of field 32.
   // Called with the record's partition locked, so it must not block on other records.
   virtual UdfOutcome run(std::string_view module, std::string_view function, std::string_view args,

@@ -12,6 +12,7 @@
 #include "transaction/context.h"
 #include "transaction/response_sink.h"
 #include "transaction/record_request.h"
+#include "transaction/aggregate.h"
 #include "transaction/background.h"
 #include "transaction/scan_plan.h"
 
@@ -167,6 +168,7 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
     proto::end_proto(out, proto_offset);
     return;
   }
+  if (plan.mode == ScanPlan::Mode::Aggregate) return execute_aggregation(ctx, plan, sink, proto_offset);
   if (plan.mode != ScanPlan::Mode::Stream) {
     // A background job: one answer once it is accepted (§10.5); it runs on its own.
     rc = start_background(ctx, plan);

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/bytes.h"
+#include "common/clock.h"
 #include "index/namespace.h"
 #include "index/sindex.h"
 #include "transaction/context.h"
@@ -111,6 +112,40 @@ void append_partition_unavailable(std::string& out, uint32_t pid) {
   proto::append_msg_header(out, h);
 }
 
+bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid, PartitionCursor& cursor,
+                 size_t limit, const std::function<void(const common::Digest&, const Record&)>& visit) {
+  uint32_t now = common::now_cl_sec();
+  size_t taken = 0;
+  std::lock_guard lock(part.mu);
+  auto selected = [&](const Record& r) {
+    return !r.tombstone && !selection.ns->is_dead(r, now) && (!selection.has_set || r.set_id == selection.set_id);
+  };
+  if (!selection.filter) {
+    auto it = cursor.after ? part.records.upper_bound(*cursor.after) : part.records.begin();
+    for (; it != part.records.end() && taken < limit; ++it) {
+      cursor.after = it->first;
+      if (!selected(it->second)) continue;
+      visit(it->first, it->second);
+      ++taken;
+    }
+    return it != part.records.end();
+  }
+  const IndexFilter& f = *selection.filter;
+  const SecondaryIndex::PartitionEntries& entries = f.index->entries(pid);
+  auto it = cursor.after_entry ? entries.upper_bound(*cursor.after_entry) : entries.lower_bound({f.begin, common::Digest{}});
+  for (; it != entries.end() && it->first <= f.end && taken < limit; ++it) {
+    cursor.after_entry = *it;
+    auto rec = part.records.find(it->second);
+    if (rec == part.records.end() || !selected(rec->second)) continue;
+    // A string or blob key is a hash: only the exact value matches.
+    if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(rec->second, f.value)) continue;
+    if (f.index->def().collection != SindexCollection::Default && !cursor.seen.insert(it->second).second) continue;
+    visit(it->second, rec->second);
+    ++taken;
+  }
+  return it != entries.end() && it->first <= f.end;
+}
+
 ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, ScanPlan* plan) {
   const proto::Field* ns_field = req.field(FieldType::Namespace);
   if (!ns_field) return ResultCode::Namespace;
@@ -118,12 +153,12 @@ ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, S
   if (!plan->ns) return ResultCode::Namespace;
   if (req.field(FieldType::Filter)) return ResultCode::UnsupportedFeature;
   if (const proto::Field* udf_op = req.field(FieldType::UdfOp)) {
-    // 1: an aggregation (stream UDF), not built yet; 2: a background UDF job.
-    if (udf_op->data.size() != 1 || udf_op->data[0] != 2) return ResultCode::UnsupportedFeature;
+    // 1: an aggregation (stream UDF); 2: a background UDF job.
+    if (udf_op->data.size() != 1 || (udf_op->data[0] != 1 && udf_op->data[0] != 2)) return ResultCode::Parameter;
     const proto::Field* module = req.field(FieldType::UdfPackageName);
     const proto::Field* function = req.field(FieldType::UdfFunction);
     if (!module || !function || module->data.empty() || function->data.empty()) return ResultCode::Parameter;
-    plan->mode = ScanPlan::Mode::BackgroundUdf;
+    plan->mode = udf_op->data[0] == 1 ? ScanPlan::Mode::Aggregate : ScanPlan::Mode::BackgroundUdf;
     plan->udf_module = module->data;
     plan->udf_function = function->data;
     if (const proto::Field* args = req.field(FieldType::UdfArgList)) plan->udf_args = args->data;
@@ -142,8 +177,10 @@ ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, S
   } else if (req.field(FieldType::IndexName)) {
     return ResultCode::SindexNotFound;
   }
-  bool background = plan->mode != ScanPlan::Mode::Stream;
-  if (!background && !(req.header.info3 & proto::info3::kPartitionDone)) return ResultCode::UnsupportedFeature;
+  // Aggregations and background jobs go to every node without partition tracking.
+  if (plan->mode == ScanPlan::Mode::Stream && !(req.header.info3 & proto::info3::kPartitionDone)) {
+    return ResultCode::UnsupportedFeature;
+  }
 
   if (const proto::Field* set = req.field(FieldType::Set); set && !set->data.empty()) {
     plan->has_set = true;

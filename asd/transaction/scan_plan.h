@@ -5,6 +5,8 @@
 // point into the request.
 
 #include <cstdint>
+#include <functional>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 namespace asd {
 
 class Namespace;
+struct Record;
 class SecondaryIndex;
 class TransactionContext;
 struct Partition;
@@ -37,6 +40,21 @@ struct IndexFilter {
   std::string value;
 };
 
+// Which records of a namespace a scan or query selects (live ones only).
+struct RecordSelection {
+  Namespace* ns = nullptr;
+  bool has_set = false;
+  uint16_t set_id = 0;
+  std::optional<IndexFilter> filter;
+};
+
+// Where a walk through one partition's selected records stands.
+struct PartitionCursor {
+  std::optional<common::Digest> after;
+  std::optional<std::pair<int64_t, common::Digest>> after_entry;  // query: the last index entry
+  std::set<common::Digest> seen;  // query on a collection index: records already visited
+};
+
 struct ScanPlan {
   Namespace* ns = nullptr;
   bool has_set = false;
@@ -53,12 +71,15 @@ struct ScanPlan {
   std::optional<IndexFilter> filter;  // a secondary-index query
 
   // A background job (§10.5) applies a record UDF or write ops to every record selected.
-  enum class Mode : uint8_t { Stream, BackgroundUdf, BackgroundOps };
+  // An aggregation (§10.4) streams the records through a stream UDF instead.
+  enum class Mode : uint8_t { Stream, BackgroundUdf, BackgroundOps, Aggregate };
   Mode mode = Mode::Stream;
   std::string_view udf_module, udf_function, udf_args;
   uint64_t task_id = 0;
   uint32_t record_ttl = 0;  // a background write's TTL (the request's record_ttl)
   std::vector<proto::Op> write_ops;
+
+  RecordSelection selection() const { return {ns, has_set, set_id, filter}; }
 };
 
 // As the real server reserves a partition for a scan: a scan of every partition (no
@@ -68,6 +89,12 @@ struct ScanPlan {
 bool serves_scan(Partition& part, bool listed);
 
 void append_partition_unavailable(std::string& out, uint32_t pid);
+
+// Calls `visit(digest, record)` for up to `limit` more selected records of partition
+// `pid`, under the partition's lock (so `visit` must be quick and not lock it again).
+// Returns false when the partition has no more.
+bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid, PartitionCursor& cursor,
+                 size_t limit, const std::function<void(const common::Digest&, const Record&)>& visit);
 
 // Checks the request and fills `plan`; the result code answers a request it refuses.
 common::ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, ScanPlan* plan);

@@ -74,7 +74,7 @@ int list_index(lua_State* L) {
 int list_newindex(lua_State* L) {
   LuaList& l = check_list(L, 1);
   lua_Integer i = luaL_checkinteger(L, 2);
-  if (i < 1 || i > (1 << 24)) return 0;
+  if (i < 1 || i > (1 << 24) || is_record(L, 3)) return 0;
   pad_to(l, size_t(i));
   l.items[size_t(i - 1)] = to_elem(L, 3);
   return 0;
@@ -108,13 +108,14 @@ int list_eq(lua_State* L) {
 }
 
 int list_append(lua_State* L) {
-  check_list(L, 1).items.push_back(to_elem(L, 2));
+  LuaList& l = check_list(L, 1);
+  if (!is_record(L, 2)) l.items.push_back(to_elem(L, 2));
   return 0;
 }
 
 int list_prepend(lua_State* L) {
   LuaList& l = check_list(L, 1);
-  l.items.insert(l.items.begin(), to_elem(L, 2));
+  if (!is_record(L, 2)) l.items.insert(l.items.begin(), to_elem(L, 2));
   return 0;
 }
 
@@ -122,7 +123,7 @@ int list_prepend(lua_State* L) {
 int list_insert(lua_State* L) {
   LuaList& l = check_list(L, 1);
   lua_Integer i = luaL_checkinteger(L, 2);
-  if (i < 1 || i > (1 << 24)) return 0;
+  if (i < 1 || i > (1 << 24) || is_record(L, 3)) return 0;
   pad_to(l, size_t(i - 1));
   l.items.insert(l.items.begin() + std::ptrdiff_t(i - 1), to_elem(L, 3));
   return 0;

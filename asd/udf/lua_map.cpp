@@ -52,7 +52,7 @@ int map_newindex(lua_State* L) {
     m.remove(to_elem(L, 2));
     return 0;
   }
-  m.set(to_elem(L, 2), to_elem(L, 3));
+  if (!is_record(L, 3)) m.set(to_elem(L, 2), to_elem(L, 3));
   return 0;
 }
 

@@ -10,11 +10,16 @@
 
 namespace asd::udf {
 
-RecordContext::RecordContext(const UdfTarget& t) : target(t) {
-  if (t.record) {
-    exists = true;
-    working = *t.record;
-  }
+void RecordContext::reset(const UdfTarget& t) {
+  target = t;
+  exists = t.record != nullptr;
+  changed = false;
+  removed = false;
+  working = t.record ? *t.record : Record();
+  pending.clear();
+  loaded.clear();
+  ttl.reset();
+  drop_key = false;
 }
 
 namespace {

@@ -18,9 +18,12 @@ struct lua_State;
 namespace asd::udf {
 
 struct RecordContext {
-  explicit RecordContext(const UdfTarget& t);
+  RecordContext() = default;
+  explicit RecordContext(const UdfTarget& t) { reset(t); }
+  // Starts over on another record (an aggregation reuses one record object).
+  void reset(const UdfTarget& t);
 
-  const UdfTarget& target;
+  UdfTarget target;
   bool exists = false;   // as the UDF sees it now
   bool changed = false;  // create or update made the working copy the record's new state
   bool removed = false;  // remove deleted it (a later create may bring it back)

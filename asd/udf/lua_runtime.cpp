@@ -10,6 +10,7 @@
 #include "proto/msgpack.h"
 #include "udf/lua_record.h"
 #include "udf/lua_state.h"
+#include "udf/lua_stream.h"
 #include "udf/lua_value.h"
 #include "udf/udf_modules.h"
 
@@ -93,23 +94,51 @@ void LuaRuntime::drop_state(std::string_view module) {
   state_cache.erase(std::to_string(id_) + "/" + std::string(module));
 }
 
-UdfOutcome LuaRuntime::run(std::string_view module, std::string_view function, std::string_view args,
-                           const UdfTarget& target) {
-  UdfOutcome out;
-  proto::msgpack::Value argv;
-  if (!args.empty() && (!proto::msgpack::decode(args, &argv) || argv.kind != proto::msgpack::Kind::List)) {
-    out.code = common::ResultCode::Parameter;
-    return out;
+LuaState* LuaRuntime::prepare(std::string_view module, std::string_view args, proto::msgpack::Value* argv,
+                              UdfOutcome* out) {
+  if (!args.empty() && (!proto::msgpack::decode(args, argv) || argv->kind != proto::msgpack::Kind::List)) {
+    out->code = common::ResultCode::Parameter;
+    return nullptr;
   }
   std::string error;
   LuaState* state = state_for(module, &error);
   if (!state) {
     // The real server's text for a module it cannot load, with the reason after it.
     common::logger("udf")->warn("cannot load UDF module {}: {}", module, error);
-    out.code = common::ResultCode::UdfExecution;
-    out.failure = "UDF: Execution Error 1 : " + error;
-    return out;
+    out->code = common::ResultCode::UdfExecution;
+    out->failure = "UDF: Execution Error 1 : " + error;
   }
+  return state;
+}
+
+UdfOutcome LuaRuntime::run_stream(std::string_view module, std::string_view function, std::string_view args,
+                                  UdfRecordSource& source, UdfValueSink& sink) {
+  UdfOutcome out;
+  proto::msgpack::Value argv;
+  LuaState* state = prepare(module, args, &argv, &out);
+  if (!state) return out;
+  std::string error;
+  bool found = true;
+  bool ok = run_stream_in(*state, function, args.empty() ? nullptr : &argv, source, sink, &error, &found);
+  if (!ok) {
+    if (state->spent()) drop_state(module);
+    out.code = common::ResultCode::UdfExecution;
+    // The real server's text for a Lua error in a stream (2: a runtime error).
+    out.failure = "UDF: Execution Error 2 : " + error;
+  } else if (!found) {
+    out.code = common::ResultCode::UdfExecution;
+    out.failure = "function not found";
+  }
+  return out;
+}
+
+UdfOutcome LuaRuntime::run(std::string_view module, std::string_view function, std::string_view args,
+                           const UdfTarget& target) {
+  UdfOutcome out;
+  proto::msgpack::Value argv;
+  LuaState* state = prepare(module, args, &argv, &out);
+  if (!state) return out;
+  std::string error;
   RecordContext record(target);
   CallFrame frame;
   frame.record = &record;

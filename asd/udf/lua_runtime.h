@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "proto/msgpack.h"
 #include "transaction/record_udf.h"
 
 namespace asd::udf {
@@ -24,12 +25,16 @@ class LuaRuntime final : public RecordUdfRunner {
 
   UdfOutcome run(std::string_view module, std::string_view function, std::string_view args,
                  const UdfTarget& target) override;
+  UdfOutcome run_stream(std::string_view module, std::string_view function, std::string_view args,
+                        UdfRecordSource& source, UdfValueSink& sink) override;
 
  private:
   // This thread's state for `module`, loading it when missing or stale; null with the
   // reason in *error.
   LuaState* state_for(std::string_view module, std::string* error);
   void drop_state(std::string_view module);
+  // The state for a call, or an outcome that says why there is none (args or module).
+  LuaState* prepare(std::string_view module, std::string_view args, proto::msgpack::Value* argv, UdfOutcome* out);
 
   const UdfModules& modules_;
   const uint64_t id_;  // tells the runtimes of a process apart in the per-thread caches

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "udf/lua_record.h"
+#include "udf/lua_stream.h"
 #include "udf/lua_value.h"
 #include "udf/udf_modules.h"
 
@@ -143,6 +144,7 @@ int open_sandbox(lua_State* L) {
   lua_register(L, "warn", udf_log<spdlog::level::warn>);
   open_value_libs(L);
   open_record_lib(L);
+  open_stream_lib(L);
 
   if (luaL_loadbufferx(L, args->source.data(), args->source.size(), args->chunk.c_str(), "t") != LUA_OK) {
     return lua_error(L);

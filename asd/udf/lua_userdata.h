@@ -52,6 +52,9 @@ const std::string* test_geojson(lua_State* L, int index);
 // nil as NIL, other values as tostring gives them.
 void push_display(lua_State* L, int index);
 
+// A record userdata: list and map stores ignore it, as the real server's do.
+inline bool is_record(lua_State* L, int index) { return luaL_testudata(L, index, kRecordMeta) != nullptr; }
+
 // Library openers (one per value type).
 void open_list_lib(lua_State* L);
 void open_map_lib(lua_State* L);

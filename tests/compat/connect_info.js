@@ -61,13 +61,13 @@ async function main () {
     assert.equal(lines[3], '')
   })
 
-  await check("'features' claims what works: partition scans and batch, not bit ops nor UDFs (they answer 16)", async () => {
+  await check("'features' claims what works: partition scans, batch, queries and UDFs, not bit ops (they answer 16)", async () => {
     const raw = await client.infoAny('features')
     const features = raw.split('\t')[1].trim().split(';')
-    for (const f of ['pscans', 'batch-index', 'peers', 'replicas', 'cluster-stable']) {
+    for (const f of ['pscans', 'pquery', 'batch-index', 'peers', 'replicas', 'cluster-stable', 'sindex-exists', 'udf']) {
       assert.ok(features.includes(f), `${f} missing from ${raw}`)
     }
-    for (const f of ['blob-bits', 'udf']) assert.ok(!features.includes(f), `${f} claimed in ${raw}`)
+    for (const f of ['blob-bits']) assert.ok(!features.includes(f), `${f} claimed in ${raw}`)
   })
 
   await check("'namespace/test' parses to key=value stats incl. objects and replication-factor", async () => {
