@@ -87,10 +87,6 @@ void apply_sindex_definition(NodeContext& node, const smd::Item& item) {
   std::shared_ptr<SecondaryIndex> existing = ns->find_sindex(name);
   if (existing && existing->def() == *def) return;
   if (existing) ns->drop_sindex(name);
-  if (!ns->data_in_memory()) {
-    log->warn("index {} not built: namespace {} keeps its bins on the device only", name, ns->name());
-    return;
-  }
   std::optional<uint16_t> set_id = ns->set_id(def->set, true);
   if (!set_id) {
     log->warn("index {} not built: the set table of namespace {} is full", name, ns->name());

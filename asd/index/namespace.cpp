@@ -184,7 +184,10 @@ void Namespace::build_sindex(const std::shared_ptr<SecondaryIndex>& index) {
     if (stopping_.load() || index->dropped()) return;
     Partition& part = partition(pid);
     std::lock_guard lock(part.mu);
-    for (const auto& [digest, record] : part.records) index->update(pid, digest, {}, index->keys_of(record));
+    for (const auto& [digest, record] : part.records) {
+      Record loaded;
+      index->update(pid, digest, {}, index->keys_of(*with_bins(digest, &record, &loaded)));
+    }
     index->mark_built(pid);
   }
 }

@@ -167,6 +167,9 @@ class Namespace {
   RecordMap::iterator erase(Partition& part, RecordMap::iterator it);
   // Loads the bins of a record whose index entry holds none (data-in-memory false).
   bool load_bins(const common::Digest& digest, Record& r);
+  // `entry` with its bins: itself when the index holds them, else a copy in *loaded
+  // with the bins read from the device (none when that copy fails its checksum).
+  const Record* with_bins(const common::Digest& digest, const Record* entry, Record* loaded);
   // An eviction pass at `lut` removed every evictable record with a void time below
   // `void_threshold`; persisted so a cold start leaves their older copies out too.
   void record_eviction(uint64_t lut, uint32_t void_threshold);

@@ -17,6 +17,11 @@ namespace asd {
 common::ResultCode Namespace::commit(Partition& part, const common::Digest& digest, Record* entry, Record&& work,
                                      bool reserve, uint64_t* commit_pos) {
   if (commit_pos) *commit_pos = 0;
+  // The indexes' old keys come from the version being replaced: without data in memory
+  // its bins are read from the device first, while its copy there is still valid.
+  bool indexed = has_sindexes_.load(std::memory_order_relaxed);
+  Record before_loaded;
+  const Record* before = indexed ? with_bins(digest, entry, &before_loaded) : nullptr;
   if (storage_) {
     SetStats* set = set_stats(work.set_id);
     StorageLoc loc;
@@ -26,15 +31,13 @@ common::ResultCode Namespace::commit(Partition& part, const common::Digest& dige
     if (rc != common::ResultCode::Ok) return rc;
     if (entry) storage_->release(entry->loc);
     work.loc = loc;
-    if (!data_in_memory_) {
-      work.bins.clear();
-      work.bins.shrink_to_fit();
-    }
     if (commit_pos && storage_->commit_to_device()) *commit_pos = pos;
   }
-  // Secondary indexes exist only where the index holds the bins (data in memory): the
-  // old and the new keys both come from them.
-  update_sindexes(digest, entry, &work);
+  if (indexed) update_sindexes(digest, before, &work);
+  if (storage_ && !data_in_memory_) {
+    work.bins.clear();
+    work.bins.shrink_to_fit();
+  }
   account(entry, &work);
   if (entry) *entry = std::move(work);
   else part.records.emplace(digest, std::move(work));
@@ -42,10 +45,22 @@ common::ResultCode Namespace::commit(Partition& part, const common::Digest& dige
 }
 
 RecordMap::iterator Namespace::erase(Partition& part, RecordMap::iterator it) {
-  update_sindexes(it->first, &it->second, nullptr);
+  if (has_sindexes_.load(std::memory_order_relaxed)) {
+    Record loaded;
+    update_sindexes(it->first, with_bins(it->first, &it->second, &loaded), nullptr);
+  }
   account(&it->second, nullptr);
   if (storage_) storage_->release(it->second.loc);
   return part.records.erase(it);
+}
+
+const Record* Namespace::with_bins(const common::Digest& digest, const Record* entry, Record* loaded) {
+  if (!entry || entry->tombstone || data_in_memory_ || !storage_) return entry;
+  *loaded = *entry;
+  // A copy that fails its checksum has no keys to remove; the query paths check every
+  // candidate against the record they load, so a stale entry cannot be returned.
+  if (!storage_->read_bins(entry->loc, digest, &loaded->bins)) loaded->bins.clear();
+  return loaded;
 }
 
 bool Namespace::load_bins(const common::Digest& digest, Record& r) {

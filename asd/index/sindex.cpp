@@ -188,6 +188,11 @@ bool SecondaryIndex::holds_bytes(const Record& r, std::string_view bytes) const 
   return found;
 }
 
+bool SecondaryIndex::has_key(const Record& r, int64_t key) const {
+  std::vector<int64_t> keys = keys_of(r);
+  return std::binary_search(keys.begin(), keys.end(), key);
+}
+
 void SecondaryIndex::update(uint32_t pid, const common::Digest& digest, const std::vector<int64_t>& before,
                             const std::vector<int64_t>& after) {
   if (before == after) return;

@@ -77,6 +77,8 @@ class SecondaryIndex {
   // Whether the record holds exactly `bytes` where this string or blob index looks (the
   // key is only a hash of it).
   bool holds_bytes(const Record& r, std::string_view bytes) const;
+  // Whether `key` is one of r's keys in this index.
+  bool has_key(const Record& r, int64_t key) const;
 
   // Under partition `pid`'s lock: a record's keys changed from `before` to `after`.
   void update(uint32_t pid, const common::Digest& digest, const std::vector<int64_t>& before,

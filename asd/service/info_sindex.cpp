@@ -93,9 +93,6 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
   if (info_has_param(cmd, "context") || info_has_param(cmd, "exp")) {
     return "ERROR:4:context and expression indexes are not supported yet";
   }
-  if (!ns->data_in_memory()) {
-    return "ERROR:4:secondary indexes need the namespace's bins in memory (storage-engine memory or data-in-memory true)";
-  }
   if (auto existing = ns->find_sindex(def.name)) {
     if (existing->def() == def) return "ok";
     return "ERROR:200:'" + def.name + "' already exists with different definition";

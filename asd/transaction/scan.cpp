@@ -139,12 +139,14 @@ bool query_chunk(const ScanPlan& plan, Partition& part, uint32_t pid, std::optio
     after = *it;
     auto rec = part.records.find(it->second);
     if (rec == part.records.end()) continue;
-    const Record& r = rec->second;
-    if (r.tombstone || plan.ns->is_dead(r, now) || r.lut < plan.since_lut) continue;
-    if (plan.has_set && r.set_id != plan.set_id) continue;
+    if (rec->second.tombstone || plan.ns->is_dead(rec->second, now) || rec->second.lut < plan.since_lut) continue;
+    if (plan.has_set && rec->second.set_id != plan.set_id) continue;
+    thread_local Record loaded;
+    const Record& r = *plan.ns->with_bins(it->second, &rec->second, &loaded);
     // The entries change with the records under this lock, so an entry is the record's
     // current key; a string or blob key is a hash, though, and only the exact bytes match.
     if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(r, f.value)) continue;
+    if (&r != &rec->second && !f.index->has_key(r, it->first)) continue;  // bins read back from the device
     // A record with several matching elements has several entries: it goes out once.
     if (f.index->def().collection != SindexCollection::Default && !returned.insert(it->second).second) continue;
     if (append_record(out, plan, it->second, r, it->first)) {

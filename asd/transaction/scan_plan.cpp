@@ -137,10 +137,13 @@ bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid
     cursor.after_entry = *it;
     auto rec = part.records.find(it->second);
     if (rec == part.records.end() || !selected(rec->second)) continue;
+    Record loaded;
+    const Record& r = *selection.ns->with_bins(it->second, &rec->second, &loaded);
     // A string or blob key is a hash: only the exact value matches.
-    if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(rec->second, f.value)) continue;
+    if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(r, f.value)) continue;
+    if (&r != &rec->second && !f.index->has_key(r, it->first)) continue;  // bins read back from the device
     if (f.index->def().collection != SindexCollection::Default && !cursor.seen.insert(it->second).second) continue;
-    visit(it->second, rec->second);
+    visit(it->second, r);
     ++taken;
   }
   return it != entries.end() && it->first <= f.end;

@@ -132,6 +132,16 @@ namespace bar {
   memory-size 256M
   storage-engine memory
 }
+namespace disk {
+  replication-factor 1
+  memory-size 256M
+  storage-engine device {
+    file $tmp/disk.dat
+    filesize 64M
+    write-block-size 128K
+    data-in-memory false
+  }
+}
 EOF
 }
 

@@ -2,7 +2,8 @@
 // sindex_query: secondary indexes and queries with the official Node.js client: integer
 // and string indexes created as jobs (waited on through sindex/<ns>/<name> load_pct),
 // equality and range queries, bin projection, paginated queries (resume by bval and
-// digest), the index following updates and deletes, and the real server's errors (201 for
+// digest), the index following updates and deletes (also in a namespace whose bins are
+// on the device only), and the real server's errors (201 for
 // a filter without an index, 200 for a name taken by another definition).
 // See wire-protocol.md §9.6-9.7 and docs/sindex-udf-design.md.
 const { Aerospike, assert, connect, check, expectError, run } = require('./common')
@@ -124,6 +125,28 @@ async function main () {
     assert.ok(got3.every(b => 'k3' in b.attrs))
     await client.indexRemove(ns, 'sqc_tags')
     await client.indexRemove(ns, 'sqc_keys')
+  })
+
+  await check('a namespace that keeps its bins on the device only (disk): built, maintained, queried', async () => {
+    const dk = i => new Aerospike.Key('disk', 'dq', i)
+    for (let i = 0; i < 200; i++) await client.put(dk(i), { n: i, s: `d${i % 5}` })
+    await (await client.createIntegerIndex({ ns: 'disk', set: 'dq', bin: 'n', index: 'dq_n' })).wait(20)
+    await (await client.createStringIndex({ ns: 'disk', set: 'dq', bin: 's', index: 'dq_s' })).wait(20)
+    // Updates move records out of and into the range, deletes take them out.
+    for (let i = 0; i < 20; i++) await client.put(dk(i), { n: 1000 + i, s: 'moved' })
+    for (let i = 20; i < 30; i++) await client.remove(dk(i))
+    const q = client.query('disk', 'dq')
+    q.where(filter.range('n', 0, 99))
+    const got = (await collect(q)).map(b => b.n).sort((a, b) => a - b)
+    assert.deepEqual(got, Array.from({ length: 70 }, (_, i) => i + 30))
+    const q2 = client.query('disk', 'dq')
+    q2.where(filter.range('n', 1000, 1019))
+    assert.equal((await collect(q2)).length, 20)
+    const q3 = client.query('disk', 'dq')
+    q3.where(filter.equal('s', 'moved'))
+    assert.equal((await collect(q3)).length, 20)
+    const stats = Aerospike.info.parse(await client.infoAny('sindex/disk/dq_n'))['sindex/disk/dq_n']
+    assert.equal(stats.entries, 190, JSON.stringify(stats))
   })
 
   await check('a filter on a bin without an index of that type fails with 201', async () => {
