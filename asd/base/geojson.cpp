@@ -1,5 +1,6 @@
 #include "base/geojson.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
@@ -180,6 +181,114 @@ bool is_valid_geojson(std::string_view text) {
   if (type->text == "AeroCircle") {
     return coords->kind == Json::Kind::Array && coords->items.size() == 2 && is_position(coords->items[0]) &&
            coords->items[1].kind == Json::Kind::Number && coords->items[1].number >= 0;
+  }
+  return false;
+}
+
+namespace {
+
+constexpr double kEarthRadiusM = 6371008.8;
+constexpr double kPi = 3.14159265358979323846;
+
+GeoPoint position(const Json& j) { return {j.items[0].number, j.items[1].number}; }
+
+std::vector<std::vector<GeoPoint>> polygon_of(const Json& j) {
+  std::vector<std::vector<GeoPoint>> rings;
+  for (const Json& ring : j.items) {
+    std::vector<GeoPoint> points;
+    for (const Json& p : ring.items) points.push_back(position(p));
+    rings.push_back(std::move(points));
+  }
+  return rings;
+}
+
+// Ray casting: the number of ring edges a ray from p towards +longitude crosses.
+bool ring_contains(const std::vector<GeoPoint>& ring, GeoPoint p) {
+  bool inside = false;
+  for (size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+    const GeoPoint& a = ring[i];
+    const GeoPoint& b = ring[j];
+    if ((a.lat > p.lat) != (b.lat > p.lat) &&
+        p.lon < (b.lon - a.lon) * (p.lat - a.lat) / (b.lat - a.lat) + a.lon) {
+      inside = !inside;
+    }
+  }
+  return inside;
+}
+
+void fit_box(Geometry* g) {
+  bool first = true;
+  auto add = [&](GeoPoint p) {
+    if (first) {
+      g->min_lon = g->max_lon = p.lon;
+      g->min_lat = g->max_lat = p.lat;
+      first = false;
+      return;
+    }
+    g->min_lon = std::min(g->min_lon, p.lon);
+    g->max_lon = std::max(g->max_lon, p.lon);
+    g->min_lat = std::min(g->min_lat, p.lat);
+    g->max_lat = std::max(g->max_lat, p.lat);
+  };
+  if (g->kind == Geometry::Kind::Point) add(g->point);
+  for (const auto& poly : g->polygons) {
+    for (const GeoPoint& p : poly.front()) add(p);
+  }
+  if (g->kind == Geometry::Kind::Circle) {
+    double dlat = g->radius_m / kEarthRadiusM * 180.0 / kPi;
+    double coslat = std::cos(g->point.lat * kPi / 180.0);
+    double dlon = coslat > 1e-9 ? dlat / coslat : 360.0;
+    g->min_lat = std::max(-90.0, g->point.lat - dlat);
+    g->max_lat = std::min(90.0, g->point.lat + dlat);
+    // Near a pole, or across the antimeridian, the box is every longitude.
+    bool wraps = dlon >= 180.0 || g->point.lon - dlon < -180.0 || g->point.lon + dlon > 180.0 ||
+                 g->max_lat >= 90.0 || g->min_lat <= -90.0;
+    g->min_lon = wraps ? -180.0 : g->point.lon - dlon;
+    g->max_lon = wraps ? 180.0 : g->point.lon + dlon;
+  }
+}
+
+}  // namespace
+
+std::optional<Geometry> parse_geometry(std::string_view text) {
+  if (!is_valid_geojson(text)) return std::nullopt;
+  Json doc;
+  Parser(text).parse_document(&doc);
+  const std::string& type = doc.member("type")->text;
+  const Json& coords = *doc.member("coordinates");
+  Geometry g;
+  if (type == "Point") {
+    g.point = position(coords);
+  } else if (type == "Polygon") {
+    g.kind = Geometry::Kind::Polygons;
+    g.polygons.push_back(polygon_of(coords));
+  } else if (type == "MultiPolygon") {
+    g.kind = Geometry::Kind::Polygons;
+    for (const Json& poly : coords.items) g.polygons.push_back(polygon_of(poly));
+  } else {
+    g.kind = Geometry::Kind::Circle;
+    g.point = position(coords.items[0]);
+    g.radius_m = coords.items[1].number;
+  }
+  fit_box(&g);
+  return g;
+}
+
+double distance_m(GeoPoint a, GeoPoint b) {
+  double la1 = a.lat * kPi / 180.0, la2 = b.lat * kPi / 180.0;
+  double dla = la2 - la1, dlo = (b.lon - a.lon) * kPi / 180.0;
+  double h = std::sin(dla / 2) * std::sin(dla / 2) + std::cos(la1) * std::cos(la2) * std::sin(dlo / 2) * std::sin(dlo / 2);
+  return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+bool region_contains(const Geometry& region, GeoPoint p) {
+  if (region.kind == Geometry::Kind::Circle) return distance_m(region.point, p) <= region.radius_m;
+  if (region.kind != Geometry::Kind::Polygons) return false;
+  for (const auto& poly : region.polygons) {
+    if (!ring_contains(poly.front(), p)) continue;
+    bool in_hole = false;
+    for (size_t h = 1; h < poly.size() && !in_hole; ++h) in_hole = ring_contains(poly[h], p);
+    if (!in_hole) return true;
   }
   return false;
 }

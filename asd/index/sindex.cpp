@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/geo_cells.h"
+#include "base/geojson.h"
 #include "common/bytes.h"
 #include "proto/info.h"
 #include "proto/msgpack.h"
@@ -13,6 +15,7 @@ namespace {
 constexpr uint8_t kParticleInteger = 1;
 constexpr uint8_t kParticleString = 3;
 constexpr uint8_t kParticleBlob = 4;
+constexpr uint8_t kParticleGeoJson = 23;
 constexpr uint8_t kParticleMap = 19;
 constexpr uint8_t kParticleList = 20;
 
@@ -20,6 +23,7 @@ std::optional<SindexType> type_named(std::string_view name) {
   if (name == "NUMERIC") return SindexType::Numeric;
   if (name == "STRING") return SindexType::String;
   if (name == "BLOB") return SindexType::Blob;
+  if (name == "GEO2DSPHERE") return SindexType::Geo;
   return std::nullopt;
 }
 
@@ -31,10 +35,36 @@ std::optional<SindexCollection> collection_named(std::string_view name) {
   return std::nullopt;
 }
 
+// The GeoJSON text of a stored GeoJSON particle: after flags (1), cell count (2) and cells.
+std::optional<std::string_view> geojson_text(std::string_view particle) {
+  if (particle.size() < 3) return std::nullopt;
+  size_t at = 3 + size_t(common::load_be16(common::as_bytes(particle) + 1)) * 8;
+  if (at > particle.size()) return std::nullopt;
+  return particle.substr(at);
+}
+
+// A GeoJSON value's keys: a point's cell, or the cells covering a region.
+void add_geo_keys(std::string_view text, std::vector<int64_t>& keys) {
+  std::optional<base::Geometry> g = base::parse_geometry(text);
+  if (!g) return;
+  if (!g->is_region()) keys.push_back(base::geo_point_key(g->point));
+  else for (int64_t k : base::geo_cover_keys(*g)) keys.push_back(k);
+}
+
+bool geo_text_matches(std::string_view text, const base::Geometry& query) {
+  std::optional<base::Geometry> g = base::parse_geometry(text);
+  if (!g) return false;
+  // A point query asks for the regions holding it; a region query for the points inside.
+  if (!query.is_region()) return g->is_region() && base::region_contains(*g, query.point);
+  return !g->is_region() && base::region_contains(query, g->point);
+}
+
 // The key of one element of a list or map, when it has the index's type.
 std::optional<int64_t> element_key(const proto::msgpack::Value& v, SindexType type) {
   using proto::msgpack::Kind;
   switch (type) {
+    case SindexType::Geo:
+      return std::nullopt;  // elements may have several keys: see add_element_keys
     case SindexType::Numeric:
       if (v.kind == Kind::Int) return v.i;
       return std::nullopt;
@@ -94,6 +124,8 @@ const char* sindex_type_name(SindexType type) {
       return "STRING";
     case SindexType::Blob:
       return "BLOB";
+    case SindexType::Geo:
+      return "GEO2DSPHERE";
   }
   return "NUMERIC";
 }
@@ -106,6 +138,8 @@ uint8_t sindex_particle(SindexType type) {
       return kParticleString;
     case SindexType::Blob:
       return kParticleBlob;
+    case SindexType::Geo:
+      return kParticleGeoJson;
   }
   return kParticleInteger;
 }
@@ -164,13 +198,19 @@ std::vector<int64_t> SecondaryIndex::keys_of(const Record& r) const {
     if (b->particle != sindex_particle(def_.type)) return keys;
     if (def_.type == SindexType::Numeric) {
       if (b->value.size() == 8) keys.push_back(int64_t(common::load_be64(common::as_bytes(b->value))));
+    } else if (def_.type == SindexType::Geo) {
+      if (auto text = geojson_text(b->value)) add_geo_keys(*text, keys);
     } else {
       keys.push_back(sindex_hash(b->value));
     }
     return keys;
   }
   visit_elements(*b, def_.collection, [&](const proto::msgpack::Value& e) {
-    if (auto k = element_key(e, def_.type)) keys.push_back(*k);
+    if (def_.type == SindexType::Geo) {
+      if (e.kind == proto::msgpack::Kind::GeoJson) add_geo_keys(e.bytes, keys);
+    } else if (auto k = element_key(e, def_.type)) {
+      keys.push_back(*k);
+    }
   });
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -184,6 +224,20 @@ bool SecondaryIndex::holds_bytes(const Record& r, std::string_view bytes) const 
   bool found = false;
   visit_elements(*b, def_.collection, [&](const proto::msgpack::Value& e) {
     found = found || element_holds(e, def_.type, bytes);
+  });
+  return found;
+}
+
+bool SecondaryIndex::geo_matches(const Record& r, const base::Geometry& query) const {
+  const Bin* b = r.find_bin(def_.bin);
+  if (!b) return false;
+  if (def_.collection == SindexCollection::Default) {
+    auto text = b->particle == kParticleGeoJson ? geojson_text(b->value) : std::nullopt;
+    return text && geo_text_matches(*text, query);
+  }
+  bool found = false;
+  visit_elements(*b, def_.collection, [&](const proto::msgpack::Value& e) {
+    found = found || (e.kind == proto::msgpack::Kind::GeoJson && geo_text_matches(e.bytes, query));
   });
   return found;
 }

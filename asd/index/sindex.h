@@ -6,10 +6,11 @@
 // value for integer indexes, a 64-bit hash of the bytes for string and blob indexes (so
 // an equality query is one key; candidates are checked against the record itself).
 //
-// Supported so far: NUMERIC (INTEGER), STRING and BLOB, on a bin's value (DEFAULT) or on
-// the elements of a list bin (LIST), the keys or the values of a map bin (MAPKEYS,
-// MAPVALUES): a record then has one key per distinct matching element. CDT contexts and
-// GEO2DSPHERE are refused at creation.
+// Supported so far: NUMERIC (INTEGER), STRING, BLOB and GEO2DSPHERE, on a bin's value
+// (DEFAULT) or on the elements of a list bin (LIST), the keys or the values of a map bin
+// (MAPKEYS, MAPVALUES): a record then has one key per distinct matching element. A
+// GeoJSON value's keys are grid cells (base/geo_cells.h): one for a point, the cover of
+// its bounding box for a region. CDT contexts are refused at creation.
 
 #include <array>
 #include <atomic>
@@ -27,14 +28,18 @@
 
 namespace asd {
 
-enum class SindexType : uint8_t { Numeric, String, Blob };
+namespace base {
+struct Geometry;
+}
+
+enum class SindexType : uint8_t { Numeric, String, Blob, Geo };
 // What of the bin is indexed; the values are the wire's index type (field 26).
 enum class SindexCollection : uint8_t { Default = 0, List = 1, MapKeys = 2, MapValues = 3 };
 
 const char* sindex_collection_name(SindexCollection c);  // "DEFAULT", "LIST", "MAPKEYS", "MAPVALUES"
 
-const char* sindex_type_name(SindexType type);  // "NUMERIC", "STRING", "BLOB"
-// The particle type of the values an index holds (1 integer, 3 string, 4 blob).
+const char* sindex_type_name(SindexType type);  // "NUMERIC", "STRING", "BLOB", "GEO2DSPHERE"
+// The particle type of the values an index holds (1 integer, 3 string, 4 blob, 23 GeoJSON).
 uint8_t sindex_particle(SindexType type);
 
 struct SindexDef {
@@ -77,6 +82,9 @@ class SecondaryIndex {
   // Whether the record holds exactly `bytes` where this string or blob index looks (the
   // key is only a hash of it).
   bool holds_bytes(const Record& r, std::string_view bytes) const;
+  // GEO2DSPHERE: whether r's value (or one of its elements) answers the query: a point
+  // query asks for regions holding the point, a region query for points inside it.
+  bool geo_matches(const Record& r, const base::Geometry& query) const;
   // Whether `key` is one of r's keys in this index.
   bool has_key(const Record& r, int64_t key) const;
 

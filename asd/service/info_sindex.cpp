@@ -82,7 +82,7 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
   if (type_text == "NUMERIC" || type_text == "INTEGER") def.type = SindexType::Numeric;
   else if (type_text == "STRING") def.type = SindexType::String;
   else if (type_text == "BLOB") def.type = SindexType::Blob;
-  else if (type_text == "GEO2DSPHERE") return "ERROR:4:GEO2DSPHERE indexes are not supported yet";
+  else if (type_text == "GEO2DSPHERE") def.type = SindexType::Geo;
   else return "ERROR:4:invalid type";
   std::string itype = upper(info_param(cmd, "indextype"));
   if (itype.empty() || itype == "DEFAULT") def.collection = SindexCollection::Default;

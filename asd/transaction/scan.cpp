@@ -131,30 +131,34 @@ bool query_chunk(const ScanPlan& plan, Partition& part, uint32_t pid, std::optio
                  std::set<common::Digest>& returned, uint32_t now, std::string& out, uint64_t& sent) {
   const IndexFilter& f = *plan.filter;
   std::lock_guard lock(part.mu);
-  const SecondaryIndex::PartitionEntries& entries = f.index->entries(pid);
-  auto it = after ? entries.upper_bound(*after) : entries.lower_bound({f.begin, common::Digest{}});
   size_t taken = 0;
-  for (; it != entries.end() && it->first <= f.end && taken < kChunkRecords; ++it) {
-    if (plan.max_records && sent >= plan.max_records) return false;
-    after = *it;
-    auto rec = part.records.find(it->second);
-    if (rec == part.records.end()) continue;
-    if (rec->second.tombstone || plan.ns->is_dead(rec->second, now) || rec->second.lut < plan.since_lut) continue;
-    if (plan.has_set && rec->second.set_id != plan.set_id) continue;
+  bool limited = false;
+  bool more = f.walk(f.index->entries(pid), after, [&](const SecondaryIndex::Entry& e) {
+    if (plan.max_records && sent >= plan.max_records) {
+      limited = true;
+      return false;
+    }
+    if (taken >= kChunkRecords) return false;
+    after = e;
+    auto rec = part.records.find(e.second);
+    if (rec == part.records.end()) return true;
+    if (rec->second.tombstone || plan.ns->is_dead(rec->second, now) || rec->second.lut < plan.since_lut) return true;
+    if (plan.has_set && rec->second.set_id != plan.set_id) return true;
     thread_local Record loaded;
-    const Record& r = *plan.ns->with_bins(it->second, &rec->second, &loaded);
+    const Record& r = *plan.ns->with_bins(e.second, &rec->second, &loaded);
     // The entries change with the records under this lock, so an entry is the record's
-    // current key; a string or blob key is a hash, though, and only the exact bytes match.
-    if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(r, f.value)) continue;
-    if (&r != &rec->second && !f.index->has_key(r, it->first)) continue;  // bins read back from the device
-    // A record with several matching elements has several entries: it goes out once.
-    if (f.index->def().collection != SindexCollection::Default && !returned.insert(it->second).second) continue;
-    if (append_record(out, plan, it->second, r, it->first)) {
+    // current key; but a string or blob key is a hash and a cell holds many places, so
+    // each candidate is checked against its value.
+    if (!f.matches(r, e.first, &r != &rec->second)) return true;
+    // A record with several matching keys has several entries: it goes out once.
+    if (f.dedupe && !returned.insert(e.second).second) return true;
+    if (append_record(out, plan, e.second, r, e.first)) {
       ++sent;
       ++taken;
     }
-  }
-  return it != entries.end() && it->first <= f.end;
+    return true;
+  });
+  return more && !limited;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <set>
 
 #include "common/bytes.h"
+#include "base/geo_cells.h"
+#include "base/geojson.h"
 #include "common/clock.h"
 #include "index/namespace.h"
 #include "index/sindex.h"
@@ -54,9 +56,9 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
   if (req.field(FieldType::IndexContext) || req.field(FieldType::IndexExpression)) return ResultCode::SindexNotFound;
 
   std::optional<SindexType> type;
-  if (*particle == sindex_particle(SindexType::Numeric)) type = SindexType::Numeric;
-  else if (*particle == sindex_particle(SindexType::String)) type = SindexType::String;
-  else if (*particle == sindex_particle(SindexType::Blob)) type = SindexType::Blob;
+  for (SindexType t : {SindexType::Numeric, SindexType::String, SindexType::Blob, SindexType::Geo}) {
+    if (*particle == sindex_particle(t)) type = t;
+  }
   if (!type) return ResultCode::SindexNotFound;
 
   std::shared_ptr<SecondaryIndex> index;
@@ -82,15 +84,35 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
 
   IndexFilter f;
   f.index = index;
+  f.dedupe = index->def().collection != SindexCollection::Default;
   if (*type == SindexType::Numeric) {
     if (bl != 8 || el != 8) return ResultCode::Parameter;
-    f.begin = int64_t(common::load_be64(begin));
-    f.end = int64_t(common::load_be64(end));
-    if (f.begin > f.end) return ResultCode::Parameter;
+    int64_t lo = int64_t(common::load_be64(begin));
+    int64_t hi = int64_t(common::load_be64(end));
+    if (lo > hi) return ResultCode::Parameter;
+    f.ranges.emplace_back(lo, hi);
+  } else if (*type == SindexType::Geo) {
+    // A point asks for the regions holding it, a region (polygon, circle) for the points
+    // inside it. The text may come with the particle's flags and cells or without.
+    std::string_view text(reinterpret_cast<const char*>(begin), bl);
+    auto geo = base::parse_geometry(text);
+    if (!geo && text.size() >= 3) {
+      size_t at = 3 + size_t(common::load_be16(begin + 1)) * 8;
+      if (at <= text.size()) geo = base::parse_geometry(text.substr(at));
+    }
+    if (!geo) return ResultCode::GeoInvalidGeojson;
+    if (geo->is_region()) {
+      f.ranges = base::geo_within_ranges(*geo);
+    } else {
+      for (int64_t k : base::geo_containing_keys(geo->point)) f.ranges.emplace_back(k, k);
+    }
+    f.geo = std::make_shared<const base::Geometry>(std::move(*geo));
+    f.dedupe = true;
   } else {
     // Equality only: the server uses the begin value.
     f.value.assign(reinterpret_cast<const char*>(begin), bl);
-    f.begin = f.end = sindex_hash(f.value);
+    int64_t k = sindex_hash(f.value);
+    f.ranges.emplace_back(k, k);
   }
   index->count_query();
   plan->filter = std::move(f);
@@ -98,6 +120,13 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
 }
 
 }  // namespace
+
+bool IndexFilter::matches(const Record& r, int64_t key, bool checked_key) const {
+  if (geo) return index->geo_matches(r, *geo);
+  // A string or blob key is a hash: only the exact value matches.
+  if (index->def().type != SindexType::Numeric && !index->holds_bytes(r, value)) return false;
+  return !checked_key || index->has_key(r, key);
+}
 
 bool serves_scan(Partition& part, bool listed) {
   std::lock_guard lock(part.mu);
@@ -131,22 +160,19 @@ bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid
     return it != part.records.end();
   }
   const IndexFilter& f = *selection.filter;
-  const SecondaryIndex::PartitionEntries& entries = f.index->entries(pid);
-  auto it = cursor.after_entry ? entries.upper_bound(*cursor.after_entry) : entries.lower_bound({f.begin, common::Digest{}});
-  for (; it != entries.end() && it->first <= f.end && taken < limit; ++it) {
-    cursor.after_entry = *it;
-    auto rec = part.records.find(it->second);
-    if (rec == part.records.end() || !selected(rec->second)) continue;
+  return f.walk(f.index->entries(pid), cursor.after_entry, [&](const SecondaryIndex::Entry& e) {
+    if (taken >= limit) return false;
+    cursor.after_entry = e;
+    auto rec = part.records.find(e.second);
+    if (rec == part.records.end() || !selected(rec->second)) return true;
     Record loaded;
-    const Record& r = *selection.ns->with_bins(it->second, &rec->second, &loaded);
-    // A string or blob key is a hash: only the exact value matches.
-    if (f.index->def().type != SindexType::Numeric && !f.index->holds_bytes(r, f.value)) continue;
-    if (&r != &rec->second && !f.index->has_key(r, it->first)) continue;  // bins read back from the device
-    if (f.index->def().collection != SindexCollection::Default && !cursor.seen.insert(it->second).second) continue;
-    visit(it->second, r);
+    const Record& r = *selection.ns->with_bins(e.second, &rec->second, &loaded);
+    if (!f.matches(r, e.first, &r != &rec->second)) return true;
+    if (f.dedupe && !cursor.seen.insert(e.second).second) return true;
+    visit(e.second, r);
     ++taken;
-  }
-  return it != entries.end() && it->first <= f.end;
+    return true;
+  });
 }
 
 ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, ScanPlan* plan) {

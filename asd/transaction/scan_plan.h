@@ -15,13 +15,16 @@
 
 #include "common/digest.h"
 #include "common/result_code.h"
+#include "index/sindex.h"
 #include "proto/message.h"
 
 namespace asd {
 
 class Namespace;
 struct Record;
-class SecondaryIndex;
+namespace base {
+struct Geometry;
+}
 class TransactionContext;
 struct Partition;
 
@@ -35,9 +38,31 @@ struct PartitionTarget {
 // `value` is the exact bytes a string or blob equality asks for (the key is their hash).
 struct IndexFilter {
   std::shared_ptr<SecondaryIndex> index;
-  int64_t begin = 0;
-  int64_t end = 0;
-  std::string value;
+  // Inclusive key ranges, sorted and disjoint: one for integer, string and blob filters,
+  // the cells of the query's geometry for a GEO2DSPHERE filter.
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  std::string value;                          // string or blob equality: the exact bytes
+  std::shared_ptr<const base::Geometry> geo;  // GEO2DSPHERE: the query's point or region
+  bool dedupe = false;  // a record may come by several entries: return it once
+
+  // Whether a candidate (with its bins) matches; `checked_key`: its bins came from the
+  // device, so the entry's key is checked against them too.
+  bool matches(const Record& r, int64_t key, bool checked_key) const;
+
+  // Calls fn(entry) for the partition's entries in the ranges, after `after` when given,
+  // in key order, until fn returns false. True when entries may remain.
+  template <class Fn>
+  bool walk(const SecondaryIndex::PartitionEntries& entries, const std::optional<SecondaryIndex::Entry>& after,
+            Fn&& fn) const {
+    for (const auto& [lo, hi] : ranges) {
+      if (after && after->first > hi) continue;
+      auto it = after && after->first >= lo ? entries.upper_bound(*after) : entries.lower_bound({lo, common::Digest{}});
+      for (; it != entries.end() && it->first <= hi; ++it) {
+        if (!fn(*it)) return true;
+      }
+    }
+    return false;
+  }
 };
 
 // Which records of a namespace a scan or query selects (live ones only).
@@ -51,7 +76,7 @@ struct RecordSelection {
 // Where a walk through one partition's selected records stands.
 struct PartitionCursor {
   std::optional<common::Digest> after;
-  std::optional<std::pair<int64_t, common::Digest>> after_entry;  // query: the last index entry
+  std::optional<SecondaryIndex::Entry> after_entry;  // query: the last index entry
   std::set<common::Digest> seen;  // query on a collection index: records already visited
 };
 

@@ -1,7 +1,8 @@
 'use strict'
 // sindex_query: secondary indexes and queries with the official Node.js client: integer
 // and string indexes created as jobs (waited on through sindex/<ns>/<name> load_pct),
-// equality and range queries, bin projection, paginated queries (resume by bval and
+// equality and range queries, geo queries (within a region or radius, containing a
+// point), bin projection, paginated queries (resume by bval and
 // digest), the index following updates and deletes (also in a namespace whose bins are
 // on the device only), and the real server's errors (201 for
 // a filter without an index, 200 for a name taken by another definition).
@@ -125,6 +126,58 @@ async function main () {
     assert.ok(got3.every(b => 'k3' in b.attrs))
     await client.indexRemove(ns, 'sqc_tags')
     await client.indexRemove(ns, 'sqc_keys')
+  })
+
+  await check('GEO2DSPHERE: points within a polygon and a radius, regions containing a point', async () => {
+    const { GeoJSON } = Aerospike
+    // A 20 x 20 grid of points around Singapore, 0.01 degree apart, and 5 squares.
+    const gk = i => new Aerospike.Key(ns, 'geo', i)
+    const points = []
+    for (let i = 0; i < 400; i++) {
+      const lon = 103.8 + (i % 20) * 0.01
+      const lat = 1.2 + Math.floor(i / 20) * 0.01
+      points.push([lon, lat])
+      await client.put(gk(i), { loc: new GeoJSON({ type: 'Point', coordinates: [lon, lat] }), i })
+    }
+    const square = (lon, lat, d) => new GeoJSON({
+      type: 'Polygon',
+      coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]
+    })
+    for (let j = 0; j < 5; j++) await client.put(gk(1000 + j), { loc: square(103.8 + j * 0.04, 1.2, 0.03), j })
+    await (await client.createGeo2DSphereIndex({ ns, set: 'geo', bin: 'loc', index: 'geo_loc' })).wait(20)
+
+    // Within a polygon: the points with lon in [103.85, 103.9] and lat in [1.25, 1.3].
+    const region = new GeoJSON({
+      type: 'Polygon',
+      coordinates: [[[103.845, 1.245], [103.905, 1.245], [103.905, 1.305], [103.845, 1.305], [103.845, 1.245]]]
+    })
+    const q1 = client.query(ns, 'geo')
+    q1.where(filter.geoWithinGeoJSONRegion('loc', region))
+    const within = (await collect(q1)).map(b => b.i).sort((a, b) => a - b)
+    const want = []
+    points.forEach(([lon, lat], i) => {
+      if (lon >= 103.845 && lon <= 103.905 && lat >= 1.245 && lat <= 1.305) want.push(i)
+    })
+    assert.equal(want.length, 36)
+    assert.deepEqual(within, want)
+
+    // Within 3.5 km of the first point: the points that close, by great-circle distance.
+    const q2 = client.query(ns, 'geo')
+    q2.where(filter.geoWithinRadius('loc', 103.8, 1.2, 3500))
+    const near = (await collect(q2)).map(b => b.i).sort((a, b) => a - b)
+    const rad = d => d * Math.PI / 180
+    const dist = ([lon, lat]) => {
+      const h = Math.sin(rad(lat - 1.2) / 2) ** 2 + Math.cos(rad(1.2)) * Math.cos(rad(lat)) * Math.sin(rad(lon - 103.8) / 2) ** 2
+      return 2 * 6371008.8 * Math.asin(Math.sqrt(h))
+    }
+    assert.deepEqual(near, points.map((p, i) => [dist(p), i]).filter(([d]) => d <= 3500).map(([, i]) => i))
+    assert.ok(near.length > 5 && near.length < 20, String(near.length))
+
+    // Regions containing a point: only the square around it.
+    const q3 = client.query(ns, 'geo')
+    q3.where(filter.geoContainsPoint('loc', 103.885, 1.21))
+    assert.deepEqual((await collect(q3)).map(b => b.j), [2])
+    await client.indexRemove(ns, 'geo_loc')
   })
 
   await check('a namespace that keeps its bins on the device only (disk): built, maintained, queried', async () => {

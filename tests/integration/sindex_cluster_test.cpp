@@ -111,8 +111,7 @@ TEST_CASE("bad index definitions get the real server's errors", "[sindex_bad_inp
   CHECK(dc.asd_info(0, "sindex-create:ns=nope;indexname=x;indexdata=n,NUMERIC").rfind("ERROR:4:", 0) == 0);
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=n,FLOAT").rfind("ERROR:4:", 0) == 0);
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=n").rfind("ERROR:4:", 0) == 0);
-  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=g,GEO2DSPHERE") ==
-        "ERROR:4:GEO2DSPHERE indexes are not supported yet");
+  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=geo_x;indexdata=g,geo2dsphere") == "ok");
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=l,NUMERIC;indextype=BAG") ==
         "ERROR:4:invalid indextype");
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=l,NUMERIC;indextype=LIST;context=kQE=").rfind(
