@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "common/result_code.h"
+#include "proto/msgpack.h"
 
 namespace asd::base {
 
@@ -46,5 +47,13 @@ struct CdtOutcome {
 // ElementNotFound, ElementExists, OpNotApplicable. On error *out is left empty.
 common::ResultCode apply_cdt_op(const BinValue* current, std::string_view payload,
                                 bool is_modify, CdtOutcome* out);
+
+// Secondary indexes on an element inside a list or map bin (CDT context indexes): the
+// context is the msgpack array [ctx_type, ctx_value, ...] the clients send. Only
+// selecting contexts: one that would create an element is refused.
+bool valid_index_context(std::string_view context);
+// The element `context` addresses in the list or map `bin_msgpack`; false when it
+// addresses nothing (or either does not parse).
+bool context_element(std::string_view bin_msgpack, std::string_view context, proto::msgpack::Value* out);
 
 }  // namespace asd::base

@@ -414,4 +414,35 @@ common::ResultCode apply_cdt_op(const BinValue* current, std::string_view payloa
   return ResultCode::Ok;
 }
 
+namespace {
+
+bool parse_index_context(std::string_view context, std::vector<CtxItem>* items) {
+  Reader r(context);
+  if (!parse_context(&r, items) || !r.at_end()) return false;
+  for (const CtxItem& item : *items) {
+    bool typed = (item.type & (kCtxList | kCtxMap)) != 0;
+    if ((item.type & kCtxCreateMask) != 0 || (item.type & kCtxBaseMask) > kCtxValue || !typed) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool valid_index_context(std::string_view context) {
+  std::vector<CtxItem> items;
+  return parse_index_context(context, &items);
+}
+
+bool context_element(std::string_view bin_msgpack, std::string_view context, proto::msgpack::Value* out) {
+  std::vector<CtxItem> items;
+  Value root;
+  if (!parse_index_context(context, &items) || !proto::msgpack::decode(bin_msgpack, &root)) return false;
+  Value* target = nullptr;
+  bool exists = false;
+  std::vector<Value*> parents;
+  if (dig(&root, true, items, false, &target, &exists, &parents) != ResultCode::Ok || !exists) return false;
+  *out = std::move(*target);
+  return true;
+}
+
 }  // namespace asd::base

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "base/geo_cells.h"
+#include "base/cdt.h"
 #include "base/geojson.h"
+#include "common/base64.h"
 #include "common/bytes.h"
 #include "proto/info.h"
 #include "proto/msgpack.h"
@@ -84,6 +86,20 @@ bool element_holds(const proto::msgpack::Value& v, SindexType type, std::string_
                               (type == SindexType::Blob && v.kind == Kind::Blob));
 }
 
+// The elements of a decoded collection this index looks at; false when the value is not
+// the collection the index needs.
+template <typename Visit>
+bool visit_value_elements(const proto::msgpack::Value& v, SindexCollection c, Visit visit) {
+  if (c == SindexCollection::List) {
+    if (v.kind != proto::msgpack::Kind::List) return false;
+    for (const auto& e : v.list) visit(e);
+  } else {
+    if (v.kind != proto::msgpack::Kind::Map) return false;
+    for (const auto& [k, val] : v.map) visit(c == SindexCollection::MapKeys ? k : val);
+  }
+  return true;
+}
+
 // The elements of a collection bin this index looks at, decoded; false when the bin is
 // not the collection the index needs.
 template <typename Visit>
@@ -92,12 +108,7 @@ bool visit_elements(const Bin& b, SindexCollection c, Visit visit) {
   if (b.particle != want) return false;
   proto::msgpack::Value v;
   if (!proto::msgpack::decode(b.value, &v)) return false;
-  if (c == SindexCollection::List) {
-    for (const auto& e : v.list) visit(e);
-  } else {
-    for (const auto& [k, val] : v.map) visit(c == SindexCollection::MapKeys ? k : val);
-  }
-  return true;
+  return visit_value_elements(v, c, visit);
 }
 
 }  // namespace
@@ -149,8 +160,10 @@ std::string sindex_metadata_key(std::string_view ns, std::string_view name) {
 }
 
 std::string encode_sindex_def(const SindexDef& def) {
-  return "set=" + def.set + ";bin=" + def.bin + ";type=" + sindex_type_name(def.type) +
-         ";itype=" + sindex_collection_name(def.collection) + ";";
+  std::string out = "set=" + def.set + ";bin=" + def.bin + ";type=" + sindex_type_name(def.type) +
+                    ";itype=" + sindex_collection_name(def.collection) + ";";
+  if (!def.context.empty()) out += "ctx=" + common::base64_encode(def.context) + ";";
+  return out;
 }
 
 std::optional<SindexDef> decode_sindex_def(std::string_view key, std::string_view value) {
@@ -171,6 +184,12 @@ std::optional<SindexDef> decode_sindex_def(std::string_view key, std::string_vie
   auto c = collection_named(itype);
   if (!c) return std::nullopt;
   def.collection = *c;
+  std::string_view ctx;
+  if (proto::find_info_param(value, "ctx", &ctx) && !ctx.empty()) {
+    auto bytes = common::base64_decode(ctx);
+    if (!bytes || !base::valid_index_context(*bytes)) return std::nullopt;
+    def.context = std::move(*bytes);
+  }
   def.set = std::string(set);
   def.bin = std::string(bin);
   def.type = *t;
@@ -188,12 +207,36 @@ int64_t sindex_hash(std::string_view bytes) {
 
 SecondaryIndex::SecondaryIndex(SindexDef def, uint16_t set_id) : def_(std::move(def)), set_id_(set_id) {}
 
+std::optional<proto::msgpack::Value> SecondaryIndex::context_value(const Bin& b) const {
+  if (b.particle != kParticleList && b.particle != kParticleMap) return std::nullopt;
+  proto::msgpack::Value v;
+  if (!base::context_element(b.value, def_.context, &v)) return std::nullopt;
+  return v;
+}
+
 std::vector<int64_t> SecondaryIndex::keys_of(const Record& r) const {
   std::vector<int64_t> keys;
   if (r.tombstone) return keys;
   if (!def_.set.empty() && r.set_id != set_id_) return keys;
   const Bin* b = r.find_bin(def_.bin);
   if (!b) return keys;
+  if (!def_.context.empty()) {
+    // The element the context addresses stands for the bin.
+    auto v = context_value(*b);
+    if (!v) return keys;
+    auto add = [&](const proto::msgpack::Value& e) {
+      if (def_.type == SindexType::Geo) {
+        if (e.kind == proto::msgpack::Kind::GeoJson) add_geo_keys(e.bytes, keys);
+      } else if (auto k = element_key(e, def_.type)) {
+        keys.push_back(*k);
+      }
+    };
+    if (def_.collection == SindexCollection::Default) add(*v);
+    else visit_value_elements(*v, def_.collection, add);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    return keys;
+  }
   if (def_.collection == SindexCollection::Default) {
     if (b->particle != sindex_particle(def_.type)) return keys;
     if (def_.type == SindexType::Numeric) {
@@ -220,6 +263,16 @@ std::vector<int64_t> SecondaryIndex::keys_of(const Record& r) const {
 bool SecondaryIndex::holds_bytes(const Record& r, std::string_view bytes) const {
   const Bin* b = r.find_bin(def_.bin);
   if (!b) return false;
+  if (!def_.context.empty()) {
+    auto v = context_value(*b);
+    if (!v) return false;
+    if (def_.collection == SindexCollection::Default) return element_holds(*v, def_.type, bytes);
+    bool found = false;
+    visit_value_elements(*v, def_.collection, [&](const proto::msgpack::Value& e) {
+      found = found || element_holds(e, def_.type, bytes);
+    });
+    return found;
+  }
   if (def_.collection == SindexCollection::Default) return b->value == bytes;
   bool found = false;
   visit_elements(*b, def_.collection, [&](const proto::msgpack::Value& e) {
@@ -231,6 +284,17 @@ bool SecondaryIndex::holds_bytes(const Record& r, std::string_view bytes) const 
 bool SecondaryIndex::geo_matches(const Record& r, const base::Geometry& query) const {
   const Bin* b = r.find_bin(def_.bin);
   if (!b) return false;
+  if (!def_.context.empty()) {
+    auto v = context_value(*b);
+    if (!v) return false;
+    auto one = [&](const proto::msgpack::Value& e) {
+      return e.kind == proto::msgpack::Kind::GeoJson && geo_text_matches(e.bytes, query);
+    };
+    if (def_.collection == SindexCollection::Default) return one(*v);
+    bool found = false;
+    visit_value_elements(*v, def_.collection, [&](const proto::msgpack::Value& e) { found = found || one(e); });
+    return found;
+  }
   if (def_.collection == SindexCollection::Default) {
     auto text = b->particle == kParticleGeoJson ? geojson_text(b->value) : std::nullopt;
     return text && geo_text_matches(*text, query);

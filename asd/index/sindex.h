@@ -25,6 +25,7 @@
 #include "base/record.h"
 #include "common/digest.h"
 #include "common/ids.h"
+#include "proto/msgpack.h"
 
 namespace asd {
 
@@ -49,6 +50,9 @@ struct SindexDef {
   std::string bin;
   SindexType type = SindexType::Numeric;
   SindexCollection collection = SindexCollection::Default;
+  // A CDT context index: the msgpack context ([type, value, ...]) of the element of the
+  // bin that is indexed; empty for the bin itself.
+  std::string context;
 
   bool operator==(const SindexDef&) const = default;
 };
@@ -57,7 +61,7 @@ struct SindexDef {
 inline constexpr std::string_view kSindexMetadataModule = "sindex";
 
 // The metadata item of a definition: key "<ns>|<name>", value
-// "set=..;bin=..;type=..;itype=..;".
+// "set=..;bin=..;type=..;itype=..;" and "ctx=<base64>;" for a context index.
 std::string sindex_metadata_key(std::string_view ns, std::string_view name);
 std::string encode_sindex_def(const SindexDef& def);
 // nullopt when the key or the value does not parse.
@@ -107,6 +111,9 @@ class SecondaryIndex {
   void count_query() { queries_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
+  // A context index's element of bin `b`; nullopt when it addresses nothing.
+  std::optional<proto::msgpack::Value> context_value(const Bin& b) const;
+
   const SindexDef def_;
   const uint16_t set_id_;
   std::array<PartitionEntries, common::kPartitions> parts_;

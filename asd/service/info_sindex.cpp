@@ -11,6 +11,8 @@
 #include "proto/info.h"
 #include "service/info_values.h"
 #include "service/node_context.h"
+#include "common/base64.h"
+#include "base/cdt.h"
 #include "smd/metadata_store.h"
 
 namespace asd {
@@ -32,7 +34,7 @@ std::string describe(const SecondaryIndex& index) {
   const SindexDef& d = index.def();
   return "ns=" + d.ns + ":indexname=" + d.name + ":set=" + (d.set.empty() ? "NULL" : d.set) + ":bin=" + d.bin +
          ":type=" + lower(sindex_type_name(d.type)) + ":indextype=" + lower(sindex_collection_name(d.collection)) +
-         ":context=NULL:state=" + (index.readable() ? "RW" : "WO");
+         ":context=" + (index.def().context.empty() ? std::string("NULL") : common::base64_encode(index.def().context)) + ":state=" + (index.readable() ? "RW" : "WO");
 }
 
 std::string list_indexes(NodeContext& node, std::string_view only_ns) {
@@ -90,8 +92,12 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
   else if (itype == "MAPKEYS") def.collection = SindexCollection::MapKeys;
   else if (itype == "MAPVALUES") def.collection = SindexCollection::MapValues;
   else return "ERROR:4:invalid indextype";
-  if (info_has_param(cmd, "context") || info_has_param(cmd, "exp")) {
-    return "ERROR:4:context and expression indexes are not supported yet";
+  if (info_has_param(cmd, "exp")) return "ERROR:4:expression indexes are not supported yet";
+  if (info_has_param(cmd, "context")) {
+    // base64 of the msgpack context the clients build ([type, value, ...]).
+    auto ctx = common::base64_decode(info_param(cmd, "context"));
+    if (!ctx || !base::valid_index_context(*ctx)) return "ERROR:4:invalid context";
+    def.context = std::move(*ctx);
   }
   if (auto existing = ns->find_sindex(def.name)) {
     if (existing->def() == def) return "ok";

@@ -52,8 +52,11 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
     if (uint8_t(itype->data[0]) > uint8_t(SindexCollection::MapValues)) return ResultCode::SindexNotFound;
     collection = SindexCollection(uint8_t(itype->data[0]));
   }
-  // Context and expression indexes are not built yet: no such index exists.
-  if (req.field(FieldType::IndexContext) || req.field(FieldType::IndexExpression)) return ResultCode::SindexNotFound;
+  // Expression indexes are not built yet: no such index exists.
+  if (req.field(FieldType::IndexExpression)) return ResultCode::SindexNotFound;
+  // A context index is chosen by its context too (the packed msgpack context).
+  const proto::Field* ctx_field = req.field(FieldType::IndexContext);
+  std::string_view context = ctx_field ? ctx_field->data : std::string_view();
 
   std::optional<SindexType> type;
   for (SindexType t : {SindexType::Numeric, SindexType::String, SindexType::Blob, SindexType::Geo}) {
@@ -64,14 +67,17 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
   std::shared_ptr<SecondaryIndex> index;
   if (const proto::Field* by_name = req.field(FieldType::IndexName)) {
     index = ns.find_sindex(by_name->data);
-    if (index && (index->def().type != *type || index->def().collection != collection)) index = nullptr;
+    if (index && (index->def().type != *type || index->def().collection != collection ||
+                  index->def().context != context)) {
+      index = nullptr;
+    }
   } else {
     const proto::Field* set = req.field(FieldType::Set);
     std::string_view set_name = set ? set->data : std::string_view();
     for (bool any_set : {false, true}) {
       for (const auto& candidate : *ns.sindexes()) {
         const SindexDef& d = candidate->def();
-        if (d.bin != bin || d.type != *type || d.collection != collection) continue;
+        if (d.bin != bin || d.type != *type || d.collection != collection || d.context != context) continue;
         if (any_set ? !d.set.empty() : d.set != set_name) continue;
         index = candidate;
         break;

@@ -180,6 +180,39 @@ async function main () {
     await client.indexRemove(ns, 'geo_loc')
   })
 
+  await check('CDT context indexes: an integer inside a map bin, a list inside a map, queried with the context', async () => {
+    const { cdt } = Aerospike
+    const ck = i => new Aerospike.Key(ns, 'ctx', i)
+    for (let i = 0; i < 100; i++) {
+      await client.put(ck(i), { doc: { stats: { score: i, tags: [i % 3, 100 + i] }, name: `n${i}` } })
+    }
+    const scoreCtx = new cdt.Context().addMapKey('stats').addMapKey('score')
+    await (await client.createIndex({ ns, set: 'ctx', bin: 'doc', index: 'ctx_score', datatype: Aerospike.indexDataType.NUMERIC, context: scoreCtx })).wait(20)
+    const tagsCtx = new cdt.Context().addMapKey('stats').addMapKey('tags')
+    await (await client.createIndex({ ns, set: 'ctx', bin: 'doc', index: 'ctx_tags', type: Aerospike.indexType.LIST, datatype: Aerospike.indexDataType.NUMERIC, context: tagsCtx })).wait(20)
+    const listed = await client.infoAny('sindex-list')
+    assert.match(listed, /indexname=ctx_score:set=ctx:bin=doc:type=numeric:indextype=default:context=[A-Za-z0-9+/=]+:/)
+
+    const q1 = client.query(ns, 'ctx')
+    q1.where(filter.range('doc', 10, 19, Aerospike.indexType.DEFAULT, scoreCtx))
+    const got1 = (await collect(q1)).map(b => b.doc.stats.score).sort((a, b) => a - b)
+    assert.deepEqual(got1, [10, 11, 12, 13, 14, 15, 16, 17, 18, 19])
+    const q2 = client.query(ns, 'ctx')
+    q2.where(filter.contains('doc', 2, Aerospike.indexType.LIST, tagsCtx))
+    assert.equal((await collect(q2)).length, 33)
+    // Without the context the same filter names no index.
+    const q3 = client.query(ns, 'ctx')
+    q3.where(filter.range('doc', 10, 19))
+    await expectError(q3.results(), 201, 'no context')
+    // An update moves a record out of the range.
+    await client.put(ck(15), { doc: { stats: { score: 500, tags: [] }, name: 'moved' } })
+    const q4 = client.query(ns, 'ctx')
+    q4.where(filter.range('doc', 10, 19, Aerospike.indexType.DEFAULT, scoreCtx))
+    assert.equal((await collect(q4)).length, 9)
+    await client.indexRemove(ns, 'ctx_score')
+    await client.indexRemove(ns, 'ctx_tags')
+  })
+
   await check('a namespace that keeps its bins on the device only (disk): built, maintained, queried', async () => {
     const dk = i => new Aerospike.Key('disk', 'dq', i)
     for (let i = 0; i < 200; i++) await client.put(dk(i), { n: i, s: `d${i % 5}` })

@@ -186,3 +186,31 @@ TEST_CASE("a namespace keeps its indexes current through commit and erase, and b
   CHECK(index->dropped());
   CHECK(ns.sindexes()->empty());
 }
+
+TEST_CASE("context indexes key the element their context addresses; the context travels in the definition",
+          "[sindex]") {
+  using Keys = std::vector<int64_t>;
+  namespace mp = proto::msgpack;
+  // [map key "stats", map key "score"]: 0x22 = map | key.
+  std::string ctx = mp::encode(mp::Value::make_list({mp::Value::integer(0x22), mp::Value::string("stats"),
+                                                    mp::Value::integer(0x22), mp::Value::string("score")}));
+  SindexDef d = def("doc", SindexType::Numeric);
+  d.context = ctx;
+  SecondaryIndex index(d, 0);
+  Bin doc;
+  doc.name = "doc";
+  doc.particle = 19;
+  doc.value = mp::encode(mp::Value::make_map(
+      {{mp::Value::string("stats"), mp::Value::make_map({{mp::Value::string("score"), mp::Value::integer(77)}})}}));
+  Record r;
+  r.bins = {doc};
+  CHECK(index.keys_of(r) == Keys{77});
+  Record without;
+  doc.value = mp::encode(mp::Value::make_map({{mp::Value::string("other"), mp::Value::integer(1)}}));
+  without.bins = {doc};
+  CHECK(index.keys_of(without).empty());
+  auto back = asd::decode_sindex_def(asd::sindex_metadata_key("test", "idx"), asd::encode_sindex_def(d));
+  REQUIRE(back);
+  CHECK(back->context == ctx);
+  CHECK(!asd::decode_sindex_def("test|idx", "set=;bin=a;type=NUMERIC;itype=DEFAULT;ctx=kQE=;"));
+}
