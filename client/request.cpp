@@ -274,6 +274,26 @@ std::string encode_scan(const ScanRequest& request, const ScanPolicy& policy) {
     std::string digests;
     for (const auto& d : request.resume_after) digests.append(d.view());
     w.field(FieldType::DigestArray, digests);
+    if (policy.filter) {
+      std::string bvals(request.resume_bvals.size() * 8, '\0');
+      for (size_t i = 0; i < request.resume_bvals.size(); ++i) {
+        common::store_le64(reinterpret_cast<uint8_t*>(bvals.data()) + 8 * i, uint64_t(request.resume_bvals[i]));
+      }
+      w.field(FieldType::BvalArray, bvals);
+    }
+  }
+  if (policy.filter) {
+    // [count 1][name length][name][particle 1][4-byte length][begin][4-byte length][end]
+    std::string range;
+    range.push_back('\1');
+    range.push_back(char(policy.filter->bin.size()));
+    range += policy.filter->bin;
+    range.push_back(char(proto::ParticleType::Integer));
+    common::append_be32(range, 8);
+    common::append_be64(range, uint64_t(policy.filter->begin));
+    common::append_be32(range, 8);
+    common::append_be64(range, uint64_t(policy.filter->end));
+    w.field(FieldType::IndexRange, range);
   }
   if (request.max_records > 0) {
     num.clear();

@@ -52,6 +52,9 @@ Record to_record(const proto::Message& message) {
       case FieldType::XdrSrcId:
         if (f.data.size() == 1) rec.origin_src_id = uint8_t(f.data[0]);
         break;
+      case FieldType::BvalArray:
+        if (f.data.size() == 8) rec.bval = int64_t(common::load_le64(common::as_bytes(f.data)));
+        break;
       default: break;  // MRT and error-detail fields are of no use to this client
     }
   }

@@ -1,4 +1,5 @@
-// Client::scan: a partition scan (wire-protocol.md §9). Each round asks every node for the
+// Client::scan: a partition scan (wire-protocol.md §9), or with an index filter a query
+// (resumed after the last index key and digest seen). Each round asks every node for the
 // pending partitions it masters; partitions a node reports unavailable, or whose node
 // failed mid-stream, are asked again next round, resuming after the last digest seen.
 
@@ -30,6 +31,7 @@ struct PartitionState {
   bool has_digest = false;
   bool unavailable = false;  // reported by the node in the current round
   common::Digest last;
+  int64_t last_bval = 0;  // a query: the index key `last` came by
 };
 
 struct ScanState {
@@ -52,6 +54,7 @@ common::Status read_scan_stream(Connection& conn, const ScanPolicy& policy, uint
   auto on_record = [&](Record& rec) {
     PartitionState& part = state.parts[common::partition_id(rec.digest).value];
     part.last = rec.digest;
+    part.last_bval = rec.bval.value_or(0);
     part.has_digest = true;
     ++state.delivered;
     bool go_on = callback(rec);
@@ -126,10 +129,14 @@ common::Status Client::scan(const std::string& ns, const std::string& set, const
       std::shared_ptr<Node> node = (*masters)[pid] ? (*masters)[pid] : impl_->cluster.any_node();
       if (!node) return to_status(client_error(ResultCode::Unavailable, "no node for partition scan"));
       auto [it, fresh] = by_node.try_emplace(node.get(), work.size());
-      if (fresh) work.push_back({node, ScanRequest{ns, set, {}, {}, random_task_id(), 0}});
+      if (fresh) work.push_back({node, ScanRequest{ns, set, {}, {}, random_task_id(), 0, {}}});
       ScanRequest& req = work[it->second].second;
-      if (part.has_digest) req.resume_after.push_back(part.last);
-      else req.partitions.push_back(uint16_t(pid));
+      if (part.has_digest) {
+        req.resume_after.push_back(part.last);
+        req.resume_bvals.push_back(part.last_bval);
+      } else {
+        req.partitions.push_back(uint16_t(pid));
+      }
     }
     if (work.empty()) return {};
     for (auto& [node, request] : work) {

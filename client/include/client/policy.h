@@ -85,8 +85,17 @@ struct BatchRead {
   static BatchRead selected(std::vector<std::string> names) { return {false, std::move(names)}; }
 };
 
+// A secondary-index filter (wire-protocol §9.6): an inclusive integer range on a bin
+// with a NUMERIC index. A scan with one is a query.
+struct IndexRange {
+  std::string bin;
+  int64_t begin = 0;
+  int64_t end = 0;
+};
+
 struct ScanPolicy {
   std::vector<uint16_t> partitions;  // empty: all 4096
+  std::optional<IndexRange> filter;  // a query through the bin's index
   uint64_t max_records = 0;          // 0: no limit; split between nodes
   std::vector<std::string> bins;     // empty: all bins
   bool no_bins = false;              // metadata only (GET_NOBINDATA)

@@ -27,6 +27,8 @@ struct Record {
 
   // Filled by XDR reads and scans (fields 14 and 200); 0 when the server sent none.
   uint64_t lut = 0;          // ms since the CL epoch
+  // Query results: the index key the record came by (field 15), to resume after.
+  std::optional<int64_t> bval;
   uint8_t origin_src_id = 0; // DC that wrote this version; 0 = a local client write
   // XDR reads and scans only: a deleted record's tombstone (LUT, origin; no bins).
   bool tombstone = false;

@@ -59,6 +59,7 @@ struct ScanRequest {
   std::vector<common::Digest> resume_after;
   uint64_t task_id = 0;
   uint64_t max_records = 0;  // for this node; 0 = none
+  std::vector<int64_t> resume_bvals;  // a query: the index key of each resume digest
 };
 std::string encode_scan(const ScanRequest& request, const ScanPolicy& policy);
 
