@@ -67,10 +67,8 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
   std::shared_ptr<SecondaryIndex> index;
   if (const proto::Field* by_name = req.field(FieldType::IndexName)) {
     index = ns.find_sindex(by_name->data);
-    if (index && (index->def().type != *type || index->def().collection != collection ||
-                  index->def().context != context)) {
-      index = nullptr;
-    }
+    // Named, the index is the one: its context need not come with the query.
+    if (index && (index->def().type != *type || index->def().collection != collection)) index = nullptr;
   } else {
     const proto::Field* set = req.field(FieldType::Set);
     std::string_view set_name = set ? set->data : std::string_view();
