@@ -330,6 +330,7 @@ void Cluster::Impl::try_balance() {
   for (const std::string& message : early) on_message(message, "");
   publish_status();
   release_role_waits();
+  stats.rebalances.fetch_add(1);
   common::logger("partition")->info("balance done key={:X} size={} tx_migrations={} rx_migrations={}", current_key,
                                     succession.size(), stats.migrate_tx_remaining.load(),
                                     stats.migrate_rx_remaining.load());

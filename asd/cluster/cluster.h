@@ -66,7 +66,8 @@ struct ClusterStats {
   std::atomic<uint64_t> proxy_initiated{0};
   std::atomic<uint64_t> proxy_complete{0};
   std::atomic<uint64_t> proxy_error{0};
-  std::atomic<uint64_t> cluster_changes{0};
+  std::atomic<uint64_t> cluster_changes{0};  // clusters this node joined (info cluster-generation)
+  std::atomic<uint64_t> rebalances{0};       // partition balances done (info rebalance-generation)
   std::atomic<uint64_t> heartbeats_received{0};
   std::atomic<uint64_t> fabric_bad_messages{0};
 };

@@ -84,6 +84,14 @@ std::string peers_generation_value(NodeContext& node) {
 
 std::string partition_generation_value(NodeContext& node) { return std::to_string(node.cluster()->partition_generation()); }
 
+std::string cluster_generation_value(NodeContext& node) {
+  return std::to_string(node.cluster()->stats().cluster_changes.load());
+}
+
+std::string rebalance_generation_value(NodeContext& node) {
+  return std::to_string(node.cluster()->stats().rebalances.load());
+}
+
 std::string cluster_size_value(NodeContext& node) {
   return std::to_string(std::max<size_t>(1, node.cluster()->status().succession.size()));
 }
@@ -179,6 +187,7 @@ void add_cluster_statistics(NodeContext& node, std::vector<std::pair<std::string
   add("proxy_complete", s.proxy_complete.load());
   add("proxy_error", s.proxy_error.load());
   add("cluster_changes", s.cluster_changes.load());
+  add("rebalances", s.rebalances.load());
   add("heartbeat_received", s.heartbeats_received.load());
   add("fabric_bad_messages", s.fabric_bad_messages.load());
 }

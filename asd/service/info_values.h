@@ -35,6 +35,10 @@ std::string replicas_master_value(NodeContext& node);
 // info_cluster.cpp
 std::string peers_generation_value(NodeContext& node);
 std::string partition_generation_value(NodeContext& node);
+// How many clusters this node has been part of, and how many balances it has done: each
+// real membership change (and each balance) counts once.
+std::string cluster_generation_value(NodeContext& node);
+std::string rebalance_generation_value(NodeContext& node);
 std::string cluster_size_value(NodeContext& node);
 std::string cluster_stable_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string cluster_block_value(NodeContext& node, const proto::InfoCommand& cmd);
