@@ -1,8 +1,13 @@
 // asd: the database daemon. Loads the config, starts the node, runs until SIGTERM or
 // SIGINT, then stops every component in reverse order.
 
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <stdexcept>
 
 #include <CLI/CLI.hpp>
 
@@ -20,6 +25,16 @@ void apply_logging(const conf::Config& config) {
   for (const auto& [context, level] : conf::ordered_log_levels(config.logging)) {
     common::set_log_level(context, level);
   }
+}
+
+// service { pidfile }: the process id, written once the node runs and removed at a clean
+// stop. A file that cannot be written stops start-up.
+void write_pidfile(const std::string& path) {
+  if (path.empty()) return;
+  std::ofstream out(path, std::ios::trunc);
+  out << getpid() << "\n";
+  out.flush();
+  if (!out) throw std::runtime_error("cannot write pidfile " + path);
 }
 
 int wait_for_signal() {
@@ -61,10 +76,12 @@ int main(int argc, char** argv) {
   }
   apply_logging(config);
 
+  std::string pidfile = config.service.pidfile;
   asd::Node node(std::move(config));
   try {
     node.init();  // namespaces and partitions (local resources only)
     node.start();  // nsup thread, then the service port
+    write_pidfile(pidfile);
   } catch (const std::exception& e) {
     log->critical("startup failed: {}", e.what());
     std::cerr << "asd: " << e.what() << "\n";
@@ -73,6 +90,7 @@ int main(int argc, char** argv) {
   int sig = wait_for_signal();
   log->info("stopping signal={}", sig);
   node.stop();
+  if (!pidfile.empty()) std::remove(pidfile.c_str());
   log->info("stopped");
   common::flush_logs();
   return 0;

@@ -171,9 +171,11 @@ void Node::start() {
   nsup_->start();
   unsigned threads = config_.service.service_threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  std::string address = config_.network.service.addresses.empty() ? "any" : config_.network.service.addresses.front();
-  server_ = std::make_unique<Server>(*this, address, uint16_t(config_.network.service.port),
-                                     uint16_t(config_.network.info.port), threads);
+  // The info port listens where network.info says, else where the service does.
+  const std::vector<std::string>& info_addresses =
+      config_.network.info.addresses.empty() ? config_.network.service.addresses : config_.network.info.addresses;
+  server_ = std::make_unique<Server>(*this, config_.network.service.addresses, uint16_t(config_.network.service.port),
+                                     info_addresses, uint16_t(config_.network.info.port), threads);
   cluster_ = std::make_unique<cluster::Cluster>(node_id_, config_, all);
   // The cluster sits below the service: requests proxied here come up through this.
   cluster_->set_proxy_handler([server = server_.get()](proto::ProtoType type, std::string body, uint8_t hops,

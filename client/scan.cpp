@@ -22,7 +22,9 @@ using common::ResultCode;
 
 namespace {
 
-constexpr int kMaxRounds = 5;
+// A partition can stay unavailable on the node the map names while a migration fills it
+// (seconds on a loaded machine): rounds go on for about 10 s before the scan gives up.
+constexpr int kMaxRounds = 100;
 constexpr auto kRetryPause = std::chrono::milliseconds(100);
 
 struct PartitionState {

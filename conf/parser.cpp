@@ -104,7 +104,12 @@ private:
 
     const KeySpec& lookup(const Block& block, const Statement& stmt) const {
         const std::string& name = stmt.words[0];
-        if (const KeySpec* spec = find_key(block.context, name)) return *spec;
+        if (const KeySpec* spec = find_key(block.context, name)) {
+            if (!spec->unsupported.empty()) {
+                fail(stmt.line, quoted(name) + " in " + block.where + " is not supported: " + std::string(spec->unsupported));
+            }
+            return *spec;
+        }
         if (block.line == 0) fail(stmt.line, "unknown context " + quoted(name));
         std::string kind = stmt.end == Statement::End::Open ? "unknown stanza " : "unknown key ";
         fail(stmt.line, kind + quoted(name) + " in " + block.where);
@@ -147,6 +152,9 @@ private:
     template <class T>
     void store(T& obj, const KeySpec& spec, const Statement& stmt, const Block& block) const {
         Value value = parse(spec, stmt, block);
+        if (spec.context == "network.heartbeat" && spec.name == "mode" && value.text == "multicast") {
+            fail(stmt.line, "heartbeat mode multicast is not supported: use mode mesh with mesh-seed-address-port");
+        }
         if (std::string error = assign(obj, spec, value, block.where); !error.empty()) {
             fail(stmt.line, error);
         }

@@ -82,7 +82,11 @@ std::string reference_markdown() {
         out += "| `" + std::string(spec.name) + "` | " + std::string(type_name(spec.type)) + " | " +
                (spec.default_value.empty() ? "" : "`" + cell(spec.default_value) + "`") + " | " +
                range(spec) + " | " + (spec.dynamic ? "yes" : "no") + " | " +
-               (spec.repeatable ? "yes" : "no") + " | " + cell(spec.description) + " |\n";
+               (spec.repeatable ? "yes" : "no") + " | " +
+               (spec.unsupported.empty()
+                    ? cell(spec.description)
+                    : "**Refused at start-up:** " + cell(spec.unsupported) + ". (" + cell(spec.description) + ")") +
+               " |\n";
     }
     return out;
 }

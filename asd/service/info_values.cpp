@@ -171,6 +171,7 @@ std::string statistics_value(NodeContext& node) {
       {"client_connections", std::to_string(s.client_connections.load())},
       {"client_connections_opened", std::to_string(s.client_connections_opened.load())},
       {"client_connections_closed", std::to_string(s.client_connections_closed.load())},
+      {"client_connections_refused", std::to_string(s.client_connections_refused.load())},
       {"proto_errors", std::to_string(s.proto_errors.load())},
       {"info_requests", std::to_string(s.info_requests.load())},
       {"compressed_requests", std::to_string(s.compressed_requests.load())},
@@ -200,22 +201,38 @@ std::string get_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
   return join_pairs(pairs);
 }
 
+// All or nothing: every key is applied to a copy first, and the node's config changes
+// only when all of them are valid. Then what the change reaches is told: the namespace's
+// snapshot, the cluster and ticker (service), the log levels (logging).
 std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
   std::string context = info_param(cmd, "context");
   std::string id = info_param(cmd, "id");
+  if (context == "xdr") {
+    return "ERROR::xdr settings are changed on the xdr daemon: set-config:context=xdr;... on its xdr-info-port";
+  }
+  conf::Config updated = node.config();
+  std::vector<std::pair<std::string, std::string>> changed;
   for (auto& [k, v] : proto::parse_info_params(cmd.params)) {
     if (k == "context" || k == "id") continue;
-    std::string error = conf::apply_dynamic(node.mutable_config(), context, id, k, v);
+    std::string error = conf::apply_dynamic(updated, context, id, k, v);
     if (!error.empty()) return "ERROR::" + error;
-    if (context == "namespace") {
-      if (Namespace* ns = node.find_namespace(id)) {
-        if (const conf::Namespace* updated = node.config().find_namespace(id)) ns->set_config(*updated);
-      }
-    }
-    if (context == "service" && node.cluster()) node.cluster()->apply_service_config(node.config().service);
-    if (context == "service") node.service_config_changed();
-    common::logger("info")->info("set-config context={} id={} {}={}", context, id, k, v);
+    changed.emplace_back(k, v);
   }
+  if (changed.empty()) return "ERROR::no key to set";
+  node.mutable_config() = std::move(updated);
+  if (context == "namespace") {
+    if (Namespace* ns = node.find_namespace(id)) {
+      if (const conf::Namespace* config = node.config().find_namespace(id)) ns->set_config(*config);
+    }
+  }
+  if (context == "service" && node.cluster()) node.cluster()->apply_service_config(node.config().service);
+  if (context == "service") node.service_config_changed();
+  if (context == "logging") {
+    for (const auto& [log_context, level] : conf::ordered_log_levels(node.config().logging)) {
+      common::set_log_level(log_context, level);
+    }
+  }
+  for (const auto& [k, v] : changed) common::logger("info")->info("set-config context={} id={} {}={}", context, id, k, v);
   return "ok";
 }
 

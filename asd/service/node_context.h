@@ -26,6 +26,7 @@ struct ServiceStats {
   std::atomic<int64_t> client_connections{0};
   std::atomic<uint64_t> client_connections_opened{0};
   std::atomic<uint64_t> client_connections_closed{0};
+  std::atomic<uint64_t> client_connections_refused{0};  // past proto-fd-max
   std::atomic<uint64_t> proto_errors{0};
   std::atomic<uint64_t> info_requests{0};
   std::atomic<uint64_t> compressed_requests{0};

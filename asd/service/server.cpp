@@ -245,7 +245,8 @@ class ProxiedRequest : public std::enable_shared_from_this<ProxiedRequest>, publ
 
 struct Server::Impl {
   NodeContext& node;
-  std::string address;
+  std::vector<std::string> addresses;
+  std::vector<std::string> info_addresses;
   uint16_t port;
   uint16_t info_port;
   unsigned threads;
@@ -260,15 +261,22 @@ struct Server::Impl {
 
   std::atomic<size_t> next_proxy_context{0};
 
-  Impl(NodeContext& n, std::string addr, uint16_t p, uint16_t ip, unsigned t)
-      : node(n), address(std::move(addr)), port(p), info_port(ip), threads(std::max(1u, t)) {
+  Impl(NodeContext& n, std::vector<std::string> addrs, uint16_t p, std::vector<std::string> info_addrs, uint16_t ip,
+       unsigned t)
+      : node(n), addresses(std::move(addrs)), info_addresses(std::move(info_addrs)), port(p), info_port(ip),
+        threads(std::max(1u, t)) {
     for (unsigned i = 0; i < threads; ++i) {
       contexts.push_back(std::make_unique<asio::io_context>(1));
       guards.push_back(asio::make_work_guard(*contexts.back()));
     }
   }
 
-  void listen(uint16_t listen_port, bool info_only) {
+  void listen_all(const std::vector<std::string>& hosts, uint16_t listen_port, bool info_only) {
+    if (hosts.empty()) return listen("any", listen_port, info_only);
+    for (const std::string& host : hosts) listen(host, listen_port, info_only);
+  }
+
+  void listen(const std::string& address, uint16_t listen_port, bool info_only) {
     std::string host = (address.empty() || address == "any") ? "0.0.0.0" : address;
     boost::system::error_code ec;
     auto ip = asio::ip::make_address(host, ec);
@@ -291,20 +299,32 @@ struct Server::Impl {
     asio::io_context& target = *contexts[next_context++ % contexts.size()];
     acceptor.async_accept(target, [this, &acceptor, info_only](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Connection>(node, scan_pool, std::move(socket), info_only)->start();
+      if (!ec && !info_only && node.stats().client_connections.load() >= node.config().service.proto_fd_max) {
+        // proto-fd-max: a client connection past the limit is closed at once (the info
+        // port stays open to operators).
+        node.stats().client_connections_refused.fetch_add(1);
+        static common::LimitedLog limit{std::chrono::seconds(10)};
+        limit.warn(common::logger("service"), "refusing a client connection: proto-fd-max {} reached",
+                   node.config().service.proto_fd_max);
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      } else if (!ec) {
+        std::make_shared<Connection>(node, scan_pool, std::move(socket), info_only)->start();
+      }
       accept(acceptor, info_only);
     });
   }
 };
 
-Server::Server(NodeContext& node, std::string address, uint16_t port, uint16_t info_port, unsigned threads)
-    : impl_(std::make_unique<Impl>(node, std::move(address), port, info_port, threads)) {}
+Server::Server(NodeContext& node, std::vector<std::string> addresses, uint16_t port,
+               std::vector<std::string> info_addresses, uint16_t info_port, unsigned threads)
+    : impl_(std::make_unique<Impl>(node, std::move(addresses), port, std::move(info_addresses), info_port, threads)) {}
 
 Server::~Server() { stop(); }
 
 void Server::start() {
-  impl_->listen(impl_->port, false);
-  if (impl_->info_port != 0) impl_->listen(impl_->info_port, true);
+  impl_->listen_all(impl_->addresses, impl_->port, false);
+  if (impl_->info_port != 0) impl_->listen_all(impl_->info_addresses, impl_->info_port, true);
   for (auto& context : impl_->contexts) {
     impl_->workers.emplace_back([ctx = context.get()] {
       // Fabric sends made while handling one epoll round leave together after it.

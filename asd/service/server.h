@@ -22,7 +22,10 @@ class NodeContext;
 
 class Server {
  public:
-  Server(NodeContext& node, std::string address, uint16_t port, uint16_t info_port, unsigned threads);
+  // Listens on `port` at every address of `addresses` and on `info_port` (0: none) at
+  // every one of `info_addresses`; an empty list or "any" means all interfaces.
+  Server(NodeContext& node, std::vector<std::string> addresses, uint16_t port, std::vector<std::string> info_addresses,
+         uint16_t info_port, unsigned threads);
   ~Server();
 
   // Binds and starts the threads; throws std::runtime_error naming the address when a

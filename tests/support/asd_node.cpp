@@ -16,6 +16,19 @@ std::string with_dir(std::string text, const std::string& dir) {
   return text;
 }
 
+// One `address` line per line of `addresses`.
+std::string service_addresses(const std::string& addresses) {
+  std::string out;
+  size_t at = 0;
+  while (at < addresses.size()) {
+    size_t end = addresses.find('\n', at);
+    if (end == std::string::npos) end = addresses.size();
+    if (end > at) out += "    address " + addresses.substr(at, end - at) + "\n";
+    at = end + 1;
+  }
+  return out;
+}
+
 std::string render_config(uint16_t port, uint16_t hb, uint16_t fabric, uint16_t info,
                           const AsdOptions& o, const std::string& dir) {
   std::string namespaces = with_dir(o.namespaces, dir);
@@ -30,16 +43,16 @@ std::string render_config(uint16_t port, uint16_t hb, uint16_t fabric, uint16_t 
         "}\n";
   }
   // Each node its own work directory: asd keeps its XDR pipe gaps there.
-  std::string service = o.service_extra;
+  std::string service = with_dir(o.service_extra, dir);
   if (service.find("work-directory") == std::string::npos) service = "  work-directory " + dir + "\n" + service;
   return "service {\n  cluster-name itest\n" + service +
          "}\n"
          "logging {\n  console {\n    context any info\n  }\n}\n"
          "network {\n"
-         "  service {\n    address 127.0.0.1\n    port " + std::to_string(port) + "\n  }\n"
+         "  service {\n" + service_addresses(o.service_address) + "    port " + std::to_string(port) + "\n  }\n"
          "  heartbeat {\n    mode mesh\n    port " + std::to_string(hb) + "\n  }\n"
          "  fabric {\n    port " + std::to_string(fabric) + "\n  }\n"
-         "  info {\n    port " + std::to_string(info) + "\n  }\n"
+         "  info {\n    port " + std::to_string(info) + "\n" + o.info_extra + "  }\n"
          "}\n" + namespaces + with_dir(o.extra_config, dir);
 }
 
@@ -54,7 +67,8 @@ AsdNode::AsdNode(AsdOptions options) {
   port_ = options.port != 0 ? options.port : free_port();
   config_path_ = dir_.path() + "/asd.conf";
   log_path_ = dir_.path() + "/asd.log";
-  write_file(config_path_, render_config(port_, free_port(), free_port(), free_port(), options, dir_.path()));
+  info_port_ = free_port();
+  write_file(config_path_, render_config(port_, free_port(), free_port(), info_port_, options, dir_.path()));
   launch();
 }
 

@@ -26,7 +26,11 @@ std::string last_lines(const std::string& text, size_t lines) {
 }
 
 std::string info_on(uint16_t port, const std::string& command, uint32_t timeout_ms) {
-  auto answer = client::Client::info_host({"127.0.0.1", port}, {command}, timeout_ms);
+  return info_on_host("127.0.0.1", port, command, timeout_ms);
+}
+
+std::string info_on_host(const std::string& host, uint16_t port, const std::string& command, uint32_t timeout_ms) {
+  auto answer = client::Client::info_host({host, port}, {command}, timeout_ms);
   if (!answer.ok()) return "ERROR:" + answer.error().message;
   if (answer->empty()) return "";
   return answer->front().second;

@@ -43,6 +43,9 @@ struct KeySpec {
     bool repeatable;  // may appear more than once in one stanza
     std::string_view description;
     std::string_view choices = {};  // Enum/LogContext: `a|b|c`
+    // A key of the real server this project does not implement: why. A file that sets it
+    // stops start-up with this reason at its line.
+    std::string_view unsupported = {};
 };
 
 // All keys, grouped by context in file order. The span stays valid for the process lifetime.

@@ -33,6 +33,24 @@ TEST_CASE("unknown keys and stanzas", "[conf]") {
     require_error(with_ns("logging {\n  syslog {\n  }\n}\n"), 2, "unknown stanza 'syslog' in logging");
 }
 
+TEST_CASE("keys of the real server this project does not implement stop start-up with the reason", "[conf]") {
+    require_error(with_ns("service {\n  info-threads 4\n}\n"), 2,
+                  "'info-threads' in service is not supported: asd answers info commands on its service threads");
+    require_error(with_ns("service {\n  user aerospike\n}\n"), 2, "'user' in service is not supported");
+    require_error(with_ns("service {\n  group aerospike\n}\n"), 2, "'group' in service is not supported");
+    require_error(with_ns("network {\n  service {\n    alternate-access-address a.example\n  }\n}\n"), 3,
+                  "'alternate-access-address' in network.service is not supported: alternate access addresses");
+    require_error(with_ns("network {\n  heartbeat {\n    mode multicast\n  }\n}\n"), 3,
+                  "heartbeat mode multicast is not supported: use mode mesh");
+    require_error(ns_key("default-read-touch-ttl-pct 50"), 2, "read-touch TTL is not supported yet");
+    require_error("namespace test {\n  set s {\n    stop-writes-count 5\n  }\n}\n", 3,
+                  "per-set stop-writes-count is not supported yet");
+    require_error(with_ns("xdr {\n  datacenter DC1 {\n    tls-name x\n  }\n}\n"), 3,
+                  "TLS for XDR links is not supported yet");
+    require_error(with_ns("xdr {\n  datacenter DC1 {\n    dc-security-config-file /etc/c\n  }\n}\n"), 3,
+                  "shipping to a DC with security enabled is not supported yet");
+}
+
 TEST_CASE("bad values name the key, the stanza and the expected form", "[conf]") {
     require_error(with_ns("network {\n  service {\n    port abc\n  }\n}\n"), 3,
                   "bad value 'abc' for 'port' in network.service: expected an integer");

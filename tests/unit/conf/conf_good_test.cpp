@@ -163,7 +163,7 @@ TEST_CASE("time values", "[conf]") {
 TEST_CASE("boolean, enum and hex values", "[conf]") {
     conf::Config config = parse(
         "service {\n  node-id A1b2\n}\n"
-        "network {\n  heartbeat {\n    mode multicast\n    address 239.1.99.222\n  }\n}\n"
+        "network {\n  heartbeat {\n    mode mesh\n    address 127.0.0.1\n  }\n}\n"
         "namespace test {\n"
         "  allow-ttl-without-nsup true\n"
         "  enable-xdr false\n"
@@ -172,8 +172,8 @@ TEST_CASE("boolean, enum and hex values", "[conf]") {
         "  conflict-resolution-policy last-update-time\n"
         "}\n");
     CHECK(config.service.node_id == 0xa1b2u);
-    CHECK(config.network.heartbeat.mode == conf::HeartbeatMode::Multicast);
-    CHECK(config.network.heartbeat.address == "239.1.99.222");
+    CHECK(config.network.heartbeat.mode == conf::HeartbeatMode::Mesh);
+    CHECK(config.network.heartbeat.address == "127.0.0.1");
     const conf::Namespace& ns = config.namespaces[0];
     CHECK(ns.allow_ttl_without_nsup);
     CHECK_FALSE(ns.enable_xdr);
@@ -190,7 +190,6 @@ TEST_CASE("repeatable keys keep every value in order", "[conf]") {
         "    address any\n"
         "    access-address 192.168.1.1\n"
         "    access-address 192.168.1.2\n"
-        "    alternate-access-address example.com\n"
         "  }\n"
         "  heartbeat {\n"
         "    mesh-seed-address-port 10.0.0.2 3002\n"
@@ -206,7 +205,6 @@ TEST_CASE("repeatable keys keep every value in order", "[conf]") {
         std::string(kNamespace));
     CHECK(config.network.service.addresses == std::vector<std::string>{"10.0.0.1", "any"});
     CHECK(config.network.service.access_addresses == std::vector<std::string>{"192.168.1.1", "192.168.1.2"});
-    CHECK(config.network.service.alternate_access_addresses == std::vector<std::string>{"example.com"});
     REQUIRE(config.network.heartbeat.mesh_seeds.size() == 2);
     CHECK(config.network.heartbeat.mesh_seeds[1] == conf::HostPort{"node3.local", 3102});
     CHECK(config.network.fabric.addresses.size() == 2);
@@ -229,11 +227,9 @@ TEST_CASE("xdr, device storage and sets", "[conf]") {
         "  datacenter DC1 {\n"
         "    dc-node-address-port 10.1.0.1 3000\n"
         "    dc-node-address-port 10.1.0.2 3000\n"
-        "    tls-name dc1-tls\n"
         "  }\n"
         "  datacenter DC2 {\n"
         "    dc-node-address-port 10.2.0.1 3000\n"
-        "    dc-security-config-file /etc/aerospike/dc2.creds\n"
         "  }\n"
         "}\n"
         "namespace users {\n"
@@ -252,7 +248,6 @@ TEST_CASE("xdr, device storage and sets", "[conf]") {
         "  set sessions {\n"
         "    default-ttl 1d\n"
         "    set-enable-xdr false\n"
-        "    stop-writes-count 1000000\n"
         "  }\n"
         "  set audit {\n    disable-eviction true\n  }\n"
         "}\n");
@@ -267,9 +262,7 @@ TEST_CASE("xdr, device storage and sets", "[conf]") {
     const conf::XdrDc* dc1 = xdr.find_dc("DC1");
     REQUIRE(dc1 != nullptr);
     CHECK(dc1->nodes.size() == 2);
-    CHECK(dc1->tls_name == "dc1-tls");
     CHECK(dc1->line == 7);
-    CHECK(xdr.find_dc("DC2")->security_config_file == "/etc/aerospike/dc2.creds");
     CHECK(xdr.find_dc("DC3") == nullptr);
 
     const conf::Namespace& ns = config.namespaces[0];
@@ -285,7 +278,6 @@ TEST_CASE("xdr, device storage and sets", "[conf]") {
     REQUIRE(sessions != nullptr);
     CHECK(sessions->default_ttl == 86400u);
     CHECK_FALSE(sessions->set_enable_xdr);
-    CHECK(sessions->stop_writes_count == 1000000);
     CHECK_FALSE(sessions->disable_eviction);
     CHECK(ns.find_set("audit")->disable_eviction);
     CHECK_FALSE(ns.find_set("audit")->default_ttl.has_value());

@@ -119,8 +119,22 @@ TEST_CASE("apply_dynamic changes dynamic keys only", "[conf]") {
     CHECK(error.find("value 200 for 'stop-writes-pct' out of range 0..100") != std::string::npos);
     CHECK(config.find_namespace("test")->stop_writes_pct == 90);
 
-    CHECK(conf::apply_dynamic(config, "namespace", "test", "enable-xdr", "yes").find("expected true or false") !=
+    CHECK(conf::apply_dynamic(config, "namespace", "test", "allow-xdr-writes", "yes").find("expected true or false") !=
           std::string::npos);
+    // Keys asd and xdr read once at start-up are static: set-config refuses them.
+    for (const char* key : {"enable-xdr", "sets-enable-xdr", "ns-forward-xdr-writes", "default-read-touch-ttl-pct"}) {
+        INFO(key);
+        CHECK(conf::apply_dynamic(config, "namespace", "test", key, "1").find("is not dynamic") != std::string::npos);
+    }
+    for (const char* key : {"cluster-name", "service-threads", "info-threads"}) {
+        INFO(key);
+        CHECK(conf::apply_dynamic(config, "service", "", key, "2").find("is not dynamic") != std::string::npos);
+    }
+    for (const char* key : {"enable-xdr", "forward-xdr-writes", "xdr-delete-shipping-enabled", "xdr-nsup-deletes-enabled",
+                            "xdr-compression-threshold", "xdr-hotkey-time-ms"}) {
+        INFO(key);
+        CHECK(conf::apply_dynamic(config, "xdr", "", key, "1").find("is not dynamic") != std::string::npos);
+    }
     CHECK(conf::apply_dynamic(config, "namespace", "test", "memory-sise", "1G") ==
           "unknown key 'memory-sise' in namespace 'test'");
     CHECK(conf::apply_dynamic(config, "namespace", "nope", "default-ttl", "1") == "unknown namespace 'nope'");
@@ -146,8 +160,11 @@ TEST_CASE("apply_dynamic for storage, network, service, logging, xdr", "[conf]")
           "max-record-size 262144 exceeds write-block-size 131072 in namespace 'disk'");
     CHECK(disk.max_record_size == 64u << 10);
 
-    CHECK(conf::apply_dynamic(config, "network", "", "heartbeat.interval", "250") == "");
-    CHECK(config.network.heartbeat.interval_ms == 250);
+    CHECK(conf::apply_dynamic(config, "network", "", "heartbeat.interval", "250").find("is not dynamic") !=
+          std::string::npos);
+    CHECK(conf::apply_dynamic(config, "network", "", "heartbeat.timeout", "20").find("is not dynamic") !=
+          std::string::npos);
+    CHECK(config.network.heartbeat.interval_ms == 150);
     CHECK(conf::apply_dynamic(config, "network", "", "service.port", "3200").find("is not dynamic") !=
           std::string::npos);
     CHECK(conf::apply_dynamic(config, "network", "", "port", "3200") == "unknown key 'port' in network");

@@ -18,6 +18,8 @@ struct AsdOptions {
   // for the node's temp dir (for device files).
   std::string namespaces;
   std::string service_extra;  // lines inside service { }
+  std::string service_address = "127.0.0.1";  // network.service addresses, one per line
+  std::string info_extra;                     // lines inside network.info { }
   // Service port; 0 picks a free one. Set it when others must know the port before the
   // node starts (an XDR datacenter pointing at this node).
   uint16_t port = 0;
@@ -29,6 +31,7 @@ class AsdNode {
   ~AsdNode();
 
   uint16_t port() const { return port_; }
+  uint16_t info_port() const { return info_port_; }
   const std::string& log_path() const { return log_path_; }
   const std::string& dir() const { return dir_.path(); }
   const std::string& config_path() const { return config_path_; }
@@ -51,6 +54,7 @@ class AsdNode {
 
   TempDir dir_;
   uint16_t port_ = 0;
+  uint16_t info_port_ = 0;
   std::string config_path_;
   std::string log_path_;
   Process process_;

@@ -63,6 +63,8 @@ struct InfoMap {
 InfoMap parse_info_map(const std::string& text, char pair_sep = ';', char kv_sep = '=');
 // One info command to 127.0.0.1:port; "ERROR:client: ..." when unreachable.
 std::string info_on(uint16_t port, const std::string& command, uint32_t timeout_ms = 3000);
+std::string info_on_host(const std::string& host, uint16_t port, const std::string& command,
+                         uint32_t timeout_ms = 3000);
 // The last `lines` lines of a text (log tails in failure messages).
 std::string last_lines(const std::string& text, size_t lines);
 
