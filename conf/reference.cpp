@@ -69,8 +69,15 @@ std::string reference_markdown() {
         "- bool: `true` or `false`.\n"
         "- enum: one of the listed names, exactly.\n"
         "\n"
-        "*Dynamic* keys can be changed at runtime with `set-config`; `get-config` prints sizes\n"
-        "in bytes and times in seconds. *Repeatable* keys may appear several times.\n";
+        "*Dynamic* keys can be changed at runtime with `set-config`, and each changes behaviour\n"
+        "at once; a key read only at start-up is static, and `set-config` refuses it (`... is\n"
+        "not dynamic: change it in the file and restart`). One `set-config` with several keys\n"
+        "applies all of them or none. asd takes `context=service|network|namespace|logging`;\n"
+        "xdr settings go to the xdr daemon's info port (`set-config:context=xdr;...`), and asd\n"
+        "refuses them. Keys of the real server that this project does not implement stop\n"
+        "start-up with the reason at their line (marked \"Refused at start-up\" below).\n"
+        "`get-config` prints sizes in bytes and times in seconds. *Repeatable* keys may appear\n"
+        "several times.\n";
     std::string_view context = "\x01";  // no real context
     for (const KeySpec& spec : key_table()) {
         if (spec.context != context) {
