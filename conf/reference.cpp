@@ -72,9 +72,9 @@ std::string reference_markdown() {
         "*Dynamic* keys can be changed at runtime with `set-config`, and each changes behaviour\n"
         "at once; a key read only at start-up is static, and `set-config` refuses it (`... is\n"
         "not dynamic: change it in the file and restart`). One `set-config` with several keys\n"
-        "applies all of them or none. asd takes `context=service|network|namespace|logging`;\n"
-        "xdr settings go to the xdr daemon's info port (`set-config:context=xdr;...`), and asd\n"
-        "refuses them. Keys of the real server that this project does not implement stop\n"
+        "applies all of them or none. asd takes `context=service|network|namespace|logging`,\n"
+        "and passes `context=xdr` on to the node's xdr daemon, which answers it. Keys of the\n"
+        "real server that this project does not implement stop\n"
         "start-up with the reason at their line (marked \"Refused at start-up\" below).\n"
         "`get-config` prints sizes in bytes and times in seconds. *Repeatable* keys may appear\n"
         "several times.\n";

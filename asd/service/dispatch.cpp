@@ -111,8 +111,11 @@ void handle_message(NodeContext& node, std::string_view body, ResponseSink& sink
 }  // namespace
 
 bool is_long_running(proto::ProtoType type, std::string_view body) {
-  // A truncate walks every record of the namespace.
-  if (type == proto::ProtoType::Info) return body.find("truncate") != std::string_view::npos;
+  // A truncate walks every record of the namespace; an xdr command waits for the xdr
+  // daemon's answer.
+  if (type == proto::ProtoType::Info) {
+    return body.find("truncate") != std::string_view::npos || body.find("context=xdr") != std::string_view::npos;
+  }
   if (type != proto::ProtoType::Message || body.size() < proto::kMsgHeaderSize) return false;
   const auto* p = common::as_bytes(body);
   if (p[1] & proto::info1::kBatch) return false;

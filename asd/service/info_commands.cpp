@@ -92,6 +92,7 @@ const std::map<std::string, Handler, std::less<>>& handlers() {
 }
 
 std::string answer_one(NodeContext& node, const proto::InfoCommand& cmd) {
+  if (is_xdr_command(cmd)) return forward_to_xdr(node, cmd);
   auto it = handlers().find(cmd.name);
   if (it == handlers().end()) return "ERROR:4:unrecognized command";
   return it->second(node, cmd);

@@ -55,6 +55,9 @@ std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string truncate_value(NodeContext& node, const proto::InfoCommand& cmd, bool whole_namespace);
 std::string log_set_value(const proto::InfoCommand& cmd);
 std::string xdr_gaps_value(NodeContext& node);
+// XDR commands sent to asd, answered by the node's xdr (info_xdr_forward.cpp).
+bool is_xdr_command(const proto::InfoCommand& cmd);
+std::string forward_to_xdr(NodeContext& node, const proto::InfoCommand& cmd);
 // Background jobs (info_jobs.cpp).
 std::string job_show_value(NodeContext& node, const proto::InfoCommand& cmd);
 std::string job_abort_value(NodeContext& node, const proto::InfoCommand& cmd);

@@ -101,3 +101,30 @@ TEST_CASE("info maps parse k=v lists", "[xdr_kit]") {
   CHECK(m.num("missing") == -1);
   CHECK_FALSE(m.has("bad"));
 }
+
+TEST_CASE("xdr commands sent to asd's service port are answered by the node's xdr", "[xdr_via_asd]") {
+  support::XdrPair pair;
+  Dc& a = *pair.dc1;
+  std::string dc = pair.dc2->name();
+  // The same statistics as on xdr's own info port (values move; the keys do not).
+  support::InfoMap via_asd = support::parse_info_map(a.asd_info("get-stats:context=xdr;dc=" + dc));
+  support::InfoMap direct = a.xdr_stats(dc);
+  INFO(via_asd.raw << "\n" << direct.raw);
+  CHECK(via_asd.has("lag"));
+  CHECK(via_asd.values.size() == direct.values.size());
+  // set-config through asd changes xdr's live setting; get-config through asd shows it.
+  CHECK(a.asd_info("set-config:context=xdr;xdr-max-ship-throughput=777") == "ok");
+  CHECK(a.xdr_info("get-config:context=xdr").find("xdr-max-ship-throughput=777") != std::string::npos);
+  CHECK(a.asd_info("get-config:context=xdr").find("xdr-max-ship-throughput=777") != std::string::npos);
+  CHECK(a.asd_info("set-config:context=xdr;enable-xdr=false").find("is not dynamic") != std::string::npos);
+  // xdr gone: a clear error within the wait, and asd keeps serving.
+  a.kill9_xdr();
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(a.asd_info("get-stats:context=xdr;dc=" + dc).rfind("ERROR:4:xdr does not answer on 127.0.0.1:", 0) == 0);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+  CHECK(a.asd_info("status") == "ok");
+  // A node without xdr says so.
+  Dc plain(asd_only("P"));
+  plain.start();
+  CHECK(plain.asd_info("get-stats:context=xdr;dc=X") == "ERROR:4:xdr is not enabled on this node");
+}
