@@ -211,7 +211,7 @@ void Node::stop() {
 }
 
 void Node::service_config_changed() {
-  if (ticker_) ticker_->set_interval(config_.service.ticker_interval);
+  if (ticker_) ticker_->set_interval(config().service.ticker_interval);
 }
 
 }  // namespace asd

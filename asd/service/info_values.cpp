@@ -208,16 +208,16 @@ std::string get_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
 std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
   std::string context = info_param(cmd, "context");
   std::string id = info_param(cmd, "id");
-  conf::Config updated = node.config();
   std::vector<std::pair<std::string, std::string>> changed;
-  for (auto& [k, v] : proto::parse_info_params(cmd.params)) {
-    if (k == "context" || k == "id") continue;
-    std::string error = conf::apply_dynamic(updated, context, id, k, v);
-    if (!error.empty()) return "ERROR::" + error;
-    changed.emplace_back(k, v);
-  }
-  if (changed.empty()) return "ERROR::no key to set";
-  node.mutable_config() = std::move(updated);
+  std::string error = node.change_config([&](conf::Config& updated) -> std::string {
+    for (auto& [k, v] : proto::parse_info_params(cmd.params)) {
+      if (k == "context" || k == "id") continue;
+      if (std::string e = conf::apply_dynamic(updated, context, id, k, v); !e.empty()) return e;
+      changed.emplace_back(k, v);
+    }
+    return changed.empty() ? "no key to set" : "";
+  });
+  if (!error.empty()) return "ERROR::" + error;
   if (context == "namespace") {
     if (Namespace* ns = node.find_namespace(id)) {
       if (const conf::Namespace* config = node.config().find_namespace(id)) ns->set_config(*config);

@@ -39,8 +39,6 @@ class NodeContext : public TransactionContext {
 
   uint64_t node_id() const { return node_id_; }
   const std::string& node_id_hex() const { return node_id_hex_; }
-  // set-config changes it in place (the namespaces keep their own snapshots).
-  conf::Config& mutable_config() { return config_; }
   uint16_t service_port() const { return uint16_t(config_.network.service.port); }
   ServiceStats& stats() { return stats_; }
   // The pipe to xdr, or nullptr when XDR is off.

@@ -12,6 +12,15 @@ TransactionContext::TransactionContext(conf::Config config)
 
 TransactionContext::~TransactionContext() { jobs_.reset(); }
 
+std::string TransactionContext::change_config(const std::function<std::string(conf::Config&)>& change) {
+  std::lock_guard lock(config_mu_);
+  auto next = std::make_unique<conf::Config>(config());
+  if (std::string error = change(*next); !error.empty()) return error;
+  live_.store(next.get(), std::memory_order_release);
+  config_versions_.push_back(std::move(next));
+  return {};
+}
+
 Namespace* TransactionContext::find_namespace(std::string_view name) const {
   for (const auto& ns : namespaces_) {
     if (ns->name() == name) return ns.get();

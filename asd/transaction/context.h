@@ -5,6 +5,9 @@
 // the node itself.
 
 #include <atomic>
+#include <functional>
+#include <mutex>
+#include <string>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -34,7 +37,12 @@ class TransactionContext {
   TransactionContext(const TransactionContext&) = delete;
   TransactionContext& operator=(const TransactionContext&) = delete;
 
-  const conf::Config& config() const { return config_; }
+  // The live config: the start-up one, or the last one set-config made. Never freed while
+  // the node lives, so a reference stays valid even after a later change.
+  const conf::Config& config() const { return *live_.load(std::memory_order_acquire); }
+  // set-config: `change` edits a copy of the live config and returns "" to accept it (or
+  // an error, and nothing changes). Changes are serialised; readers never wait.
+  std::string change_config(const std::function<std::string(conf::Config&)>& change);
   Namespace* find_namespace(std::string_view name) const;
   const std::vector<std::unique_ptr<Namespace>>& namespaces() const { return namespaces_; }
   // The cluster engine; null before the node starts it.
@@ -46,7 +54,10 @@ class TransactionContext {
   JobRegistry& jobs() const { return *jobs_; }
 
  protected:
-  conf::Config config_;
+  conf::Config config_;  // as loaded at start-up; never changed
+  std::atomic<const conf::Config*> live_{&config_};
+  std::mutex config_mu_;
+  std::vector<std::unique_ptr<const conf::Config>> config_versions_;  // guarded by config_mu_
   std::vector<std::unique_ptr<Namespace>> namespaces_;
   std::unique_ptr<cluster::Cluster> cluster_;
   BatchStats batch_stats_;
