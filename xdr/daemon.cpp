@@ -214,7 +214,13 @@ void Daemon::learn_loop() {
   bool relearn = false;
   for (;;) {
     bool all_known = true;
-    for (const conf::XdrDc& dc : config_.xdr.datacenters) {
+    // A copy: set-config may change the config meanwhile (under config_mu_).
+    std::vector<conf::XdrDc> datacenters;
+    {
+      std::lock_guard lock(config_mu_);
+      datacenters = config_.xdr.datacenters;
+    }
+    for (const conf::XdrDc& dc : datacenters) {
       if (topology_->src_id_of(dc.name) != 0 && !relearn) continue;
       if (!learn_src_id(dc) && topology_->src_id_of(dc.name) == 0) all_known = false;
     }
