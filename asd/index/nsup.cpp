@@ -126,15 +126,18 @@ uint64_t Nsup::evict(Namespace& ns, const ExpireHook& on_evict) {
 
 void Nsup::run() {
   auto log = common::logger("nsup");
-  std::vector<uint64_t> next_due(namespaces_.size(), 0);
+  // When each namespace's last pass started (0: none yet). The next is due a period
+  // later, the period read afresh every round, so a set-config of nsup-period counts
+  // from the last pass at once rather than after the pass scheduled under the old one.
+  std::vector<uint64_t> last_run(namespaces_.size(), 0);
   std::unique_lock lock(mu_);
   while (!stopping_) {
     uint64_t now = common::steady_ms();
     for (size_t i = 0; i < namespaces_.size(); ++i) {
       Namespace& ns = *namespaces_[i];
       uint64_t period_ms = ns.config()->nsup_period * 1000;
-      if (period_ms == 0 || now < next_due[i]) continue;
-      next_due[i] = now + period_ms;
+      if (period_ms == 0 || (last_run[i] != 0 && now < last_run[i] + period_ms)) continue;
+      last_run[i] = now;
       lock.unlock();
       uint64_t started = common::steady_ms();
       uint64_t expired = reduce_expired(ns, on_expire_);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,22 @@ TEST_CASE("proto-fd-max set at run time closes client connections past it", "[se
   CHECK(stat(*c, "client_connections_refused") >= 1);
   REQUIRE(info(*c, "set-config:context=service;proto-fd-max=15000") == "ok");
   CHECK(served(node.port()));
+}
+
+TEST_CASE("a shorter nsup-period set at run time takes effect from the last pass", "[set_config_live]") {
+  support::AsdNode node({.namespaces = "namespace test {\n  replication-factor 1\n  memory-size 64M\n"
+                                       "  nsup-period 3600\n  storage-engine memory\n}\n"});
+  auto c = node.connect();
+  client::WritePolicy p;
+  p.ttl = 1;
+  REQUIRE(c->put(client::Key("test", "s", 1), {{"v", client::Value(int64_t(1))}}, p).ok());
+  auto stats = [&] { return support::parse_info_map(info(*c, "namespace/test")); };
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  // Expired, but no pass due for an hour: the record is still in the index.
+  CHECK(stats().num("objects") == 1);
+  REQUIRE(info(*c, "set-config:context=namespace;id=test;nsup-period=1") == "ok");
+  CHECK(support::eventually([&] { return stats().num("objects") == 0; }, 5000, 100));
+  CHECK(stats().num("expired_objects") == 1);
 }
 
 TEST_CASE("log levels set with set-config change what asd logs", "[set_config_live]") {
