@@ -163,6 +163,14 @@ bool is_polygon(const Json& j) {
 
 }  // namespace
 
+std::optional<std::string_view> geojson_particle_text(std::string_view particle) {
+  if (particle.size() < 3) return std::nullopt;
+  size_t cells = (size_t(uint8_t(particle[1])) << 8) | uint8_t(particle[2]);
+  size_t at = 3 + cells * 8;
+  if (at > particle.size()) return std::nullopt;
+  return particle.substr(at);
+}
+
 bool is_valid_geojson(std::string_view text) {
   Json doc;
   if (!Parser(text).parse_document(&doc) || doc.kind != Json::Kind::Object) return false;

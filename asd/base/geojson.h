@@ -12,6 +12,10 @@ namespace asd::base {
 // `text` is the GeoJSON text (the particle's bytes after flags and cells).
 bool is_valid_geojson(std::string_view text);
 
+// The GeoJSON text of a GeoJSON particle: flags (1), cell count (2), cells (8 each),
+// then the text. nullopt when the particle is too short for its cells.
+std::optional<std::string_view> geojson_particle_text(std::string_view particle);
+
 struct GeoPoint {
   double lon = 0;
   double lat = 0;

@@ -37,14 +37,6 @@ std::optional<SindexCollection> collection_named(std::string_view name) {
   return std::nullopt;
 }
 
-// The GeoJSON text of a stored GeoJSON particle: after flags (1), cell count (2) and cells.
-std::optional<std::string_view> geojson_text(std::string_view particle) {
-  if (particle.size() < 3) return std::nullopt;
-  size_t at = 3 + size_t(common::load_be16(common::as_bytes(particle) + 1)) * 8;
-  if (at > particle.size()) return std::nullopt;
-  return particle.substr(at);
-}
-
 // A GeoJSON value's keys: a point's cell, or the cells covering a region.
 void add_geo_keys(std::string_view text, std::vector<int64_t>& keys) {
   std::optional<base::Geometry> g = base::parse_geometry(text);
@@ -242,7 +234,7 @@ std::vector<int64_t> SecondaryIndex::keys_of(const Record& r) const {
     if (def_.type == SindexType::Numeric) {
       if (b->value.size() == 8) keys.push_back(int64_t(common::load_be64(common::as_bytes(b->value))));
     } else if (def_.type == SindexType::Geo) {
-      if (auto text = geojson_text(b->value)) add_geo_keys(*text, keys);
+      if (auto text = base::geojson_particle_text(b->value)) add_geo_keys(*text, keys);
     } else {
       keys.push_back(sindex_hash(b->value));
     }
@@ -296,7 +288,7 @@ bool SecondaryIndex::geo_matches(const Record& r, const base::Geometry& query) c
     return found;
   }
   if (def_.collection == SindexCollection::Default) {
-    auto text = b->particle == kParticleGeoJson ? geojson_text(b->value) : std::nullopt;
+    auto text = b->particle == kParticleGeoJson ? base::geojson_particle_text(b->value) : std::nullopt;
     return text && geo_text_matches(*text, query);
   }
   bool found = false;

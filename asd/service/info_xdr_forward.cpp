@@ -4,11 +4,15 @@
 // answers, so tools that know only port 3000 see XDR. These commands run on the scan pool
 // (dispatch.cpp is_long_running), where waiting for xdr blocks no client.
 
-#include <chrono>
-#include <optional>
-#include <utility>  // boost 1.74 asio/awaitable.hpp needs std::exchange declared first
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
-#include <boost/asio.hpp>
+#include <cerrno>
+#include <cstring>
+#include <optional>
 
 #include "common/bytes.h"
 #include "proto/frame.h"
@@ -19,55 +23,55 @@ namespace asd {
 
 namespace {
 
-namespace asio = boost::asio;
-using asio::ip::tcp;
+constexpr int kXdrAnswerTimeoutSec = 3;
 
-constexpr auto kXdrAnswerTimeout = std::chrono::seconds(3);
+// A connected socket, closed when it goes.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 
-// One info command to 127.0.0.1:port; the value, or nullopt with *error set.
+// Sends or receives all of [data, data + n) on a socket with timeouts; false on error,
+// timeout or a closed peer.
+bool transfer(int fd, char* data, size_t n, bool sending) {
+  while (n > 0) {
+    ssize_t done = sending ? ::send(fd, data, n, MSG_NOSIGNAL) : ::recv(fd, data, n, 0);
+    if (done < 0 && errno == EINTR) continue;
+    if (done <= 0) return false;
+    data += done;
+    n -= size_t(done);
+  }
+  return true;
+}
+
+// One info command to 127.0.0.1:port; the value, or nullopt with *error set. Loopback
+// connects at once or is refused; the socket timeouts bound a silent (frozen) xdr.
 std::optional<std::string> ask(uint16_t port, std::string_view command, std::string* error) {
-  asio::io_context io;
-  tcp::socket socket(io);
+  Fd s{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (s.fd < 0 || ::connect(s.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    *error = std::strerror(errno);
+    return std::nullopt;
+  }
+  timeval limit{kXdrAnswerTimeoutSec, 0};
+  setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  setsockopt(s.fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
   std::string request = proto::make_info_request({std::string(command)});
   std::string header(proto::kProtoHeaderSize, '\0');
   std::string body;
-  boost::system::error_code result = asio::error::timed_out;
-  bool done = false;
-  socket.async_connect({asio::ip::make_address("127.0.0.1"), port}, [&](boost::system::error_code ec) {
-    if (ec) {
-      result = ec;
-      done = true;
-      return;
-    }
-    asio::async_write(socket, asio::buffer(request), [&](boost::system::error_code ec, size_t) {
-      if (ec) {
-        result = ec;
-        done = true;
-        return;
-      }
-      asio::async_read(socket, asio::buffer(header), [&](boost::system::error_code ec, size_t) {
-        if (ec) {
-          result = ec;
-          done = true;
-          return;
-        }
-        uint64_t size = common::load_be64(common::as_bytes(header)) & 0xFFFFFFFFFFFFull;
-        if (size > (1u << 24)) {
-          result = asio::error::message_size;
-          done = true;
-          return;
-        }
-        body.resize(size);
-        asio::async_read(socket, asio::buffer(body), [&](boost::system::error_code ec, size_t) {
-          result = ec;
-          done = true;
-        });
-      });
-    });
-  });
-  io.run_for(kXdrAnswerTimeout);
-  if (!done || result) {
-    *error = done ? result.message() : "no answer within 3 s";
+  bool ok = transfer(s.fd, request.data(), request.size(), true) && transfer(s.fd, header.data(), header.size(), false);
+  if (ok) {
+    uint64_t size = common::load_be64(common::as_bytes(header)) & 0xFFFFFFFFFFFFull;
+    ok = size <= (1u << 24);
+    if (ok) body.resize(size);
+  }
+  if (!ok || !transfer(s.fd, body.data(), body.size(), false)) {
+    *error = "no answer within " + std::to_string(kXdrAnswerTimeoutSec) + " s";
     return std::nullopt;
   }
   for (auto& [cmd, value] : proto::parse_info_answer(body)) {

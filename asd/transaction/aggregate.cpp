@@ -55,12 +55,14 @@ class PlanRecords final : public UdfRecordSource {
       Partition& part = plan_.ns->partition(pid);
       bool more = false;
       if (serves_scan(part, plan_.explicit_partitions)) {
-        more = visit_chunk(selection_, part, pid, cursor_, kChunkRecords, [this](const common::Digest& d, const Record& r) {
+        more = visit_chunk(selection_, part, pid, cursor_, kChunkRecords, [this](const common::Digest& d, const Record& r, int64_t) {
           Item item{d, r};
-          // Without data-in-memory the bins are on the device; a copy that fails its
-          // checksum is left out.
-          if (!plan_.ns->data_in_memory() && !plan_.ns->load_bins(d, item.record)) return;
+          // Without data-in-memory the bins are on the device (an index filter has read
+          // them already: a live record has at least one); a copy that fails its checksum
+          // is left out.
+          if (item.record.bins.empty() && !plan_.ns->load_bins(d, item.record)) return false;
           chunk_.push_back(std::move(item));
+          return true;
         });
       }
       if (!more) {

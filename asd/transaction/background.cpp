@@ -99,7 +99,10 @@ void run(const TransactionContext& ctx, const Task& task, Job& job) {
       while (more && !job.abort_requested.load(std::memory_order_relaxed)) {
         chunk.clear();
         more = visit_chunk(task.selection, part, pid, cursor, kChunkDigests,
-                           [&chunk](const common::Digest& d, const Record&) { chunk.push_back(d); });
+                           [&chunk](const common::Digest& d, const Record&, int64_t) {
+                             chunk.push_back(d);
+                             return true;
+                           });
         for (const common::Digest& d : chunk) {
           if (apply_one(ctx, task, d)) job.recs_succeeded.fetch_add(1, std::memory_order_relaxed);
           else job.recs_failed.fetch_add(1, std::memory_order_relaxed);

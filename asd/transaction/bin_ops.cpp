@@ -15,12 +15,8 @@ using proto::ParticleType;
 namespace {
 
 ResultCode check_geojson(std::string_view value) {
-  // flags (1) + cell count (2) + cells (8 each) + GeoJSON text (a JSON object).
-  if (value.size() < 3) return ResultCode::GeoInvalidGeojson;
-  size_t ncells = common::load_be16(common::as_bytes(value) + 1);
-  size_t text_at = 3 + ncells * 8;
-  if (text_at > value.size()) return ResultCode::GeoInvalidGeojson;
-  return base::is_valid_geojson(value.substr(text_at)) ? ResultCode::Ok : ResultCode::GeoInvalidGeojson;
+  std::optional<std::string_view> text = base::geojson_particle_text(value);
+  return text && base::is_valid_geojson(*text) ? ResultCode::Ok : ResultCode::GeoInvalidGeojson;
 }
 
 ResultCode incr_bin(Record& record, const proto::Op& op) {

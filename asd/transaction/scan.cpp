@@ -125,40 +125,26 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
 }
 
 // Copies the next chunk of records one partition's index selects into `out` under the
-// partition's lock; `after` is the last (key, digest) sent. Each candidate is checked
-// against its record: a string or blob key is a hash, and only the exact value matches.
-bool query_chunk(const ScanPlan& plan, Partition& part, uint32_t pid, std::optional<SecondaryIndex::Entry>& after,
-                 std::set<common::Digest>& returned, uint32_t now, std::string& out, uint64_t& sent) {
-  const IndexFilter& f = *plan.filter;
-  std::lock_guard lock(part.mu);
-  size_t taken = 0;
-  bool limited = false;
-  bool more = f.walk(f.index->entries(pid), after, [&](const SecondaryIndex::Entry& e) {
-    if (plan.max_records && sent >= plan.max_records) {
-      limited = true;
-      return false;
+// partition's lock; the cursor holds the last (key, digest) sent. Returns false when the
+// partition is exhausted or max-records is reached.
+bool query_chunk(const ScanPlan& plan, Partition& part, uint32_t pid, PartitionCursor& cursor, std::string& out,
+                 uint64_t& sent) {
+  size_t limit = kChunkRecords;
+  bool capped = false;
+  if (plan.max_records) {
+    if (sent >= plan.max_records) return false;
+    if (plan.max_records - sent <= limit) {
+      limit = size_t(plan.max_records - sent);
+      capped = true;
     }
-    if (taken >= kChunkRecords) return false;
-    after = e;
-    auto rec = part.records.find(e.second);
-    if (rec == part.records.end()) return true;
-    if (rec->second.tombstone || plan.ns->is_dead(rec->second, now) || rec->second.lut < plan.since_lut) return true;
-    if (plan.has_set && rec->second.set_id != plan.set_id) return true;
-    thread_local Record loaded;
-    const Record& r = *plan.ns->with_bins(e.second, &rec->second, &loaded);
-    // The entries change with the records under this lock, so an entry is the record's
-    // current key; but a string or blob key is a hash and a cell holds many places, so
-    // each candidate is checked against its value.
-    if (!f.matches(r, e.first, &r != &rec->second)) return true;
-    // A record with several matching keys has several entries: it goes out once.
-    if (f.dedupe && !returned.insert(e.second).second) return true;
-    if (append_record(out, plan, e.second, r, e.first)) {
-      ++sent;
-      ++taken;
-    }
-    return true;
-  });
-  return more && !limited;
+  }
+  bool more = visit_chunk(plan.selection(), part, pid, cursor, limit,
+                          [&](const common::Digest& d, const Record& r, int64_t key) {
+                            if (r.lut < plan.since_lut || !append_record(out, plan, d, r, key)) return false;
+                            ++sent;
+                            return true;
+                          });
+  return more && !(capped && sent >= plan.max_records);
 }
 
 }  // namespace
@@ -195,12 +181,11 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
         continue;
       }
       std::optional<common::Digest> after = target.after;
-      std::optional<SecondaryIndex::Entry> after_entry;
-      if (target.after && target.after_bval) after_entry = SecondaryIndex::Entry{*target.after_bval, *target.after};
-      std::set<common::Digest> returned;  // this request's records of the partition (collection indexes)
+      PartitionCursor cursor;  // a query's place in the index, and the records it returned
+      if (target.after && target.after_bval) cursor.after_entry = SecondaryIndex::Entry{*target.after_bval, *target.after};
       bool more = true;
       while (more) {
-        more = plan.filter ? query_chunk(plan, part, target.pid, after_entry, returned, now, out, sent)
+        more = plan.filter ? query_chunk(plan, part, target.pid, cursor, out, sent)
                            : scan_chunk(plan, part, after, now, out, sent);
         if (out.size() - proto_offset >= kStreamFlushBytes) {
           proto::end_proto(out, proto_offset);

@@ -100,9 +100,8 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
     // inside it. The text may come with the particle's flags and cells or without.
     std::string_view text(reinterpret_cast<const char*>(begin), bl);
     auto geo = base::parse_geometry(text);
-    if (!geo && text.size() >= 3) {
-      size_t at = 3 + size_t(common::load_be16(begin + 1)) * 8;
-      if (at <= text.size()) geo = base::parse_geometry(text.substr(at));
+    if (!geo) {
+      if (auto inner = base::geojson_particle_text(text)) geo = base::parse_geometry(*inner);
     }
     if (!geo) return ResultCode::GeoInvalidGeojson;
     if (geo->is_region()) {
@@ -146,7 +145,7 @@ void append_partition_unavailable(std::string& out, uint32_t pid) {
 }
 
 bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid, PartitionCursor& cursor,
-                 size_t limit, const std::function<void(const common::Digest&, const Record&)>& visit) {
+                 size_t limit, const std::function<bool(const common::Digest&, const Record&, int64_t key)>& visit) {
   uint32_t now = common::now_cl_sec();
   size_t taken = 0;
   std::lock_guard lock(part.mu);
@@ -157,9 +156,7 @@ bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid
     auto it = cursor.after ? part.records.upper_bound(*cursor.after) : part.records.begin();
     for (; it != part.records.end() && taken < limit; ++it) {
       cursor.after = it->first;
-      if (!selected(it->second)) continue;
-      visit(it->first, it->second);
-      ++taken;
+      if (selected(it->second) && visit(it->first, it->second, 0)) ++taken;
     }
     return it != part.records.end();
   }
@@ -173,8 +170,7 @@ bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid
     const Record& r = *selection.ns->with_bins(e.second, &rec->second, &loaded);
     if (!f.matches(r, e.first, &r != &rec->second)) return true;
     if (f.dedupe && !cursor.seen.insert(e.second).second) return true;
-    visit(e.second, r);
-    ++taken;
+    if (visit(e.second, r, e.first)) ++taken;
     return true;
   });
 }

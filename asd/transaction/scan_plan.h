@@ -115,11 +115,12 @@ bool serves_scan(Partition& part, bool listed);
 
 void append_partition_unavailable(std::string& out, uint32_t pid);
 
-// Calls `visit(digest, record)` for up to `limit` more selected records of partition
-// `pid`, under the partition's lock (so `visit` must be quick and not lock it again).
+// Calls `visit(digest, record, key)` for the next selected records of partition `pid`
+// (`key`: the index key it came by; 0 without a filter), under the partition's lock (so
+// `visit` must be quick and not lock it again), until `limit` visits returned true.
 // Returns false when the partition has no more.
 bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid, PartitionCursor& cursor,
-                 size_t limit, const std::function<void(const common::Digest&, const Record&)>& visit);
+                 size_t limit, const std::function<bool(const common::Digest&, const Record&, int64_t key)>& visit);
 
 // Checks the request and fills `plan`; the result code answers a request it refuses.
 common::ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, ScanPlan* plan);

@@ -51,13 +51,7 @@ int protected_call(lua_State* L) {
   }
   lua_pushvalue(L, 1);
   int nargs = 1;
-  if (frame->args) {
-    luaL_checkstack(L, int(frame->args->list.size()) + 4, "too many UDF arguments");
-    for (const proto::msgpack::Value& a : frame->args->list) {
-      push_elem(L, from_value(a));
-      ++nargs;
-    }
-  }
+  if (frame->args) nargs += push_items(L, *frame->args);
   lua_call(L, nargs, 1);
   frame->result = to_elem(L, -1);
   return 0;

@@ -192,13 +192,7 @@ int protected_stream(lua_State* L) {
   lua_pushlightuserdata(L, frame);
   lua_pushcclosure(L, stream_emit, 1);
   int nargs = 3;
-  if (frame->args) {
-    luaL_checkstack(L, int(frame->args->list.size()) + 4, "too many UDF arguments");
-    for (const proto::msgpack::Value& a : frame->args->list) {
-      push_elem(L, from_value(a));
-      ++nargs;
-    }
-  }
+  if (frame->args) nargs += push_items(L, *frame->args);
   lua_call(L, nargs, 0);
   return 0;
 }

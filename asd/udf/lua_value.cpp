@@ -4,6 +4,7 @@
 #include <cstring>
 #include <lua.hpp>
 
+#include "base/geojson.h"
 #include "common/bytes.h"
 #include "proto/particle.h"
 #include "udf/lua_userdata.h"
@@ -178,11 +179,9 @@ bool from_particle(uint8_t particle, std::string_view bytes, Elem* out) {
       return true;
     }
     case ParticleType::GeoJson: {
-      // flags (1), cell count (2), cells (8 each), then the GeoJSON text.
-      if (bytes.size() < 3) return false;
-      size_t at = 3 + size_t(common::load_be16(common::as_bytes(bytes) + 1)) * 8;
-      if (at > bytes.size()) return false;
-      out->scalar = msgpack::Value::geojson(bytes.substr(at));
+      std::optional<std::string_view> text = base::geojson_particle_text(bytes);
+      if (!text) return false;
+      out->scalar = msgpack::Value::geojson(*text);
       return true;
     }
     default:
@@ -309,6 +308,12 @@ bool push_particle(lua_State* L, uint8_t particle, std::string_view bytes) {
   if (!from_particle(particle, bytes, &e)) return false;
   push_elem(L, e);
   return true;
+}
+
+int push_items(lua_State* L, const msgpack::Value& list) {
+  luaL_checkstack(L, int(list.list.size()) + 4, "too many UDF arguments");
+  for (const msgpack::Value& item : list.list) push_elem(L, from_value(item));
+  return int(list.list.size());
 }
 
 void push_new_list(lua_State* L, std::shared_ptr<LuaList> list) { push_box(L, std::move(list), kListMeta); }

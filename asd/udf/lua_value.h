@@ -81,6 +81,9 @@ bool to_particle(const Elem& e, uint8_t* particle, std::string* bytes);
 // Pushes the value of a stored bin; false (nothing pushed) when it is malformed.
 bool push_particle(lua_State* L, uint8_t particle, std::string_view bytes);
 
+// Pushes every item of a decoded msgpack list (UDF arguments); returns how many.
+int push_items(lua_State* L, const proto::msgpack::Value& list);
+
 // Pushes a new empty list or map.
 void push_new_list(lua_State* L, std::shared_ptr<LuaList> list);
 void push_new_map(lua_State* L, std::shared_ptr<LuaMap> map);
