@@ -17,6 +17,9 @@ namespace {
 // A Bool key the server accepts only as `false` (single-bin, strong-consistency).
 struct Unsupported {};
 
+// A Bool key accepted only as `true`, what asd always does (read-page-cache).
+struct AlwaysTrue {};
+
 // PATH SIZE stored in two members (xdr-digestlog-path).
 template <class T>
 struct PathSizeRef {
@@ -29,7 +32,7 @@ using Member =
     std::variant<uint32_t T::*, uint64_t T::*, bool T::*, std::string T::*,
                  std::vector<std::string> T::*, std::vector<HostPort> T::*,
                  std::optional<uint64_t> T::*, ConflictResolution T::*, StorageEngine T::*,
-                 HeartbeatMode T::*, PathSizeRef<T>, Unsupported>;
+                 HeartbeatMode T::*, PathSizeRef<T>, Unsupported, AlwaysTrue>;
 
 template <class T>
 struct Binding {
@@ -65,6 +68,7 @@ std::span<const Binding<Service>> bindings() {
         {"migrate-threads", &S::migrate_threads},
         {"migrate-max-num-incoming", &S::migrate_max_num_incoming},
         {"ticker-interval", &S::ticker_interval},
+        {"paxos-single-replica-limit", &S::paxos_single_replica_limit},
     };
     return list;
 }
@@ -108,6 +112,7 @@ std::span<const Binding<Namespace>> bindings() {
         {"high-water-memory-pct", &N::high_water_memory_pct},
         {"high-water-disk-pct", &N::high_water_disk_pct},
         {"stop-writes-pct", &N::stop_writes_pct},
+        {"stop-writes-sys-memory-pct", &N::stop_writes_sys_memory_pct},
         {"evict-tenths-pct", &N::evict_tenths_pct},
         {"max-record-size", &N::max_record_size},
         {"default-read-touch-ttl-pct", &N::default_read_touch_ttl_pct},
@@ -141,6 +146,7 @@ std::span<const Binding<DeviceStorage>> bindings() {
         {"defrag-sleep", &D::defrag_sleep},
         {"max-write-cache", &D::max_write_cache},
         {"min-avail-pct", &D::min_avail_pct},
+        {"read-page-cache", AlwaysTrue{}},
     };
     return list;
 }
@@ -218,6 +224,10 @@ std::string assign_field(T& obj, const Member<T>& member, const KeySpec& spec, c
                 if (!value.flag) return {};
                 return "'" + std::string(spec.name) + " true' is not supported (in " +
                        std::string(where) + ")";
+            } else if constexpr (std::is_same_v<M, AlwaysTrue>) {
+                if (value.flag) return {};
+                return "'" + std::string(spec.name) + " false' is not supported (in " + std::string(where) +
+                       "): asd always reads through the page cache";
             } else if constexpr (std::is_same_v<M, PathSizeRef<T>>) {
                 obj.*(m.path) = value.text;
                 obj.*(m.size) = value.number;
@@ -260,6 +270,8 @@ std::string render_field(const T& obj, const Member<T>& member, const KeySpec& s
             using M = std::decay_t<decltype(m)>;
             if constexpr (std::is_same_v<M, Unsupported>) {
                 return "false";
+            } else if constexpr (std::is_same_v<M, AlwaysTrue>) {
+                return "true";
             } else if constexpr (std::is_same_v<M, PathSizeRef<T>>) {
                 if ((obj.*(m.path)).empty()) return {};
                 return obj.*(m.path) + " " + std::to_string(obj.*(m.size));
@@ -322,6 +334,8 @@ void apply_defaults(T& obj, std::string_view context) {
         if (spec.context != context || spec.type == KeyType::Stanza || spec.default_value.empty()) {
             continue;
         }
+        // Refused keys and other spellings of a key have no member of their own.
+        if ((!spec.unsupported.empty() || !spec.stored_as.empty()) && find_binding<T>(spec.name) == nullptr) continue;
         Value value;
         std::vector<std::string> words = split_words(spec.default_value);
         std::string error = parse_value(spec, words, "defaults", value);

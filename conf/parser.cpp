@@ -5,7 +5,9 @@
 // means one table row and one binding, never parser code.
 
 #include <algorithm>
+#include <map>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,6 +40,25 @@ struct DcRef {
     std::string ns;
     std::string dc;
     int line;
+};
+
+// The first key seen of one dialect: its name and line, for the "do not mix" message.
+struct DialectUse {
+    Dialect dialect = Dialect::Any;
+    std::string key;
+    int line = 0;
+};
+
+// A 5.x-8.x `dc NAME { namespace NAME { ... } }` block, folded into the namespaces and the
+// xdr settings once the whole file is read.
+struct XdrNamespaceBlock {
+    std::string dc;
+    std::string ns;
+    int line = 0;
+    std::map<std::string, Value, std::less<>> values;  // key -> value, table defaults included
+    std::map<std::string, int, std::less<>> lines;      // key -> line, for keys written in the block
+    std::vector<std::string> shipped_sets;
+    std::vector<std::string> ignored_sets;
 };
 
 std::string joined(const std::vector<std::string>& words) {
@@ -80,6 +101,7 @@ private:
                 return;
             }
             const KeySpec& spec = lookup(block, stmt);
+            note_dialect(spec.dialect, spec.name, stmt.line);
             if (!spec.repeatable) {
                 auto [it, inserted] = seen.emplace(spec.name, stmt.line);
                 if (!inserted) {
@@ -113,6 +135,23 @@ private:
         if (block.line == 0) fail(stmt.line, "unknown context " + quoted(name));
         std::string kind = stmt.end == Statement::End::Open ? "unknown stanza " : "unknown key ";
         fail(stmt.line, kind + quoted(name) + " in " + block.where);
+    }
+
+    // Remembers the first key of each dialect; a key of the other form in the same scope (the
+    // file's XDR settings, or one namespace's storage settings) stops the parse at its line.
+    void note_dialect(Dialect dialect, std::string_view key, int line) {
+        if (dialect == Dialect::Any) return;
+        bool xdr = dialect == Dialect::Xdr4 || dialect == Dialect::Xdr5;
+        DialectUse& use = xdr ? xdr_form_ : storage_form_;
+        if (use.dialect == Dialect::Any) {
+            use = {dialect, std::string(key), line};
+            return;
+        }
+        if (use.dialect == dialect) return;
+        std::string scope = xdr ? "the file's XDR settings use " : "namespace " + quoted(namespace_name_) + " uses ";
+        fail(line, quoted(key) + " is " + std::string(dialect_name(dialect)) + ", but " + scope +
+                       std::string(dialect_name(use.dialect)) + " (" + quoted(use.key) + " at line " +
+                       std::to_string(use.line) + "); write them in one form");
     }
 
     // `name {` or, for repeatable stanzas, `name ARG {`.
@@ -224,13 +263,23 @@ private:
         Network& net = config_.network;
         read_block(block, [&](const KeySpec& spec, const Statement& stmt) {
             std::string context = "network." + std::string(spec.name);
-            Block sub = child(context, context, stmt);  // `context` outlives the read
+            std::string where = context;
+            if (spec.name == "info" || spec.name == "admin") {
+                // 8.x renamed the info endpoint `admin`; both names fill the same endpoint.
+                if (info_line_ != 0) {
+                    fail(stmt.line, "network has both 'info' and 'admin' (line " + std::to_string(info_line_) +
+                                        "): they are the same endpoint here; keep one");
+                }
+                info_line_ = stmt.line;
+                context = "network.info";
+            }
+            Block sub = child(context, where, stmt);  // `context` outlives the read
             if (spec.name == "heartbeat") {
                 read_plain(net.heartbeat, sub);
             } else {
                 Endpoint& endpoint = spec.name == "service" ? net.service
                                      : spec.name == "fabric" ? net.fabric
-                                                             : net.info;
+                                                             : net.info;  // info or admin
                 read_plain(endpoint, sub);
             }
         });
@@ -250,6 +299,8 @@ private:
         }
         Namespace ns = make_namespace(name);
         ns.line = stmt.line;
+        namespace_name_ = name;
+        storage_form_ = {};
         Block block = child("namespace", "namespace " + quoted(name), stmt);
         bool record_size_given = false;
         read_block(block, [&](const KeySpec& spec, const Statement& key) {
@@ -259,7 +310,7 @@ private:
             } else if (spec.name == "storage-engine") {
                 parse_storage(ns, spec, key, block);
             } else {
-                store(ns, spec, key, block);
+                store_in_namespace(ns, spec, key, block);
                 if (spec.name == "xdr-remote-datacenter") dc_refs_.push_back({ns.name, key.words[1], key.line});
             }
         });
@@ -271,6 +322,52 @@ private:
         config_.namespaces.push_back(std::move(ns));
     }
 
+    static Value default_of(std::string_view context, std::string_view name) {
+        const KeySpec& spec = *find_key(context, name);
+        Value value;
+        std::string error = parse_value(spec, split_words(spec.default_value), "defaults", value);
+        if (!error.empty()) throw std::logic_error("conf key table: " + error);
+        return value;
+    }
+
+    // Stores a value into the namespace or its storage, following a 5.x-8.x spelling
+    // (KeySpec::stored_as) to the key that holds it. "" or the error.
+    static std::string assign_to_namespace(Namespace& ns, const KeySpec& spec, Value value, std::string_view where) {
+        const KeySpec* target = storage_key(spec);
+        if (target == nullptr) target = &spec;
+        if (spec.negated) value.flag = !value.flag;
+        if (target->context == "namespace") return assign(ns, *target, value, where);
+        return assign(ns.device, *target, value, where);
+    }
+
+    void store_in_namespace(Namespace& ns, const KeySpec& spec, const Statement& stmt, const Block& block) {
+        if (spec.stored_as.empty()) {
+            if (spec.context == "namespace") {
+                store(ns, spec, stmt, block);
+            } else {
+                store(ns.device, spec, stmt, block);
+            }
+            return;
+        }
+        if (std::string error = assign_to_namespace(ns, spec, parse(spec, stmt, block), block.where); !error.empty()) {
+            fail(stmt.line, error);
+        }
+    }
+
+    // A 7.x-8.x default can differ from the 4.x-6.x one of the key it is stored in
+    // (stop-writes-used-pct 70, stop-writes-pct 90): applied for the keys a 7.x-8.x block
+    // left out.
+    static void apply_modern_defaults(Namespace& ns, std::string_view context, const std::vector<std::string_view>& given) {
+        for (const KeySpec& spec : key_table()) {
+            if (spec.context != context || spec.stored_as.empty() || spec.default_value.empty()) continue;
+            if (std::find(given.begin(), given.end(), spec.name) != given.end()) continue;
+            Value value;
+            std::string error = parse_value(spec, split_words(spec.default_value), "defaults", value);
+            if (error.empty()) error = assign_to_namespace(ns, spec, value, "defaults");
+            if (!error.empty()) throw std::logic_error("conf key table: " + error);
+        }
+    }
+
     void parse_storage(Namespace& ns, const KeySpec& spec, const Statement& stmt, const Block& block) {
         Value value;
         if (std::string error = parse_value(spec, args(stmt), block.where, value); !error.empty()) {
@@ -279,14 +376,56 @@ private:
         bool has_block = stmt.end == Statement::End::Open;
         ns.storage_engine = static_cast<StorageEngine>(value.choice);
         if (ns.storage_engine == StorageEngine::Memory) {
-            if (has_block) fail(stmt.line, "'storage-engine memory' takes no '{' block in " + block.where);
+            if (has_block) parse_memory_block(ns, stmt, block);
             return;
         }
         if (!has_block) fail(stmt.line, "'storage-engine device' needs a '{' block in " + block.where);
-        read_plain(ns.device, child("namespace.storage-engine", block.where + " storage-engine device", stmt));
+        Block sub = child("namespace.storage-engine", block.where + " storage-engine device", stmt);
+        std::vector<std::string_view> given;
+        bool modern = false;
+        read_block(sub, [&](const KeySpec& key, const Statement& line) {
+            store_in_namespace(ns, key, line, sub);
+            given.push_back(key.name);
+            modern = modern || key.dialect == Dialect::Storage7;
+        });
+        if (modern) apply_modern_defaults(ns, "namespace.storage-engine", given);
         if (ns.device.files.empty() && ns.device.devices.empty()) {
             fail(stmt.line, "storage-engine device in " + block.where + " needs at least one 'file' or 'device'");
         }
+    }
+
+    // 7.x-8.x `storage-engine memory { }`: data in memory, optionally kept in files too,
+    // which is what 4.x-6.x wrote as `storage-engine device { data-in-memory true }`.
+    void parse_memory_block(Namespace& ns, const Statement& stmt, const Block& block) {
+        note_dialect(Dialect::Storage7, "storage-engine memory {", stmt.line);
+        Block sub = child("namespace.storage-memory", block.where + " storage-engine memory", stmt);
+        std::vector<std::string_view> given;
+        uint64_t avail_pct = default_of("namespace.storage-memory", "stop-writes-avail-pct").number;
+        read_block(sub, [&](const KeySpec& key, const Statement& line) {
+            given.push_back(key.name);
+            if (key.name == "stop-writes-avail-pct") {
+                avail_pct = parse(key, line, sub).number;
+            } else {
+                store_in_namespace(ns, key, line, sub);
+            }
+        });
+        apply_modern_defaults(ns, "namespace.storage-memory", given);
+        bool data_size = std::find(given.begin(), given.end(), "data-size") != given.end();
+        if (!ns.device.files.empty() || !ns.device.devices.empty()) {
+            ns.storage_engine = StorageEngine::Device;
+            ns.device.data_in_memory = true;
+            ns.device.min_avail_pct = static_cast<uint32_t>(avail_pct);
+            if (!data_size) {
+                if (!ns.device.devices.empty()) {
+                    fail(stmt.line, "'storage-engine memory' with 'device' lines needs data-size in " + block.where);
+                }
+                ns.memory_size = ns.device.filesize * ns.device.files.size();
+            }
+            return;
+        }
+        if (!data_size) fail(stmt.line, "'storage-engine memory' needs data-size (or file lines) in " + block.where);
+        uint32_t used = ns.stop_writes_pct == 0 ? 100 : ns.stop_writes_pct;
+        ns.stop_writes_pct = std::min(used, static_cast<uint32_t>(100 - avail_pct));
     }
 
     void parse_set(Namespace& ns, const Statement& stmt, const Block& block) {
@@ -309,7 +448,7 @@ private:
 
     void parse_xdr(const Block& block) {
         read_block(block, [&](const KeySpec& spec, const Statement& stmt) {
-            if (spec.name != "datacenter") {
+            if (spec.name != "datacenter" && spec.name != "dc") {
                 store(config_.xdr, spec, stmt, block);
                 return;
             }
@@ -320,15 +459,174 @@ private:
             }
             XdrDc dc = make_dc(name);
             dc.line = stmt.line;
-            read_plain(dc, child("xdr.datacenter", "datacenter " + quoted(name), stmt));
+            if (spec.name == "datacenter") {
+                read_plain(dc, child("xdr.datacenter", "datacenter " + quoted(name), stmt));
+            } else {
+                parse_dc(dc, child("xdr.dc", "dc " + quoted(name), stmt));
+            }
             config_.xdr.datacenters.push_back(std::move(dc));
         });
     }
 
+    // 5.x-8.x `dc NAME { node-address-port ...; namespace NAME { } }`.
+    void parse_dc(XdrDc& dc, const Block& block) {
+        read_block(block, [&](const KeySpec& spec, const Statement& stmt) {
+            if (spec.name == "namespace") {
+                parse_dc_namespace(dc.name, stmt, block);
+                return;
+            }
+            if (std::string error = assign(dc, *storage_key(spec), parse(spec, stmt, block), block.where); !error.empty()) {
+                fail(stmt.line, error);
+            }
+        });
+    }
+
+    void parse_dc_namespace(const std::string& dc, const Statement& stmt, const Block& parent) {
+        XdrNamespaceBlock entry;
+        entry.dc = dc;
+        entry.ns = stmt.words[1];
+        entry.line = stmt.line;
+        for (const XdrNamespaceBlock& other : xdr_namespaces_) {
+            if (other.dc == dc && other.ns == entry.ns) {
+                fail(stmt.line, "duplicate namespace " + quoted(entry.ns) + " in " + parent.where + " (first at line " +
+                                    std::to_string(other.line) + ")");
+            }
+        }
+        for (const KeySpec& spec : key_table()) {
+            if (spec.context == "xdr.dc.namespace" && !spec.default_value.empty() && spec.unsupported.empty()) {
+                entry.values[std::string(spec.name)] = default_of(spec.context, spec.name);
+            }
+        }
+        Block block = child("xdr.dc.namespace", "namespace " + quoted(entry.ns) + " in " + parent.where, stmt);
+        read_block(block, [&](const KeySpec& spec, const Statement& key) {
+            Value value = parse(spec, key, block);
+            std::string_view name = spec.name;
+            if (name == "shipped-sets" || name == "ignored-sets") {
+                (name == "shipped-sets" ? entry.shipped_sets : entry.ignored_sets).push_back(value.text);
+                return;
+            }
+            if (name == "bin-policy" && value.text != "all") {
+                fail(key.line, "'bin-policy " + value.text + "' is not supported in " + block.where +
+                                   ": xdr ships whole records (bin-policy all)");
+            }
+            if (name == "write-policy" && value.text == "update") {
+                fail(key.line, "'write-policy update' is not supported in " + block.where +
+                                   ": a shipped record replaces the remote one (write-policy auto or replace)");
+            }
+            if (name == "delay-ms" && value.number != 0) {
+                fail(key.line, "'delay-ms' other than 0 is not supported in " + block.where +
+                                   ": hot-key-ms groups repeated writes of one key");
+            }
+            entry.values[std::string(name)] = std::move(value);
+            entry.lines[std::string(name)] = key.line;
+        });
+        xdr_namespaces_.push_back(std::move(entry));
+    }
+
+    // ---- 5.x-8.x XDR into the 4.x model -----------------------------------------------------
+
+    static bool same(const Value& a, const Value& b) {
+        return a.number == b.number && a.flag == b.flag && a.text == b.text;
+    }
+
+    static int line_of(const XdrNamespaceBlock& entry, const std::string& key) {
+        auto it = entry.lines.find(key);
+        return it == entry.lines.end() ? entry.line : it->second;
+    }
+
+    // Aerospike keeps these per DC and namespace; here one value serves them all (`scope`),
+    // so a file that gives two values is refused rather than half applied.
+    void require_same(const XdrNamespaceBlock& first, const XdrNamespaceBlock& other, const std::string& key,
+                      std::string_view scope) const {
+        if (same(first.values.at(key), other.values.at(key))) return;
+        fail(line_of(other, key), quoted(key) + " in namespace " + quoted(other.ns) + " of dc " + quoted(other.dc) +
+                                      " differs from namespace " + quoted(first.ns) + " of dc " + quoted(first.dc) +
+                                      " (line " + std::to_string(first.line) + "): this project applies one value to " +
+                                      std::string(scope));
+    }
+
+    static std::vector<std::string> sorted(std::vector<std::string> names) {
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+    void ship_sets(Namespace& ns, const std::vector<std::string>& names, bool ship, int line) {
+        for (const std::string& name : names) {
+            if (name.size() > kMaxSetName) {
+                fail(line, "set name " + quoted(name) + " is longer than " + std::to_string(kMaxSetName) + " characters");
+            }
+            auto it = std::find_if(ns.sets.begin(), ns.sets.end(), [&](const SetConfig& set) { return set.name == name; });
+            if (it == ns.sets.end()) {
+                ns.sets.push_back(make_set(name));
+                it = ns.sets.end() - 1;
+            }
+            it->set_enable_xdr = ship;
+        }
+    }
+
+    void fold_modern_xdr() {
+        if (xdr_form_.dialect != Dialect::Xdr5) return;
+        Xdr& xdr = config_.xdr;
+        xdr.enable_xdr = !xdr.datacenters.empty();
+        // The 5.x-8.x form has no place for this project's own files: they default under
+        // work-directory, which asd and xdr read from the same file.
+        const std::string& work = config_.service.work_directory;
+        if (xdr.digestlog_path.empty()) {
+            xdr.digestlog_path = work + "/xdr/digestlog";
+            xdr.digestlog_size = 256 * 1024 * 1024;
+        }
+        if (xdr.namedpipe_path.empty()) xdr.namedpipe_path = work + "/xdr/pipe";
+
+        static const std::vector<std::string> kShared = {"enable-compression", "compression-threshold", "ship-nsup-deletes",
+                                                         "ignore-expunges", "hot-key-ms", "max-throughput"};
+        static const std::vector<std::string> kPerNamespace = {"forward", "ship-only-specified-sets"};
+        XdrNamespaceBlock defaults;
+        for (const std::string& key : kShared) defaults.values[key] = default_of("xdr.dc.namespace", key);
+        const XdrNamespaceBlock* first = nullptr;
+        for (const XdrNamespaceBlock& entry : xdr_namespaces_) {
+            Namespace* ns = config_.find_namespace(entry.ns);
+            if (ns == nullptr) {
+                fail(entry.line, "dc " + quoted(entry.dc) + " ships namespace " + quoted(entry.ns) + ", which is not defined");
+            }
+            if (first != nullptr) {
+                for (const std::string& key : kShared) require_same(*first, entry, key, "every DC and namespace");
+            }
+            auto earlier = std::find_if(xdr_namespaces_.begin(), xdr_namespaces_.end(),
+                                        [&](const XdrNamespaceBlock& other) { return other.ns == entry.ns; });
+            if (&*earlier != &entry) {
+                std::string scope = "every DC namespace " + quoted(entry.ns) + " ships to";
+                for (const std::string& key : kPerNamespace) require_same(*earlier, entry, key, scope);
+                if (sorted(earlier->shipped_sets) != sorted(entry.shipped_sets) ||
+                    sorted(earlier->ignored_sets) != sorted(entry.ignored_sets)) {
+                    fail(entry.line, "the shipped-sets and ignored-sets of namespace " + quoted(entry.ns) + " in dc " +
+                                         quoted(entry.dc) + " differ from dc " + quoted(earlier->dc) + " (line " +
+                                         std::to_string(earlier->line) + "): this project applies one value to " + scope);
+                }
+            } else {
+                ns->enable_xdr = true;
+                ns->ns_forward_xdr_writes = entry.values.at("forward").flag;
+                ns->sets_enable_xdr = !entry.values.at("ship-only-specified-sets").flag;
+                ship_sets(*ns, entry.shipped_sets, true, entry.line);
+                ship_sets(*ns, entry.ignored_sets, false, entry.line);
+            }
+            ns->xdr_remote_datacenters.push_back(entry.dc);
+            if (first == nullptr) first = &entry;
+        }
+        const XdrNamespaceBlock& shared = first != nullptr ? *first : defaults;
+        xdr.compression_threshold =
+            shared.values.at("enable-compression").flag ? shared.values.at("compression-threshold").number : 0;
+        xdr.hotkey_time_ms = static_cast<uint32_t>(shared.values.at("hot-key-ms").number);
+        xdr.max_ship_throughput = shared.values.at("max-throughput").number;
+        xdr.delete_shipping_enabled = !shared.values.at("ignore-expunges").flag;
+        xdr.nsup_deletes_enabled = shared.values.at("ship-nsup-deletes").flag;
+        xdr.forward_xdr_writes = false;  // forwarding is per namespace (ns-forward-xdr-writes)
+    }
+
     // ---- whole-file checks ------------------------------------------------------------------
 
-    void finish() const {
+    void finish() {
         if (config_.namespaces.empty()) fail(lexed_.last_line, "no namespace defined");
+        fold_modern_xdr();
         for (const Namespace& ns : config_.namespaces) {
             if (std::string error = check_namespace(ns); !error.empty()) fail(ns.line, error);
         }
@@ -349,6 +647,11 @@ private:
     Config config_;
     std::vector<DcRef> dc_refs_;
     int xdr_line_ = 0;
+    int info_line_ = 0;  // `info` or `admin` in network
+    DialectUse xdr_form_;
+    DialectUse storage_form_;  // of the namespace being read
+    std::string namespace_name_;
+    std::vector<XdrNamespaceBlock> xdr_namespaces_;
 };
 
 }  // namespace

@@ -46,10 +46,24 @@ std::string heading(std::string_view context) {
     std::string out(context);
     if (context == "namespace") out += " NAME";
     if (context == "namespace.storage-engine") out = "namespace.storage-engine device";
+    if (context == "namespace.storage-memory") out = "namespace.storage-engine memory (7.x-8.x)";
+    if (context == "xdr.dc") out = "xdr.dc NAME (5.x-8.x)";
+    if (context == "xdr.dc.namespace") out = "xdr.dc.namespace NAME (5.x-8.x)";
     if (context == "namespace.set") out = "namespace.set NAME";
     if (context == "xdr.datacenter") out = "xdr.datacenter NAME";
     if (context == "logging.file") out = "logging.file PATH";
     return out;
+}
+
+std::string_view form(Dialect dialect) {
+    switch (dialect) {
+        case Dialect::Any: return "";
+        case Dialect::Xdr4: return "4.x";
+        case Dialect::Xdr5: return "5.x-8.x";
+        case Dialect::Storage6: return "4.x-6.x";
+        case Dialect::Storage7: return "7.x-8.x";
+    }
+    return "";
 }
 
 }  // namespace
@@ -76,6 +90,11 @@ std::string reference_markdown() {
         "and passes `context=xdr` on to the node's xdr daemon, which answers it. Keys of the\n"
         "real server that this project does not implement stop\n"
         "start-up with the reason at their line (marked \"Refused at start-up\" below).\n"
+        "\n"
+        "Both forms of the file parse. The *form* column marks keys of one form only: the XDR\n"
+        "keys of 4.x or of 5.x-8.x (a file may use one of the two), and the storage keys of\n"
+        "4.x-6.x or of 7.x-8.x (one namespace may use one of the two). A 5.x-8.x key that\n"
+        "names a 4.x setting stores into it, and `get-config` prints the 4.x name.\n"
         "`get-config` prints sizes in bytes and times in seconds. *Repeatable* keys may appear\n"
         "several times.\n";
     std::string_view context = "\x01";  // no real context
@@ -83,13 +102,13 @@ std::string reference_markdown() {
         if (spec.context != context) {
             context = spec.context;
             out += "\n## " + heading(context) + "\n\n";
-            out += "| key | type | default | range | dynamic | repeatable | description |\n";
-            out += "|---|---|---|---|---|---|---|\n";
+            out += "| key | type | default | range | dynamic | repeatable | form | description |\n";
+            out += "|---|---|---|---|---|---|---|---|\n";
         }
         out += "| `" + std::string(spec.name) + "` | " + std::string(type_name(spec.type)) + " | " +
                (spec.default_value.empty() ? "" : "`" + cell(spec.default_value) + "`") + " | " +
                range(spec) + " | " + (spec.dynamic ? "yes" : "no") + " | " +
-               (spec.repeatable ? "yes" : "no") + " | " +
+               (spec.repeatable ? "yes" : "no") + " | " + std::string(form(spec.dialect)) + " | " +
                (spec.unsupported.empty()
                     ? cell(spec.description)
                     : "**Refused at start-up:** " + cell(spec.unsupported) + ". (" + cell(spec.description) + ")") +

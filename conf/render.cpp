@@ -78,6 +78,18 @@ Result set_network(Network& net, std::string_view key, std::string_view text) {
     return "unknown key " + quoted(key) + " in network";
 }
 
+// A 5.x-8.x spelling of a namespace key (reject-xdr-writes, evict-used-pct, data-size, ...):
+// its row, looked up where the namespace's storage puts it, or nullptr.
+const KeySpec* modern_spelling(const Namespace& ns, std::string_view key) {
+    bool in_memory = ns.storage_engine == StorageEngine::Memory || ns.device.data_in_memory;
+    for (std::string_view context : {"namespace", "namespace.storage-memory", "namespace.storage-engine"}) {
+        if (context == "namespace.storage-memory" && !in_memory) continue;
+        const KeySpec* spec = find_key(context, key);
+        if (spec != nullptr && !spec->stored_as.empty()) return spec;
+    }
+    return nullptr;
+}
+
 Result set_namespace(Config& config, std::string_view id, std::string_view key, std::string_view text) {
     Namespace* ns = config.find_namespace(id);
     if (ns == nullptr) return "unknown namespace " + quoted(id);
@@ -85,9 +97,21 @@ Result set_namespace(Config& config, std::string_view id, std::string_view key, 
     constexpr std::string_view kStoragePrefix = "storage-engine.";
     bool storage = key.starts_with(kStoragePrefix);
     if (storage) key.remove_prefix(kStoragePrefix.size());
+    if (const KeySpec* spelling = modern_spelling(*ns, key)) {
+        // Checked as written, then set under the name it is stored as.
+        Value value;
+        if (!spelling->dynamic) return quoted(key) + " in " + where + " is not dynamic: change it in the file and restart";
+        if (Result error = parse_value(*spelling, split_words(text), where, value); !error.empty()) return error;
+        const KeySpec& target = *storage_key(*spelling);
+        std::string stored = spelling->negated ? (value.flag ? "false" : "true") : std::string(text);
+        return set_namespace(config, id, target.name, stored);
+    }
     storage = storage || (find_key("namespace", key) == nullptr &&
                           find_key("namespace.storage-engine", key) != nullptr);
     if (!storage) return set_plain(*ns, "namespace", where, key, text, check_namespace);
+    if (ns->storage_engine != StorageEngine::Device) {
+        return quoted(key) + " is a storage-engine device setting and " + where + " keeps its data in memory only";
+    }
     // Storage keys are checked against the whole namespace (max-record-size vs block size).
     Namespace copy = *ns;
     Result error = set_plain(copy.device, "namespace.storage-engine", where, key, text, no_check);

@@ -4,6 +4,8 @@
 #include "xdr/daemon.h"
 
 #include <charconv>
+#include <filesystem>
+#include <stdexcept>
 
 #include "client/client.h"
 #include "common/log.h"
@@ -71,6 +73,14 @@ Daemon::~Daemon() { stop(); }
 void Daemon::init() {
   std::vector<std::string> dcs;
   for (const conf::XdrDc& dc : config_.xdr.datacenters) dcs.push_back(dc.name);
+  // The 5.x-8.x form puts the digest log and the pipe under work-directory/xdr by default,
+  // which nobody else creates.
+  for (const std::string& path : {config_.xdr.digestlog_path, config_.xdr.namedpipe_path}) {
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) throw std::runtime_error("cannot create directory " + parent.string() + ": " + ec.message());
+  }
   log_ = logger::DigestLog::open(config_.xdr.digestlog_path, config_.xdr.digestlog_size, dcs);
   pipe_ = std::make_unique<logger::PipeReader>(config_.xdr.namedpipe_path, *log_);
   topology_ = std::make_unique<topology::Topology>(config_);

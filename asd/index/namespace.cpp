@@ -1,5 +1,6 @@
 #include "index/namespace.h"
 
+#include "index/system_memory.h"
 #include "storage/device_storage.h"
 
 namespace asd {
@@ -85,6 +86,10 @@ bool Namespace::stop_writes(const conf::Namespace& cfg) const {
   if (uint64_t(stats_.memory_used_bytes.load(std::memory_order_relaxed)) >=
       stop_writes_bytes_.load(std::memory_order_relaxed)) {
     return true;
+  }
+  if (cfg.stop_writes_sys_memory_pct != 0) {
+    std::optional<uint32_t> used = system_memory_used_pct();
+    if (used && *used >= cfg.stop_writes_sys_memory_pct) return true;
   }
   if (!storage_) return false;
   uint64_t pct = cfg.stop_writes_pct == 0 ? 100 : cfg.stop_writes_pct;

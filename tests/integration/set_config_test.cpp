@@ -130,3 +130,28 @@ TEST_CASE("set-config applies all its keys or none; static keys are refused",
   CHECK(after.find("default-ttl=100") != std::string::npos);
   CHECK(after.find("max-record-size=65536") != std::string::npos);
 }
+
+TEST_CASE("stop-writes-sys-memory-pct set at run time stops and restarts client writes", "[set_config_live]") {
+  support::AsdNode node;
+  auto c = node.connect();
+  client::Key key("test", "s", "sysmem");
+  REQUIRE(c->put(key, {{"a", client::Value(1)}}).ok());
+  // Any running machine uses more than 1% of its memory.
+  REQUIRE(info(*c, "set-config:context=namespace;id=test;stop-writes-sys-memory-pct=1") == "ok");
+  CHECK(c->put(key, {{"a", client::Value(2)}}).code() == common::ResultCode::OutOfSpace);
+  CHECK(support::parse_info_map(info(*c, "namespace/test")).get("stop_writes") == "true");
+  REQUIRE(info(*c, "set-config:context=namespace;id=test;stop-writes-sys-memory-pct=0") == "ok");
+  CHECK(c->put(key, {{"a", client::Value(3)}}).ok());
+}
+
+TEST_CASE("set-config takes the Aerospike 7/8 names of namespace keys", "[set_config_live]") {
+  support::AsdNode node;
+  auto c = node.connect();
+  REQUIRE(info(*c, "set-config:context=namespace;id=test;reject-non-xdr-writes=true") == "ok");
+  CHECK(support::parse_info_map(info(*c, "get-config:context=namespace;id=test")).get("allow-nonxdr-writes") == "false");
+  CHECK(c->put(client::Key("test", "s", "x"), {{"a", client::Value(1)}}).code() == common::ResultCode::Forbidden);
+  REQUIRE(info(*c, "set-config:context=namespace;id=test;reject-non-xdr-writes=false") == "ok");
+  CHECK(c->put(client::Key("test", "s", "x"), {{"a", client::Value(1)}}).ok());
+  REQUIRE(info(*c, "set-config:context=namespace;id=test;data-size=2G") == "ok");
+  CHECK(support::parse_info_map(info(*c, "get-config:context=namespace;id=test")).get("memory-size") == "2147483648");
+}

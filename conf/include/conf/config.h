@@ -64,6 +64,7 @@ struct Service {
     uint32_t migrate_threads = 0;           // 0: this node sends no partitions
     uint32_t migrate_max_num_incoming = 0;  // partitions received at once
     uint32_t ticker_interval = 0;           // seconds between ticker lines; 0: none
+    uint32_t paxos_single_replica_limit = 0;  // 0 or 1, both what asd does anyway
 };
 
 // logging { console { } file PATH { } }
@@ -157,6 +158,7 @@ struct Namespace {
     uint32_t high_water_memory_pct = 0;
     uint32_t high_water_disk_pct = 0;
     uint32_t stop_writes_pct = 0;
+    uint32_t stop_writes_sys_memory_pct = 0;  // 0: no limit
     uint32_t evict_tenths_pct = 0;
     uint32_t default_read_touch_ttl_pct = 0;
     uint64_t max_record_size = 0;

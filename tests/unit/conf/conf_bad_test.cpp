@@ -130,7 +130,7 @@ TEST_CASE("duplicates", "[conf]") {
 
 TEST_CASE("storage-engine forms", "[conf]") {
     require_error(ns_key("storage-engine device"), 2, "'storage-engine device' needs a '{' block in namespace 'test'");
-    require_error("namespace test {\n  storage-engine memory {\n  }\n}\n", 2, "'storage-engine memory' takes no '{' block");
+    require_error("namespace test {\n  storage-engine memory {\n  }\n}\n", 2, "'storage-engine memory' needs data-size");
     require_error(ns_key("storage-engine ssd"), 2, "expected one of memory|device");
     require_error("namespace test {\n  storage-engine device {\n    filesize 1G\n  }\n}\n", 2,
                   "storage-engine device in namespace 'test' needs at least one 'file' or 'device'");

@@ -27,15 +27,25 @@ TEST_CASE("key table is consistent", "[conf]") {
         }
         if (spec.repeatable && spec.type != conf::KeyType::Stanza) CHECK(spec.default_value.empty());
         // Every context is opened by a stanza row of its parent (storage-engine is a key whose
-        // `device` value opens the block).
+        // `device` value opens the storage-engine block and `memory` the storage-memory one).
         if (!spec.context.empty()) {
             std::size_t dot = spec.context.rfind('.');
             std::string_view parent = dot == std::string_view::npos ? "" : spec.context.substr(0, dot);
             std::string_view last = dot == std::string_view::npos ? spec.context : spec.context.substr(dot + 1);
+            if (last == "storage-memory") last = "storage-engine";
             const conf::KeySpec* opener = conf::find_key(parent, last);
             REQUIRE(opener != nullptr);
             CHECK((opener->type == conf::KeyType::Stanza || opener->name == "storage-engine"));
         }
+        // A 5.x-8.x spelling names an existing key of the same type and liveness.
+        if (!spec.stored_as.empty()) {
+            const conf::KeySpec* target = conf::storage_key(spec);
+            REQUIRE(target != nullptr);
+            CHECK(target->type == spec.type);
+            CHECK(target->dynamic == spec.dynamic);
+            CHECK(target->stored_as.empty());
+        }
+        if (spec.negated) CHECK(spec.type == conf::KeyType::Bool);
     }
     CHECK(conf::find_key("namespace", "memory-size") != nullptr);
     CHECK(conf::find_key("namespace", "nope") == nullptr);

@@ -1,0 +1,229 @@
+// Every config in conf/examples, both forms of the file, started as real asd (and, where it
+// runs XDR, xdr) processes. The files are used as written except for two rewrites, so that
+// tests can run side by side: every port becomes a free loopback port (the same number is
+// mapped to the same port in every file of a group, so DC1's file still names DC2's port),
+// and every path under /tmp/ moves into the test's own directory.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "client/client.h"
+#include "conf/loader.h"
+#include "support/asd_node.h"
+#include "support/process.h"
+#include "support/xdr_dc.h"
+
+namespace {
+
+std::string examples_dir() { return std::string(EXAMPLES_DIR); }
+
+// One example file running: its rewritten copy, its asd and (with XDR) its xdr.
+struct Running {
+  std::string name;
+  std::string path;
+  conf::Config config;
+  support::Process asd;
+  support::Process xdr;
+};
+
+class ExampleGroup {
+ public:
+  explicit ExampleGroup(const std::vector<std::string>& names) {
+    for (const std::string& name : names) {
+      auto node = std::make_unique<Running>();
+      node->name = name;
+      node->path = dir_.path() + "/" + name;
+      support::write_file(node->path, rewrite(support::read_file(examples_dir() + "/" + name)));
+      node->config = conf::load_file(node->path);
+      nodes_.push_back(std::move(node));
+    }
+  }
+
+  void start_asd(size_t i) {
+    Running& n = *nodes_[i];
+    n.asd.start({support::AsdNode::asd_binary(), "--config", n.path}, dir_.path() + "/" + n.name + ".asd.log");
+    bool up = support::eventually([&] { return !n.asd.running() || status(port(i)) == "ok"; }, 20000, 50);
+    INFO(n.name << " asd log:\n" << support::last_lines(asd_log(i), 40));
+    REQUIRE(up);
+    REQUIRE(n.asd.running());
+  }
+
+  void start_xdr(size_t i) {
+    Running& n = *nodes_[i];
+    n.xdr.start({support::Dc::xdr_binary(), "--config", n.path}, dir_.path() + "/" + n.name + ".xdr.log");
+    uint16_t info_port = uint16_t(n.config.xdr.info_port);
+    bool up = support::eventually([&] { return !n.xdr.running() || status(info_port) == "ok"; }, 20000, 50);
+    INFO(n.name << " xdr log:\n" << support::last_lines(support::read_file(dir_.path() + "/" + n.name + ".xdr.log"), 40));
+    REQUIRE(up);
+    REQUIRE(n.xdr.running());
+  }
+
+  void start_all() {
+    for (size_t i = 0; i < nodes_.size(); ++i) start_asd(i);
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (nodes_[i]->config.xdr.enable_xdr) start_xdr(i);
+    }
+  }
+
+  uint16_t port(size_t i) const { return uint16_t(nodes_[i]->config.network.service.port); }
+  const conf::Config& config(size_t i) const { return nodes_[i]->config; }
+  Running& node(size_t i) { return *nodes_[i]; }
+  std::string asd_log(size_t i) const { return support::read_file(dir_.path() + "/" + nodes_[i]->name + ".asd.log"); }
+
+  std::unique_ptr<client::Client> connect(size_t i) const {
+    client::ClientConfig cc;
+    cc.seeds.push_back(client::Host{"127.0.0.1", port(i)});
+    auto c = client::Client::connect(cc);
+    REQUIRE(c.ok());
+    return std::move(c.value());
+  }
+
+  static std::string status(uint16_t port) { return support::info_on(port, "status", 1000); }
+
+ private:
+  // The port rewrite: `port N`, `xdr-info-port N` and `...-address-port HOST N`.
+  std::string rewrite(const std::string& text) {
+    static const std::regex kPort(R"(^(\s*(?:port|xdr-info-port)\s+)(\d+))");
+    static const std::regex kHostPort(R"(^(\s*[a-z-]*address-port\s+\S+\s+)(\d+))");
+    std::string out;
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      std::string line = text.substr(start, end - start);
+      std::smatch m;
+      if (std::regex_search(line, m, kPort) || std::regex_search(line, m, kHostPort)) {
+        line = m[1].str() + std::to_string(mapped(std::stoi(m[2].str()))) + m.suffix().str();
+      }
+      for (size_t at = line.find("/tmp/"); at != std::string::npos; at = line.find("/tmp/", at + dir_.path().size())) {
+        line.replace(at, 4, dir_.path());
+      }
+      out += line + "\n";
+      start = end + 1;
+    }
+    return out;
+  }
+
+  uint16_t mapped(int port) {
+    auto it = ports_.find(port);
+    if (it == ports_.end()) it = ports_.emplace(port, support::free_port()).first;
+    return it->second;
+  }
+
+  support::TempDir dir_;
+  std::map<int, uint16_t> ports_;
+  std::vector<std::unique_ptr<Running>> nodes_;
+};
+
+std::vector<std::string> namespaces_of(const conf::Config& config) {
+  std::vector<std::string> out;
+  for (const conf::Namespace& ns : config.namespaces) out.push_back(ns.name);
+  return out;
+}
+
+bool has_record(client::Client& c, const client::Key& key, int64_t value) {
+  auto r = c.get(key);
+  if (!r.ok()) return false;
+  const client::Value* v = r.value().bin("v");
+  return v != nullptr && v->as_int() == value;
+}
+
+// Every namespace of node i takes a write and reads it back.
+void write_and_read_each_namespace(ExampleGroup& group, size_t i) {
+  auto c = group.connect(i);
+  for (const std::string& ns : namespaces_of(group.config(i))) {
+    INFO(group.node(i).name << " namespace " << ns);
+    client::Key key(ns, "demo", "k1");
+    REQUIRE(c->put(key, {{"v", client::Value(int64_t(7))}}).ok());
+    CHECK(has_record(*c, key, 7));
+  }
+}
+
+// A write in DC `from` arrives in DC `to`.
+void ships(ExampleGroup& group, size_t from, size_t to, const std::string& user_key) {
+  auto source = group.connect(from);
+  auto target = group.connect(to);
+  client::Key key("test", "demo", user_key);
+  REQUIRE(source->put(key, {{"v", client::Value(int64_t(42))}}).ok());
+  bool arrived = support::eventually([&] { return has_record(*target, key, 42); }, 30000, 100);
+  INFO(group.node(from).name << " -> " << group.node(to).name);
+  CHECK(arrived);
+}
+
+}  // namespace
+
+TEST_CASE("the single-node examples start, in both forms of the file", "[examples_single]") {
+  for (std::string name : {"single-node.conf", "device.conf", "aerospike8-single-node.conf"}) {
+    ExampleGroup group({name});
+    group.start_asd(0);
+    write_and_read_each_namespace(group, 0);
+  }
+}
+
+TEST_CASE("the Aerospike 8 single-node example keeps its persisted namespace over a restart", "[examples_single]") {
+  ExampleGroup group({"aerospike8-single-node.conf"});
+  group.start_asd(0);
+  {
+    auto c = group.connect(0);
+    REQUIRE(c->put(client::Key("persisted", "demo", "kept"), {{"v", client::Value(int64_t(5))}}).ok());
+    REQUIRE(c->put(client::Key("test", "demo", "lost"), {{"v", client::Value(int64_t(6))}}).ok());
+    // The 7.x memory namespace with a file is the 4.x device namespace with data in memory.
+    std::string cfg = support::info_on(group.port(0), "get-config:context=namespace;id=persisted");
+    CHECK(cfg.find("storage-engine=device") != std::string::npos);
+    CHECK(cfg.find("storage-engine.data-in-memory=true") != std::string::npos);
+    CHECK(cfg.find("storage-engine.min-avail-pct=10") != std::string::npos);
+  }
+  group.node(0).asd.signal(SIGTERM);
+  REQUIRE(group.node(0).asd.wait(20000) == 0);
+  group.start_asd(0);
+  auto c = group.connect(0);
+  CHECK(has_record(*c, client::Key("persisted", "demo", "kept"), 5));
+  CHECK(c->get(client::Key("test", "demo", "lost")).code() == common::ResultCode::NotFound);
+}
+
+TEST_CASE("the three cluster-node examples form one cluster", "[examples_cluster]") {
+  ExampleGroup group({"cluster-node1.conf", "cluster-node2.conf", "cluster-node3.conf"});
+  group.start_all();
+  auto c = group.connect(0);
+  bool formed = support::eventually([&] { return c->node_names().size() == 3; }, 30000, 100);
+  CHECK(formed);
+  write_and_read_each_namespace(group, 0);
+}
+
+TEST_CASE("the two-DC examples ship both ways, in both forms of the file", "[examples_xdr]") {
+  for (std::string form : {"", "aerospike8-"}) {
+    ExampleGroup group({form + "dc1.conf", form + "dc2.conf"});
+    group.start_all();
+    ships(group, 0, 1, form + "from-dc1");
+    ships(group, 1, 0, form + "from-dc2");
+  }
+}
+
+TEST_CASE("the XDR cluster examples ship to the demo's DC2", "[examples_xdr_cluster]") {
+  ExampleGroup group({"xdr-cluster-node1.conf", "xdr-cluster-node2.conf", "xdr-cluster-node3.conf", "dc2.conf"});
+  group.start_all();
+  auto c = group.connect(0);
+  REQUIRE(support::eventually([&] { return c->node_names().size() == 3; }, 30000, 100));
+  for (int i = 0; i < 20; ++i) ships(group, 0, 3, "cluster-" + std::to_string(i));
+}
+
+TEST_CASE("every example file is started by a test here", "[examples_single]") {
+  // A new example must join one of the groups above.
+  std::vector<std::string> covered = {"single-node.conf", "device.conf", "aerospike8-single-node.conf",
+                                      "cluster-node1.conf", "cluster-node2.conf", "cluster-node3.conf",
+                                      "dc1.conf", "dc2.conf", "aerospike8-dc1.conf", "aerospike8-dc2.conf",
+                                      "xdr-cluster-node1.conf", "xdr-cluster-node2.conf", "xdr-cluster-node3.conf"};
+  for (const auto& entry : std::filesystem::directory_iterator(examples_dir())) {
+    std::string name = entry.path().filename().string();
+    INFO(name);
+    CHECK(std::find(covered.begin(), covered.end(), name) != covered.end());
+  }
+}
