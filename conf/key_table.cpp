@@ -65,7 +65,7 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"service", "migrate-threads", K::Int, "1", 0, 100, true, false,
      "Threads sending partitions to their new owners after the cluster changes. 0: outgoing migrations pause."},
     {"service", "migrate-max-num-incoming", K::Int, "4", 0, 256, true, false,
-     "Most partitions this node receives at once (incoming migrations)."},
+     "Most partitions this node receives at once (incoming migrations). 0: it takes none; senders wait."},
     {"service", "paxos-single-replica-limit", K::Int, "1", 0, 1, false, false,
      "Cluster size at or below which a namespace keeps one copy. asd always caps the replication factor at the cluster size, "
      "which is what 0 and 1 mean; larger values are refused."},

@@ -35,6 +35,10 @@ const KeySpec* find_dynamic(std::string_view context, std::string_view key, std:
         error = "unknown key " + quoted(key) + " in " + std::string(where);
         return nullptr;
     }
+    if (!spec->unsupported.empty()) {
+        error = quoted(key) + " in " + std::string(where) + " is not supported: " + std::string(spec->unsupported);
+        return nullptr;
+    }
     if (!spec->dynamic) {
         error = quoted(key) + " in " + std::string(where) + " is not dynamic: change it in the file and restart";
         return nullptr;

@@ -118,7 +118,7 @@ void Cluster::Impl::on_migrate_start(const MsgHead& h, Reader& r) {
     return;
   }
   // Before this node's own balance for the key it cannot know what to expect.
-  bool grant = h.cluster_key == current_key && balanced && (max_incoming == 0 || incoming.size() < max_incoming);
+  bool grant = h.cluster_key == current_key && balanced && incoming.size() < max_incoming;
   if (grant) {
     incoming[{h.from, id}] = Incoming{i, pid, h.from, kind};
     if (kind == MigrateKind::Fill) {

@@ -81,10 +81,22 @@ uint64_t DeviceStorage::defrag_writes() const {
 }
 
 void DeviceStorage::set_config(const conf::DeviceStorage& cfg) {
+  std::lock_guard lock(mu_);
+  bool sooner = cfg.flush_max_ms < flush_max_ms_;
+  bool raised = cfg.defrag_lwm_pct > defrag_lwm_pct_;
   flush_max_ms_ = cfg.flush_max_ms;
   defrag_lwm_pct_ = cfg.defrag_lwm_pct;
   defrag_sleep_us_ = cfg.defrag_sleep;
   max_write_cache_ = cfg.max_write_cache;
+  // Blocks are judged against the low-water mark when they lose a record; a raised mark
+  // also takes in the blocks already under it, as the real server's sweep does.
+  if (raised) {
+    for (uint32_t block = 0; block < n_data_blocks_; ++block) {
+      if (blocks_[block].state == BlockState::Used) settle(block);
+    }
+  }
+  // The flusher may be waiting out the old, longer period.
+  if (sooner) flusher_cv_.notify_all();
 }
 
 // ---- cold start -------------------------------------------------------------------------

@@ -163,3 +163,30 @@ TEST_CASE("a failing disk is an error naming the file, and writes resume when it
     CHECK(found.count(1) == 1);
   }
 }
+
+TEST_CASE("max-write-cache set at run time refuses writes while the disk lags behind, and lets them through when raised",
+          "[storage_power_cut]") {
+  TempDir dir;
+  conf::DeviceStorage cfg = device_config(dir.path + "/data");
+  cfg.commit_to_device = false;
+  auto io = std::make_shared<FaultFileIo>();
+  DeviceStorage st("test", cfg, io);
+  start_empty(st);
+  io->stall(true);  // the flusher's writes hang: sealed blocks pile up in memory
+  uint32_t next = 0;
+  auto write = [&] {
+    StorageLoc loc;
+    uint64_t pos = 0;
+    return st.write(digest_of(next), record_of(next), "set", false, &loc, &pos);
+  };
+  // About 70 records fill a 16 KiB block: these seal three.
+  for (int i = 0; i < 250; ++i, ++next) REQUIRE(write() == common::ResultCode::Ok);
+  cfg.max_write_cache = cfg.write_block_size;  // what set-config hands the engine
+  st.set_config(cfg);
+  CHECK(write() == common::ResultCode::DeviceOverload);
+  cfg.max_write_cache = 64 << 20;
+  st.set_config(cfg);
+  CHECK(write() == common::ResultCode::Ok);
+  io->stall(false);
+  st.stop();
+}

@@ -35,7 +35,8 @@ class FaultFile final : public File {
   }
 
   Status pwrite(uint64_t offset, const void* buf, size_t n) override {
-    std::lock_guard lk(shared_->mu);
+    std::unique_lock lk(shared_->mu);
+    shared_->unstalled.wait(lk, [&] { return !shared_->stalled; });
     if (shared_->failing) return injected("pwrite", offset);
     if (shared_->crashed) return {};  // the machine is off: nothing reaches the disk
     const auto* p = static_cast<const uint8_t*>(buf);
@@ -133,6 +134,14 @@ void FaultFileIo::reset() {
   std::lock_guard lk(shared_->mu);
   shared_->crashed = false;
   shared_->failing = false;
+}
+
+void FaultFileIo::stall(bool on) {
+  {
+    std::lock_guard lk(shared_->mu);
+    shared_->stalled = on;
+  }
+  shared_->unstalled.notify_all();
 }
 
 void FaultFileIo::fail_io(bool on) {

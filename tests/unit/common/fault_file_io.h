@@ -5,6 +5,7 @@
 // destroyed "after the crash" cannot save itself. reset() turns the disk back on.
 // Shared by the digest log and device storage tests (library test_files).
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -29,11 +30,15 @@ class FaultFileIo : public FileIo {
   // Makes every later pwrite/sync fail with EIO (a dying disk), with the message a real
   // failure would carry (file_error()).
   void fail_io(bool on);
+  // A slow disk: while on, every pwrite waits (the writer stalls) until stall(false).
+  void stall(bool on);
 
   struct Shared {
     std::mutex mu;
     bool crashed = false;
     bool failing = false;
+    bool stalled = false;
+    std::condition_variable unstalled;
     std::vector<FaultFile*> open_files;
   };
 

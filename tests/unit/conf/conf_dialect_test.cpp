@@ -200,6 +200,10 @@ TEST_CASE("set-config takes the 5.x-8.x names", "[conf][dialect]") {
           "'flush-max-ms' is a storage-engine device setting and namespace 'test' keeps its data in memory only");
     CHECK(conf::apply_dynamic(c, "namespace", "test", "stop-writes-sys-memory-pct", "50").empty());
     CHECK(c.namespaces[0].stop_writes_sys_memory_pct == 50);
+    // A key of the real server this project does not implement is refused with the reason.
+    CHECK(conf::apply_dynamic(c, "namespace", "test", "evict-sys-memory-pct", "50") ==
+          "'evict-sys-memory-pct' in namespace 'test' is not supported: eviction on the machine's memory use is not "
+          "supported yet");
 }
 
 TEST_CASE("the 4.x and Aerospike 8 forms of the demo DCs give the same get-config", "[conf][dialect]") {
