@@ -77,6 +77,12 @@ std::vector<std::string> Client::node_names() const {
   return names;
 }
 
+std::vector<NodeRoute> Client::nodes() const {
+  std::vector<NodeRoute> routes;
+  for (const auto& node : impl_->cluster.nodes()) routes.push_back(NodeRoute{node->name(), node->host()});
+  return routes;
+}
+
 common::Result<NodeRoute> Client::route(const std::string& ns, common::PartitionId pid) const {
   auto node = impl_->cluster.master(ns, pid);
   if (!node) return node.error();

@@ -27,6 +27,9 @@ struct Client::Impl {
   Cluster cluster;
 };
 
+// A fresh non-zero scan/query task id (field 7; also the job id for query-show).
+uint64_t random_task_id();
+
 // A server result code as an error carrying its name.
 common::Error server_error(common::ResultCode code);
 

@@ -243,11 +243,40 @@ std::string encode_batch(const std::vector<Key>& keys, const std::vector<uint32_
   return w.finish(policy.compress);
 }
 
+namespace {
+
+// [count 1][name length][name][particle 1][4-byte length][begin][4-byte length][end]
+std::string encode_index_range(const IndexRange& filter) {
+  std::string range;
+  range.push_back('\1');
+  range.push_back(char(filter.bin.size()));
+  range += filter.bin;
+  if (filter.kind == IndexRange::Kind::Integer) {
+    range.push_back(char(proto::ParticleType::Integer));
+    common::append_be32(range, 8);
+    common::append_be64(range, uint64_t(filter.begin));
+    common::append_be32(range, 8);
+    common::append_be64(range, uint64_t(filter.end));
+    return range;
+  }
+  // Equality and geo filters send their value as both ends, as the C client does.
+  range.push_back(char(filter.kind == IndexRange::Kind::String ? proto::ParticleType::String
+                                                               : proto::ParticleType::GeoJson));
+  for (int end = 0; end < 2; ++end) {
+    common::append_be32(range, uint32_t(filter.text.size()));
+    range += filter.text;
+  }
+  return range;
+}
+
+}  // namespace
+
 std::string encode_scan(const ScanRequest& request, const ScanPolicy& policy) {
   proto::MsgHeader h;
   h.info1 = proto::info1::kRead | (policy.no_bins ? proto::info1::kGetNoBinData : 0);
   if (policy.xdr) h.info1 |= proto::info1::kXdr;
-  h.info3 = proto::info3::kPartitionDone;
+  // Aggregations go to every node whole, so they carry no partition tracking.
+  h.info3 = request.udf_module.empty() ? proto::info3::kPartitionDone : 0;
   h.record_ttl = 0xFFFFFFFF;  // never read-touch from a scan
   h.transaction_ttl = policy.total_timeout_ms;
   MessageWriter w(h);
@@ -283,17 +312,16 @@ std::string encode_scan(const ScanRequest& request, const ScanPolicy& policy) {
     }
   }
   if (policy.filter) {
-    // [count 1][name length][name][particle 1][4-byte length][begin][4-byte length][end]
-    std::string range;
-    range.push_back('\1');
-    range.push_back(char(policy.filter->bin.size()));
-    range += policy.filter->bin;
-    range.push_back(char(proto::ParticleType::Integer));
-    common::append_be32(range, 8);
-    common::append_be64(range, uint64_t(policy.filter->begin));
-    common::append_be32(range, 8);
-    common::append_be64(range, uint64_t(policy.filter->end));
-    w.field(FieldType::IndexRange, range);
+    if (policy.filter->collection != IndexCollection::Default) {
+      w.field(FieldType::IndexType, std::string(1, char(policy.filter->collection)));
+    }
+    w.field(FieldType::IndexRange, encode_index_range(*policy.filter));
+  }
+  if (!request.udf_module.empty()) {
+    w.field(FieldType::UdfPackageName, request.udf_module);
+    w.field(FieldType::UdfFunction, request.udf_function);
+    w.field(FieldType::UdfArgList, request.udf_args.empty() ? std::string_view("\x90", 1) : request.udf_args);
+    w.field(FieldType::UdfOp, std::string_view("\x01", 1));
   }
   if (request.max_records > 0) {
     num.clear();

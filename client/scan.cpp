@@ -3,6 +3,7 @@
 // pending partitions it masters; partitions a node reports unavailable, or whose node
 // failed mid-stream, are asked again next round, resuming after the last digest seen.
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -42,13 +43,6 @@ struct ScanState {
   uint64_t max_records = 0;
   bool stopped = false;
 };
-
-uint64_t random_task_id() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t id;
-  do id = rng(); while (id == 0);
-  return id;
-}
 
 // Streams one node's answer into the callback. Ok when LAST arrived or the scan stopped.
 common::Status read_scan_stream(Connection& conn, const ScanPolicy& policy, uint64_t total_deadline,
@@ -102,6 +96,13 @@ common::Status scan_node(Node& node, ScanRequest request, const ScanPolicy& poli
 
 }  // namespace
 
+uint64_t random_task_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t id;
+  do id = rng(); while (id == 0);
+  return id;
+}
+
 common::Status Client::scan(const std::string& ns, const std::string& set, const ScanCallback& callback,
                             const ScanPolicy& policy) {
   ScanState state;
@@ -118,7 +119,12 @@ common::Status Client::scan(const std::string& ns, const std::string& set, const
       policy.total_timeout_ms ? common::steady_ms() + policy.total_timeout_ms : ~uint64_t(0) / 2;
 
   common::Status last_error;
+  auto pending = [&] {
+    return std::any_of(state.parts.begin(), state.parts.end(), [](const PartitionState& p) { return p.wanted && !p.done; });
+  };
   for (int round = 0; round < kMaxRounds; ++round) {
+    // A round that finished everything needs no pause before finding nothing left.
+    if (!pending()) return {};
     if (round > 0) std::this_thread::sleep_for(kRetryPause);  // let the tend thread catch up
     auto masters = impl_->cluster.masters(ns);
     if (!masters) return to_status(masters.error());

@@ -44,15 +44,8 @@ SeedAnswer ask_seed(const client::Host& seed, uint32_t timeout_ms, std::vector<s
   return out;
 }
 
-// A member to collect in step 2; `known_error` is set when step 1 already failed to reach it.
-struct Candidate {
-  std::optional<client::Host> host;
-  std::string node_id;
-  std::string known_error;
-};
-
-void add_candidate(std::vector<Candidate>& list, Candidate next) {
-  for (Candidate& seen : list) {
+void add_candidate(std::vector<FoundMember>& list, FoundMember next) {
+  for (FoundMember& seen : list) {
     bool same_host = next.host && seen.host && *next.host == *seen.host;
     if (same_node_id(seen.node_id, next.node_id) || same_host) {
       if (seen.node_id.empty()) seen.node_id = next.node_id;
@@ -118,41 +111,46 @@ ClusterMember collect_member(const client::Host& host, uint32_t timeout_ms) {
   return member;
 }
 
-ClusterReport collect_cluster(const std::vector<client::Host>& seeds, uint32_t timeout_ms) {
-  ClusterReport report;
+Discovery discover_members(const std::vector<client::Host>& seeds, uint32_t timeout_ms) {
+  Discovery out;
   std::vector<SeedAnswer> answers(seeds.size());
   std::vector<std::vector<std::string>> problems(seeds.size());
   run_parallel(seeds.size(), [&](size_t i) { answers[i] = ask_seed(seeds[i], timeout_ms, problems[i]); });
 
-  std::vector<Candidate> candidates;
   for (size_t i = 0; i < seeds.size(); ++i) {
-    report.seeds.push_back(seeds[i].to_string());
-    report.problems.insert(report.problems.end(), problems[i].begin(), problems[i].end());
-    add_candidate(candidates, {seeds[i], answers[i].node_id, answers[i].connect_error});
+    out.seeds.push_back(seeds[i].to_string());
+    out.problems.insert(out.problems.end(), problems[i].begin(), problems[i].end());
+    add_candidate(out.members, {seeds[i], answers[i].node_id, answers[i].connect_error});
   }
   for (const SeedAnswer& answer : answers) {
     for (const client::Peer& peer : answer.peers) {
-      Candidate next{std::nullopt, peer.node_name, {}};
+      FoundMember next{std::nullopt, peer.node_name, {}};
       if (!peer.hosts.empty()) next.host = peer.hosts.front();  // the first is the preferred one
-      add_candidate(candidates, std::move(next));
+      add_candidate(out.members, std::move(next));
     }
   }
+  return out;
+}
 
-  report.members.resize(candidates.size());
-  run_parallel(candidates.size(), [&](size_t i) {
-    const Candidate& candidate = candidates[i];
-    ClusterMember& member = report.members[i];
-    if (!candidate.host) {
-      member.address = "-";
-      member.error = "its peers list no address for it";
-    } else if (!candidate.known_error.empty()) {
-      member.address = candidate.host->to_string();
-      member.error = candidate.known_error;  // asked once already; a retry would cost another timeout
-    } else {
-      member = collect_member(*candidate.host, timeout_ms);
-    }
-    if (member.node_id.empty()) member.node_id = candidate.node_id;
-  });
+const char* status_name(MemberState state) {
+  switch (state) {
+    case MemberState::Ok:
+      return "ok";
+    case MemberState::Unreachable:
+      return "unreachable";
+    case MemberState::NotAsd:
+      return "error";
+  }
+  return "error";
+}
+
+ClusterReport collect_cluster(const std::vector<client::Host>& seeds, uint32_t timeout_ms) {
+  Discovery found = discover_members(seeds, timeout_ms);
+  ClusterReport report;
+  report.seeds = std::move(found.seeds);
+  report.problems = std::move(found.problems);
+  report.members = ask_members<ClusterMember>(
+      found.members, [&](const client::Host& host) { return collect_member(host, timeout_ms); });
   return report;
 }
 

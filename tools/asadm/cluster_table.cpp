@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "text_table.h"
+
 namespace asadm {
 
 namespace {
@@ -28,8 +30,6 @@ struct Column {
   std::string title;
   bool numeric;  // right-aligned
 };
-
-std::string or_dash(std::string_view value) { return value.empty() ? "-" : std::string(value); }
 
 // A member as the summary names it: its id when known, else its address.
 std::string label(const ClusterMember& member) { return member.node_id.empty() ? member.address : member.node_id; }
@@ -92,55 +92,11 @@ std::vector<std::string> member_cells(const ClusterMember& member, const std::ve
   return cells;
 }
 
-void append_padded(std::string& out, const std::string& cell, size_t width, bool right) {
-  size_t pad = width > cell.size() ? width - cell.size() : 0;
-  if (right) out.append(pad, ' ');
-  out += cell;
-  if (!right) out.append(pad, ' ');
-}
-
-std::string render_rows(const std::vector<Column>& columns, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths(columns.size(), 0);
-  for (const auto& row : rows) {
-    for (size_t c = 0; c < row.size(); ++c) {
-      bool spanning = row.size() != columns.size() && c + 1 == row.size();
-      if (!spanning) widths[c] = std::max(widths[c], row[c].size());
-    }
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string text;
-    for (size_t c = 0; c < row.size(); ++c) {
-      if (c) text += "  ";
-      append_padded(text, row[c], widths[c], columns[c].numeric);
-    }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    out += text + "\n";
-  }
-  return out;
-}
-
 uint64_t to_number(std::string_view text, bool& ok) {
   uint64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   ok = error == std::errc() && end == text.data() + text.size();
   return value;
-}
-
-std::string json_or_null(std::string_view value) { return value.empty() ? "null" : json_value(value); }
-
-std::string json_string_or_null(std::string_view value) { return value.empty() ? "null" : json_quote(value); }
-
-const char* status_name(MemberState state) {
-  switch (state) {
-    case MemberState::Ok:
-      return "ok";
-    case MemberState::Unreachable:
-      return "unreachable";
-    case MemberState::NotAsd:
-      return "error";
-  }
-  return "error";
 }
 
 std::string json_member(const ClusterMember& member) {
@@ -281,12 +237,16 @@ std::string format_cluster_table(const ClusterReport& report) {
   for (const auto& ns : namespaces) {
     for (const auto& column : kPairColumns) columns.push_back({ns + " " + column.title, true});
   }
-  std::vector<std::vector<std::string>> rows;
+  std::vector<TextRow> rows;
   rows.emplace_back();
-  for (const auto& column : columns) rows.back().push_back(column.title);
+  std::vector<bool> right;
+  for (const auto& column : columns) {
+    rows.back().push_back(column.title);
+    right.push_back(column.numeric);
+  }
   for (const auto& member : report.members) rows.push_back(member_cells(member, namespaces));
 
-  std::string out = render_rows(columns, rows) + "\n";
+  std::string out = render_columns(rows, right) + "\n";
   for (const auto& line : summarize(report).lines) out += line + "\n";
   return out;
 }

@@ -107,4 +107,10 @@ std::string json_value(std::string_view value) {
   return json_quote(value);
 }
 
+std::string json_or_null(std::string_view value) { return value.empty() ? "null" : json_value(value); }
+
+std::string json_string_or_null(std::string_view value) { return value.empty() ? "null" : json_quote(value); }
+
+std::string or_dash(std::string_view value) { return value.empty() ? "-" : std::string(value); }
+
 }  // namespace asadm

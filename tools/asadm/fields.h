@@ -31,5 +31,11 @@ std::string json_quote(std::string_view text);
 bool is_json_number(std::string_view text);
 // A stat as JSON: a number or true/false as such, anything else as a string.
 std::string json_value(std::string_view value);
+// json_value(), or null for an empty (absent) value.
+std::string json_or_null(std::string_view value);
+// json_quote(), or null for an empty (absent) value.
+std::string json_string_or_null(std::string_view value);
+// A table cell: the value, or "-" when absent.
+std::string or_dash(std::string_view value);
 
 }  // namespace asadm

@@ -3,6 +3,15 @@
 //   asadm [-h HOST[:PORT]]... [-p PORT] [--timeout S] show cluster [--json]
 //   asadm [-h HOST[:PORT]]... [-p PORT] [--timeout S] show xdr [--json]
 //   asadm [-h HOST[:PORT]]... [-p PORT] [--timeout S] watch xdr [--interval S] [--count N]
+//   asadm [...] info [network|namespace|set|xdr]... [--json]
+//   asadm [...] show config [service|network|namespace|xdr] [like PATTERN...] [--json]
+//   asadm [...] show statistics [service|namespace|set|xdr] [like PATTERN...] [--json]
+//   asadm [...] show sindex|udfs [--json]
+//   asadm [...] summary [--json]
+//   asadm [...] manage config <context> [namespace NS | dc DC] param KEY to VALUE [--json]
+//
+// The verbs of the second group talk to asd service ports (default 3000) and are run by
+// verbs.h: every member of the seeds' cluster is found and asked in parallel.
 //
 // `show cluster` talks to asd service ports (default port 3000): the given hosts list their
 // peers (`peers-clear-std`), then every member found is asked for its cluster and namespace
@@ -14,8 +23,9 @@
 // Every node is asked in parallel, so one dead node costs one timeout, not one per node.
 // Exit code: 0 when at least one node answered (as asd for `cluster`, as an xdr daemon for
 // `xdr`; the others print as unreachable or error rows), 1 on bad usage or when no node did
-// (in `watch`, judged on the last round). Disagreement inside a cluster is reported in the
-// output, not in the exit code.
+// (in `watch`, judged on the last round); `manage config` also exits 1 when any node did
+// not apply the change. Disagreement inside a cluster is reported in the output, not in
+// the exit code.
 
 #include <unistd.h>
 
@@ -31,6 +41,7 @@
 
 #include "cluster_report.h"
 #include "cluster_table.h"
+#include "verbs.h"
 #include "xdr_discovery.h"
 #include "xdr_report.h"
 #include "xdr_table.h"
@@ -124,7 +135,8 @@ int watch(const std::vector<client::Host>& hosts, const Options& opt) {
 
 int main(int argc, char** argv) {
   Options opt;
-  CLI::App app{"asadm: cluster status of asd nodes (show cluster), XDR status of xdr daemons (show xdr, watch xdr)"};
+  CLI::App app{"asadm: cluster status and configuration of asd nodes (show, info, summary, manage config), "
+               "XDR status of xdr daemons (show xdr, watch xdr)"};
   // -h is the host, as in Aerospike's tools; help is --help only.
   app.set_help_flag("--help", "Show program usage");
   app.add_option("-h,--host", opt.hosts, "Node as HOST or HOST:PORT (repeatable; default 127.0.0.1)");
@@ -151,6 +163,31 @@ int main(int argc, char** argv) {
   show_cluster_cmd->fallthrough();
   show_xdr->fallthrough();
 
+  // The asd verbs take free words after the verb, as asadm's shell does.
+  std::vector<std::string> words;
+  auto add_verb = [&](CLI::App* parent, const char* name, const char* help, const char* words_help) {
+    auto* cmd = parent->add_subcommand(name, help);
+    cmd->add_flag("--json", opt.json, "One JSON document instead of tables");
+    if (words_help != nullptr) cmd->add_option("words", words, words_help);
+    cmd->fallthrough();
+    return cmd;
+  };
+  auto* info_cmd = add_verb(&app, "info", "Network, namespace, set and XDR summary tables per node",
+                            "Sections: network, namespace, set, xdr (default: all)");
+  auto* show_config = add_verb(show_cmd, "config", "Configuration, keys x nodes, per context",
+                               "[service|network|namespace|xdr] [like PATTERN...]");
+  auto* show_statistics = add_verb(show_cmd, "statistics", "Statistics, keys x nodes, per context",
+                                   "[service|namespace|set|xdr] [like PATTERN...]");
+  auto* show_sindex = add_verb(show_cmd, "sindex", "Secondary indexes (sindex-list)", nullptr);
+  auto* show_udfs = add_verb(show_cmd, "udfs", "UDF modules (udf-list)", nullptr);
+  auto* summary_cmd = add_verb(&app, "summary", "Cluster and namespace summary", nullptr);
+  auto* manage_cmd = app.add_subcommand("manage", "Change the cluster");
+  auto* manage_config = add_verb(manage_cmd, "config", "set-config on every node",
+                                 "<service | network SUB | namespace NS | xdr [dc DC] | logging file SINK> "
+                                 "param KEY to VALUE");
+  manage_cmd->require_subcommand(1);
+  manage_cmd->fallthrough();
+
   auto* watch_cmd = app.add_subcommand("watch", "Print repeatedly until --count or Ctrl-C");
   auto* watch_xdr = watch_cmd->add_subcommand(
       "xdr", "Per-DC and per-namespace XDR shipping stats per node, then a summary per DC");
@@ -171,7 +208,10 @@ int main(int argc, char** argv) {
   }
 
   const bool cluster = show_cluster_cmd->parsed();
-  if (opt.port == 0) opt.port = cluster ? kServicePort : kXdrInfoPort;
+  const bool asd_verb = info_cmd->parsed() || show_config->parsed() || show_statistics->parsed() ||
+                        show_sindex->parsed() || show_udfs->parsed() || summary_cmd->parsed() ||
+                        manage_config->parsed();
+  if (opt.port == 0) opt.port = cluster || asd_verb ? kServicePort : kXdrInfoPort;
   if (opt.hosts.empty()) opt.hosts.push_back("127.0.0.1");
   std::vector<client::Host> hosts;
   for (const auto& text : opt.hosts) {
@@ -184,6 +224,14 @@ int main(int argc, char** argv) {
   }
 
   if (cluster) return show_cluster(hosts, opt);
+  asadm::VerbContext verb{hosts, uint32_t(opt.timeout_s * 1000), opt.json};
+  if (info_cmd->parsed()) return asadm::run_info(verb, words);
+  if (show_config->parsed()) return asadm::run_show_keys(verb, asadm::KeysKind::Config, words);
+  if (show_statistics->parsed()) return asadm::run_show_keys(verb, asadm::KeysKind::Statistics, words);
+  if (show_sindex->parsed()) return asadm::run_show_catalog(verb, asadm::Catalog::Sindex);
+  if (show_udfs->parsed()) return asadm::run_show_catalog(verb, asadm::Catalog::Udfs);
+  if (summary_cmd->parsed()) return asadm::run_summary(verb);
+  if (manage_config->parsed()) return asadm::run_manage_config(verb, words);
   if (*show_xdr) return show(hosts, opt);
   return watch(hosts, opt);
 }

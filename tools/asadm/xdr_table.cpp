@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "text_table.h"
 #include "xdr_summary.h"
 
 namespace asadm {
@@ -49,8 +50,6 @@ constexpr Column kColumns[] = {
 constexpr size_t kColumnCount = sizeof(kColumns) / sizeof(kColumns[0]);
 constexpr size_t kFirstStat = 4;  // columns before this one describe the row, not stats
 
-std::string or_dash(std::string_view value) { return value.empty() ? "-" : std::string(value); }
-
 std::string link_text(const Fields& fields, int64_t now_ms) {
   std::string link = or_dash(field(fields, "link"));
   std::string_view since = field(fields, "link_since");
@@ -71,12 +70,6 @@ std::vector<std::string> row_cells(const std::string& node, const XdrRow& row, i
   cells.push_back(link_text(row.fields, now_ms));
   for (size_t c = kFirstStat; c < kColumnCount; ++c) cells.push_back(or_dash(field(row.fields, kColumns[c].key)));
   return cells;
-}
-
-void append_padded(std::string& out, const std::string& cell, size_t width, bool right) {
-  if (right) out.append(width > cell.size() ? width - cell.size() : 0, ' ');
-  out += cell;
-  if (!right) out.append(width > cell.size() ? width - cell.size() : 0, ' ');
 }
 
 // "10.0.0.5:3004 (asd A2)": the address, and the asd node id when the node came from one.
@@ -135,35 +128,16 @@ void append_node_table(std::string& out, const NodeReport& node, int64_t now_ms)
   if (!node.peers_error.empty()) out += ", peer view unreadable (" + node.peers_error + ")";
   out += "\n";
 
-  std::vector<std::vector<std::string>> lines;
+  std::vector<TextRow> lines;
   lines.emplace_back();
-  for (const auto& column : kColumns) lines.back().push_back(column.title);
+  std::vector<bool> right;
+  for (const auto& column : kColumns) {
+    lines.back().push_back(column.title);
+    right.push_back(column.numeric);
+  }
   for (const auto& row : node.rows) lines.push_back(row_cells(node.address, row, now_ms));
-
-  std::vector<size_t> widths(kColumnCount, 0);
-  for (const auto& line : lines) {
-    // An error row's message is one long cell; keep it from widening the link column.
-    if (line.size() != kColumnCount) continue;
-    for (size_t c = 0; c < kColumnCount; ++c) widths[c] = std::max(widths[c], line[c].size());
-  }
-  for (size_t c = 0; c < 3; ++c) {
-    for (const auto& line : lines) widths[c] = std::max(widths[c], line[c].size());
-  }
-
-  for (const auto& line : lines) {
-    std::string text;
-    for (size_t c = 0; c < line.size(); ++c) {
-      if (c) text += "  ";
-      bool last = c + 1 == line.size();
-      if (line.size() != kColumnCount && last) {
-        text += line[c];
-      } else {
-        append_padded(text, line[c], widths[c], kColumns[c].numeric);
-      }
-    }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    out += text + "\n";
-  }
+  // An error row's message is one short row's spanning cell: it does not widen the link column.
+  out += render_columns(lines, right);
 }
 
 std::string json_object(const Fields& fields) {
@@ -174,8 +148,6 @@ std::string json_object(const Fields& fields) {
   }
   return out + "}";
 }
-
-std::string json_optional(const std::string& text) { return text.empty() ? "null" : json_quote(text); }
 
 const char* state_name(NodeState state) {
   switch (state) {
@@ -199,8 +171,8 @@ std::string json_strings(const std::vector<std::string>& items) {
 
 // The fields added for multi-node DCs, after the original ones so those keep their place.
 std::string json_cluster_fields(const NodeReport& node) {
-  std::string out = ",\"asd_id\":" + json_optional(node.asd_id) + ",\"asd\":" + json_optional(node.asd_address) +
-                    ",\"peers_error\":" + json_optional(node.peers_error) + ",\"seen_by\":[";
+  std::string out = ",\"asd_id\":" + json_string_or_null(node.asd_id) + ",\"asd\":" + json_string_or_null(node.asd_address) +
+                    ",\"peers_error\":" + json_string_or_null(node.peers_error) + ",\"seen_by\":[";
   for (size_t i = 0; i < node.seen_by.size(); ++i) {
     const Observer& observer = node.seen_by[i];
     out += (i ? "," : "") + std::string("{\"node\":") + json_quote(observer.node) +
@@ -227,26 +199,17 @@ std::string json_dc(const DcSummary& summary) {
 void append_dc_summary(std::string& out, const std::vector<DcSummary>& summaries) {
   const std::vector<std::string> titles = {"DC", "answered", "down", "error", "lag(s)", "lag p50(ms)",
                                            "lag p99(ms)", "in_queue", "tk", "tk_pend", "tk_rec", "rcv"};
-  std::vector<std::vector<std::string>> lines{titles};
+  std::vector<TextRow> lines{titles};
   for (const DcSummary& summary : summaries) {
     std::vector<std::string> line{summary.dc, std::to_string(summary.answered.size()),
                                   std::to_string(summary.down.size()), std::to_string(summary.error.size())};
     for (const DcStat& stat : summary.stats) line.push_back(summary.text(stat));
     lines.push_back(std::move(line));
   }
-  std::vector<size_t> widths(titles.size(), 0);
-  for (const auto& line : lines) {
-    for (size_t c = 0; c < line.size(); ++c) widths[c] = std::max(widths[c], line[c].size());
-  }
+  std::vector<bool> right(titles.size(), true);
+  right[0] = false;
   out += "DC summary (lag, lag p50, lag p99: the largest over the nodes that answered; other counts: sums)\n";
-  for (const auto& line : lines) {
-    std::string text;
-    for (size_t c = 0; c < line.size(); ++c) {
-      if (c) text += "  ";
-      append_padded(text, line[c], widths[c], c > 0);
-    }
-    out += text + "\n";
-  }
+  out += render_columns(lines, right);
 }
 
 }  // namespace
@@ -285,13 +248,13 @@ std::string format_json(const std::vector<NodeReport>& nodes) {
     const NodeReport& node = nodes[i];
     out += i ? ",\n " : "\n ";
     out += "{\"node\":" + json_quote(node.address) + ",\"status\":\"" + state_name(node.state) + "\"" +
-           ",\"error\":" + json_optional(node.error) + ",\"id\":" + json_optional(node.node_id) +
+           ",\"error\":" + json_string_or_null(node.error) + ",\"id\":" + json_string_or_null(node.node_id) +
            ",\"statistics\":" + json_object(node.statistics) + ",\"rows\":[";
     for (size_t r = 0; r < node.rows.size(); ++r) {
       const XdrRow& row = node.rows[r];
       out += r ? ",\n   " : "\n   ";
-      out += "{\"dc\":" + json_quote(row.dc) + ",\"ns\":" + json_optional(row.ns) +
-             ",\"error\":" + json_optional(row.error) + ",\"stats\":" + json_object(row.fields) + "}";
+      out += "{\"dc\":" + json_quote(row.dc) + ",\"ns\":" + json_string_or_null(row.ns) +
+             ",\"error\":" + json_string_or_null(row.error) + ",\"stats\":" + json_object(row.fields) + "}";
     }
     out += node.rows.empty() ? "]" : "\n ]";
     out += json_cluster_fields(node) + "}";

@@ -59,6 +59,8 @@ struct NodeRoute {
 
 // Called per scanned record; return false to stop the scan early.
 using ScanCallback = std::function<bool(const Record&)>;
+// Called per value an aggregation's server stages emit; return false to stop early.
+using AggregateCallback = std::function<bool(const Value&)>;
 
 class Client {
  public:
@@ -93,13 +95,22 @@ class Client {
   common::Status scan(const std::string& ns, const std::string& set, const ScanCallback& callback,
                       const ScanPolicy& policy = {});
 
-  // One info command on the named node (any node when empty); returns its value as sent.
+  // Runs a stream UDF over the records of ns/set (all sets when `set` is empty) that
+  // `policy.filter` selects (all when unset), node by node (§10.4). Each value the
+  // server-side stages emit goes to `callback`, in arrival order; a final reduce over
+  // the nodes' outputs is the caller's. A Lua error is UdfExecution with the server's
+  // FAILURE text. Of the policy, only filter and the timeouts apply.
+  common::Status aggregate(const std::string& ns, const std::string& set, const std::string& module,
+                           const std::string& function, const std::string& args_msgpack,
+                           const AggregateCallback& callback, const ScanPolicy& policy = {});
+
   // Runs a record UDF (§10.2). `args_msgpack` is the msgpack list of arguments (empty:
   // none). The returned record's bins hold one SUCCESS bin with the UDF's value; a UDF
   // error is UdfExecution with the server's FAILURE text as the message.
   common::Result<Record> apply(const Key& key, const std::string& module, const std::string& function,
                                const std::string& args_msgpack = {}, const WritePolicy& policy = {});
 
+  // One info command on the named node (any node when empty); returns its value as sent.
   common::Result<std::string> info(const std::string& command, const std::string& node_name = {});
   // One-shot info on a fresh connection to `host`, no cluster needed. An empty command
   // list asks for the summary.
@@ -116,6 +127,8 @@ class Client {
 
   // Names of the nodes in the current cluster view.
   std::vector<std::string> node_names() const;
+  // The nodes of the current cluster view with their service endpoints.
+  std::vector<NodeRoute> nodes() const;
   const ClientConfig& config() const;
 
   struct Impl;

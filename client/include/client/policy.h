@@ -85,12 +85,23 @@ struct BatchRead {
   static BatchRead selected(std::vector<std::string> names) { return {false, std::move(names)}; }
 };
 
-// A secondary-index filter (wire-protocol §9.6): an inclusive integer range on a bin
-// with a NUMERIC index. A scan with one is a query.
+// What an index covers (field 26): the bin itself, or the elements of a list bin, or
+// the keys or values of a map bin.
+enum class IndexCollection : uint8_t { Default = 0, List = 1, MapKeys = 2, MapValues = 3 };
+
+// A secondary-index filter (wire-protocol §9.6). A scan with one is a query. By default
+// an inclusive integer range on a bin with a NUMERIC index; `kind` String asks for the
+// records whose STRING-indexed bin equals `text`, GeoJson for the points inside the
+// region `text` (or the regions holding the point `text`) of a GEO2DSPHERE index.
 struct IndexRange {
+  enum class Kind : uint8_t { Integer, String, GeoJson };
+
   std::string bin;
   int64_t begin = 0;
   int64_t end = 0;
+  Kind kind = Kind::Integer;
+  std::string text;
+  IndexCollection collection = IndexCollection::Default;
 };
 
 struct ScanPolicy {

@@ -60,6 +60,12 @@ struct ScanRequest {
   uint64_t task_id = 0;
   uint64_t max_records = 0;  // for this node; 0 = none
   std::vector<int64_t> resume_bvals;  // a query: the index key of each resume digest
+  // An aggregation (§10.4) when `udf_module` is set: the stream UDF (module without
+  // ".lua") and the msgpack list of its arguments. Sent to every node with no
+  // partition list and no partition tracking.
+  std::string udf_module;
+  std::string udf_function;
+  std::string udf_args;
 };
 std::string encode_scan(const ScanRequest& request, const ScanPolicy& policy);
 

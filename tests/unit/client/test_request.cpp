@@ -249,3 +249,53 @@ TEST_CASE("request validation", "[client]") {
   CHECK(client::truncate_command("test", "") == "truncate-namespace:namespace=test");
   CHECK(client::truncate_command("test", "demo") == "truncate:namespace=test;set=demo");
 }
+
+TEST_CASE("query filters: integer range, string equality, geo, collection index type", "[client]") {
+  client::ScanRequest req;
+  req.ns = "test";
+  req.task_id = 7;
+  req.partitions = {1};
+  client::ScanPolicy policy;
+  policy.filter = client::IndexRange{"n", 1, 2};
+  std::string body;
+  auto ints = parse(client::encode_scan(req, policy), body);
+  CHECK(!ints.field(proto::FieldType::IndexType));
+  CHECK(ints.field(proto::FieldType::IndexRange)->data ==
+        hex("01 01 6e 01 00000008 0000000000000001 00000008 0000000000000002"));
+
+  policy.filter->kind = client::IndexRange::Kind::String;
+  policy.filter->text = "ab";
+  policy.filter->collection = client::IndexCollection::MapValues;
+  auto strings = parse(client::encode_scan(req, policy), body);
+  CHECK(strings.field(proto::FieldType::IndexType)->data == hex("03"));
+  CHECK(strings.field(proto::FieldType::IndexRange)->data == hex("01 01 6e 03 00000002 6162 00000002 6162"));
+  std::vector<uint8_t> order;
+  for (const auto& f : strings.fields) order.push_back(f.type);
+  CHECK(order == std::vector<uint8_t>{0, 9, 7, 11, 26, 22});
+
+  policy.filter->kind = client::IndexRange::Kind::GeoJson;
+  policy.filter->text = "{}";
+  policy.filter->collection = client::IndexCollection::Default;
+  auto geo = parse(client::encode_scan(req, policy), body);
+  CHECK(geo.field(proto::FieldType::IndexRange)->data == hex("01 01 6e 17 00000002 7b7d 00000002 7b7d"));
+}
+
+TEST_CASE("aggregation request: UDF fields, no partition tracking", "[client]") {
+  client::ScanRequest req;
+  req.ns = "test";
+  req.set = "demo";
+  req.task_id = 9;
+  req.udf_module = "stats";
+  req.udf_function = "count";
+  client::ScanPolicy policy;
+  std::string body;
+  auto msg = parse(client::encode_scan(req, policy), body);
+  CHECK(msg.header.info3 == 0);
+  std::vector<uint8_t> order;
+  for (const auto& f : msg.fields) order.push_back(f.type);
+  CHECK(order == std::vector<uint8_t>{0, 1, 9, 7, 30, 31, 32, 33});
+  CHECK(msg.field(proto::FieldType::UdfPackageName)->data == "stats");
+  CHECK(msg.field(proto::FieldType::UdfFunction)->data == "count");
+  CHECK(msg.field(proto::FieldType::UdfArgList)->data == hex("90"));
+  CHECK(msg.field(proto::FieldType::UdfOp)->data == hex("01"));
+}
