@@ -3,8 +3,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -12,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/log.h"
+#include "common/run_as.h"
 #include "conf/config_error.h"
 #include "conf/loader.h"
 #include "node.h"
@@ -25,6 +28,16 @@ void apply_logging(const conf::Config& config) {
   for (const auto& [context, level] : conf::ordered_log_levels(config.logging)) {
     common::set_log_level(context, level);
   }
+}
+
+// service { feature-key-file }: the real server reads its licence there. This build has no
+// licensed features, so it only makes sure the file the operator named is there and
+// readable, as the real server would.
+void check_feature_key_file(const std::string& path) {
+  if (path.empty()) return;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read feature-key-file " + path + ": " + std::strerror(errno));
+  common::logger("as")->info("feature-key-file {} is readable; no feature of this build needs a licence", path);
 }
 
 // service { pidfile }: the process id, written once the node runs and removed at a clean
@@ -75,6 +88,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   apply_logging(config);
+  try {
+    check_feature_key_file(config.service.feature_key_file);
+    common::run_as(config.service.user, config.service.group);  // before any thread starts
+  } catch (const std::exception& e) {
+    log->critical("startup failed: {}", e.what());
+    std::cerr << "asd: " << e.what() << "\n";
+    return 1;
+  }
 
   std::string pidfile = config.service.pidfile;
   asd::Node node(std::move(config));

@@ -57,11 +57,13 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Threads serving info requests.", {},
      "asd answers info commands on its service threads; remove the line"},
     {"service", "feature-key-file", K::Path, "", 0, 0, false, false,
-     "Accepted for compatibility; ignored."},
-    {"service", "user", K::String, "", 0, 0, false, false, "User to run as after start.", {},
-     "asd does not change its user; start it as the user it should run as"},
-    {"service", "group", K::String, "", 0, 0, false, false, "Group to run as after start.", {},
-     "asd does not change its group; start it with the group it should run as"},
+     "The licence file of the real server. No feature of this build needs one, so asd only checks at start-up that the "
+     "file can be read (it stops if not)."},
+    {"service", "user", K::String, "", 0, 0, false, false,
+     "User asd and xdr switch to at start-up, after reading the config (only root may switch to another user). Empty: "
+     "the user that started them."},
+    {"service", "group", K::String, "", 0, 0, false, false,
+     "Group asd and xdr switch to at start-up. Empty: the user's primary group (or the current group, without user)."},
     {"service", "migrate-threads", K::Int, "1", 0, 100, true, false,
      "Threads sending partitions to their new owners after the cluster changes. 0: outgoing migrations pause."},
     {"service", "migrate-max-num-incoming", K::Int, "4", 0, 256, true, false,

@@ -18,7 +18,8 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 template <class T>
 void render_keys(const T& obj, std::string_view context, std::string_view prefix, Pairs& out) {
     for (const KeySpec& spec : key_table()) {
-        if (spec.context != context || spec.type == KeyType::Stanza) continue;
+        // A refused key cannot be set, so get-config does not show it as a setting.
+        if (spec.context != context || spec.type == KeyType::Stanza || !spec.unsupported.empty()) continue;
         if (std::optional<std::string> value = render_member(obj, spec)) {
             out.emplace_back(std::string(prefix) + std::string(spec.name), std::move(*value));
         }

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/log.h"
+#include "common/run_as.h"
 #include "conf/config_error.h"
 #include "conf/loader.h"
 #include "xdr/daemon.h"
@@ -58,6 +59,11 @@ int main(int argc, char** argv) {
   }
   if (std::string why = xdr::check_runnable(config); !why.empty()) return fail("refusing to start: " + why);
   apply_log_levels(config);
+  try {
+    common::run_as(config.service.user, config.service.group);  // as asd does, before any thread
+  } catch (const std::exception& e) {
+    return fail(std::string("startup failed: ") + e.what());
+  }
 
   xdr::Daemon daemon(std::move(config));
   try {

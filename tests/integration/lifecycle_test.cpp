@@ -3,6 +3,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
 #include "support/asd_node.h"
 
 TEST_CASE("SIGTERM stops asd cleanly", "[lifecycle]") {
@@ -38,4 +45,91 @@ TEST_CASE("asd refuses to start when its port is taken", "[lifecycle]") {
   second.start({support::AsdNode::asd_binary(), "--config", path}, dir.path() + "/out.log");
   CHECK(second.wait(10000) == 1);
   CHECK(support::read_file(dir.path() + "/out.log").find("cannot listen") != std::string::npos);
+}
+
+namespace {
+
+// The uid and gid lines of /proc/PID/status: "real effective saved fs".
+std::string proc_ids(pid_t pid, const std::string& field) {
+  std::string status = support::read_file("/proc/" + std::to_string(pid) + "/status");
+  size_t at = status.find(field + ":");
+  if (at == std::string::npos) return {};
+  size_t end = status.find('\n', at);
+  return status.substr(at + field.size() + 1, end - at - field.size() - 1);
+}
+
+std::string first_id(const std::string& ids) {
+  size_t start = ids.find_first_not_of(" \t");
+  size_t end = ids.find_first_of(" \t", start);
+  return ids.substr(start, end - start);
+}
+
+// Starts asd with `service_lines` added and returns its exit status after 10 s, or -1
+// while it still runs (then `node` is running).
+int start_with(support::Process& p, support::TempDir& dir, const std::string& service_lines) {
+  support::AsdNode probe;  // a valid config on free ports, whose service stanza we extend
+  std::string cfg = support::read_file(probe.config_path());
+  probe.terminate();
+  for (size_t at = cfg.find(probe.dir()); at != std::string::npos; at = cfg.find(probe.dir(), at)) {
+    cfg.replace(at, probe.dir().size(), dir.path());  // its work directory goes with it
+  }
+  cfg.replace(cfg.find("service {\n"), 10, "service {\n" + service_lines);
+  std::string path = dir.path() + "/asd.conf";
+  support::write_file(path, cfg);
+  p.start({support::AsdNode::asd_binary(), "--config", path}, dir.path() + "/out.log");
+  return p.wait(1500);
+}
+
+}  // namespace
+
+TEST_CASE("service user and group naming the current identity are honoured as a no-op", "[lifecycle]") {
+  passwd* me = getpwuid(geteuid());
+  group* my_group = getgrgid(getegid());
+  REQUIRE(me != nullptr);
+  REQUIRE(my_group != nullptr);
+  support::TempDir dir;
+  support::Process p;
+  CHECK(start_with(p, dir, "  user " + std::string(me->pw_name) + "\n  group " + my_group->gr_name + "\n") == -1);
+  CHECK(first_id(proc_ids(p.pid(), "Uid")) == std::to_string(geteuid()));
+}
+
+TEST_CASE("an unknown service user or an unreadable feature-key-file stops start-up with the reason", "[lifecycle]") {
+  {
+    support::TempDir dir;
+    support::Process p;
+    CHECK(start_with(p, dir, "  user no-such-user-here\n") == 1);
+    CHECK(support::read_file(dir.path() + "/out.log").find("unknown user 'no-such-user-here'") != std::string::npos);
+  }
+  {
+    support::TempDir dir;
+    support::Process p;
+    CHECK(start_with(p, dir, "  feature-key-file " + dir.path() + "/missing.conf\n") == 1);
+    CHECK(support::read_file(dir.path() + "/out.log").find("cannot read feature-key-file " + dir.path() + "/missing.conf") !=
+          std::string::npos);
+  }
+  {
+    support::TempDir dir;
+    support::write_file(dir.path() + "/features.conf", "feature-key-version 2\n");
+    support::Process p;
+    CHECK(start_with(p, dir, "  feature-key-file " + dir.path() + "/features.conf\n") == -1);
+  }
+}
+
+TEST_CASE("asd switches to service user nobody when started as root, and refuses when it cannot", "[lifecycle]") {
+  passwd* nobody = getpwnam("nobody");
+  REQUIRE(nobody != nullptr);
+  support::TempDir dir;
+  // The work directory and the log must be usable by nobody once asd has switched.
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
+  support::Process p;
+  int status = start_with(p, dir, "  user nobody\n");
+  if (geteuid() == 0) {
+    INFO(support::read_file(dir.path() + "/out.log"));
+    REQUIRE(status == -1);
+    CHECK(first_id(proc_ids(p.pid(), "Uid")) == std::to_string(nobody->pw_uid));
+    CHECK(first_id(proc_ids(p.pid(), "Gid")) == std::to_string(nobody->pw_gid));
+  } else {
+    CHECK(status == 1);
+    CHECK(support::read_file(dir.path() + "/out.log").find("only root may switch") != std::string::npos);
+  }
 }

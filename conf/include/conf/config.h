@@ -58,7 +58,7 @@ struct Service {
     std::string work_directory;
     uint32_t batch_max_requests = 0;
     uint32_t info_threads = 0;
-    std::string feature_key_file;  // accepted for compatibility, never read
+    std::string feature_key_file;  // checked readable at start-up (no licensed features)
     std::string user;
     std::string group;
     uint32_t migrate_threads = 0;           // 0: this node sends no partitions

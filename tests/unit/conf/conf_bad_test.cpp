@@ -36,8 +36,6 @@ TEST_CASE("unknown keys and stanzas", "[conf]") {
 TEST_CASE("keys of the real server this project does not implement stop start-up with the reason", "[conf]") {
     require_error(with_ns("service {\n  info-threads 4\n}\n"), 2,
                   "'info-threads' in service is not supported: asd answers info commands on its service threads");
-    require_error(with_ns("service {\n  user aerospike\n}\n"), 2, "'user' in service is not supported");
-    require_error(with_ns("service {\n  group aerospike\n}\n"), 2, "'group' in service is not supported");
     require_error(with_ns("network {\n  service {\n    alternate-access-address a.example\n  }\n}\n"), 3,
                   "'alternate-access-address' in network.service is not supported: alternate access addresses");
     require_error(with_ns("network {\n  heartbeat {\n    mode multicast\n  }\n}\n"), 3,

@@ -174,6 +174,11 @@ TEST_CASE("network admin is the info endpoint", "[conf][dialect]") {
 
 TEST_CASE("service keys of stock configs", "[conf][dialect]") {
     CHECK(parse("service {\n  paxos-single-replica-limit 1\n}\n" + ns_with("")).service.paxos_single_replica_limit == 1);
+    conf::Config stock = parse("service {\n  user root\n  group root\n  feature-key-file /etc/aerospike/features.conf\n}\n" +
+                               ns_with(""));
+    CHECK(stock.service.user == "root");
+    CHECK(stock.service.group == "root");
+    CHECK(stock.service.feature_key_file == "/etc/aerospike/features.conf");
     require_error("service {\n  paxos-single-replica-limit 2\n}\n" + ns_with(""), 2, "out of range");
     require_error("security {\n}\n" + ns_with(""), 1, "'security' in top level is not supported: access control");
     require_error("network {\n  heartbeat {\n    multicast-group 239.1.99.222\n  }\n}\n" + ns_with(""), 3,
