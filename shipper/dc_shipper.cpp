@@ -127,6 +127,13 @@ StatsSnapshot DcShipper::stats() const { return impl_->snapshot({}); }
 StatsSnapshot DcShipper::stats(std::string_view ns) const { return impl_->snapshot(ns); }
 void DcShipper::set_max_throughput(uint64_t records_per_sec) { impl_->bucket.set_rate(records_per_sec); }
 
+void DcShipper::set_compression_threshold(uint64_t bytes) { impl_->compression_threshold.store(bytes); }
+
+void DcShipper::set_hotkey_ms(uint32_t ms) {
+  std::lock_guard lock(impl_->mu);
+  impl_->dispatcher.set_hotkey_ms(ms);
+}
+
 ShipProgress DcShipper::progress(std::string_view ns) const {
   ShipProgress p;
   p.oldest.assign(common::kPartitions, UINT64_MAX);

@@ -73,7 +73,7 @@ struct DcShipper::Impl {
   const ShipperOptions options;
   const uint8_t src_id;
   const bool delete_shipping;
-  const uint64_t compression_threshold;
+  std::atomic<uint64_t> compression_threshold;  // set-config may change it
   logger::DigestLog& log;
   const topology::Topology& topology;
   const LocalClientFn local;

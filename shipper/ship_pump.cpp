@@ -223,7 +223,8 @@ Attempt DcShipper::Impl::ship_record(const client::Key& key, const client::Recor
   p.send_key = key.user_key().has_value();
   p.ttl = remaining_ttl(record);
   client::WireSizes sizes;
-  if (compression_threshold > 0 && record_bytes(record) >= compression_threshold && link.zstd()) {
+  uint64_t threshold = compression_threshold.load(std::memory_order_relaxed);
+  if (threshold > 0 && record_bytes(record) >= threshold && link.zstd()) {
     p.compress = true;
     p.zstd = true;
     p.wire_sizes = &sizes;

@@ -149,14 +149,23 @@ std::string Daemon::set_config(std::string_view params) {
     return "ok";
   }
   std::lock_guard lock(config_mu_);
+  // All keys or none: checked on a copy, committed together.
+  conf::Config next = config_;
+  std::vector<std::pair<std::string, std::string>> changed;
   for (const auto& [key, value] : proto::parse_info_params(params)) {
     if (key == "context" || key == "dc") continue;
-    conf::Result error = conf::apply_dynamic(config_, "xdr", dc, key, value);
+    conf::Result error = conf::apply_dynamic(next, "xdr", dc, key, value);
     if (!error.empty()) return "ERROR:4:" + error;
+    changed.emplace_back(key, value);
+  }
+  config_ = std::move(next);
+  for (const auto& [key, value] : changed) {
     common::logger("xdr")->info("config changed key={} value={} dc={}", key, value, dc);
-    if (key == "xdr-max-ship-throughput") {
-      for (auto& [name, s] : shippers_) s->set_max_throughput(config_.xdr.max_ship_throughput);
-    }
+  }
+  for (auto& [name, s] : shippers_) {
+    s->set_max_throughput(config_.xdr.max_ship_throughput);
+    s->set_compression_threshold(config_.xdr.compression_threshold);
+    s->set_hotkey_ms(config_.xdr.hotkey_time_ms);
   }
   return "ok";
 }

@@ -274,6 +274,8 @@ const std::vector<Row>& rows() {
       {"namespace.storage-engine", "max-write-cache", {}, "../unit/asd/storage_power_cut_test.cpp"},
       {"namespace.storage-engine", "min-avail-pct", min_avail_pct},
       {"xdr", "xdr-max-ship-throughput", {}, "xdr_pipeline_test.cpp"},
+      {"xdr", "xdr-compression-threshold", {}, "xdr_kit_test.cpp"},  // [xdr_live_keys]
+      {"xdr", "xdr-hotkey-time-ms", {}, "xdr_kit_test.cpp"},         // [xdr_live_keys]
   };
   return table;
 }

@@ -128,3 +128,48 @@ TEST_CASE("xdr commands sent to asd's service port are answered by the node's xd
   plain.start();
   CHECK(plain.asd_info("get-stats:context=xdr;dc=X") == "ERROR:4:xdr is not enabled on this node");
 }
+
+TEST_CASE("xdr-compression-threshold and xdr-hotkey-time-ms set at run time change what ships",
+          "[xdr_live_keys]") {
+  support::XdrPair pair;
+  Dc& a = *pair.dc1;
+  Dc& b = *pair.dc2;
+  std::string dc = b.name();
+  auto local = a.connect();
+  auto remote = b.connect();
+  auto shipped = [&] { return a.xdr_stats(dc).num("success"); };
+
+  // Compression: off (the default), then 1K and up travel zstd-compressed.
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "the quick brown fox jumps ";
+  for (int i = 0; i < 20; ++i) REQUIRE(local->put(client::Key("test", "live", "c" + std::to_string(i)), {{"t", client::Value(text)}}).ok());
+  REQUIRE(support::eventually([&] { return shipped() >= 20; }, 20000, 50));
+  CHECK(a.xdr_stats(dc).get("compression_ratio") == "1.000");
+  REQUIRE(a.asd_info("set-config:context=xdr;xdr-compression-threshold=1K") == "ok");  // through asd
+  for (int i = 20; i < 60; ++i) REQUIRE(local->put(client::Key("test", "live", "c" + std::to_string(i)), {{"t", client::Value(text)}}).ok());
+  REQUIRE(support::eventually([&] { return shipped() >= 60; }, 20000, 50));
+  CHECK(a.xdr_stats(dc).num("compression_ratio") < 0.5);
+
+  // Hot keys: with a 10 s window (the default is 100 ms) a rewrite waits out the window
+  // from the last ship of its key; with 0 it ships at once.
+  auto remote_v = [&](const client::Key& key) {
+    auto r = remote->get(key);
+    if (!r.ok() || r.value().bin("v") == nullptr) return int64_t(-1);
+    return r.value().bin("v")->as_int().value_or(-1);
+  };
+  client::Key held("test", "live", "held");
+  REQUIRE(a.xdr_info("set-config:context=xdr;xdr-hotkey-time-ms=10000") == "ok");
+  REQUIRE(local->put(held, {{"v", client::Value(int64_t(1))}}).ok());
+  REQUIRE(support::eventually([&] { return remote_v(held) == 1; }, 10000, 20));
+  REQUIRE(local->put(held, {{"v", client::Value(int64_t(2))}}).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  CHECK(remote_v(held) == 1);  // held back: v1 started shipping less than 10 s ago
+  CHECK(support::eventually([&] { return remote_v(held) == 2; }, 15000, 100));
+  client::Key quick("test", "live", "quick");
+  REQUIRE(a.xdr_info("set-config:context=xdr;xdr-hotkey-time-ms=0") == "ok");
+  REQUIRE(local->put(quick, {{"v", client::Value(int64_t(1))}}).ok());
+  REQUIRE(support::eventually([&] { return remote_v(quick) == 1; }, 10000, 20));
+  REQUIRE(local->put(quick, {{"v", client::Value(int64_t(2))}}).ok());
+  CHECK(support::eventually([&] { return remote_v(quick) == 2; }, 5000, 20));  // well inside 10 s
+  CHECK(a.xdr_info("get-config:context=xdr").find("xdr-hotkey-time-ms=0") != std::string::npos);
+}

@@ -131,6 +131,10 @@ class DcShipper {
 
   // xdr-max-ship-throughput at runtime (0 = unlimited).
   void set_max_throughput(uint64_t records_per_sec);
+  // xdr-compression-threshold at runtime (0 = never): records shipped from now on.
+  void set_compression_threshold(uint64_t bytes);
+  // xdr-hotkey-time-ms at runtime: writes read from the log from now on.
+  void set_hotkey_ms(uint32_t ms);
 
   // The frontier and the oldest waiting entry per partition of `ns`. Thread-safe.
   ShipProgress progress(std::string_view ns) const;

@@ -52,6 +52,10 @@ class Dispatcher {
   // `next_seq`: where the reader starts (the DC's persisted cursor).
   Dispatcher(uint32_t hotkey_ms, uint64_t next_seq);
 
+  // xdr-hotkey-time-ms at runtime: writes read from now on wait out the new window
+  // (items already waiting keep theirs).
+  void set_hotkey_ms(uint32_t hotkey_ms) { hotkey_ms_ = hotkey_ms; }
+
   // Reader side. Entries arrive in seq order; a jump (entries overwritten in the log) is
   // fine. add_entry returns true when a new item became ready (wake a worker).
   bool add_entry(uint64_t seq, const proto::XdrFrame& frame, uint64_t now_ms);
