@@ -148,6 +148,11 @@ std::string Daemon::set_config(std::string_view params) {
     if (!recovery_->request(dc, logger::LostWindow{ns, *since})) return "ERROR:4:unknown dc " + dc;
     return "ok";
   }
+  if (!param(params, "namespace").empty()) {
+    // The 5.x form sets shipping per DC and namespace; here one value serves them all.
+    return "ERROR:4:xdr settings are not kept per namespace here: set xdr-max-ship-throughput, "
+           "xdr-compression-threshold or xdr-hotkey-time-ms without dc= and namespace= (they apply to every DC)";
+  }
   std::lock_guard lock(config_mu_);
   // All keys or none: checked on a copy, committed together.
   conf::Config next = config_;

@@ -172,4 +172,8 @@ TEST_CASE("xdr-compression-threshold and xdr-hotkey-time-ms set at run time chan
   REQUIRE(local->put(quick, {{"v", client::Value(int64_t(2))}}).ok());
   CHECK(support::eventually([&] { return remote_v(quick) == 2; }, 5000, 20));  // well inside 10 s
   CHECK(a.xdr_info("get-config:context=xdr").find("xdr-hotkey-time-ms=0") != std::string::npos);
+  // The 5.x per-namespace form is refused with what to do instead; nothing changes.
+  CHECK(a.asd_info("set-config:context=xdr;dc=" + dc + ";namespace=test;hot-key-ms=50")
+            .rfind("ERROR:4:xdr settings are not kept per namespace here", 0) == 0);
+  CHECK(a.xdr_info("get-config:context=xdr").find("xdr-hotkey-time-ms=0") != std::string::npos);
 }
