@@ -23,21 +23,20 @@ struct NodeBatch {
   common::Status status;
 };
 
-// Reads answer protos until LAST. Rows land in `results` (each node owns distinct slots,
-// so parallel nodes never write the same element).
-common::Status read_batch_stream(Connection& conn, uint64_t deadline, std::vector<BatchRecord>& results) {
+// Reads answer protos until LAST. Each node owns distinct rows, so parallel nodes never
+// write the same element.
+common::Status read_batch_stream(Connection& conn, uint64_t deadline, const BatchBodyParser& parse) {
   std::string body;
   for (;;) {
     if (auto st = conn.read_message(body, deadline); !st.ok()) return st;
-    auto last = parse_batch_answer(body, results);
+    auto last = parse(body);
     if (!last) return to_status(last.error());
     if (*last) return {};
   }
 }
 
 common::Status run_node_batch(const NodeBatch& batch, const std::vector<Key>& keys, const BatchRead& read,
-                              const BatchPolicy& policy, uint32_t timeout_ms,
-                              std::vector<BatchRecord>& results) {
+                              const BatchPolicy& policy, uint32_t timeout_ms, const BatchBodyParser& parse) {
   const uint64_t deadline = common::steady_ms() + timeout_ms;
   const std::string request = encode_batch(keys, batch.indexes, read, policy, timeout_ms);
   common::Status last;
@@ -49,7 +48,7 @@ common::Status run_node_batch(const NodeBatch& batch, const std::vector<Key>& ke
       continue;
     }
     auto st = (*conn)->write_all(request, deadline);
-    if (st.ok()) st = read_batch_stream(**conn, deadline, results);
+    if (st.ok()) st = read_batch_stream(**conn, deadline, parse);
     // A batch the server ended with an error code leaves the socket in sync.
     bool in_sync = st.ok() || !is_client_error(st);
     batch.node->release(std::move(*conn), in_sync);
@@ -61,36 +60,44 @@ common::Status run_node_batch(const NodeBatch& batch, const std::vector<Key>& ke
 
 }  // namespace
 
-common::Result<std::vector<BatchRecord>> Client::batch_get(const std::vector<Key>& keys, const BatchRead& read,
-                                                           const BatchPolicy& policy) {
+common::Status run_batch(Client::Impl& impl, const std::vector<Key>& keys, const BatchRead& read,
+                         const BatchPolicy& policy, const BatchBodyParser& parse) {
   for (const Key& key : keys) {
-    if (auto st = validate_key(key); !st.ok()) return to_error(st);
+    if (auto st = validate_key(key); !st.ok()) return st;
   }
   for (const auto& name : read.bins) {
-    if (auto st = validate_bin_name(name); !st.ok()) return to_error(st);
+    if (auto st = validate_bin_name(name); !st.ok()) return st;
   }
-  // Rows the server never answers stay ServerError instead of passing for "not found".
-  std::vector<BatchRecord> results(keys.size(), BatchRecord{ResultCode::ServerError, {}});
   std::vector<NodeBatch> batches;
   std::unordered_map<const Node*, size_t> by_node;
   for (uint32_t i = 0; i < keys.size(); ++i) {
-    auto node = impl_->cluster.master(keys[i].ns(), keys[i].partition_id());
-    if (!node) return node.error();
+    auto node = impl.cluster.master(keys[i].ns(), keys[i].partition_id());
+    if (!node) return to_status(node.error());
     auto [it, fresh] = by_node.try_emplace(node->get(), batches.size());
     if (fresh) batches.push_back(NodeBatch{*node, {}, {}});
     batches[it->second].indexes.push_back(i);
   }
 
-  const uint32_t timeout = impl_->timeout(policy.timeout_ms);
-  auto run = [&](NodeBatch& b) { b.status = run_node_batch(b, keys, read, policy, timeout, results); };
+  const uint32_t timeout = impl.timeout(policy.timeout_ms);
+  auto run = [&](NodeBatch& b) { b.status = run_node_batch(b, keys, read, policy, timeout, parse); };
   std::vector<std::thread> threads;
   for (size_t i = 1; i < batches.size(); ++i) threads.emplace_back(run, std::ref(batches[i]));
   if (!batches.empty()) run(batches[0]);
   for (auto& t : threads) t.join();
 
   for (const NodeBatch& b : batches) {
-    if (!b.status.ok()) return to_error(b.status);
+    if (!b.status.ok()) return b.status;
   }
+  return {};
+}
+
+common::Result<std::vector<BatchRecord>> Client::batch_get(const std::vector<Key>& keys, const BatchRead& read,
+                                                           const BatchPolicy& policy) {
+  // Rows the server never answers stay ServerError instead of passing for "not found".
+  std::vector<BatchRecord> results(keys.size(), BatchRecord{ResultCode::ServerError, {}});
+  auto st = run_batch(*impl_, keys, read, policy,
+                      [&](std::string_view body) { return parse_batch_answer(body, results); });
+  if (!st.ok()) return to_error(st);
   return results;
 }
 

@@ -2,8 +2,11 @@
 // Client::Impl, shared by client.cpp (single-record commands, info), batch.cpp and
 // scan.cpp. Private to the client module.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "client/client.h"
 #include "client/response.h"
@@ -26,6 +29,21 @@ struct Client::Impl {
 
   Cluster cluster;
 };
+
+// Handles one answer body of a node's batch stream; true once LAST was seen. Called on
+// that node's thread, so it may touch only the rows of that node's keys.
+using BatchBodyParser = std::function<common::Result<bool>(std::string_view body)>;
+// A batch read (batch.cpp): keys validated, grouped by the master of their partition,
+// one request per node, nodes asked in parallel. Fails as a whole when a node cannot be
+// reached or ends the batch with an error.
+common::Status run_batch(Client::Impl& impl, const std::vector<Key>& keys, const BatchRead& read,
+                         const BatchPolicy& policy, const BatchBodyParser& parse);
+
+// Gets each record message of a scan stream (and whether it is a tombstone); false stops.
+using MessageSink = std::function<bool(const proto::Message& message, bool tombstone)>;
+// A partition scan or query (scan.cpp), with Client::scan's rounds, retries and limits.
+common::Status run_scan(Client::Impl& impl, const std::string& ns, const std::string& set,
+                        const ScanPolicy& policy, const MessageSink& sink);
 
 // A fresh non-zero scan/query task id (field 7; also the job id for query-show).
 uint64_t random_task_id();

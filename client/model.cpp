@@ -46,11 +46,12 @@ const Value* Record::bin(std::string_view name) const {
   return nullptr;
 }
 
-uint32_t Record::ttl(uint32_t now_cl_sec) const {
+uint32_t ttl_from_void_time(uint32_t void_time, uint32_t now_cl_sec) {
   if (void_time == 0) return 0xFFFFFFFF;
-  // The C client reports at least 1 second for a record that has not yet been expired.
   return void_time > now_cl_sec ? void_time - now_cl_sec : 1;
 }
+
+uint32_t Record::ttl(uint32_t now_cl_sec) const { return ttl_from_void_time(void_time, now_cl_sec); }
 
 // ---------------------------------------------------------------------------------------
 // Operation

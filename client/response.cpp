@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "answer_walk.h"
 #include "client/errors.h"
 #include "common/bytes.h"
 
@@ -9,28 +10,6 @@ namespace client {
 
 using common::ResultCode;
 using proto::FieldType;
-
-namespace {
-
-common::Error malformed(const common::Error& parse_error) {
-  return client_error(ResultCode::ServerError, "malformed answer: " + parse_error.message);
-}
-
-// Iterates the messages of one proto body; `fn(message)` returns false to stop early.
-template <typename Fn>
-common::Status for_each_message(std::string_view body, Fn&& fn) {
-  proto::Message msg;
-  size_t pos = 0;
-  while (pos < body.size()) {
-    auto used = proto::parse_message(body.substr(pos), &msg);
-    if (!used) return to_status(malformed(used.error()));
-    pos += *used;
-    if (!fn(msg)) break;
-  }
-  return {};
-}
-
-}  // namespace
 
 Record to_record(const proto::Message& message) {
   Record rec;
@@ -68,29 +47,14 @@ Record to_record(const proto::Message& message) {
 common::Result<Answer> parse_answer(std::string_view body) {
   proto::Message msg;
   auto used = proto::parse_message(body, &msg);
-  if (!used) return malformed(used.error());
+  if (!used) return malformed_answer(used.error());
   return Answer{msg.header, to_record(msg)};
 }
 
 common::Result<bool> parse_batch_answer(std::string_view body, std::vector<BatchRecord>& results) {
-  bool last = false;
-  common::Status failure;
-  auto status = for_each_message(body, [&](const proto::Message& msg) {
-    const proto::MsgHeader& h = msg.header;
-    if (h.info3 & proto::info3::kLast) {
-      last = true;
-      if (h.result_code != 0) {
-        failure = {ResultCode(h.result_code), "batch ended with an error"};
-      }
-      return false;
-    }
-    uint32_t index = h.transaction_ttl;  // batch index of the row
-    if (index >= results.size()) {
-      failure = to_status(client_error(ResultCode::ServerError, "batch row index out of range"));
-      return false;
-    }
+  return walk_batch_answer(body, results.size(), [&](uint32_t index, const proto::Message& msg) {
     BatchRecord& row = results[index];
-    row.result = ResultCode(h.result_code);
+    row.result = ResultCode(msg.header.result_code);
     if (row.result == ResultCode::Ok) {
       row.record = to_record(msg);
     } else if (row.result == ResultCode::NotFound && msg.field(proto::FieldType::Lut)) {
@@ -98,56 +62,19 @@ common::Result<bool> parse_batch_answer(std::string_view body, std::vector<Batch
       row.record = to_record(msg);
       row.record.tombstone = true;
     }
-    return true;
   });
-  if (!status.ok()) return to_error(status);
-  if (!failure.ok()) return to_error(failure);
-  return last;
 }
 
 common::Result<StreamState> parse_scan_answer(std::string_view body, const RecordSink& on_record,
                                               const PartitionSink& on_partition_done) {
-  StreamState state = StreamState::More;
-  common::Status failure;
-  auto status = for_each_message(body, [&](const proto::Message& msg) {
-    const proto::MsgHeader& h = msg.header;
-    ResultCode code = ResultCode(h.result_code);
-    if (h.info3 & proto::info3::kLast) {
-      if (code != ResultCode::Ok) failure = {code, "scan ended with an error"};
-      state = StreamState::Last;
-      return false;
-    }
-    if (h.info3 & proto::info3::kPartitionDone) {
-      // generation carries the partition id; a zero code needs no action.
-      if (code != ResultCode::Ok) on_partition_done(h.generation, code);
-      return true;
-    }
-    if (code == ResultCode::NotFound && msg.field(proto::FieldType::Digest)) {
-      // A tombstone, which asd streams to XDR scans only (a deleted record to ship).
-      Record rec = to_record(msg);
-      rec.tombstone = true;
-      if (!on_record(rec)) {
-        state = StreamState::Stopped;
-        return false;
-      }
-      return true;
-    }
-    if (code != ResultCode::Ok) {
-      // NotFound (unknown set on some servers) ends the stream quietly, like the C client.
-      if (code != ResultCode::NotFound) failure = {code, "scan refused by the server"};
-      state = StreamState::Last;
-      return false;
-    }
-    Record rec = to_record(msg);
-    if (!on_record(rec)) {
-      state = StreamState::Stopped;
-      return false;
-    }
-    return true;
-  });
-  if (!status.ok()) return to_error(status);
-  if (!failure.ok()) return to_error(failure);
-  return state;
+  return walk_scan_answer(
+      body,
+      [&](const proto::Message& msg, bool tombstone) {
+        Record rec = to_record(msg);
+        rec.tombstone = tombstone;
+        return on_record(rec);
+      },
+      on_partition_done);
 }
 
 }  // namespace client

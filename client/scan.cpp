@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "answer_walk.h"
 #include "client/client.h"
 #include "client/errors.h"
 #include "client/request.h"
@@ -46,14 +47,15 @@ struct ScanState {
 
 // Streams one node's answer into the callback. Ok when LAST arrived or the scan stopped.
 common::Status read_scan_stream(Connection& conn, const ScanPolicy& policy, uint64_t total_deadline,
-                                const ScanCallback& callback, ScanState& state) {
-  auto on_record = [&](Record& rec) {
-    PartitionState& part = state.parts[common::partition_id(rec.digest).value];
-    part.last = rec.digest;
-    part.last_bval = rec.bval.value_or(0);
+                                const MessageSink& sink, ScanState& state) {
+  auto on_record = [&](const proto::Message& msg, bool tombstone) {
+    const common::Digest digest = message_digest(msg);
+    PartitionState& part = state.parts[common::partition_id(digest).value];
+    part.last = digest;
+    part.last_bval = message_bval(msg);
     part.has_digest = true;
     ++state.delivered;
-    bool go_on = callback(rec);
+    bool go_on = sink(msg, tombstone);
     if (state.max_records && state.delivered >= state.max_records) return false;
     return go_on;
   };
@@ -64,7 +66,7 @@ common::Status read_scan_stream(Connection& conn, const ScanPolicy& policy, uint
   for (;;) {
     uint64_t deadline = std::min(common::steady_ms() + policy.socket_timeout_ms, total_deadline);
     if (auto st = conn.read_message(body, deadline); !st.ok()) return st;
-    auto result = parse_scan_answer(body, on_record, on_partition_done);
+    auto result = walk_scan_answer(body, on_record, on_partition_done);
     if (!result) return to_status(result.error());
     if (*result == StreamState::Stopped) state.stopped = true;
     if (*result != StreamState::More) return {};
@@ -73,7 +75,7 @@ common::Status read_scan_stream(Connection& conn, const ScanPolicy& policy, uint
 
 // One node's share of one round. Marks its partitions done when the stream ended well.
 common::Status scan_node(Node& node, ScanRequest request, const ScanPolicy& policy, uint64_t total_deadline,
-                         const ScanCallback& callback, ScanState& state) {
+                         const MessageSink& sink, ScanState& state) {
   const std::vector<uint16_t> asked = [&] {
     std::vector<uint16_t> pids = request.partitions;
     for (const auto& d : request.resume_after) pids.push_back(common::partition_id(d).value);
@@ -82,7 +84,7 @@ common::Status scan_node(Node& node, ScanRequest request, const ScanPolicy& poli
   auto conn = node.acquire(std::min(common::steady_ms() + policy.socket_timeout_ms, total_deadline));
   if (!conn) return to_status(conn.error());
   auto st = (*conn)->write_all(encode_scan(request, policy), total_deadline);
-  if (st.ok()) st = read_scan_stream(**conn, policy, total_deadline, callback, state);
+  if (st.ok()) st = read_scan_stream(**conn, policy, total_deadline, sink, state);
   // After an early stop the rest of the stream is unread, so that socket cannot be reused.
   node.release(std::move(*conn), st.ok() && !state.stopped);
   if (!st.ok() || state.stopped) return st;
@@ -105,6 +107,15 @@ uint64_t random_task_id() {
 
 common::Status Client::scan(const std::string& ns, const std::string& set, const ScanCallback& callback,
                             const ScanPolicy& policy) {
+  return run_scan(*impl_, ns, set, policy, [&](const proto::Message& msg, bool tombstone) {
+    Record rec = to_record(msg);
+    rec.tombstone = tombstone;
+    return callback(rec);
+  });
+}
+
+common::Status run_scan(Client::Impl& impl, const std::string& ns, const std::string& set, const ScanPolicy& policy,
+                        const MessageSink& sink) {
   ScanState state;
   state.max_records = policy.max_records;
   if (policy.partitions.empty()) {
@@ -126,7 +137,7 @@ common::Status Client::scan(const std::string& ns, const std::string& set, const
     // A round that finished everything needs no pause before finding nothing left.
     if (!pending()) return {};
     if (round > 0) std::this_thread::sleep_for(kRetryPause);  // let the tend thread catch up
-    auto masters = impl_->cluster.masters(ns);
+    auto masters = impl.cluster.masters(ns);
     if (!masters) return to_status(masters.error());
     // Group pending partitions by node, in first-seen order.
     std::vector<std::pair<std::shared_ptr<Node>, ScanRequest>> work;
@@ -134,7 +145,7 @@ common::Status Client::scan(const std::string& ns, const std::string& set, const
     for (uint32_t pid = 0; pid < common::kPartitions; ++pid) {
       const PartitionState& part = state.parts[pid];
       if (!part.wanted || part.done) continue;
-      std::shared_ptr<Node> node = (*masters)[pid] ? (*masters)[pid] : impl_->cluster.any_node();
+      std::shared_ptr<Node> node = (*masters)[pid] ? (*masters)[pid] : impl.cluster.any_node();
       if (!node) return to_status(client_error(ResultCode::Unavailable, "no node for partition scan"));
       auto [it, fresh] = by_node.try_emplace(node.get(), work.size());
       if (fresh) work.push_back({node, ScanRequest{ns, set, {}, {}, random_task_id(), 0, {}}});
@@ -149,7 +160,7 @@ common::Status Client::scan(const std::string& ns, const std::string& set, const
     if (work.empty()) return {};
     for (auto& [node, request] : work) {
       if (state.max_records) request.max_records = state.max_records - state.delivered;
-      auto st = scan_node(*node, std::move(request), policy, total_deadline, callback, state);
+      auto st = scan_node(*node, std::move(request), policy, total_deadline, sink, state);
       if (state.stopped) return {};
       if (st.ok()) continue;
       if (!is_client_error(st)) return st;  // the server refused the scan: fatal

@@ -42,17 +42,27 @@ Value Value::geojson(std::string_view text) {
 
 Value Value::raw(ParticleType type, std::string bytes) { return {type, std::move(bytes)}; }
 
-std::optional<int64_t> Value::as_int() const {
-  if (type_ != ParticleType::Integer || bytes_.empty() || bytes_.size() > 8) return std::nullopt;
+std::optional<int64_t> integer_particle(std::string_view bytes) {
+  if (bytes.empty() || bytes.size() > 8) return std::nullopt;
   // Sign-extend shorter encodings from their first byte.
-  uint64_t v = (uint8_t(bytes_[0]) & 0x80) ? ~uint64_t(0) : 0;
-  for (char c : bytes_) v = v << 8 | uint8_t(c);
+  uint64_t v = (uint8_t(bytes[0]) & 0x80) ? ~uint64_t(0) : 0;
+  for (char c : bytes) v = v << 8 | uint8_t(c);
   return int64_t(v);
 }
 
+std::optional<double> float_particle(std::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  return std::bit_cast<double>(common::load_be64(common::as_bytes(bytes)));
+}
+
+std::optional<int64_t> Value::as_int() const {
+  if (type_ != ParticleType::Integer) return std::nullopt;
+  return integer_particle(bytes_);
+}
+
 std::optional<double> Value::as_double() const {
-  if (type_ != ParticleType::Float || bytes_.size() != 8) return std::nullopt;
-  return std::bit_cast<double>(common::load_be64(common::as_bytes(bytes_)));
+  if (type_ != ParticleType::Float) return std::nullopt;
+  return float_particle(bytes_);
 }
 
 std::optional<std::string_view> Value::as_string() const {

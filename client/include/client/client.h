@@ -17,6 +17,8 @@
 //   - connection.h: one blocking socket with deadlines (poll), reused from a per-node pool.
 //   - cluster_info.h: parsers for the discovery info values.
 //   - errors.h: how client-side failures are told apart from server answers.
+//   - columns.h / column_decode.h: columnar batch reads and scans into caller-owned rows
+//     laid out like a NumPy structured dtype, decoded straight from the answer bytes.
 //
 // Threads: one background tend thread (when ClientConfig::tend) re-reads every node each
 // second: `node`, `peers-generation`, `partition-generation`; peers again when their
@@ -31,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "client/columns.h"
 #include "client/connection.h"
 #include "client/host.h"
 #include "client/key.h"
@@ -90,10 +93,27 @@ class Client {
                                                      const BatchRead& read = BatchRead::all(),
                                                      const BatchPolicy& policy = {});
 
+  // Columnar batch read (columns.h): row i of `out` gets keys[i]'s bins of `layout`, its
+  // meta and result code (rows the server never answered keep ServerError). Only the
+  // layout's bins are requested. Parameter when `out` is smaller than `keys` or null.
+  // Fails as batch_get does; a bin its field cannot hold (column_decode.h) fails the call
+  // with IncompatibleType once all rows are in, that cell left zero.
+  common::Status batch_get_columns(const std::vector<Key>& keys, const ColumnLayout& layout,
+                                   const ColumnBuffer& out, const BatchPolicy& policy = {});
+
   // Streams every record of ns/set (all sets when `set` is empty) to `callback` on this
   // thread, node by node. Ok also when the callback stopped it.
   common::Status scan(const std::string& ns, const std::string& set, const ScanCallback& callback,
                       const ScanPolicy& policy = {});
+
+  // scan() decoded into columns: rows of `layout` go to `callback` in batches of at most
+  // `batch_rows` from one reusable buffer, so memory stays bounded by batch_rows. Only the
+  // layout's bins are requested (policy.bins is replaced); tombstones are skipped. The
+  // last batch may be short. Returning false stops the scan (Ok). A bin its field cannot
+  // hold stops the scan with IncompatibleType; Parameter when batch_rows is 0.
+  common::Status scan_columns(const std::string& ns, const std::string& set, const ColumnLayout& layout,
+                              size_t batch_rows, const ColumnBatchCallback& callback,
+                              const ScanPolicy& policy = {});
 
   // Runs a stream UDF over the records of ns/set (all sets when `set` is empty) that
   // `policy.filter` selects (all when unset), node by node (§10.4). Each value the

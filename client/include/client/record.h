@@ -14,6 +14,10 @@
 
 namespace client {
 
+// Seconds a record with this void time has left at `now_cl_sec`: 0xFFFFFFFF when it
+// never expires, at least 1 while it has not been expired (as the C client reports).
+uint32_t ttl_from_void_time(uint32_t void_time, uint32_t now_cl_sec);
+
 struct Record {
   uint32_t generation = 0;
   uint32_t void_time = 0;  // seconds since the CL epoch (2010-01-01); 0 = never expires

@@ -59,6 +59,11 @@ class Value {
   std::string bytes_;
 };
 
+// Particle readers shared by Value and the columnar decoders, which read straight from
+// answer bytes. nullopt when the bytes cannot be that particle.
+std::optional<int64_t> integer_particle(std::string_view bytes);  // 1-8 bytes, sign-extended
+std::optional<double> float_particle(std::string_view bytes);     // exactly 8 bytes
+
 struct Bin {
   std::string name;  // at most 15 bytes (proto::kMaxBinNameSize)
   Value value;
