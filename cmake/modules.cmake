@@ -3,6 +3,7 @@
 # forbidden arrow breaks the build instead of creeping in.
 set(ALLOWED_DEPS_conf     "")
 set(ALLOWED_DEPS_common   "")
+set(ALLOWED_DEPS_arrowio  "common")
 set(ALLOWED_DEPS_proto    "common")
 set(ALLOWED_DEPS_topology "conf;common")
 set(ALLOWED_DEPS_client   "proto;common")
@@ -21,7 +22,7 @@ set(ALLOWED_DEPS_logger   "proto;common")
 set(ALLOWED_DEPS_shipper  "client;logger;topology;conf;common")
 set(ALLOWED_DEPS_failover "client;logger;topology;conf;common")
 set(ALLOWED_DEPS_xdr      "logger;shipper;failover;topology;client;conf;common")
-set(ALLOWED_DEPS_tools    "client;conf;common")
+set(ALLOWED_DEPS_tools    "client;arrowio;conf;common")
 set(ALLOWED_DEPS_support  "client;proto;conf;common")
 set(ALLOWED_DEPS_bench    "client;proto;conf;common")
 
