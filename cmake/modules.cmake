@@ -25,6 +25,7 @@ set(ALLOWED_DEPS_xdr      "logger;shipper;failover;topology;client;conf;common")
 set(ALLOWED_DEPS_tools    "client;arrowio;conf;common")
 set(ALLOWED_DEPS_support  "client;proto;conf;common")
 set(ALLOWED_DEPS_bench    "client;proto;conf;common")
+set(ALLOWED_DEPS_asclient_core "client;common")
 
 # our_module(<name> SOURCES <cpp...> [DEPS <modules...>] [PUBLIC_LIBS ...] [PRIVATE_LIBS ...])
 # Creates STATIC library <name> with public headers in <folder>/include.
