@@ -1,6 +1,7 @@
 #include "record_sinks.h"
 
 #include "common/bytes.h"
+#include "json_literal.h"
 #include "value_text.h"
 
 namespace asexport {
@@ -36,16 +37,6 @@ std::string utf8_text(const client::Value& value) {
   return aql::json_text(value);  // a list or a map
 }
 
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
 // The record's value for each column (nullptr: null), after checking that each fits.
 class RowReader {
  public:
@@ -63,7 +54,7 @@ class RowReader {
       }
       if (!fits(bin.value, schema_[i].type)) {
         return {common::ResultCode::Parameter,
-                "record " + hex({reinterpret_cast<const char*>(record.digest.bytes.data()), record.digest.bytes.size()}) +
+                "record " + record.digest.hex() +
                     " bin '" + bin.name + "': a " + particle_name(bin.value) + " does not fit column " +
                     schema_[i].name + " (" + std::string(arrowio::type_name(schema_[i].type)) +
                     "); give the column types with --schema"};
@@ -160,24 +151,6 @@ class TextSink : public RecordSink {
   std::vector<const client::Value*> cells_;
 };
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(char(c));
-    } else if (c < 0x20) {
-      static constexpr char kDigits[] = "0123456789abcdef";
-      out += "\\u00";
-      out.push_back(kDigits[c >> 4]);
-      out.push_back(kDigits[c & 15]);
-    } else {
-      out.push_back(char(c));
-    }
-  }
-  return out + "\"";
-}
-
 class JsonlSink final : public TextSink {
  public:
   using TextSink::TextSink;
@@ -191,7 +164,7 @@ class JsonlSink final : public TextSink {
       if (cells[i] == nullptr) continue;
       if (!first) out->push_back(',');
       first = false;
-      *out += json_string(schema_[i].name) + ":" + aql::json_text(*cells[i]);
+      *out += aql::json_quote(schema_[i].name) + ":" + aql::json_text(*cells[i]);
     }
     *out += "}\n";
   }
@@ -226,7 +199,7 @@ class CsvSink final : public TextSink {
         case ColumnType::Int64:
         case ColumnType::Float64:
         case ColumnType::Bool: *out += aql::json_text(*v); break;
-        case ColumnType::Binary: *out += hex(*v->as_blob()); break;
+        case ColumnType::Binary: *out += common::to_hex(*v->as_blob()); break;
         case ColumnType::Utf8: *out += csv_field(utf8_text(*v)); break;
       }
     }
