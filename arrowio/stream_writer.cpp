@@ -1,5 +1,7 @@
 #include "arrowio/stream_writer.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstring>
 
 #include "arrow_format_generated.h"
@@ -28,13 +30,15 @@ void add_buffer(BatchBuilder::Encoded* e, const void* bytes, size_t n) {
   e->buffers.emplace_back(offset, int64_t(n));
 }
 
-std::pair<fb::Type, flatbuffers::Offset<void>> type_of(flatbuffers::FlatBufferBuilder& b, ColumnType type) {
-  switch (type) {
+std::pair<fb::Type, flatbuffers::Offset<void>> type_of(flatbuffers::FlatBufferBuilder& b, const Field& field) {
+  switch (field.type) {
     case ColumnType::Int64: return {fb::Type_Int, fb::CreateInt(b, 64, true).Union()};
     case ColumnType::Float64: return {fb::Type_FloatingPoint, fb::CreateFloatingPoint(b, fb::Precision_DOUBLE).Union()};
     case ColumnType::Bool: return {fb::Type_Bool, fb::CreateBool(b).Union()};
     case ColumnType::Utf8: return {fb::Type_Utf8, fb::CreateUtf8(b).Union()};
     case ColumnType::Binary: return {fb::Type_Binary, fb::CreateBinary(b).Union()};
+    case ColumnType::FixedSizeBinary:
+      return {fb::Type_FixedSizeBinary, fb::CreateFixedSizeBinary(b, field.byte_width).Union()};
   }
   return {fb::Type_NONE, 0};
 }
@@ -43,21 +47,34 @@ bool variable_width(ColumnType type) { return type == ColumnType::Utf8 || type =
 
 }  // namespace
 
-std::string_view type_name(ColumnType type) {
-  switch (type) {
+constexpr std::string_view kFixedPrefix = "fixed_size_binary[";
+
+std::string type_name(const Field& field) {
+  switch (field.type) {
     case ColumnType::Int64: return "int64";
     case ColumnType::Float64: return "float64";
     case ColumnType::Bool: return "bool";
     case ColumnType::Utf8: return "utf8";
     case ColumnType::Binary: return "binary";
+    case ColumnType::FixedSizeBinary: return std::string(kFixedPrefix) + std::to_string(field.byte_width) + "]";
   }
   return "?";
 }
 
-bool parse_type(std::string_view name, ColumnType* type) {
+bool parse_type(std::string_view name, Field* field) {
+  if (name.starts_with(kFixedPrefix) && name.ends_with(']')) {
+    std::string_view digits = name.substr(kFixedPrefix.size(), name.size() - kFixedPrefix.size() - 1);
+    int32_t width = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), width);
+    if (ec != std::errc() || end != digits.data() + digits.size() || width < 1 || width > kMaxByteWidth) return false;
+    field->type = ColumnType::FixedSizeBinary;
+    field->byte_width = width;
+    return true;
+  }
   for (ColumnType t : {ColumnType::Int64, ColumnType::Float64, ColumnType::Bool, ColumnType::Utf8, ColumnType::Binary}) {
-    if (type_name(t) == name) {
-      *type = t;
+    if (type_name(Field{"", t}) == name) {
+      field->type = t;
+      field->byte_width = 0;
       return true;
     }
   }
@@ -93,6 +110,7 @@ common::Status BatchBuilder::append_null(size_t column) {
     case ColumnType::Int64:
     case ColumnType::Float64: c.values.append(8, '\0'); break;
     case ColumnType::Bool: break;  // the value bitmap is built from `values` bytes below
+    case ColumnType::FixedSizeBinary: c.values.append(size_t(schema_[column].byte_width), '\0'); break;
     case ColumnType::Utf8:
     case ColumnType::Binary: c.offsets.push_back(int32_t(c.values.size())); break;
   }
@@ -121,6 +139,12 @@ void BatchBuilder::append_bool(size_t column, bool value) {
 void BatchBuilder::append_bytes(size_t column, std::string_view value) {
   Column& c = columns_[column];
   set_valid(c, true);
+  if (schema_[column].type == ColumnType::FixedSizeBinary) {
+    size_t width = size_t(schema_[column].byte_width);
+    c.values.append(value.substr(0, width));
+    c.values.append(width - std::min(width, value.size()), '\0');
+    return;
+  }
   c.values.append(value);
   c.offsets.push_back(int32_t(c.values.size()));
 }
@@ -149,7 +173,8 @@ BatchBuilder::Encoded BatchBuilder::encode() const {
     }
     switch (schema_[i].type) {
       case ColumnType::Int64:
-      case ColumnType::Float64: add_buffer(&e, c.values.data(), c.values.size()); break;
+      case ColumnType::Float64:
+      case ColumnType::FixedSizeBinary: add_buffer(&e, c.values.data(), c.values.size()); break;
       case ColumnType::Bool: {
         std::vector<uint8_t> bits((rows_ + 7) / 8, 0);
         for (size_t row = 0; row < rows_; ++row) {
@@ -189,7 +214,7 @@ common::Status StreamWriter::write_schema() {
   std::vector<flatbuffers::Offset<fb::Field>> fields;
   for (const Field& f : schema_) {
     auto name = b.CreateString(f.name);
-    auto [type_type, type] = type_of(b, f.type);
+    auto [type_type, type] = type_of(b, f);
     auto children = b.CreateVector(std::vector<flatbuffers::Offset<fb::Field>>{});
     fields.push_back(fb::CreateField(b, name, f.nullable, type_type, type, 0, children));
   }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@
 #include "client/errors.h"
 #include "common/clock.h"
 #include "proto/msgpack.h"
+#include "recexport/scan_export.h"
+#include "recexport/schema.h"
 
 namespace py = pybind11;
 
@@ -58,6 +61,12 @@ T& check(common::Result<T>& r) {
 }
 
 py::object g_error_factory;  // (code, message) -> exception instance; set by asclient
+py::object g_geojson_type;   // asclient.GeoJSON: GeoJSON bins are written from and read as it
+
+py::object geojson_value(std::string_view text) {
+  if (!g_geojson_type) return py::str(std::string(text));
+  return g_geojson_type.attr("_from_text")(py::str(std::string(text)));
+}
 
 std::string type_name(py::handle h) { return py::str(py::type::handle_of(h).attr("__name__")); }
 
@@ -157,7 +166,7 @@ py::object from_msgpack(const mp::Value& m) {
     case mp::Kind::Double: return py::float_(m.d);
     case mp::Kind::String: return py::str(m.bytes);
     case mp::Kind::Blob: return py::bytes(m.bytes);
-    case mp::Kind::GeoJson: return py::str(m.bytes);
+    case mp::Kind::GeoJson: return geojson_value(m.bytes);
     case mp::Kind::List: {
       py::list out;
       for (const mp::Value& item : m.list) out.append(from_msgpack(item));
@@ -186,12 +195,15 @@ client::Value to_value(const std::string& bin, py::handle v) {
   if (is_bytes(v)) {
     return client::Value::blob(bytes_of(v));
   }
+  if (g_geojson_type && py::isinstance(v, g_geojson_type)) {
+    return client::Value::geojson(v.attr("dumps")().cast<std::string>());
+  }
   if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) {
     return client::Value::list_msgpack(mp::encode(to_msgpack(bin, v, 0)));
   }
   if (py::isinstance<py::dict>(v)) return client::Value::map_msgpack(mp::encode(to_msgpack(bin, v, 0)));
   param_error("bin '" + bin + "': unsupported value type " + type_name(v) +
-              " (int, float, str, bytes, bool, None, list or dict)");
+              " (int, float, str, bytes, bool, None, list, dict or GeoJSON)");
 }
 
 py::object to_python(const client::Value& v) {
@@ -204,7 +216,7 @@ py::object to_python(const client::Value& v) {
     return py::reinterpret_steal<py::object>(o);
   }
   if (auto b = v.as_blob()) return py::bytes(b->data(), b->size());
-  if (auto g = v.as_geojson()) return py::str(std::string(*g));
+  if (auto g = v.as_geojson()) return geojson_value(*g);
   if (v.is_nil()) return py::none();
   if (auto m = v.as_msgpack()) {
     mp::Value decoded;
@@ -263,6 +275,124 @@ py::bytes digest_bytes(const common::Digest& d) {
   return py::bytes(reinterpret_cast<const char*>(d.bytes.data()), d.bytes.size());
 }
 
+// A secondary-index filter from asclient.predicates: (kind, bin, collection, a, b) with
+// kind "int" (a..b inclusive), "str" (a equal) or "geo" (a: GeoJSON region or point).
+std::optional<client::IndexRange> to_filter(const py::object& f) {
+  if (f.is_none()) return std::nullopt;
+  if (!py::isinstance<py::tuple>(f) || py::len(f) != 5) param_error("where() takes a predicate from asclient.predicates");
+  auto t = py::reinterpret_borrow<py::tuple>(f);
+  client::IndexRange r;
+  std::string kind = t[0].cast<std::string>();
+  r.bin = t[1].cast<std::string>();
+  int collection = t[2].cast<int>();
+  if (collection < 0 || collection > 3) param_error("index_type must be one of INDEX_TYPE_*");
+  r.collection = client::IndexCollection(collection);
+  if (kind == "int") {
+    r.kind = client::IndexRange::Kind::Integer;
+    r.begin = bin_integer(r.bin, t[3]);
+    r.end = bin_integer(r.bin, t[4]);
+  } else if (kind == "str" || kind == "geo") {
+    r.kind = kind == "str" ? client::IndexRange::Kind::String : client::IndexRange::Kind::GeoJson;
+    r.text = t[3].cast<std::string>();
+  } else {
+    param_error("where() takes a predicate from asclient.predicates");
+  }
+  return r;
+}
+
+client::ScanPolicy scan_policy(const py::object& filter, uint32_t socket_timeout_ms, uint32_t total_timeout_ms) {
+  client::ScanPolicy p;
+  p.filter = to_filter(filter);
+  if (socket_timeout_ms != 0) p.socket_timeout_ms = socket_timeout_ms;
+  p.total_timeout_ms = total_timeout_ms;
+  return p;
+}
+
+// The Arrow stream of a record scan (recexport::ScanExport), handed to Python piece by
+// piece: take() feeds it one record batch of a ScanStream and returns the stream bytes that
+// batch completed; finish() returns the rest and the end-of-stream marker.
+class ArrowExport {
+ public:
+  ArrowExport(const py::object& schema, const py::object& bins, int64_t batch_rows)
+      : exporter_(recexport::Format::Arrow, parse(schema), to_names(bins), checked_rows(batch_rows),
+                  [this](std::string_view b) {
+                    pending_.append(b);
+                    return common::Status{};
+                  },
+                  "schema=") {}
+
+  std::vector<std::string> requested_bins() const { return exporter_.requested_bins(); }
+
+  py::bytes take(asclient::ScanStream& s) {
+    const std::vector<client::Record>* batch = s.record_batch();
+    if (batch == nullptr) {
+      s.release();
+      throw AsError{kClientError, "no record batch is ready"};
+    }
+    common::Status st;
+    {
+      py::gil_scoped_release nogil;
+      for (const client::Record& r : *batch) {
+        st = exporter_.add(r);
+        if (!st.ok()) break;
+      }
+    }
+    s.release();
+    check(st);
+    return drain();
+  }
+
+  py::bytes finish() {
+    check(exporter_.finish());
+    return drain();
+  }
+
+  uint64_t rows() const { return exporter_.rows(); }
+
+  // The columns as (name, type) pairs, once known.
+  py::list schema() const {
+    py::list out;
+    for (const arrowio::Field& f : exporter_.schema()) out.append(py::make_tuple(f.name, arrowio::type_name(f)));
+    return out;
+  }
+
+ private:
+  static size_t checked_rows(int64_t n) {
+    if (n < 1) param_error("batch_size must be at least 1, got " + std::to_string(n));
+    return size_t(n);
+  }
+
+  // None: inferred. Else a list of (name, type) pairs.
+  static std::vector<arrowio::Field> parse(const py::object& schema) {
+    if (schema.is_none()) return {};
+    std::string text;
+    for (py::handle item : schema) {
+      if (!py::isinstance<py::tuple>(item) || py::len(item) != 2 || !py::isinstance<py::str>(item[py::int_(0)]) ||
+          !py::isinstance<py::str>(item[py::int_(1)])) {
+        param_error("schema must be a list of (name, type) str pairs");
+      }
+      std::string name = item[py::int_(0)].cast<std::string>();
+      if (name.empty() || name.find_first_of(",:") != std::string::npos) {
+        param_error("schema column name '" + name + "' must be non-empty, without ',' or ':'");
+      }
+      text += (text.empty() ? "" : ",") + name + ":" + item[py::int_(1)].cast<std::string>();
+    }
+    if (text.empty()) param_error("schema must name at least one column (None infers them)");
+    auto fields = recexport::parse_schema(text);
+    if (!fields.ok()) param_error(fields.error().message);
+    return std::move(fields.value());
+  }
+
+  py::bytes drain() {
+    py::bytes out(pending_);
+    pending_.clear();
+    return out;
+  }
+
+  std::string pending_;
+  recexport::ScanExport exporter_;
+};
+
 class Connection {
  public:
   Connection(const std::vector<std::pair<std::string, int>>& hosts, uint32_t timeout_ms,
@@ -290,7 +420,7 @@ class Connection {
   }
   bool is_connected() const { return client_ != nullptr; }
 
-  void put(py::handle key, const py::dict& bins, int64_t ttl, bool send_key, int exists) {
+  void put(py::handle key, const py::dict& bins, int64_t ttl, bool send_key, int exists, uint32_t timeout_ms) {
     client::Key k = to_key(key);
     std::vector<client::Bin> out;
     for (auto [name, value] : bins) {
@@ -306,19 +436,22 @@ class Connection {
         client::ExistsAction::ReplaceOnly, client::ExistsAction::Replace};
     if (exists < 0 || exists > 4) param_error("policy 'exists' must be one of POLICY_EXISTS_*");
     p.exists = kExists[exists];
+    p.timeout_ms = timeout_ms;
     auto c = live();
     py::gil_scoped_release nogil;
     check(c->put(k, out, p));
   }
 
   // (digest, gen, ttl, bins)
-  py::tuple get(py::handle key, const py::object& bins) {
+  py::tuple get(py::handle key, const py::object& bins, uint32_t timeout_ms) {
     client::Key k = to_key(key);
     std::vector<std::string> names = to_names(bins);
+    client::ReadPolicy p;
+    p.timeout_ms = timeout_ms;
     auto c = live();
     common::Result<client::Record> r = [&] {
       py::gil_scoped_release nogil;
-      return c->get(k, names);
+      return c->get(k, names, p);
     }();
     const client::Record& rec = check(r);
     return py::make_tuple(digest_bytes(k.digest()), rec.generation, ttl_of(rec, common::now_cl_sec()),
@@ -326,31 +459,37 @@ class Connection {
   }
 
   // (digest, gen, ttl); gen and ttl are None when the record does not exist.
-  py::object exists(py::handle key) {
+  py::object exists(py::handle key, uint32_t timeout_ms) {
     client::Key k = to_key(key);
+    client::ReadPolicy p;
+    p.timeout_ms = timeout_ms;
     auto c = live();
     common::Result<client::Record> r = [&] {
       py::gil_scoped_release nogil;
-      return c->get_header(k);
+      return c->get_header(k, p);
     }();
     if (r.code() == common::ResultCode::NotFound) return py::make_tuple(digest_bytes(k.digest()), py::none(), py::none());
     const client::Record& rec = check(r);
     return py::make_tuple(digest_bytes(k.digest()), rec.generation, ttl_of(rec, common::now_cl_sec()));
   }
 
-  void remove(py::handle key) {
+  void remove(py::handle key, uint32_t timeout_ms) {
     client::Key k = to_key(key);
+    client::WritePolicy p;
+    p.timeout_ms = timeout_ms;
     auto c = live();
     common::Result<bool> r = [&] {
       py::gil_scoped_release nogil;
-      return c->remove(k);
+      return c->remove(k, p);
     }();
     if (!check(r)) raise(common::ResultCode::NotFound, "record not found");
   }
 
   // One (digest, result_code, gen, ttl, bins or None) per key, in key order.
-  py::list batch_get(const py::list& keys, const py::object& bins) {
+  py::list batch_get(const py::list& keys, const py::object& bins, uint32_t timeout_ms) {
     std::vector<client::Key> ks = to_keys(keys);
+    client::BatchPolicy p;
+    p.timeout_ms = timeout_ms;
     client::BatchRead read = bins.is_none() ? client::BatchRead::all() : client::BatchRead::selected(to_names(bins));
     auto c = live();
     py::list out;
@@ -359,7 +498,7 @@ class Connection {
                                      ks.begin() + long(std::min(ks.size(), start + kMaxBatchKeys)));
       common::Result<std::vector<client::BatchRecord>> r = [&] {
         py::gil_scoped_release nogil;
-        return c->batch_get(chunk, read);
+        return c->batch_get(chunk, read, p);
       }();
       uint32_t now = common::now_cl_sec();
       const std::vector<client::BatchRecord>& rows = check(r);
@@ -382,8 +521,10 @@ class Connection {
   // Decodes keys' rows into `rows` (len(keys) * itemsize bytes), `meta` (8 bytes a row)
   // and `codes` (int32 a row), in chunks the server accepts.
   void batch_get_columns(const py::list& keys, const py::list& specs, int64_t itemsize, const py::buffer& rows,
-                         const py::buffer& meta, const py::buffer& codes) {
+                         const py::buffer& meta, const py::buffer& codes, uint32_t timeout_ms) {
     client::ColumnLayout layout = to_layout(specs, itemsize);
+    client::BatchPolicy p;
+    p.timeout_ms = timeout_ms;
     std::vector<client::Key> ks = to_keys(keys);
     size_t n = ks.size();
     uint8_t* row_ptr = writable(rows, n * layout.itemsize(), "rows");
@@ -395,7 +536,7 @@ class Connection {
       size_t end = std::min(n, start + kMaxBatchKeys);
       std::vector<client::Key> chunk(ks.begin() + long(start), ks.begin() + long(end));
       client::ColumnBuffer out{row_ptr + start * layout.itemsize(), meta_ptr + start, code_ptr + start, end - start};
-      common::Status s = c->batch_get_columns(chunk, layout, out);
+      common::Status s = c->batch_get_columns(chunk, layout, out, p);
       if (!s.ok()) {
         py::gil_scoped_acquire gil;
         check(s);
@@ -405,23 +546,35 @@ class Connection {
 
   std::unique_ptr<asclient::ScanStream> scan_columns(const std::string& ns, const std::string& set,
                                                      const py::list& specs, int64_t itemsize, int64_t batch_rows,
-                                                     uint32_t socket_timeout_ms) {
+                                                     const py::object& filter, uint32_t socket_timeout_ms,
+                                                     uint32_t total_timeout_ms) {
     client::ColumnLayout layout = to_layout(specs, itemsize);
     if (batch_rows < 1) param_error("batch_size must be at least 1, got " + std::to_string(batch_rows));
-    client::ScanPolicy p;
-    if (socket_timeout_ms != 0) p.socket_timeout_ms = socket_timeout_ms;
+    client::ScanPolicy p = scan_policy(filter, socket_timeout_ms, total_timeout_ms);
     return asclient::ScanStream::columns(live(), ns, set, std::move(layout), size_t(batch_rows), p);
   }
 
   std::unique_ptr<asclient::ScanStream> scan_records(const std::string& ns, const std::string& set,
                                                      const py::object& bins, int64_t batch_rows,
-                                                     uint32_t socket_timeout_ms) {
+                                                     const py::object& filter, uint32_t socket_timeout_ms,
+                                                     uint32_t total_timeout_ms) {
     if (batch_rows < 1) param_error("batch_size must be at least 1, got " + std::to_string(batch_rows));
-    client::ScanPolicy p;
+    client::ScanPolicy p = scan_policy(filter, socket_timeout_ms, total_timeout_ms);
     p.bins = to_names(bins);
-    if (socket_timeout_ms != 0) p.socket_timeout_ms = socket_timeout_ms;
     return asclient::ScanStream::records(live(), ns, set, size_t(batch_rows), p);
   }
+
+  // One info command on the named node (any node when empty), its answer as sent.
+  std::string info(const std::string& command, const std::string& node) {
+    auto c = live();
+    common::Result<std::string> r = [&] {
+      py::gil_scoped_release nogil;
+      return c->info(command, node);
+    }();
+    return check(r);
+  }
+
+  std::vector<std::string> node_names() const { return live()->node_names(); }
 
  private:
   std::shared_ptr<client::Client> live() const {
@@ -501,9 +654,13 @@ PYBIND11_MODULE(_asclient, m) {
     }
   });
   m.def("_set_error_factory", [](py::object f) { g_error_factory = std::move(f); });
-  // The factory must not outlive the interpreter's teardown.
+  m.def("_set_geojson_type", [](py::object t) { g_geojson_type = std::move(t); });
+  // Neither may outlive the interpreter's teardown.
   auto atexit = py::module_::import("atexit");
-  atexit.attr("register")(py::cpp_function([] { g_error_factory = py::object(); }));
+  atexit.attr("register")(py::cpp_function([] {
+    g_error_factory = py::object();
+    g_geojson_type = py::object();
+  }));
 
   py::class_<asclient::ScanStream>(m, "ScanStream")
       .def("wait", &stream_wait)
@@ -526,5 +683,15 @@ PYBIND11_MODULE(_asclient, m) {
       .def_static("check_layout", &Connection::check_layout)
       .def("batch_get_columns", &Connection::batch_get_columns)
       .def("scan_columns", &Connection::scan_columns)
-      .def("scan_records", &Connection::scan_records);
+      .def("scan_records", &Connection::scan_records)
+      .def("info", &Connection::info)
+      .def("node_names", &Connection::node_names);
+
+  py::class_<ArrowExport>(m, "ArrowExport")
+      .def(py::init<const py::object&, const py::object&, int64_t>())
+      .def("requested_bins", &ArrowExport::requested_bins)
+      .def("take", &ArrowExport::take)
+      .def("finish", &ArrowExport::finish)
+      .def("rows", &ArrowExport::rows)
+      .def("schema", &ArrowExport::schema);
 }

@@ -2,9 +2,9 @@
 // asexport: 5,000 records written with the official client, exported by
 // build/bin/asexport as an Arrow IPC stream, JSON lines and CSV, and read back:
 // the Arrow stream with Apache Arrow's own JS reader (apache-arrow), record by
-// record. Then the failures: a value that does not fit a given --schema, an
-// unknown namespace, an unreachable host and a reader that closes the pipe, each a
-// clear message, exit status 1 and no file left behind.
+// record, fixed_size_binary columns included. Then the failures: a value that does not
+// fit a given --schema, an unknown namespace, an unreachable host and a reader that
+// closes the pipe, each a clear message, exit status 1 and no file left behind.
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
@@ -73,6 +73,24 @@ async function main () {
       assert.equal(table.numRows, total)
     })
 
+    await check('fixed_size_binary[4]: apache-arrow reads the blobs zero-padded to 4 bytes', () => {
+      const r = runExport(['-n', ns, '-s', set, '--schema', 'i:int64,b:fixed_size_binary[4]', '--format', 'arrow', '-o', '-'])
+      assert.equal(r.status, 0, r.stderr)
+      const table = arrow.tableFromIPC(r.stdout)
+      assert.equal(String(table.schema.fields[1].type), 'FixedSizeBinary[4]')
+      assert.equal(table.numRows, total)
+      for (const row of table) {
+        const want = Buffer.concat([expected(Number(row.i)).b, Buffer.from([0])])
+        assert.deepEqual(Buffer.from(row.b), want, `record ${row.i}: b`)
+      }
+    })
+
+    await check('a blob longer than its fixed_size_binary column: message, status 1', () => {
+      const r = runExport(['-n', ns, '-s', set, '--schema', 'b:fixed_size_binary[2]', '--format', 'arrow', '-o', '-'])
+      assert.equal(r.status, 1)
+      assert.match(r.stderr, /a blob of 3 bytes does not fit column b \(fixed_size_binary\[2\]\); give the column types with --schema/)
+    })
+
     await check('jsonl: one object per record, the same values', () => {
       const out = path.join(dir, 'out.jsonl')
       const r = runExport(['-n', ns, '-s', set, '--format', 'jsonl', '-o', out])
@@ -116,7 +134,7 @@ async function main () {
       assert.match(r.stderr, /cannot connect to 127\.0\.0\.1:1/)
       r = runExport(['-n', ns, '--schema', 'i:int32', '-o', path.join(dir, 'z.arrow')])
       assert.equal(r.status, 1)
-      assert.match(r.stderr, /bad --schema type 'int32' for i/)
+      assert.match(r.stderr, /--schema: bad schema type 'int32' for i/)
     })
 
     await check('a reader that closes the pipe: status 1 and why', () => {

@@ -93,14 +93,14 @@ class ClientTest(NodeTestCase):
     def test_unsupported_settings_are_refused(self):
         key = (NS, "s", 1)
         with self.assertRaises(ex.ParamError) as cm:
-            self.client.get(key, policy={"total_timeout": 100})
-        self.assertIn("'total_timeout' is not supported", str(cm.exception))
+            self.client.get(key, policy={"max_retries": 2})
+        self.assertIn("'max_retries' is not supported by asclient (it honours: total_timeout)", str(cm.exception))
         with self.assertRaises(ex.ParamError):
             self.client.put(key, {"a": 1}, policy={"durable_delete": True})
         with self.assertRaises(ex.ParamError):
             self.client.batch_read([key], policy={"max_retries": 2})
         with self.assertRaises(ex.ParamError):
-            self.client.query(NS, "s").results(policy={"total_timeout": 5})
+            self.client.query(NS, "s").results(policy={"records_per_second": 5})
         with self.assertRaises(ex.ParamError) as cm:
             asclient.client({"hosts": [("127.0.0.1", self.node.port)], "policies": {}})
         self.assertIn("config key 'policies'", str(cm.exception))

@@ -8,13 +8,13 @@
 
 #include "common/result.h"
 #include "proto/msgpack.h"
+#include "recexport/json_value.h"
 
 namespace aql {
 
 // Parameter error naming the offset of the first thing that is not JSON.
 common::Result<proto::msgpack::Value> parse_json(std::string_view text);
 
-// JSON text of a string's content, quotes included ("a\"b").
-std::string json_quote(std::string_view text);
+using recexport::json_quote;
 
 }  // namespace aql

@@ -7,11 +7,12 @@
 #include <string>
 
 #include "client/value.h"
+#include "recexport/json_value.h"
 
 namespace aql {
 
 std::string table_text(const client::Value& value);
-std::string json_text(const client::Value& value);
+using recexport::json_text;  // JSON output is the exporters' JSON
 
 // A value sent to a UDF as an argument: its msgpack form (lists and maps as stored).
 void append_msgpack(const client::Value& value, std::string* out);

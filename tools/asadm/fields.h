@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "recexport/json_value.h"
+
 namespace asadm {
 
 // `key=value` pairs in the order the node sent them (kept for --json and debugging).
@@ -25,8 +27,8 @@ std::vector<std::string> split_list(std::string_view text, char delimiter);
 // True for the info protocol's error answers (`ERROR:4:unrecognized command`, `error`).
 bool is_error_answer(std::string_view value);
 
-// JSON string literal, quotes included.
-std::string json_quote(std::string_view text);
+// JSON string literal, quotes included (the exporters' quoting).
+using recexport::json_quote;
 // True when `text` is a number in JSON's grammar (so "0x10", "1.", "inf" are not).
 bool is_json_number(std::string_view text);
 // A stat as JSON: a number or true/false as such, anything else as a string.

@@ -5,7 +5,7 @@
 //            [--batch-rows N] --format arrow|jsonl|csv -o FILE|-
 //
 // The columns are --schema's, or inferred from the first --batch-rows records
-// (export_schema.h). A progress line goes to stderr once a second and at the end. Exit
+// (recexport/schema.h). A progress line goes to stderr once a second and at the end. Exit
 // status 0 only when every record was written and the file flushed; on any error the
 // message names the cause (unreachable host, unknown namespace, a value that does not fit
 // its column, a full disk, a closed pipe), a partly written file is removed, and the
@@ -21,9 +21,9 @@
 
 #include "client/client.h"
 #include "client/host.h"
-#include "export_schema.h"
 #include "output.h"
-#include "record_sinks.h"
+#include "recexport/scan_export.h"
+#include "recexport/schema.h"
 
 namespace {
 
@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
   app.add_option("-n,--namespace", o.ns, "namespace")->required();
   app.add_option("-s,--set", o.set, "set (default: every set)");
   app.add_option("--bins", o.bins, "the bins to export, comma-separated (default: all)");
-  app.add_option("--schema", o.schema, "columns as name:type,... (int64, float64, bool, utf8, binary)");
+  app.add_option("--schema", o.schema,
+                 "columns as name:type,... (int64, float64, bool, utf8, binary, fixed_size_binary[N])");
   app.add_option("--batch-rows", o.batch_rows, "rows per Arrow record batch, and records used to infer the schema")
       ->check(CLI::Range(size_t(1), size_t(10000000)));
   app.add_option("--format", o.format, "arrow, jsonl or csv")->check(CLI::IsMember({"arrow", "jsonl", "csv"}));
@@ -101,13 +102,13 @@ int main(int argc, char** argv) {
   if (!host) return fail("bad host '" + o.host + "': expected HOST or HOST:PORT");
   std::vector<arrowio::Field> schema;
   if (!o.schema.empty()) {
-    auto parsed = asexport::parse_schema(o.schema);
-    if (!parsed.ok()) return fail(parsed.error().message);
+    auto parsed = recexport::parse_schema(o.schema);
+    if (!parsed.ok()) return fail("--schema: " + parsed.error().message);
     schema = std::move(*parsed);
   }
-  asexport::Format format = o.format == "jsonl" ? asexport::Format::Jsonl
-                            : o.format == "csv" ? asexport::Format::Csv
-                                                : asexport::Format::Arrow;
+  recexport::Format format = o.format == "jsonl" ? recexport::Format::Jsonl
+                             : o.format == "csv" ? recexport::Format::Csv
+                                                 : recexport::Format::Arrow;
 
   client::ClientConfig config;
   config.seeds.push_back(*host);
@@ -121,44 +122,24 @@ int main(int argc, char** argv) {
 
   auto out = asexport::Output::open(o.output);
   if (!out.ok()) return fail(out.error().message);
-  std::vector<std::string> only_bins = split_commas(o.bins);
+  asexport::Output& file = *out;
+  recexport::ScanExport exporter(
+      format, std::move(schema), split_commas(o.bins), o.batch_rows,
+      [&file](std::string_view bytes) { return file.write(bytes); }, "--schema");
   client::ScanPolicy policy;
-  policy.bins = only_bins;
-  if (!schema.empty() && only_bins.empty()) {
-    for (const arrowio::Field& f : schema) policy.bins.push_back(f.name);
-  }
-
-  // The first records wait here until the schema is known (inferred from them).
-  std::vector<client::Record> first;
-  std::unique_ptr<asexport::RecordSink> sink;
+  policy.bins = exporter.requested_bins();
   common::Status failure;
   Progress progress;
-  auto start_sink = [&]() -> bool {
-    if (schema.empty()) schema = asexport::infer_schema(first, only_bins);
-    sink = asexport::make_sink(format, schema, *out, o.batch_rows);
-    failure = sink->begin();
-    for (const client::Record& r : first) {
-      if (!failure.ok()) break;
-      failure = sink->add(r);
-    }
-    first.clear();
-    return failure.ok();
-  };
   common::Status scanned = db->scan(
       o.ns, o.set,
       [&](const client::Record& record) {
         if (record.tombstone) return true;
         progress.record();
-        if (!sink) {
-          first.push_back(record);
-          return first.size() < o.batch_rows || start_sink();
-        }
-        failure = sink->add(record);
+        failure = exporter.add(record);
         return failure.ok();
       },
       policy);
-  if (scanned.ok() && failure.ok() && !sink) start_sink();
-  if (scanned.ok() && failure.ok()) failure = sink->finish();
+  if (scanned.ok() && failure.ok()) failure = exporter.finish();
   if (scanned.ok() && failure.ok()) failure = out->close();
   if (!scanned.ok() || !failure.ok()) {
     out->discard();
@@ -166,8 +147,8 @@ int main(int argc, char** argv) {
                 (o.output == "-" ? "" : " (" + o.output + " removed)"));
   }
   progress.print(true);
-  if (sink->dropped() > 0) {
-    std::cerr << "asexport: " << sink->dropped() << " values of bins outside the schema were left out\n";
+  if (exporter.dropped() > 0) {
+    std::cerr << "asexport: " << exporter.dropped() << " values of bins outside the schema were left out\n";
   }
   return 0;
 }

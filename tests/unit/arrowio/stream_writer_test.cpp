@@ -96,12 +96,38 @@ TEST_CASE("a failing sink fails the write", "[arrowio]") {
   CHECK(writer.write_schema().message() == "disk full");
 }
 
-TEST_CASE("type names round-trip", "[arrowio]") {
+TEST_CASE("type names round-trip; fixed_size_binary carries its width", "[arrowio]") {
   for (ColumnType t : {ColumnType::Int64, ColumnType::Float64, ColumnType::Bool, ColumnType::Utf8, ColumnType::Binary}) {
-    ColumnType back{};
-    REQUIRE(arrowio::parse_type(arrowio::type_name(t), &back));
-    CHECK(back == t);
+    Field back;
+    REQUIRE(arrowio::parse_type(arrowio::type_name(Field{"x", t}), &back));
+    CHECK(back.type == t);
   }
-  ColumnType unused{};
-  CHECK_FALSE(arrowio::parse_type("int32", &unused));
+  Field fixed;
+  REQUIRE(arrowio::parse_type("fixed_size_binary[16]", &fixed));
+  CHECK(fixed.type == ColumnType::FixedSizeBinary);
+  CHECK(fixed.byte_width == 16);
+  CHECK(arrowio::type_name(fixed) == "fixed_size_binary[16]");
+  Field unused;
+  for (const char* bad : {"int32", "fixed_size_binary[0]", "fixed_size_binary[-4]", "fixed_size_binary[]",
+                          "fixed_size_binary[4x]", "fixed_size_binary[99999999999]", "fixed_size_binary[2000000]"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(arrowio::parse_type(bad, &unused));
+  }
+}
+
+TEST_CASE("fixed_size_binary: width bytes a row, shorter values zero-padded, nulls zeroed", "[arrowio]") {
+  Field f{"v", ColumnType::FixedSizeBinary, true, 4};
+  BatchBuilder batch({f});
+  batch.append_bytes(0, "abcd");
+  REQUIRE(batch.end_row().ok());
+  batch.append_bytes(0, "xy");
+  REQUIRE(batch.end_row().ok());
+  REQUIRE(batch.append_null(0).ok());
+  REQUIRE(batch.end_row().ok());
+  BatchBuilder::Encoded e = batch.encode();
+  REQUIRE(e.buffers.size() == 2);  // validity, values
+  CHECK(e.nodes[0] == std::pair<int64_t, int64_t>{3, 1});
+  CHECK(uint8_t(e.body[size_t(e.buffers[0].first)]) == 0b011);
+  REQUIRE(e.buffers[1].second == 12);
+  CHECK(e.body.substr(size_t(e.buffers[1].first), 12) == std::string("abcdxy\0\0\0\0\0\0", 12));
 }

@@ -1,8 +1,8 @@
-#include "export_schema.h"
+#include "recexport/schema.h"
 
 #include <algorithm>
 
-namespace asexport {
+namespace recexport {
 
 common::Result<std::vector<arrowio::Field>> parse_schema(const std::string& text) {
   std::vector<arrowio::Field> fields;
@@ -13,16 +13,18 @@ common::Result<std::vector<arrowio::Field>> parse_schema(const std::string& text
     std::string item = text.substr(start, comma - start);
     size_t colon = item.find(':');
     if (colon == std::string::npos || colon == 0) {
-      return common::Error{common::ResultCode::Parameter, "bad --schema item '" + item + "': expected name:type"};
+      return common::Error{common::ResultCode::Parameter, "bad schema item '" + item + "': expected name:type"};
     }
     arrowio::Field field;
     field.name = item.substr(0, colon);
-    if (!arrowio::parse_type(item.substr(colon + 1), &field.type)) {
-      return common::Error{common::ResultCode::Parameter, "bad --schema type '" + item.substr(colon + 1) + "' for " +
-                                                              field.name + ": expected int64, float64, bool, utf8 or binary"};
+    if (!arrowio::parse_type(item.substr(colon + 1), &field)) {
+      return common::Error{common::ResultCode::Parameter,
+                           "bad schema type '" + item.substr(colon + 1) + "' for " + field.name +
+                               ": expected int64, float64, bool, utf8, binary or fixed_size_binary[N] (N 1.." +
+                               std::to_string(arrowio::kMaxByteWidth) + ")"};
     }
     if (std::any_of(fields.begin(), fields.end(), [&](const arrowio::Field& f) { return f.name == field.name; })) {
-      return common::Error{common::ResultCode::Parameter, "--schema names column " + field.name + " twice"};
+      return common::Error{common::ResultCode::Parameter, "the schema names column " + field.name + " twice"};
     }
     fields.push_back(std::move(field));
     start = comma + 1;
@@ -50,7 +52,7 @@ std::vector<arrowio::Field> infer_schema(const std::vector<client::Record>& reco
       fields.push_back(arrowio::Field{bin.name, column_type_of(bin.value), true});
     }
   }
-  // --bins keeps its own order.
+  // The bin list keeps its own order.
   if (!only_bins.empty()) {
     std::vector<arrowio::Field> ordered;
     for (const std::string& name : only_bins) {
@@ -62,4 +64,4 @@ std::vector<arrowio::Field> infer_schema(const std::vector<client::Record>& reco
   return fields;
 }
 
-}  // namespace asexport
+}  // namespace recexport

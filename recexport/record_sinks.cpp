@@ -1,10 +1,9 @@
-#include "record_sinks.h"
+#include "recexport/record_sinks.h"
 
 #include "common/bytes.h"
-#include "json_literal.h"
-#include "value_text.h"
+#include "recexport/json_value.h"
 
-namespace asexport {
+namespace recexport {
 
 namespace {
 
@@ -20,13 +19,17 @@ std::string particle_name(const client::Value& value) {
   return "list/map";
 }
 
-bool fits(const client::Value& value, ColumnType type) {
-  switch (type) {
+bool fits(const client::Value& value, const arrowio::Field& field) {
+  switch (field.type) {
     case ColumnType::Int64: return value.as_int().has_value();
     case ColumnType::Float64: return value.as_double() || value.as_int();
     case ColumnType::Bool: return value.as_bool().has_value();
     case ColumnType::Binary: return value.as_blob().has_value();
     case ColumnType::Utf8: return value.as_string() || value.as_geojson() || value.as_msgpack();
+    case ColumnType::FixedSizeBinary: {
+      auto bytes = value.as_blob() ? value.as_blob() : value.as_string();
+      return bytes && bytes->size() <= size_t(field.byte_width);
+    }
   }
   return false;
 }
@@ -34,7 +37,7 @@ bool fits(const client::Value& value, ColumnType type) {
 std::string utf8_text(const client::Value& value) {
   if (auto s = value.as_string()) return std::string(*s);
   if (auto g = value.as_geojson()) return std::string(*g);
-  return aql::json_text(value);  // a list or a map
+  return json_text(value);  // a list or a map
 }
 
 // The record's value for each column (nullptr: null), after checking that each fits.
@@ -52,12 +55,14 @@ class RowReader {
         ++*dropped;
         continue;
       }
-      if (!fits(bin.value, schema_[i].type)) {
-        return {common::ResultCode::Parameter,
-                "record " + record.digest.hex() +
-                    " bin '" + bin.name + "': a " + particle_name(bin.value) + " does not fit column " +
-                    schema_[i].name + " (" + std::string(arrowio::type_name(schema_[i].type)) +
-                    "); give the column types with --schema"};
+      if (!fits(bin.value, schema_[i])) {
+        std::string what = particle_name(bin.value);
+        if (schema_[i].type == ColumnType::FixedSizeBinary && (bin.value.as_blob() || bin.value.as_string())) {
+          what += " of " + std::to_string(bin.value.bytes().size()) + " bytes";
+        }
+        return {common::ResultCode::Parameter, "record " + record.digest.hex() + " bin '" + bin.name + "': a " + what +
+                                                   " does not fit column " + schema_[i].name + " (" +
+                                                   arrowio::type_name(schema_[i]) + ")"};
       }
       (*cells)[i] = &bin.value;
     }
@@ -70,11 +75,11 @@ class RowReader {
 
 class ArrowSink final : public RecordSink {
  public:
-  ArrowSink(std::vector<arrowio::Field> schema, Output& out, size_t batch_rows)
+  ArrowSink(std::vector<arrowio::Field> schema, ByteSink out, size_t batch_rows)
       : schema_(std::move(schema)),
         reader_(schema_),
         batch_(schema_),
-        writer_(schema_, [&out](std::string_view bytes) { return out.write(bytes); }),
+        writer_(schema_, std::move(out)),
         batch_rows_(batch_rows) {}
 
   common::Status begin() override { return writer_.write_schema(); }
@@ -92,6 +97,7 @@ class ArrowSink final : public RecordSink {
         case ColumnType::Float64: batch_.append_double(i, v->as_double() ? *v->as_double() : double(*v->as_int())); break;
         case ColumnType::Bool: batch_.append_bool(i, *v->as_bool()); break;
         case ColumnType::Binary: batch_.append_bytes(i, *v->as_blob()); break;
+        case ColumnType::FixedSizeBinary: batch_.append_bytes(i, v->bytes()); break;
         case ColumnType::Utf8: batch_.append_bytes(i, utf8_text(*v)); break;
       }
     }
@@ -123,7 +129,8 @@ class ArrowSink final : public RecordSink {
 // jsonl and csv: text lines, written a few hundred KB at a time.
 class TextSink : public RecordSink {
  public:
-  TextSink(std::vector<arrowio::Field> schema, Output& out) : schema_(std::move(schema)), reader_(schema_), out_(out) {}
+  TextSink(std::vector<arrowio::Field> schema, ByteSink out)
+      : schema_(std::move(schema)), reader_(schema_), out_(std::move(out)) {}
 
   common::Status add(const client::Record& record) override {
     if (common::Status s = reader_.read(record, &cells_, &dropped_); !s.ok()) return s;
@@ -139,14 +146,14 @@ class TextSink : public RecordSink {
   virtual void line(const std::vector<const client::Value*>& cells, std::string* out) const = 0;
 
   common::Status flush() {
-    common::Status s = out_.write(pending_);
+    common::Status s = out_(pending_);
     pending_.clear();
     return s;
   }
 
   std::vector<arrowio::Field> schema_;
   RowReader reader_;
-  Output& out_;
+  ByteSink out_;
   std::string pending_;
   std::vector<const client::Value*> cells_;
 };
@@ -164,7 +171,7 @@ class JsonlSink final : public TextSink {
       if (cells[i] == nullptr) continue;
       if (!first) out->push_back(',');
       first = false;
-      *out += aql::json_quote(schema_[i].name) + ":" + aql::json_text(*cells[i]);
+      *out += json_quote(schema_[i].name) + ":" + json_text(*cells[i]);
     }
     *out += "}\n";
   }
@@ -186,7 +193,7 @@ class CsvSink final : public TextSink {
   common::Status begin() override {
     std::string header;
     for (size_t i = 0; i < schema_.size(); ++i) header += (i ? "," : "") + csv_field(schema_[i].name);
-    return out_.write(header + "\r\n");
+    return out_(header + "\r\n");
   }
 
  private:
@@ -198,8 +205,9 @@ class CsvSink final : public TextSink {
       switch (schema_[i].type) {
         case ColumnType::Int64:
         case ColumnType::Float64:
-        case ColumnType::Bool: *out += aql::json_text(*v); break;
-        case ColumnType::Binary: *out += common::to_hex(*v->as_blob()); break;
+        case ColumnType::Bool: *out += json_text(*v); break;
+        case ColumnType::Binary:
+        case ColumnType::FixedSizeBinary: *out += common::to_hex(v->bytes()); break;
         case ColumnType::Utf8: *out += csv_field(utf8_text(*v)); break;
       }
     }
@@ -209,14 +217,14 @@ class CsvSink final : public TextSink {
 
 }  // namespace
 
-std::unique_ptr<RecordSink> make_sink(Format format, std::vector<arrowio::Field> schema, Output& out,
+std::unique_ptr<RecordSink> make_sink(Format format, std::vector<arrowio::Field> schema, ByteSink out,
                                       size_t batch_rows) {
   switch (format) {
-    case Format::Arrow: return std::make_unique<ArrowSink>(std::move(schema), out, batch_rows);
-    case Format::Jsonl: return std::make_unique<JsonlSink>(std::move(schema), out);
-    case Format::Csv: return std::make_unique<CsvSink>(std::move(schema), out);
+    case Format::Arrow: return std::make_unique<ArrowSink>(std::move(schema), std::move(out), batch_rows);
+    case Format::Jsonl: return std::make_unique<JsonlSink>(std::move(schema), std::move(out));
+    case Format::Csv: return std::make_unique<CsvSink>(std::move(schema), std::move(out));
   }
   return nullptr;
 }
 
-}  // namespace asexport
+}  // namespace recexport
