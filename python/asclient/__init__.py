@@ -473,8 +473,9 @@ class Query:
 
     def export_arrow(self, target, bins=None, schema=None, batch_size=DEFAULT_BATCH_SIZE, policy=None):
         """Writes the query's records as an Arrow IPC stream to `target`: a path (written,
-        then removed again if the export fails, so no partial file looks complete) or a
-        binary file object with write(). Returns the number of rows.
+        then removed again if the export fails, so no partial file looks complete; a device
+        or FIFO is never removed) or a binary file object with write(). Returns the number
+        of rows.
 
         Columns: `schema` as in batches(arrow=True), or inferred from the first batch_size
         records: every bin seen there, integer -> int64, double -> float64, bool -> bool,
@@ -490,16 +491,20 @@ class Query:
         if writes:
             _write_pieces(pieces, target)
             return exporter.rows()
+        # Only a regular file is removed after a failure: a device or FIFO (/dev/null, a
+        # named pipe) given as the target is left alone.
+        regular = not os.path.exists(target) or os.path.isfile(target)
         try:
             with open(target, "wb") as f:
                 _write_pieces(pieces, f)
             return exporter.rows()
         except BaseException:
             pieces.close()
-            try:
-                os.unlink(target)
-            except OSError:
-                pass
+            if regular:
+                try:
+                    os.unlink(target)
+                except OSError:
+                    pass
             raise
 
     def _scan_args(self, policy):

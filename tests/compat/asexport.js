@@ -3,8 +3,9 @@
 // build/bin/asexport as an Arrow IPC stream, JSON lines and CSV, and read back:
 // the Arrow stream with Apache Arrow's own JS reader (apache-arrow), record by
 // record, fixed_size_binary columns included. Then the failures: a value that does not
-// fit a given --schema, an unknown namespace, an unreachable host and a reader that
-// closes the pipe, each a clear message, exit status 1 and no file left behind.
+// fit a given --schema, an unknown namespace, an unreachable host, a full disk
+// (/dev/full) and a reader that closes the pipe, each a clear message, exit status 1 and
+// no file left behind (a device named by -o is never removed).
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
@@ -135,6 +136,17 @@ async function main () {
       r = runExport(['-n', ns, '--schema', 'i:int32', '-o', path.join(dir, 'z.arrow')])
       assert.equal(r.status, 1)
       assert.match(r.stderr, /--schema: bad schema type 'int32' for i/)
+    })
+
+    await check('a full disk (/dev/full): status 1 and why; the device is left alone', () => {
+      const r = runExport(['-n', ns, '-s', set, '--format', 'jsonl', '-o', '/dev/full'])
+      assert.equal(r.status, 1)
+      assert.match(r.stderr, /cannot write \/dev\/full: No space left on device/)
+      assert.doesNotMatch(r.stderr, /removed/)
+      assert.ok(fs.statSync('/dev/full').isCharacterDevice(), '/dev/full still exists')
+      const ok = runExport(['-n', ns, '-s', set, '--format', 'arrow', '-o', '/dev/null'])
+      assert.equal(ok.status, 0, ok.stderr)
+      assert.ok(fs.statSync('/dev/null').isCharacterDevice())
     })
 
     await check('a reader that closes the pipe: status 1 and why', () => {

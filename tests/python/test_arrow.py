@@ -1,8 +1,8 @@
 """Arrow IPC streams from asclient, read back by Apache Arrow's own JS reader
 (apache-arrow, through read_arrow.js): client.export_arrow() to a file and to a file
 object, Query.batches(arrow=True) pieces, an index query exported, the schema given or
-inferred, and the failures: a value that does not fit (no file left behind), bad schemas
-and arguments refused before any I/O."""
+inferred, and the failures: a value that does not fit (no file left behind), a full
+disk, bad schemas and arguments refused before any I/O."""
 
 import io
 import json
@@ -126,6 +126,13 @@ class ArrowTest(NodeTestCase):
         with self.assertRaises(ex.AerospikeError) as cm:
             self.client.export_arrow(NS, SET, io.BytesIO(), schema=[("v", "fixed_size_binary[8]")])
         self.assertIn("a blob of 16 bytes does not fit column v (fixed_size_binary[8])", str(cm.exception))
+
+    def test_full_disk(self):
+        with self.assertRaises(OSError) as cm:
+            self.client.export_arrow(NS, SET, "/dev/full", batch_size=500)
+        self.assertEqual(cm.exception.errno, 28)  # ENOSPC
+        self.assertTrue(os.path.exists("/dev/full"))
+        self.assertEqual(self.client.export_arrow(NS, SET, "/dev/null"), TOTAL)
 
     def test_bad_arguments_before_io(self):
         q = self.client.query(NS, SET)

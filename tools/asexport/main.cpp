@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
   if (!scanned.ok() || !failure.ok()) {
     out->discard();
     return fail((scanned.ok() ? failure.message() : "scan failed: " + scanned.message()) +
-                (o.output == "-" ? "" : " (" + o.output + " removed)"));
+                (out->is_file() ? " (" + o.output + " removed)" : ""));
   }
   progress.print(true);
   if (exporter.dropped() > 0) {
