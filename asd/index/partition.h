@@ -2,7 +2,8 @@
 // One of the 4096 partitions of a namespace: its slice of the primary index under its
 // own lock (fine-grained locking: transactions on different partitions never contend).
 // Records are kept in descending digest order, the order the real server walks a
-// partition in, so scan resume points ("continue after digest D") are a map lookup.
+// partition in, so scan resume points ("continue after digest D") are an index lookup
+// (record_index.h).
 //
 // The partition's role on this node lives under the same lock, so a write reads the
 // replicas to send to in the same critical section that applies it: a role change (and
@@ -10,17 +11,17 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <set>
 #include <vector>
 
 #include "base/record.h"
 #include "common/digest.h"
+#include "index/record_index.h"
 
 namespace asd {
 
-using RecordMap = std::map<common::Digest, Record, std::greater<common::Digest>>;
+using RecordMap = RecordIndex;
 
 inline constexpr uint8_t kNoPosition = 0xFF;
 
