@@ -35,7 +35,7 @@ common::Status read_batch_stream(Connection& conn, uint64_t deadline, const Batc
   }
 }
 
-common::Status run_node_batch(const NodeBatch& batch, const std::vector<Key>& keys, const BatchRead& read,
+common::Status run_node_batch(const NodeBatch& batch, std::span<const Key> keys, const BatchRead& read,
                               const BatchPolicy& policy, uint32_t timeout_ms, const BatchBodyParser& parse) {
   const uint64_t deadline = common::steady_ms() + timeout_ms;
   const std::string request = encode_batch(keys, batch.indexes, read, policy, timeout_ms);
@@ -60,7 +60,7 @@ common::Status run_node_batch(const NodeBatch& batch, const std::vector<Key>& ke
 
 }  // namespace
 
-common::Status run_batch(Client::Impl& impl, const std::vector<Key>& keys, const BatchRead& read,
+common::Status run_batch(Client::Impl& impl, std::span<const Key> keys, const BatchRead& read,
                          const BatchPolicy& policy, const BatchBodyParser& parse) {
   for (const Key& key : keys) {
     if (auto st = validate_key(key); !st.ok()) return st;
@@ -91,7 +91,7 @@ common::Status run_batch(Client::Impl& impl, const std::vector<Key>& keys, const
   return {};
 }
 
-common::Result<std::vector<BatchRecord>> Client::batch_get(const std::vector<Key>& keys, const BatchRead& read,
+common::Result<std::vector<BatchRecord>> Client::batch_get(std::span<const Key> keys, const BatchRead& read,
                                                            const BatchPolicy& policy) {
   // Rows the server never answers stay ServerError instead of passing for "not found".
   std::vector<BatchRecord> results(keys.size(), BatchRecord{ResultCode::ServerError, {}});

@@ -14,7 +14,7 @@ namespace client {
 
 using common::ResultCode;
 
-common::Status Client::batch_get_columns(const std::vector<Key>& keys, const ColumnLayout& layout,
+common::Status Client::batch_get_columns(std::span<const Key> keys, const ColumnLayout& layout,
                                          const ColumnBuffer& out, const BatchPolicy& policy) {
   if (out.n_rows < keys.size() || !out.rows) {
     return {ResultCode::Parameter, "column buffer holds " + std::to_string(out.n_rows) + " rows for " +

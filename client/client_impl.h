@@ -36,7 +36,7 @@ using BatchBodyParser = std::function<common::Result<bool>(std::string_view body
 // A batch read (batch.cpp): keys validated, grouped by the master of their partition,
 // one request per node, nodes asked in parallel. Fails as a whole when a node cannot be
 // reached or ends the batch with an error.
-common::Status run_batch(Client::Impl& impl, const std::vector<Key>& keys, const BatchRead& read,
+common::Status run_batch(Client::Impl& impl, std::span<const Key> keys, const BatchRead& read,
                          const BatchPolicy& policy, const BatchBodyParser& parse);
 
 // Gets each record message of a scan stream (and whether it is a tombstone); false stops.

@@ -208,7 +208,7 @@ std::string encode_operate(const Key& key, const std::vector<Operation>& ops,
   return w.finish(policy.compress);
 }
 
-std::string encode_batch(const std::vector<Key>& keys, const std::vector<uint32_t>& indexes,
+std::string encode_batch(std::span<const Key> keys, const std::vector<uint32_t>& indexes,
                          const BatchRead& read, const BatchPolicy& policy, uint32_t timeout_ms) {
   uint8_t info1 = proto::info1::kRead;
   if (read.header_only) info1 |= proto::info1::kGetNoBinData;

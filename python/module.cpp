@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -494,8 +495,7 @@ class Connection {
     auto c = live();
     py::list out;
     for (size_t start = 0; start < ks.size(); start += kMaxBatchKeys) {
-      std::vector<client::Key> chunk(ks.begin() + long(start),
-                                     ks.begin() + long(std::min(ks.size(), start + kMaxBatchKeys)));
+      std::span<const client::Key> chunk(ks.data() + start, std::min(ks.size(), start + kMaxBatchKeys) - start);
       common::Result<std::vector<client::BatchRecord>> r = [&] {
         py::gil_scoped_release nogil;
         return c->batch_get(chunk, read, p);
@@ -534,7 +534,7 @@ class Connection {
     py::gil_scoped_release nogil;
     for (size_t start = 0; start < n; start += kMaxBatchKeys) {
       size_t end = std::min(n, start + kMaxBatchKeys);
-      std::vector<client::Key> chunk(ks.begin() + long(start), ks.begin() + long(end));
+      std::span<const client::Key> chunk(ks.data() + start, end - start);
       client::ColumnBuffer out{row_ptr + start * layout.itemsize(), meta_ptr + start, code_ptr + start, end - start};
       common::Status s = c->batch_get_columns(chunk, layout, out, p);
       if (!s.ok()) {

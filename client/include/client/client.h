@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <memory>
 #include <string>
 #include <utility>
@@ -89,7 +90,7 @@ class Client {
 
   // One answer per key, in key order; a missing record is a NotFound row, not an error.
   // Fails as a whole when a node cannot be reached or ends the batch with an error.
-  common::Result<std::vector<BatchRecord>> batch_get(const std::vector<Key>& keys,
+  common::Result<std::vector<BatchRecord>> batch_get(std::span<const Key> keys,
                                                      const BatchRead& read = BatchRead::all(),
                                                      const BatchPolicy& policy = {});
 
@@ -98,7 +99,7 @@ class Client {
   // layout's bins are requested. Parameter when `out` is smaller than `keys` or null.
   // Fails as batch_get does; a bin its field cannot hold (column_decode.h) fails the call
   // with IncompatibleType once all rows are in, that cell left zero.
-  common::Status batch_get_columns(const std::vector<Key>& keys, const ColumnLayout& layout,
+  common::Status batch_get_columns(std::span<const Key> keys, const ColumnLayout& layout,
                                    const ColumnBuffer& out, const BatchPolicy& policy = {});
 
   // Streams every record of ns/set (all sets when `set` is empty) to `callback` on this

@@ -7,6 +7,7 @@
 // Pure functions; callers validate first (validate_key / validate_bin_name).
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +48,7 @@ std::string encode_apply(const Key& key, std::string_view module, std::string_vi
 // A batch parent request ("batch any" rows, §8) for the keys at `indexes` of `keys`; each
 // row carries its index so answers can come back in any order. Consecutive rows of the
 // same namespace and set are sent as REPEAT rows.
-std::string encode_batch(const std::vector<Key>& keys, const std::vector<uint32_t>& indexes,
+std::string encode_batch(std::span<const Key> keys, const std::vector<uint32_t>& indexes,
                          const BatchRead& read, const BatchPolicy& policy, uint32_t timeout_ms);
 
 // One node's share of a partition scan (§9.2): partitions to read from their start, and
