@@ -85,15 +85,20 @@ common::Status parse_batch_field(std::string_view data, BatchRequest* out) {
   return {};
 }
 
-std::string single_record_message(const BatchRow& row) {
+std::string single_record_message(const BatchRow& row, std::string_view filter) {
   std::string out;
   MsgHeader header = row.header;
   header.info1 &= uint8_t(~info1::kBatch);
   size_t at = append_msg_header(out, header);
+  size_t fields = row.fields.size() + 1;
   for (const Field& f : row.fields) append_field(out, FieldType(f.type), f.data);
   append_field(out, FieldType::Digest, row.digest.view());
+  if (!filter.empty() && !row.field(FieldType::Filter)) {
+    append_field(out, FieldType::Filter, filter);
+    ++fields;
+  }
   for (const Op& op : row.ops) append_op(out, OpType(op.op), op.particle, op.name, op.value);
-  patch_msg_counts(out, at, uint16_t(row.fields.size() + 1), uint16_t(row.ops.size()));
+  patch_msg_counts(out, at, uint16_t(fields), uint16_t(row.ops.size()));
   return out;
 }
 

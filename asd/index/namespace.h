@@ -63,6 +63,11 @@ struct NamespaceStats {
   std::atomic<uint64_t> client_udf_complete{0};
   std::atomic<uint64_t> client_udf_error{0};
   std::atomic<uint64_t> client_unavailable{0};  // a partition this node does not serve
+  // Records a filter expression (field 43) turned away, by transaction kind.
+  std::atomic<uint64_t> client_read_filtered_out{0};
+  std::atomic<uint64_t> client_write_filtered_out{0};
+  std::atomic<uint64_t> client_delete_filtered_out{0};
+  std::atomic<uint64_t> client_udf_filtered_out{0};
   std::atomic<uint64_t> batch_sub_read_success{0};
   std::atomic<uint64_t> batch_sub_read_not_found{0};
   std::atomic<uint64_t> scan_basic_complete{0};

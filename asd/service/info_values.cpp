@@ -138,6 +138,10 @@ std::string namespace_value(NodeContext& node, const proto::InfoCommand& cmd) {
       {"xdr_write_success", std::to_string(s.xdr_write_success.load())},
       {"xdr_lost_conflict", std::to_string(s.xdr_lost_conflict.load())},
       {"xdr_forbidden", std::to_string(s.xdr_forbidden.load())},
+      {"client_read_filtered_out", std::to_string(s.client_read_filtered_out.load())},
+      {"client_write_filtered_out", std::to_string(s.client_write_filtered_out.load())},
+      {"client_delete_filtered_out", std::to_string(s.client_delete_filtered_out.load())},
+      {"client_udf_filtered_out", std::to_string(s.client_udf_filtered_out.load())},
   };
   add_namespace_cluster_stats(node, *ns, kv);
   if (storage::DeviceStorage* st = ns->storage()) add_device_stats(*st, kv);

@@ -1,6 +1,7 @@
 #include "transaction/batch.h"
 
 #include <memory>
+#include <optional>
 
 #include "cluster/cluster.h"
 #include "common/bytes.h"
@@ -9,6 +10,7 @@
 #include "proto/frame.h"
 #include "storage/device_storage.h"
 #include "transaction/context.h"
+#include "transaction/filter.h"
 #include "transaction/record_request.h"
 #include "transaction/response_sink.h"
 
@@ -63,7 +65,13 @@ class BatchJob : public std::enable_shared_from_this<BatchJob> {
       ctx_.batch_stats().error.fetch_add(1, std::memory_order_relaxed);
       return finish(ResultCode::Parameter);
     }
-    if (parent_.field(proto::FieldType::Filter)) return finish(ResultCode::UnsupportedFeature);
+    // One parse of the parent's filter for every row that has none of its own.
+    auto filter = parse_filter(parent_);
+    if (!filter) {
+      ctx_.batch_stats().error.fetch_add(1, std::memory_order_relaxed);
+      return finish(filter.error().code);
+    }
+    filter_ = std::move(*filter);
     common::Status parsed = proto::parse_batch_field(field->data, &request_);
     uint32_t max_rows = ctx_.config().service.batch_max_requests;
     if (max_rows != 0 && request_.rows.size() > max_rows) {
@@ -95,6 +103,7 @@ class BatchJob : public std::enable_shared_from_this<BatchJob> {
       const bool xdr_read = (parent_.header.info1 & proto::info1::kXdr) && !(header.info2 & proto::info2::kWrite);
       if (!xdr_read) header.info1 &= uint8_t(~proto::info1::kXdr);
       common::Result<RecordRequest> req = make_record_request(header, row.fields, row.ops, &row.digest);
+      if (req && req->filter.empty() && filter_) req->parsed_filter = &*filter_;
       if (!req) {
         append_error_message(out, req.code(), row.index);
       } else {
@@ -105,7 +114,7 @@ class BatchJob : public std::enable_shared_from_this<BatchJob> {
         // The client's partition map is behind: the node serving the partition answers.
         commits_.redirected = false;
         proxied_.push_back({row.index, ctx_.cluster()->proxy(commits_.redirect_to, proto::ProtoType::Message,
-                                                             proto::single_record_message(row), 1)});
+                                                             proto::single_record_message(row, parent_filter()), 1)});
       }
       commits_.write_deadline_ms = 0;
       ++next_;
@@ -173,7 +182,13 @@ class BatchJob : public std::enable_shared_from_this<BatchJob> {
   proto::Message parent_;
   ResponseSink& sink_;
   std::function<void(bool)> done_;
+  std::string_view parent_filter() const {
+    const proto::Field* f = parent_.field(proto::FieldType::Filter);
+    return f ? f->data : std::string_view();
+  }
+
   proto::BatchRequest request_;
+  std::optional<exp::Expression> filter_;  // the parent's field 43
   size_t next_ = 0;
   size_t proto_offset_ = 0;
   ResultCode final_code_ = ResultCode::Ok;

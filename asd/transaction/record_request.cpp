@@ -9,6 +9,7 @@
 #include "common/bytes.h"
 #include "common/clock.h"
 #include "transaction/bin_ops.h"
+#include "transaction/filter.h"
 #include "transaction/record_write.h"
 #include "transaction/ttl.h"
 #include "storage/device_storage.h"
@@ -257,7 +258,7 @@ common::Result<RecordRequest> make_record_request(const proto::MsgHeader& header
         req.key = f.data;
         break;
       case proto::FieldType::Filter:
-        req.has_filter = true;
+        req.filter = f.data;
         break;
       case proto::FieldType::UdfPackageName:
         req.is_udf = true;
@@ -302,7 +303,14 @@ void append_error_message(std::string& out, ResultCode code, uint32_t response_t
 void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t response_ttl,
                             std::string& out, CommitWait* wait) {
   const auto& h = req.header;
-  if (req.has_filter) return append_error_message(out, ResultCode::UnsupportedFeature, response_ttl);
+  std::optional<exp::Expression> own_filter;
+  const exp::Expression* filter = req.parsed_filter;
+  if (!filter && !req.filter.empty()) {
+    auto parsed = exp::Expression::parse(req.filter);
+    if (!parsed) return append_error_message(out, parsed.error().code, response_ttl);
+    own_filter.emplace(std::move(*parsed));
+    filter = &*own_filter;
+  }
   if (h.info4 != 0) return append_error_message(out, ResultCode::UnsupportedFeature, response_ttl);
   for (const proto::Op& op : req.ops) {
     if (!is_supported_op(op.op)) {
@@ -368,10 +376,11 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
     Record* entry = find_entry(ns, part, req.digest, now_sec);
     Record* record = entry && !entry->tombstone ? entry : nullptr;
     bool is_delete = is_write && !udf && (h.info2 & info2::kDelete);
-    // Without data-in-memory the index has no bins: read them from the device.
+    // Without data-in-memory the index has no bins: read them from the device (a delete
+    // needs them only for its filter).
     Record loaded;
     const Record* data = record;
-    if (record && !is_delete && !ns.data_in_memory()) {
+    if (record && (!is_delete || filter) && !ns.data_in_memory()) {
       loaded = *record;
       data = ns.load_bins(req.digest, loaded) ? &loaded : nullptr;
     }
@@ -379,6 +388,16 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
       reply.code = ResultCode::ServerError;
     } else if (record && req.has_key && !record->key.empty() && record->key != req.key) {
       reply.code = ResultCode::KeyMismatch;
+    } else if (filter && record && !filter->matches(filter_view(ns, *data, req.digest))) {
+      // Only an existing record is filtered: a write creating one, or a read of a missing
+      // one, goes on as without the filter.
+      auto& stats = ns.stats();
+      (udf ? stats.client_udf_filtered_out
+           : !is_write ? stats.client_read_filtered_out
+           : is_delete ? stats.client_delete_filtered_out
+                       : stats.client_write_filtered_out)
+          .fetch_add(1, std::memory_order_relaxed);
+      reply.code = ResultCode::FilteredOut;
     } else if (udf) {
       reply = detail::do_apply(ns, *config, req, part, entry, data, now_sec, *udf);
     } else if (!is_write) {

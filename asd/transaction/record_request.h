@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/exp/expression.h"
 #include "common/digest.h"
 #include "common/result.h"
 #include "proto/message.h"
@@ -61,7 +62,10 @@ struct RecordRequest {
   std::string_view set;
   bool has_key = false;
   std::string_view key;  // particle type byte + key bytes (field 2)
-  bool has_filter = false;
+  // Filter expression (field 43), as sent; or one the caller parsed already (a batch's
+  // parent filter, shared by its rows), which takes precedence.
+  std::string_view filter;
+  const exp::Expression* parsed_filter = nullptr;
   // A record UDF call (fields 30, 31, 32): module without ".lua", function, msgpack args.
   bool is_udf = false;
   std::string_view udf_module;

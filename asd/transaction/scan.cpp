@@ -14,6 +14,7 @@
 #include "transaction/record_request.h"
 #include "transaction/aggregate.h"
 #include "transaction/background.h"
+#include "transaction/filter.h"
 #include "transaction/scan_plan.h"
 
 namespace asd {
@@ -109,13 +110,14 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
     }
     if (plan.ns->is_dead(r, now)) continue;
     const Record* data = &r;
-    if (!plan.no_bins && !plan.ns->data_in_memory()) {
+    if ((!plan.no_bins || plan.exp_filter) && !plan.ns->data_in_memory()) {
       // The bins live on the device only; a copy that fails its checksum is left out.
       thread_local Record loaded;
       loaded = r;
       if (!plan.ns->load_bins(it->first, loaded)) continue;
       data = &loaded;
     }
+    if (plan.exp_filter && !plan.exp_filter->matches(filter_view(*plan.ns, *data, it->first))) continue;
     if (append_record(out, plan, it->first, *data)) {
       ++sent;
       ++taken;

@@ -9,6 +9,7 @@
 #include "index/namespace.h"
 #include "index/sindex.h"
 #include "transaction/context.h"
+#include "transaction/filter.h"
 
 namespace asd {
 
@@ -152,11 +153,19 @@ bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid
   auto selected = [&](const Record& r) {
     return !r.tombstone && !selection.ns->is_dead(r, now) && (!selection.has_set || r.set_id == selection.set_id);
   };
+  // The filter expression sees the bins (loaded from the device when not in memory);
+  // `visit` still gets the index entry, as without a filter.
+  auto passes = [&](const common::Digest& d, const Record& r) {
+    if (!selection.exp_filter) return true;
+    Record loaded;
+    const Record& data = *selection.ns->with_bins(d, &r, &loaded);
+    return selection.exp_filter->matches(filter_view(*selection.ns, data, d));
+  };
   if (!selection.filter) {
     auto it = cursor.after ? part.records.upper_bound(*cursor.after) : part.records.begin();
     for (; it != part.records.end() && taken < limit; ++it) {
       cursor.after = it->first;
-      if (selected(it->second) && visit(it->first, it->second, 0)) ++taken;
+      if (selected(it->second) && passes(it->first, it->second) && visit(it->first, it->second, 0)) ++taken;
     }
     return it != part.records.end();
   }
@@ -169,6 +178,7 @@ bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid
     Record loaded;
     const Record& r = *selection.ns->with_bins(e.second, &rec->second, &loaded);
     if (!f.matches(r, e.first, &r != &rec->second)) return true;
+    if (selection.exp_filter && !selection.exp_filter->matches(filter_view(*selection.ns, r, e.second))) return true;
     if (f.dedupe && !cursor.seen.insert(e.second).second) return true;
     if (visit(e.second, r, e.first)) ++taken;
     return true;
@@ -180,7 +190,9 @@ ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, S
   if (!ns_field) return ResultCode::Namespace;
   plan->ns = ctx.find_namespace(ns_field->data);
   if (!plan->ns) return ResultCode::Namespace;
-  if (req.field(FieldType::Filter)) return ResultCode::UnsupportedFeature;
+  auto exp_filter = parse_filter(req);
+  if (!exp_filter) return exp_filter.error().code;
+  if (*exp_filter) plan->exp_filter = std::make_shared<const exp::Expression>(std::move(**exp_filter));
   if (const proto::Field* udf_op = req.field(FieldType::UdfOp)) {
     // 1: an aggregation (stream UDF); 2: a background UDF job.
     if (udf_op->data.size() != 1 || (udf_op->data[0] != 1 && udf_op->data[0] != 2)) return ResultCode::Parameter;

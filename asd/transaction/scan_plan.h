@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/exp/expression.h"
 #include "common/digest.h"
 #include "common/result_code.h"
 #include "index/sindex.h"
@@ -71,6 +72,7 @@ struct RecordSelection {
   bool has_set = false;
   uint16_t set_id = 0;
   std::optional<IndexFilter> filter;
+  std::shared_ptr<const exp::Expression> exp_filter;  // field 43: only records it passes
 };
 
 // Where a walk through one partition's selected records stands.
@@ -94,6 +96,7 @@ struct ScanPlan {
   bool xdr_fields = false;  // XDR: add LUT (14) and origin src-id (200) to each record
   bool explicit_partitions = false;  // the client listed partitions (fields 11/12)
   std::optional<IndexFilter> filter;  // a secondary-index query
+  std::shared_ptr<const exp::Expression> exp_filter;  // a filter expression (field 43)
 
   // A background job (§10.5) applies a record UDF or write ops to every record selected.
   // An aggregation (§10.4) streams the records through a stream UDF instead.
@@ -104,7 +107,7 @@ struct ScanPlan {
   uint32_t record_ttl = 0;  // a background write's TTL (the request's record_ttl)
   std::vector<proto::Op> write_ops;
 
-  RecordSelection selection() const { return {ns, has_set, set_id, filter}; }
+  RecordSelection selection() const { return {ns, has_set, set_id, filter, exp_filter}; }
 };
 
 // As the real server reserves a partition for a scan: a scan of every partition (no

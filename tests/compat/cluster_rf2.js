@@ -25,6 +25,8 @@
 //      prole_objects equal the number of live records; every record reads
 //      back at its latest version and generation; a scan returns every
 //      record exactly once;
+//   4b. filter expressions (v >= 2): a scan, a 3,000-row batch (0 or 27 per row) and an
+//      index query return exactly the updated records across the three nodes;
 //   5. client.truncate() of the set, sent to one node, empties it on all
 //      three (sets info objects=0 on each, a scan finds nothing), and a write
 //      after it is kept;
@@ -202,6 +204,34 @@ async function main () {
     verifyAll('after rejoin', base.concat(extra)))
 
   await step('a scan returns every record exactly once', () => scanCheck('after rejoin'))
+
+  // ---- 4b. filter expressions on a batch, a scan and an index query spanning the nodes
+  const updatedKeys = new Set(expected.map((e, k) => (e && e.v >= 2 ? k : -1)).filter(k => k >= 0))
+  const vAtLeast2 = A.exp.ge(A.exp.binInt('v'), A.exp.int(2))
+  await step(`filter v >= 2 across 3 nodes: the scan returns the ${updatedKeys.size} updated records only`, async () => {
+    const recs = await K.scanAll(client, kNs, kSet, K.policy({ maxRetries: 5, filterExpression: vAtLeast2 }))
+    const got = new Set(recs.map(r => r.bins.k))
+    assert.equal(recs.length, got.size, 'a record came twice')
+    assert.ok(got.size === updatedKeys.size && [...got].every(k => updatedKeys.has(k)),
+      `scan: ${got.size} records, want ${updatedKeys.size}`)
+  })
+  await step('filter v >= 2: batch rows answer 0 or 27 (FILTERED_OUT) record by record', async () => {
+    const keys = base.slice(0, 3000)
+    const rows = await client.batchRead(keys.map(k => ({ key: keyOf(k), readAllBins: true })),
+      K.policy({ filterExpression: vAtLeast2 }))
+    const wrong = keys.filter((k, i) => rows[i].status !== (updatedKeys.has(k) ? A.status.OK : A.status.FILTERED_OUT))
+    assert.equal(wrong.length, 0, `${wrong.length} rows with the wrong status, first keys ${wrong.slice(0, 5)}`)
+  })
+  await step('filter v >= 2 on an index query (k in 0..9999) across 3 nodes', async () => {
+    const job = await client.createIntegerIndex({ ns: kNs, set: kSet, bin: 'k', index: 'rf2_k' })
+    await job.wait(50)
+    const q = client.query(kNs, kSet)
+    q.where(A.filter.range('k', 0, 9999))
+    const recs = await q.results(K.policy({ filterExpression: vAtLeast2 }))
+    const got = recs.map(r => r.bins.k).sort((a, b) => a - b)
+    const want = [...updatedKeys].filter(k => k <= 9999).sort((a, b) => a - b)
+    assert.deepEqual(got, want)
+  })
 
   // ---- 5. truncate
   await step(`client.truncate('${kNs}', '${kSet}') (sent to one node) empties the set on all three`, async () => {

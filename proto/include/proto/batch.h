@@ -63,7 +63,9 @@ common::Status parse_batch_field(std::string_view data, BatchRequest* out);
 
 // One row as a single-record request (the row's header, fields and ops, plus a digest
 // field): how a node forwards a row for a partition another node serves.
-std::string single_record_message(const BatchRow& row);
+// `filter`, when not empty and the row has no filter of its own, is added as field 43: a
+// batch parent's filter expression travels with each row proxied to another node.
+std::string single_record_message(const BatchRow& row, std::string_view filter = {});
 
 // Client side: appends one full row (not repeat) to a batch field under construction.
 void append_batch_row(std::string& field_data, uint32_t index, const common::Digest& digest,

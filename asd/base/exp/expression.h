@@ -1,0 +1,68 @@
+#pragma once
+// Aerospike expressions (wire-protocol.md §5.8): the msgpack program clients send as a
+// filter (field 43), decoded once per request into a node table and evaluated per record
+// without allocating.
+//
+// What is evaluated: literals (nil, bool, int, float, string, blob, GeoJSON, quoted lists
+// and maps), comparisons (eq, ne, gt, ge, lt, le, regex, geo, in-list), and/or/not/
+// exclusive, arithmetic (add, sub, mul, div, pow, log, mod, abs, floor, ceil, to-int,
+// to-float, min, max), integer bit operations (and, or, xor, not, lshift, rshift, arshift,
+// count, lscan, rscan), record metadata (digest-modulo, device/memory/record size,
+// last-update, since-update, void-time, ttl, set-name, key-exists, is-tombstone), the key,
+// bins and bin types, cond, let/var and unknown. CDT, bit and HLL calls (op 127) are not:
+// parse() answers UnsupportedFeature (16) for them.
+//
+// Values carry a type; a bin or key of another type, a missing bin, a type mismatch in an
+// operation, an integer division by zero and `unknown` itself evaluate to "unknown", which
+// propagates (and/or use three-valued logic). As a filter, only true passes: false and
+// unknown filter the record out (result 27).
+//
+// Bad programs (unknown op, wrong arity, a bad literal, a name that is not a string, a var
+// outside its let, nesting deeper than kMaxDepth, more than kMaxNodes nodes, a regex that
+// does not compile) are Parameter (4) at parse time, never a crash; a call is
+// UnsupportedFeature (16).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/record.h"
+#include "common/digest.h"
+#include "common/result.h"
+
+namespace asd::exp {
+
+inline constexpr size_t kMaxDepth = 64;
+inline constexpr size_t kMaxNodes = 4096;
+
+// What an expression may read of one record.
+struct RecordView {
+  const Record* record = nullptr;
+  const common::Digest* digest = nullptr;
+  std::string_view set_name;
+  uint64_t device_size = 0;  // bytes on the device; 0 for memory namespaces
+  uint64_t memory_size = 0;  // bytes of data held in memory
+  uint64_t now_ms = 0;       // ms since the CL epoch (2010-01-01)
+};
+
+struct Program;
+
+class Expression {
+ public:
+  static common::Result<Expression> parse(std::string_view msgpack);
+
+  Expression(Expression&&) noexcept;
+  Expression& operator=(Expression&&) noexcept;
+  ~Expression();
+
+  // True only when the program evaluates to boolean true for this record.
+  bool matches(const RecordView& view) const;
+
+ private:
+  explicit Expression(std::unique_ptr<Program> program);
+  std::unique_ptr<Program> program_;
+};
+
+}  // namespace asd::exp

@@ -1,0 +1,278 @@
+// Expression::parse: msgpack -> node table (program.h). One pass, recursive to at most
+// kMaxDepth levels; the first failure stops it (kBad propagates up) and becomes a
+// Parameter error naming what was wrong.
+
+#include <string>
+#include <utility>
+
+#include "base/exp/expression.h"
+#include "base/exp/program.h"
+#include "proto/msgpack.h"
+
+namespace asd::exp {
+
+namespace {
+
+namespace mp = proto::msgpack;
+using common::ResultCode;
+
+constexpr uint32_t kBad = UINT32_MAX;
+
+// Operand counts (the array's length minus the op code): exact, or at least `min`.
+struct Arity {
+  uint8_t min;
+  uint8_t max;  // 255: any number
+};
+
+bool arity_of(uint8_t op, Arity* a) {
+  switch (op) {
+    case kEq: case kNe: case kGt: case kGe: case kLt: case kLe: case kGeo: case kInList:
+    case kPow: case kLog: case kMod: case kIntLshift: case kIntRshift: case kIntArshift:
+    case kIntLscan: case kIntRscan:
+      *a = {2, 2};
+      return true;
+    case kNot: case kAbs: case kFloor: case kCeil: case kToInt: case kToFloat: case kIntNot: case kIntCount:
+      *a = {1, 1};
+      return true;
+    case kAnd: case kOr: case kExclusive: case kAdd: case kSub: case kMul: case kDiv: case kIntAnd:
+    case kIntOr: case kIntXor: case kMin: case kMax:
+      *a = {1, 255};
+      return true;
+    case kUnknown: case kDeviceSize: case kLastUpdate: case kSinceUpdate: case kVoidTime: case kTtl:
+    case kSetName: case kKeyExists: case kIsTombstone: case kMemorySize: case kRecordSize:
+      *a = {0, 0};
+      return true;
+    default:
+      return false;
+  }
+}
+
+class Parser {
+ public:
+  explicit Parser(Program& p) : p_(p), in_(p.bytes) {}
+
+  // The root node, or kBad with error() saying why.
+  uint32_t document() {
+    uint32_t root = node(0);
+    if (root != kBad && !in_.at_end()) return fail("trailing bytes after the expression");
+    return root;
+  }
+  const std::string& error() const { return error_; }
+  bool unsupported() const { return unsupported_; }
+
+ private:
+  uint32_t fail(std::string message) {
+    if (error_.empty()) error_ = std::move(message);
+    return kBad;
+  }
+
+  uint32_t add(Node n) {
+    if (p_.nodes.size() >= kMaxNodes) return fail("more than " + std::to_string(kMaxNodes) + " nodes");
+    p_.nodes.push_back(std::move(n));
+    return uint32_t(p_.nodes.size() - 1);
+  }
+
+  bool read_int(const char* what, int64_t* v) {
+    if (in_.read_int(v)) return true;
+    fail(std::string(what) + " must be an integer");
+    return false;
+  }
+
+  // A name: a plain msgpack str (no Aerospike type byte).
+  bool read_name(const char* what, std::string_view* s) {
+    if (in_.peek() == mp::Type::Str && in_.read_str(s)) return true;
+    fail(std::string(what) + " must be a string");
+    return false;
+  }
+
+  uint32_t literal(Val v) {
+    Node n;
+    n.literal = v;
+    return add(std::move(n));
+  }
+
+  uint32_t node(size_t depth) {
+    if (depth > kMaxDepth) return fail("nested deeper than " + std::to_string(kMaxDepth));
+    switch (in_.peek()) {
+      case mp::Type::Array: return operation(depth);
+      case mp::Type::Nil:
+        in_.read_nil();
+        return literal(Val::bytes(Type::Nil, {}));
+      case mp::Type::Bool: {
+        bool b = false;
+        in_.read_bool(&b);
+        return literal(Val::boolean(b));
+      }
+      case mp::Type::Int: {
+        int64_t i;
+        uint64_t u;
+        if (in_.read_int(&i)) return literal(Val::integer(i));
+        if (in_.read_uint(&u)) return literal(Val::integer(int64_t(u)));  // the C client's uint: same bits
+        return fail("bad integer");
+      }
+      case mp::Type::Double: {
+        double d;
+        if (!in_.read_double(&d)) return fail("bad float");
+        return literal(Val::real(d));
+      }
+      case mp::Type::Str: {
+        std::string_view s;
+        if (!in_.read_str(&s) || s.empty()) return fail("a string value needs its type byte");
+        auto type = uint8_t(s[0]);
+        s.remove_prefix(1);
+        if (type == mp::kBytesString) return literal(Val::bytes(Type::Str, s));
+        if (type == mp::kBytesGeoJson) return literal(Val::bytes(Type::Geo, s));
+        if (type == mp::kBytesBlob) return literal(Val::bytes(Type::Blob, s));
+        return fail("a string value of unknown type " + std::to_string(type));
+      }
+      case mp::Type::Map: {
+        std::string_view span;
+        if (!in_.skip(&span)) return fail("bad map value");
+        return literal(Val::bytes(Type::Map, span));
+      }
+      default: return fail("unexpected msgpack value");
+    }
+  }
+
+  uint32_t operation(size_t depth) {
+    uint32_t n = 0;
+    in_.read_array_header(&n);
+    if (n == 0) return fail("empty expression array");
+    int64_t code = 0;
+    if (!read_int("an operation code", &code)) return kBad;
+    if (code < 0 || code > 255) return fail("unknown operation " + std::to_string(code));
+    uint8_t op = uint8_t(code);
+    uint32_t operands = n - 1;
+    Node node;
+    node.op = op;
+    switch (op) {
+      case kQuote: {
+        if (operands != 1) return fail("quote takes one value");
+        std::string_view span;
+        bool list = in_.peek() == mp::Type::Array;
+        if (!list) return this->node(depth + 1);
+        if (!in_.skip(&span)) return fail("bad quoted list");
+        return literal(Val::bytes(Type::List, span));
+      }
+      case kCall:
+        unsupported_ = true;
+        return fail("call (CDT, bit and HLL expressions) is not supported");
+      case kBin:
+        if (operands != 2) return fail("bin takes a type and a name");
+        if (!read_int("bin type", &node.arg) || !read_name("bin name", &node.name)) return kBad;
+        return add(std::move(node));
+      case kBinType:
+        if (operands != 1) return fail("bin_type takes a name");
+        if (!read_name("bin name", &node.name)) return kBad;
+        return add(std::move(node));
+      case kKey:
+        if (operands != 1) return fail("key takes a type");
+        if (!read_int("key type", &node.arg)) return kBad;
+        return add(std::move(node));
+      case kDigestModulo:
+        if (operands != 1) return fail("digest_modulo takes a divisor");
+        if (!read_int("digest_modulo divisor", &node.arg)) return kBad;
+        node.arg = int32_t(node.arg);
+        if (node.arg == 0) return fail("digest_modulo by zero");
+        return add(std::move(node));
+      case kRegex: return regex(std::move(node), operands, depth);
+      case kVar: {
+        if (operands != 1) return fail("var takes a name");
+        std::string_view name;
+        if (!read_name("var name", &name)) return kBad;
+        for (auto it = scope_.rbegin(); it != scope_.rend(); ++it) {
+          if (it->first == name) {
+            node.arg = it->second;
+            return add(std::move(node));
+          }
+        }
+        return fail("var '" + std::string(name) + "' is not defined by an enclosing let");
+      }
+      case kLet: return let(std::move(node), operands, depth);
+      case kCond:
+        if (operands < 3 || operands % 2 == 0) return fail("cond takes condition/value pairs and a default");
+        break;
+      default: {
+        Arity a;
+        if (!arity_of(op, &a)) return fail("unknown operation " + std::to_string(op));
+        if (operands < a.min || (a.max != 255 && operands > a.max)) {
+          return fail("operation " + std::to_string(op) + " takes " + std::to_string(a.min) +
+                      (a.max == a.min ? "" : " or more") + " operands, got " + std::to_string(operands));
+        }
+      }
+    }
+    for (uint32_t i = 0; i < operands; ++i) {
+      uint32_t kid = this->node(depth + 1);
+      if (kid == kBad) return kBad;
+      node.kids.push_back(kid);
+    }
+    return add(std::move(node));
+  }
+
+  uint32_t regex(Node node, uint32_t operands, size_t depth) {
+    if (operands != 3) return fail("regex takes flags, a pattern and a string");
+    int64_t flags = 0;
+    std::string_view text;
+    if (!read_int("regex flags", &flags) || !read_name("regex pattern", &text)) return kBad;
+    std::string pattern(text);
+    // The clients' flags (as_regex_flags): 1 extended, 2 icase, 4 nosub, 8 newline.
+    int cflags = REG_NOSUB;
+    if (flags & 1) cflags |= REG_EXTENDED;
+    if (flags & 2) cflags |= REG_ICASE;
+    if (flags & 8) cflags |= REG_NEWLINE;
+    node.regex = std::make_unique<Regex>();
+    if (regcomp(&node.regex->re, pattern.c_str(), cflags) != 0) return fail("regex does not compile: " + pattern);
+    node.regex->compiled = true;
+    uint32_t kid = this->node(depth + 1);
+    if (kid == kBad) return kBad;
+    node.kids.push_back(kid);
+    return add(std::move(node));
+  }
+
+  // [let, name1, value1, ..., result]: each binding sees the ones before it.
+  uint32_t let(Node node, uint32_t operands, size_t depth) {
+    if (operands < 3 || operands % 2 == 0) return fail("let takes name/value pairs and a result");
+    size_t outer = scope_.size();
+    for (uint32_t i = 0; i + 1 < operands; i += 2) {
+      std::string_view name;
+      if (!read_name("let name", &name)) return kBad;
+      uint32_t value = this->node(depth + 1);
+      if (value == kBad) return kBad;
+      node.kids.push_back(value);
+      node.slots.push_back(p_.slots);
+      scope_.emplace_back(name, p_.slots++);
+    }
+    uint32_t result = this->node(depth + 1);
+    if (result == kBad) return kBad;
+    node.kids.push_back(result);
+    scope_.resize(outer);
+    return add(std::move(node));
+  }
+
+  Program& p_;
+  mp::Reader in_;
+  std::vector<std::pair<std::string_view, uint32_t>> scope_;
+  std::string error_;
+  bool unsupported_ = false;  // well-formed, but asks for what asd does not evaluate
+};
+
+}  // namespace
+
+common::Result<Expression> Expression::parse(std::string_view msgpack) {
+  auto program = std::make_unique<Program>();
+  program->bytes.assign(msgpack);  // literals point into this copy; Program never moves it
+  Parser parser(*program);
+  program->root = parser.document();
+  if (program->root == kBad) {
+    return common::Error{parser.unsupported() ? ResultCode::UnsupportedFeature : ResultCode::Parameter,
+                         "filter expression: " + parser.error()};
+  }
+  return Expression(std::move(program));
+}
+
+Expression::Expression(std::unique_ptr<Program> program) : program_(std::move(program)) {}
+Expression::Expression(Expression&&) noexcept = default;
+Expression& Expression::operator=(Expression&&) noexcept = default;
+Expression::~Expression() = default;
+
+}  // namespace asd::exp

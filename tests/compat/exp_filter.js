@@ -1,0 +1,117 @@
+'use strict'
+// exp_filter: filter expressions (field 43) from the official Node.js client on every
+// kind of command: get, put, remove, operate and apply answer 27 (FILTERED_OUT) when an
+// existing record does not pass and leave it untouched; a missing record is not found (a
+// read) or created (a write) as without a filter; batch rows answer 27 one by one; scans,
+// index queries and background query.operate jobs skip what does not pass. The same on the `disk` namespace, whose bins
+// live on the device only. wire-protocol.md §5.8.
+const { Aerospike, assert, connect, check, expectError, run } = require('./common')
+
+const { Key, exp } = Aerospike
+const FILTERED_OUT = Aerospike.status.FILTERED_OUT
+const NOT_FOUND = Aerospike.status.ERR_RECORD_NOT_FOUND
+const N = 200
+
+async function main () {
+  const client = await connect()
+
+  for (const ns of ['test', 'disk']) {
+    const set = 'expf'
+    const key = i => new Key(ns, set, i)
+    // (exp.mod of aerospike@6.7.1 builds a malformed entry list client-side; intAnd works.)
+    const isEven = exp.eq(exp.intAnd(exp.binInt('n'), exp.int(1)), exp.int(0))
+    const policy = filterExpression => ({ filterExpression })
+
+    await check(`${ns}: ${N} records n = i, s = "v<i % 10>", tags = [i, i + 1]`, async () => {
+      for (let i = 0; i < N; i++) {
+        await client.put(key(i), { n: i, s: `v${i % 10}`, tags: [i, i + 1], f: i / 4 }, { key: true }, { key: Aerospike.policy.key.SEND })
+      }
+    })
+
+    await check(`${ns}: get passes or answers 27; a missing record is still 2`, async () => {
+      const rec = await client.get(key(4), policy(isEven))
+      assert.equal(rec.bins.n, 4)
+      await expectError(client.get(key(5), policy(isEven)), FILTERED_OUT, 'get odd record')
+      await expectError(client.get(key(N + 1), policy(isEven)), NOT_FOUND, 'get missing record')
+      const byKey = exp.and(exp.eq(exp.keyInt(), exp.int(7)), exp.keyExist(), exp.eq(exp.setName(), exp.str(set)))
+      assert.equal((await client.get(key(7), policy(byKey))).bins.n, 7)
+      const regex = exp.cmpRegex(Aerospike.regex.ICASE, '^V3$', exp.binStr('s'))
+      assert.equal((await client.get(key(13), policy(regex))).bins.n, 13)
+      await expectError(client.get(key(14), policy(regex)), FILTERED_OUT, 'regex no match')
+    })
+
+    await check(`${ns}: put, operate and remove on a record that does not pass change nothing`, async () => {
+      await expectError(client.put(key(9), { n: 1000 }, null, policy(isEven)), FILTERED_OUT, 'put')
+      await expectError(client.operate(key(9), [Aerospike.operations.incr('n', 1)], null, policy(isEven)),
+        FILTERED_OUT, 'operate')
+      await expectError(client.remove(key(9), policy(isEven)), FILTERED_OUT, 'remove')
+      const rec = await client.get(key(9))
+      assert.equal(rec.bins.n, 9)
+      assert.equal(rec.gen, 1)
+      await client.put(key(10), { extra: 1 }, null, policy(isEven))
+      assert.equal((await client.get(key(10))).bins.extra, 1)
+      // A write that creates its record is not filtered.
+      await client.put(key(N + 2), { n: 1 }, null, policy(isEven))
+      assert.equal((await client.get(key(N + 2))).bins.n, 1)
+      await client.remove(key(N + 2))
+    })
+
+    await check(`${ns}: unknown (a missing bin, a bin of another type) filters out`, async () => {
+      await expectError(client.get(key(2), policy(exp.eq(exp.binInt('nosuch'), exp.int(1)))), FILTERED_OUT, 'missing bin')
+      await expectError(client.get(key(2), policy(exp.eq(exp.binStr('n'), exp.str('2')))), FILTERED_OUT, 'wrong type')
+      await expectError(client.get(key(2), policy(exp.unknown())), FILTERED_OUT, 'unknown')
+      const either = exp.or(exp.eq(exp.binInt('nosuch'), exp.int(1)), exp.eq(exp.binInt('n'), exp.int(2)))
+      assert.equal((await client.get(key(2), policy(either))).bins.n, 2)
+    })
+
+    await check(`${ns}: batchRead rows answer 27 one by one`, async () => {
+      const rows = [0, 1, 2, 3, N + 5].map(i => ({ key: key(i), readAllBins: true }))
+      const res = await client.batchRead(rows, policy(isEven))
+      assert.deepEqual(res.map(r => r.status), [0, FILTERED_OUT, 0, FILTERED_OUT, NOT_FOUND])
+      assert.equal(res[2].record.bins.n, 2)
+    })
+
+    await check(`${ns}: a scan returns only the records that pass`, async () => {
+      const scan = client.scan(ns, set)
+      const filter = exp.and(exp.lt(exp.binInt('n'), exp.int(50)),
+        exp.eq(exp.binStr('s'), exp.str('v3')), exp.gt(exp.binFloat('f'), exp.float(2.0)))
+      const got = (await scan.results(policy(filter))).map(r => r.bins.n).sort((a, b) => a - b)
+      assert.deepEqual(got, [13, 23, 33, 43])
+    })
+
+    await check(`${ns}: a background query.operate writes only the records that pass`, async () => {
+      const job = await client.query(ns, set).operate([Aerospike.operations.write('even', true)],
+        policy(exp.lt(exp.binInt('n'), exp.int(20))))
+      await job.wait(50)
+      const rows = await client.batchRead(Array.from({ length: 40 }, (_, i) => ({ key: key(i), readAllBins: true })))
+      const marked = rows.filter(r => r.record.bins.even === true).map(r => r.record.bins.n).sort((a, b) => a - b)
+      assert.deepEqual(marked, Array.from({ length: 20 }, (_, i) => i))
+    })
+
+    if (ns === 'test') {
+      await check('test: an index query with a filter expression', async () => {
+        const job = await client.createIntegerIndex({ ns, set, bin: 'n', index: 'expf_n' })
+        await job.wait(20)
+        const q = client.query(ns, set)
+        q.where(Aerospike.filter.range('n', 100, 149))
+        const n = exp.binInt('n')
+        const filter = exp.eq(exp.sub(n, exp.mul(exp.div(n, exp.int(10)), exp.int(10))), exp.int(0))
+        const got = (await q.results(policy(filter))).map(r => r.bins.n).sort((a, b) => a - b)
+        assert.deepEqual(got, [100, 110, 120, 130, 140])
+      })
+    }
+  }
+
+  await check('a CDT expression (not evaluated yet) is refused with 16, not ignored', async () => {
+    const listSize = exp.eq(exp.lists.size(exp.binList('tags')), exp.int(2))
+    const unsupported = Aerospike.status.ERR_UNSUPPORTED_FEATURE
+    await expectError(client.get(new Key('test', 'expf', 1), { filterExpression: listSize }), unsupported, 'get')
+    // The batch fails as a whole; this client reports that code on its rows.
+    const rows = await client.batchRead([{ key: new Key('test', 'expf', 1), readAllBins: true }],
+      { filterExpression: listSize })
+    assert.deepEqual(rows.map(r => r.status), [unsupported])
+    await expectError(client.scan('test', 'expf').results({ filterExpression: listSize }), unsupported, 'scan')
+  })
+}
+
+run('exp_filter', main)
