@@ -9,6 +9,7 @@
 #include "common/bytes.h"
 #include "common/clock.h"
 #include "transaction/bin_ops.h"
+#include "transaction/exp_ops.h"
 #include "transaction/filter.h"
 #include "transaction/record_write.h"
 #include "transaction/ttl.h"
@@ -45,6 +46,8 @@ bool is_supported_op(uint8_t op) {
     case OpType::Prepend:
     case OpType::Touch:
     case OpType::DeleteAll:
+    case OpType::ExpRead:
+    case OpType::ExpModify:
       return true;
     default:
       return false;
@@ -90,7 +93,8 @@ Reply do_read(Namespace& ns, const RecordRequest& req, const Record* record, con
       continue;
     }
     std::optional<OpResult> result;
-    ResultCode rc = apply_read_op(*record, op, &result);
+    ResultCode rc = op.op == uint8_t(OpType::ExpRead) ? exp_read(ns, *record, req.digest, op, &result)
+                                                       : apply_read_op(*record, op, &result);
     if (rc != ResultCode::Ok) return {rc};
     if (result) reply.results.push_back(std::move(*result));
     else if (respond_all) reply.results.push_back(OpResult{op.op, std::string(op.name), 0, {}});
@@ -209,6 +213,12 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
         break;
       case OpType::CdtRead:
         rc = apply_read_op(work, op, &result);
+        break;
+      case OpType::ExpRead:
+        rc = exp_read(ns, work, req.digest, op, &result);
+        break;
+      case OpType::ExpModify:
+        rc = exp_modify(ns, work, req.digest, op);
         break;
       default:
         rc = apply_write_op(work, op, &result);

@@ -3,8 +3,9 @@
 // kind of command: get, put, remove, operate and apply answer 27 (FILTERED_OUT) when an
 // existing record does not pass and leave it untouched; a missing record is not found (a
 // read) or created (a write) as without a filter; batch rows answer 27 one by one; scans,
-// index queries and background query.operate jobs skip what does not pass. The same on the `disk` namespace, whose bins
-// live on the device only. wire-protocol.md §5.8.
+// index queries and background query.operate jobs skip what does not pass. The same on
+// the `disk` namespace, whose bins live on the device only. Then the expression ops of
+// operate (exp read, exp write with its flags). wire-protocol.md §5.8.
 const { Aerospike, assert, connect, check, expectError, run } = require('./common')
 
 const { Key, exp } = Aerospike
@@ -101,6 +102,49 @@ async function main () {
       })
     }
   }
+
+  const eop = exp.operations
+  const ops = Aerospike.operations
+  const W = exp.expWriteFlags
+  const k = new Key('test', 'expops', 'k1')
+
+  await check('exp read: an expression over the bins comes back as a result bin', async () => {
+    await client.put(k, { a: 2, s: 'abc', x: 1.5 })
+    const rec = await client.operate(k, [
+      eop.read('sum', exp.add(exp.binInt('a'), exp.binInt('a')), exp.expReadFlags.DEFAULT),
+      eop.read('big', exp.gt(exp.binFloat('x'), exp.float(1.0)), exp.expReadFlags.DEFAULT),
+      eop.read('name', exp.binStr('s'), exp.expReadFlags.DEFAULT),
+      ops.read('a')])
+    assert.deepEqual(rec.bins, { sum: 4, big: true, name: 'abc', a: 2 })
+  })
+
+  await check('exp write: stores the value, sees earlier ops of the same operate', async () => {
+    const rec = await client.operate(k, [
+      ops.incr('a', 10),
+      eop.write('b', exp.mul(exp.binInt('a'), exp.int(3)), W.DEFAULT),
+      eop.write('c', exp.cond(exp.gt(exp.binInt('a'), exp.int(5)), exp.str('high'), exp.str('low')), W.DEFAULT),
+      ops.read('b'), ops.read('c')])
+    // With an expression op the client asks for a result per op: the incr's is nil.
+    assert.deepEqual(rec.bins, { a: null, b: 36, c: 'high' })
+  })
+
+  await check('exp write flags: create-only 6, update-only 17, policy-no-fail, allow-delete', async () => {
+    await expectError(client.operate(k, [eop.write('b', exp.int(1), W.CREATE_ONLY)]), 6, 'create-only on b')
+    await expectError(client.operate(k, [eop.write('zz', exp.int(1), W.UPDATE_ONLY)]), 17, 'update-only on zz')
+    await client.operate(k, [eop.write('b', exp.int(1), W.CREATE_ONLY | W.POLICY_NO_FAIL)])
+    assert.equal((await client.get(k)).bins.b, 36)
+    await expectError(client.operate(k, [eop.write('b', exp.nil(), W.DEFAULT)]), 26, 'nil without allow-delete')
+    await client.operate(k, [eop.write('b', exp.nil(), W.ALLOW_DELETE)])
+    assert.equal((await client.get(k)).bins.b, undefined)
+  })
+
+  await check('an expression that evaluates to unknown: 26, or nothing with eval-no-fail', async () => {
+    await expectError(client.operate(k, [eop.read('r', exp.binInt('nosuch'), 0)]), 26, 'read of a missing bin')
+    await expectError(client.operate(k, [eop.write('w', exp.binInt('nosuch'), W.DEFAULT)]), 26, 'write of unknown')
+    const rec = await client.operate(k, [eop.write('w', exp.binInt('nosuch'), W.EVAL_NO_FAIL), ops.read('a')])
+    assert.deepEqual(rec.bins, { w: null, a: 12 })
+    assert.equal((await client.get(k)).bins.w, undefined)
+  })
 
   await check('a CDT expression (not evaluated yet) is refused with 16, not ignored', async () => {
     const listSize = exp.eq(exp.lists.size(exp.binList('tags')), exp.int(2))

@@ -375,6 +375,38 @@ class Evaluator {
 
 }  // namespace
 
+bool Expression::evaluate(const RecordView& view, Particle* out) const {
+  Evaluator e(*program_, view);
+  Val v = e.eval(program_->root);
+  out->value.clear();
+  auto be64 = [&](uint64_t bits) {
+    out->value.resize(8);
+    common::store_be64(reinterpret_cast<uint8_t*>(out->value.data()), bits);
+  };
+  switch (v.type) {
+    case Type::Unknown: return false;
+    case Type::Nil: out->type = 0; return true;
+    case Type::Bool:
+      out->type = uint8_t(ParticleType::Bool);
+      out->value.assign(1, v.b ? '\1' : '\0');
+      return true;
+    case Type::Int: out->type = uint8_t(ParticleType::Integer); be64(uint64_t(v.i)); return true;
+    case Type::Float: out->type = uint8_t(ParticleType::Float); be64(std::bit_cast<uint64_t>(v.f)); return true;
+    case Type::Str: out->type = uint8_t(ParticleType::String); break;
+    case Type::Blob: out->type = uint8_t(ParticleType::Blob); break;
+    case Type::List: out->type = uint8_t(ParticleType::List); break;
+    case Type::Map: out->type = uint8_t(ParticleType::Map); break;
+    case Type::Hll: out->type = uint8_t(ParticleType::Hll); break;
+    case Type::Geo:
+      // The GeoJSON particle: flags, a cell count of 0, then the text.
+      out->type = uint8_t(ParticleType::GeoJson);
+      out->value.assign(3, '\0');
+      break;
+  }
+  out->value.append(v.s);
+  return true;
+}
+
 bool Expression::matches(const RecordView& view) const {
   Evaluator e(*program_, view);
   Val v = e.eval(program_->root);

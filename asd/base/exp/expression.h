@@ -49,6 +49,12 @@ struct RecordView {
 
 struct Program;
 
+// A value as a bin holds it: particle type and stored bytes (0 and empty for nil).
+struct Particle {
+  uint8_t type = 0;
+  std::string value;
+};
+
 class Expression {
  public:
   static common::Result<Expression> parse(std::string_view msgpack);
@@ -59,10 +65,29 @@ class Expression {
 
   // True only when the program evaluates to boolean true for this record.
   bool matches(const RecordView& view) const;
+  // The program's value as a bin particle; false when it evaluates to unknown.
+  bool evaluate(const RecordView& view, Particle* out) const;
 
  private:
   explicit Expression(std::unique_ptr<Program> program);
   std::unique_ptr<Program> program_;
 };
+
+// The expression operations of operate (EXP_READ 7, EXP_MODIFY 8): payload
+// `[expression, flags]`.
+inline constexpr uint64_t kExpCreateOnly = 1;
+inline constexpr uint64_t kExpUpdateOnly = 2;
+inline constexpr uint64_t kExpAllowDelete = 4;
+inline constexpr uint64_t kExpPolicyNoFail = 8;
+inline constexpr uint64_t kExpEvalNoFail = 16;
+
+struct ExpOp {
+  Expression expression;
+  uint64_t flags = 0;
+};
+
+// Parameter for a payload that is not a 1- or 2-element list, flags outside those a read
+// (eval-no-fail) or a modify takes, or a malformed expression.
+common::Result<ExpOp> parse_op(std::string_view payload, bool modify);
 
 }  // namespace asd::exp

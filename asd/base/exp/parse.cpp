@@ -270,6 +270,23 @@ common::Result<Expression> Expression::parse(std::string_view msgpack) {
   return Expression(std::move(program));
 }
 
+common::Result<ExpOp> parse_op(std::string_view payload, bool modify) {
+  mp::Reader in(payload);
+  uint32_t n = 0;
+  std::string_view program;
+  if (!in.read_array_header(&n) || n == 0 || n > 2 || !in.skip(&program)) {
+    return common::Error{ResultCode::Parameter, "expression op: expected [expression, flags]"};
+  }
+  uint64_t flags = 0;
+  if (n == 2 && !in.read_uint(&flags)) return common::Error{ResultCode::Parameter, "expression op: bad flags"};
+  uint64_t allowed = modify ? (kExpCreateOnly | kExpUpdateOnly | kExpAllowDelete | kExpPolicyNoFail | kExpEvalNoFail)
+                            : kExpEvalNoFail;
+  if (flags & ~allowed) return common::Error{ResultCode::Parameter, "expression op: flags not allowed here"};
+  auto expression = Expression::parse(program);
+  if (!expression) return expression.error();
+  return ExpOp{std::move(*expression), flags};
+}
+
 Expression::Expression(std::unique_ptr<Program> program) : program_(std::move(program)) {}
 Expression::Expression(Expression&&) noexcept = default;
 Expression& Expression::operator=(Expression&&) noexcept = default;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <bit>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -236,4 +237,39 @@ TEST_CASE("bad programs are Parameter errors, never a crash", "[exp]") {
   // A let variable is gone after its let.
   E scoped = op(16, {op(125, {name("v"), b(true), op(124, {name("v")})}), op(124, {name("v")})});
   CHECK(refused(scoped).find("not defined") != std::string::npos);
+}
+
+TEST_CASE("expression ops: [expression, flags] payloads, and values as bin particles", "[exp]") {
+  auto payload = [](const E& e, std::optional<uint64_t> flags) {
+    std::string out;
+    mp::Writer w(&out);
+    w.array_header(flags ? 2 : 1);
+    out += e.bytes;
+    if (flags) w.uinteger(*flags);
+    return out;
+  };
+  auto read = asd::exp::parse_op(payload(op(20, {i(1), i(2)}), 16), false);
+  REQUIRE(read.ok());
+  CHECK(read->flags == 16);
+  CHECK(asd::exp::parse_op(payload(i(1), 1), false).code() == common::ResultCode::Parameter);  // create-only on a read
+  CHECK(asd::exp::parse_op(payload(i(1), 32), true).code() == common::ResultCode::Parameter);
+  CHECK(asd::exp::parse_op(payload(i(1), std::nullopt), true).ok());
+  CHECK(asd::exp::parse_op("\x93\x01\x02\x03", true).code() == common::ResultCode::Parameter);  // 3 elements
+
+  Record r = sample();
+  common::Digest d = digest();
+  RecordView view{&r, &d, "myset", 0, 0, 0};
+  asd::exp::Particle p;
+  REQUIRE(read->expression.evaluate(view, &p));
+  CHECK(p.type == uint8_t(ParticleType::Integer));
+  CHECK(p.value == be64(3));
+  auto str = Expression::parse(bin(kStr, "s").bytes);
+  REQUIRE(str->evaluate(view, &p));
+  CHECK(p.type == uint8_t(ParticleType::String));
+  CHECK(p.value == "Hello world");
+  auto nil = Expression::parse(raw("\xc0").bytes);
+  REQUIRE(nil->evaluate(view, &p));
+  CHECK(p.type == 0);
+  auto missing = Expression::parse(bin(kInt, "nope").bytes);
+  CHECK_FALSE(missing->evaluate(view, &p));
 }
