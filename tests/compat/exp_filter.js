@@ -5,7 +5,8 @@
 // read) or created (a write) as without a filter; batch rows answer 27 one by one; scans,
 // index queries and background query.operate jobs skip what does not pass. The same on
 // the `disk` namespace, whose bins live on the device only. Then the expression ops of
-// operate (exp read, exp write with its flags). wire-protocol.md §5.8.
+// operate (exp read, exp write with its flags), list and map expressions, and bit/HLL
+// expressions refused with 16. wire-protocol.md §5.8.
 const { Aerospike, assert, connect, check, expectError, run } = require('./common')
 
 const { Key, exp } = Aerospike
@@ -146,15 +147,43 @@ async function main () {
     assert.equal((await client.get(k)).bins.w, undefined)
   })
 
-  await check('a CDT expression (not evaluated yet) is refused with 16, not ignored', async () => {
-    const listSize = exp.eq(exp.lists.size(exp.binList('tags')), exp.int(2))
+  await check('list and map expressions: reads, value ranges with nil/inf/wildcard, modified copies', async () => {
+    const lk = new Key('test', 'expcdt', 1)
+    await client.put(lk, { tags: [3, 1, 2], m: { a: 'blue', b: 'green', c: 'yellow' }, n: 2 })
+    const L = exp.lists
+    const M = exp.maps
+    const get = filterExpression => client.get(lk, { filterExpression })
+    const lrt = Aerospike.lists.returnType
+    const mrt = Aerospike.maps.returnType
+    await get(exp.eq(L.size(exp.binList('tags')), exp.int(3)))
+    await get(exp.eq(L.getByIndex(exp.binList('tags'), exp.int(0), exp.type.INT, lrt.VALUE), exp.int(3)))
+    await get(exp.eq(L.getByValue(exp.binList('tags'), exp.binInt('n'), lrt.COUNT), exp.int(1)))
+    await get(exp.eq(M.getByKey(exp.binMap('m'), exp.str('b'), exp.type.STR, mrt.VALUE), exp.str('green')))
+    await get(exp.eq(M.size(exp.binMap('m')), exp.int(3)))
+    // The official suite's nil / inf / wildcard cases (test/exp.ts).
+    await get(exp.eq(M.getByValueRange(exp.binMap('m'), exp.str('green'), exp.nil(), mrt.COUNT), exp.int(1)))
+    await get(exp.eq(M.getByValueRange(exp.binMap('m'), exp.inf(), exp.str('green'), mrt.COUNT), exp.int(2)))
+    await get(exp.eq(M.getByValueRange(exp.binMap('m'), exp.inf(), exp.wildcard(), mrt.COUNT), exp.int(3)))
+    await expectError(get(exp.eq(L.size(exp.binList('tags')), exp.int(4))), FILTERED_OUT, 'size 4')
+    // A modified copy: append 9, then its size; the bin stays as it was.
+    await get(exp.eq(L.size(L.append(exp.binList('tags'), exp.int(9))), exp.int(4)))
+    assert.deepEqual((await client.get(lk)).bins.tags, [3, 1, 2])
+    // And as operations: an exp write stores a modified copy.
+    await client.operate(lk, [eop.write('tags', L.append(exp.binList('tags'), exp.int(9)), 0)])
+    assert.deepEqual((await client.get(lk)).bins.tags, [3, 1, 2, 9])
+  })
+
+  await check('bit and HLL expressions (not evaluated yet) are refused with 16, not ignored', async () => {
     const unsupported = Aerospike.status.ERR_UNSUPPORTED_FEATURE
-    await expectError(client.get(new Key('test', 'expf', 1), { filterExpression: listSize }), unsupported, 'get')
-    // The batch fails as a whole; this client reports that code on its rows.
-    const rows = await client.batchRead([{ key: new Key('test', 'expf', 1), readAllBins: true }],
-      { filterExpression: listSize })
-    assert.deepEqual(rows.map(r => r.status), [unsupported])
-    await expectError(client.scan('test', 'expf').results({ filterExpression: listSize }), unsupported, 'scan')
+    const bits = exp.eq(exp.bit.count(exp.binBlob('b'), exp.int(8), exp.int(0)), exp.int(2))
+    const hll = exp.eq(exp.hll.getCount(exp.binHll('h')), exp.int(2))
+    for (const [what, filterExpression] of [['bit count', bits], ['hll count', hll]]) {
+      await expectError(client.get(new Key('test', 'expf', 1), { filterExpression }), unsupported, `get, ${what}`)
+      // The batch fails as a whole; this client reports that code on its rows.
+      const rows = await client.batchRead([{ key: new Key('test', 'expf', 1), readAllBins: true }], { filterExpression })
+      assert.deepEqual(rows.map(r => r.status), [unsupported])
+      await expectError(client.scan('test', 'expf').results({ filterExpression }), unsupported, `scan, ${what}`)
+    }
   })
 }
 

@@ -5,9 +5,11 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <string>
 
+#include "base/cdt.h"
 #include "base/exp/expression.h"
 #include "base/exp/program.h"
 #include "base/geojson.h"
@@ -25,30 +27,50 @@ using proto::ParticleType;
 
 constexpr int64_t kNsPerMs = 1000000;
 
-Val bin_value(const Bin& bin) {
-  switch (ParticleType(bin.particle)) {
+// A stored value (particle type and bytes) as an expression value; nil for particle 0.
+Val particle_value(uint8_t particle, std::string_view value) {
+  switch (ParticleType(particle)) {
+    case ParticleType::Null: return Val::bytes(Type::Nil, {});
     case ParticleType::Integer:
-      return bin.value.size() == 8 ? Val::integer(int64_t(common::load_be64(common::as_bytes(bin.value)))) : Val{};
+      return value.size() == 8 ? Val::integer(int64_t(common::load_be64(common::as_bytes(value)))) : Val{};
     case ParticleType::Float:
-      return bin.value.size() == 8
-                 ? Val::real(std::bit_cast<double>(common::load_be64(common::as_bytes(bin.value))))
-                 : Val{};
-    case ParticleType::Bool: return Val::boolean(!bin.value.empty() && bin.value[0] != 0);
-    case ParticleType::String: return Val::bytes(Type::Str, bin.value);
-    case ParticleType::List: return Val::bytes(Type::List, bin.value);
-    case ParticleType::Map: return Val::bytes(Type::Map, bin.value);
-    case ParticleType::Hll: return Val::bytes(Type::Hll, bin.value);
+      return value.size() == 8 ? Val::real(std::bit_cast<double>(common::load_be64(common::as_bytes(value)))) : Val{};
+    case ParticleType::Bool: return Val::boolean(!value.empty() && value[0] != 0);
+    case ParticleType::String: return Val::bytes(Type::Str, value);
+    case ParticleType::List: return Val::bytes(Type::List, value);
+    case ParticleType::Map: return Val::bytes(Type::Map, value);
+    case ParticleType::Hll: return Val::bytes(Type::Hll, value);
     case ParticleType::GeoJson: {
-      auto text = base::geojson_particle_text(bin.value);
+      auto text = base::geojson_particle_text(value);
       return text ? Val::bytes(Type::Geo, *text) : Val{};
     }
     default:
       // Blobs of every language flavour (4, 7-12).
-      return proto::is_blob_particle(bin.particle) ? Val::bytes(Type::Blob, bin.value) : Val{};
+      return proto::is_blob_particle(particle) ? Val::bytes(Type::Blob, value) : Val{};
   }
 }
 
+Val bin_value(const Bin& bin) { return particle_value(bin.particle, bin.value); }
+
 bool known(const Val& v) { return v.type != Type::Unknown; }
+
+// A value as a CDT operation argument (strings and blobs with their type byte).
+bool append_arg(const Val& v, std::string* out) {
+  mp::Writer w(out);
+  switch (v.type) {
+    case Type::Nil: w.nil(); return true;
+    case Type::Bool: w.boolean(v.b); return true;
+    case Type::Int: w.integer(v.i); return true;
+    case Type::Float: w.float64(v.f); return true;
+    case Type::Str: w.string(v.s); return true;
+    case Type::Blob: w.blob(v.s); return true;
+    case Type::Geo: w.geojson(v.s); return true;
+    case Type::List:
+    case Type::Map:
+    case Type::Raw: w.raw(v.s); return true;
+    default: return false;
+  }
+}
 
 // A value as a msgpack tree, for list/map comparisons and in-list.
 bool to_tree(const Val& v, mp::Value* out) {
@@ -127,6 +149,7 @@ class Evaluator {
         return eval(n.kids.back());
       }
       case kVar: return vars_[size_t(n.arg)];
+      case kCall: return call(n);
       default: return meta(n);
     }
   }
@@ -313,6 +336,39 @@ class Evaluator {
     return int64_t(v.type) == n.arg ? v : Val{};
   }
 
+  // A CDT read (or, with the modify-local flag, a modify returning the changed copy) on
+  // the list or map the last operand gives, through the same code as CDT operations.
+  Val call(const Node& n) {
+    Val target = eval(n.kids.back());
+    if (target.type != Type::List && target.type != Type::Map) return Val{};
+    std::string payload;
+    mp::Writer w(&payload);
+    if (!n.name.empty()) {
+      w.array_header(3);
+      w.integer(0xff);
+      w.raw(n.name);
+    }
+    w.array_header(uint32_t(n.kids.size()));  // the op code and every argument
+    w.integer(n.arg);
+    for (size_t k = 0; k + 1 < n.kids.size(); ++k) {
+      if (!append_arg(eval(n.kids[k]), &payload)) return Val{};
+    }
+    base::BinValue current{uint8_t(target.type == Type::List ? ParticleType::List : ParticleType::Map),
+                           std::string(target.s)};
+    base::CdtOutcome outcome;
+    bool modify = n.system & 0x40;
+    if (base::apply_cdt_op(&current, payload, modify, &outcome) != common::ResultCode::Ok) return Val{};
+    if (!modify) return outcome.result ? keep(std::move(*outcome.result)) : Val::bytes(Type::Nil, {});
+    if (!outcome.bin_changed) return target;
+    return outcome.new_bin ? keep(std::move(*outcome.new_bin)) : Val{};
+  }
+
+  // A value the evaluation produced: its bytes live as long as the evaluation.
+  Val keep(base::BinValue v) {
+    owned_.push_back(std::move(v.bytes));
+    return particle_value(v.particle, owned_.back());
+  }
+
   Val key(const Node& n) {
     if (!view_.record || view_.record->key.empty()) return Val{};
     std::string_view stored = view_.record->key;
@@ -371,6 +427,7 @@ class Evaluator {
   const RecordView& view_;
   std::vector<Val> vars_;
   std::string subject_;
+  std::deque<std::string> owned_;  // stable addresses for produced values
 };
 
 }  // namespace
@@ -384,7 +441,8 @@ bool Expression::evaluate(const RecordView& view, Particle* out) const {
     common::store_be64(reinterpret_cast<uint8_t*>(out->value.data()), bits);
   };
   switch (v.type) {
-    case Type::Unknown: return false;
+    case Type::Unknown:
+    case Type::Raw: return false;
     case Type::Nil: out->type = 0; return true;
     case Type::Bool:
       out->type = uint8_t(ParticleType::Bool);

@@ -19,7 +19,7 @@
 //
 // Bad programs (unknown op, wrong arity, a bad literal, a name that is not a string, a var
 // outside its let, nesting deeper than kMaxDepth, more than kMaxNodes nodes, a regex that
-// does not compile) are Parameter (4) at parse time, never a crash; a call is
+// does not compile) are Parameter (4) at parse time, never a crash; a bit or HLL call is
 // UnsupportedFeature (16).
 
 #include <cstdint>

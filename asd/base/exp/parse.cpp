@@ -130,6 +130,11 @@ class Parser {
         if (!in_.skip(&span)) return fail("bad map value");
         return literal(Val::bytes(Type::Map, span));
       }
+      case mp::Type::Ext: {
+        std::string_view span;
+        if (!in_.skip(&span)) return fail("bad ext value");
+        return literal(Val::bytes(Type::Raw, span));  // wildcard / infinity, for CDT ranges
+      }
       default: return fail("unexpected msgpack value");
     }
   }
@@ -154,9 +159,7 @@ class Parser {
         if (!in_.skip(&span)) return fail("bad quoted list");
         return literal(Val::bytes(Type::List, span));
       }
-      case kCall:
-        unsupported_ = true;
-        return fail("call (CDT, bit and HLL expressions) is not supported");
+      case kCall: return call(std::move(node), operands, depth);
       case kBin:
         if (operands != 2) return fail("bin takes a type and a name");
         if (!read_int("bin type", &node.arg) || !read_name("bin name", &node.name)) return kBad;
@@ -206,6 +209,43 @@ class Parser {
       if (kid == kBad) return kBad;
       node.kids.push_back(kid);
     }
+    return add(std::move(node));
+  }
+
+  // [call, result type, system, op, bin expression]; op is [code, args...] or, with a
+  // context, [0xff, context, [code, args...]]. The arguments are expressions.
+  uint32_t call(Node node, uint32_t operands, size_t depth) {
+    if (operands != 4) return fail("call takes a result type, a system, an operation and a bin");
+    int64_t rtype = 0, system = 0;
+    if (!read_int("call result type", &rtype) || !read_int("call system", &system)) return kBad;
+    if ((system & 0x3F) != 0) {
+      unsupported_ = true;
+      return fail((system & 0x3F) == 1 ? "bit expressions are not supported" : "HLL expressions are not supported");
+    }
+    if ((system & ~int64_t(0x7F)) != 0 || (system & 0x3F) > 2) return fail("unknown call system");
+    node.system = uint8_t(system);
+    uint32_t n = 0;
+    if (in_.peek() != mp::Type::Array || !in_.read_array_header(&n) || n == 0) return fail("call needs an operation array");
+    int64_t code = 0;
+    if (!read_int("call operation code", &code)) return kBad;
+    if (code == 0xff) {
+      if (n != 3) return fail("a call context is [0xff, context, operation]");
+      std::string_view ctx;
+      if (in_.peek() != mp::Type::Array || !in_.skip(&ctx)) return fail("bad call context");
+      node.name = ctx;
+      if (in_.peek() != mp::Type::Array || !in_.read_array_header(&n) || n == 0) return fail("call needs an operation array");
+      if (!read_int("call operation code", &code)) return kBad;
+    }
+    if (code < 0 || code > 255) return fail("bad CDT operation code " + std::to_string(code));
+    node.arg = code;
+    for (uint32_t k = 1; k < n; ++k) {
+      uint32_t kid = this->node(depth + 1);
+      if (kid == kBad) return kBad;
+      node.kids.push_back(kid);
+    }
+    uint32_t bin = this->node(depth + 1);
+    if (bin == kBad) return kBad;
+    node.kids.push_back(bin);
     return add(std::move(node));
   }
 

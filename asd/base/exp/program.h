@@ -31,15 +31,16 @@ enum Op : uint8_t {
 };
 
 // Value types, numbered as the wire's expression types (AS_EXP_TYPE_*) where they exist.
+// Raw: a literal only a CDT call's arguments take (wildcard, infinity: msgpack ext).
 enum class Type : uint8_t { Nil = 0, Bool = 1, Int = 2, Str = 3, List = 4, Map = 5, Blob = 6, Float = 7, Geo = 8,
-                            Hll = 9, Unknown = 100 };
+                            Hll = 9, Raw = 99, Unknown = 100 };
 
 struct Val {
   Type type = Type::Unknown;
   bool b = false;
   int64_t i = 0;
   double f = 0;
-  std::string_view s;  // Str, Blob, Geo (JSON text), Hll; List and Map: their msgpack
+  std::string_view s;  // Str, Blob, Geo (JSON text), Hll; List, Map and Raw: their msgpack
 
   static Val unknown() { return {}; }
   static Val boolean(bool v) { return {Type::Bool, v, 0, 0, {}}; }
@@ -60,8 +61,9 @@ struct Node {
   uint8_t op = kLiteral;
   Val literal;                  // kLiteral
   std::vector<uint32_t> kids;   // operand nodes, in order
-  int64_t arg = 0;              // kBin/kKey: wanted type; kRegex: flags; kVar: slot
-  std::string_view name;        // kBin, kBinType: bin name
+  int64_t arg = 0;              // kBin/kKey: wanted type; kRegex: flags; kVar: slot; kCall: CDT op
+  std::string_view name;        // kBin, kBinType: bin name; kCall: the CDT context (msgpack), if any
+  uint8_t system = 0;           // kCall: 0 CDT (| 0x40: modify a local copy)
   std::vector<uint32_t> slots;  // kLet: the slot each binding fills (kids: values..., result)
   std::unique_ptr<Regex> regex; // kRegex
 };

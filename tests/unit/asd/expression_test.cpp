@@ -208,6 +208,36 @@ TEST_CASE("metadata, key, bin types, cond and let", "[exp]") {
   CHECK(eval(let, r));
 }
 
+TEST_CASE("CDT calls: list and map reads, contexts, and modified local copies", "[exp]") {
+  Record r = sample();
+  auto call = [](int rtype, int system, E cdt_op, E target) { return op(127, {i(rtype), i(system), cdt_op, target}); };
+  constexpr int kValue = 7, kCount = 5;
+  CHECK(eval(op(1, {call(kInt, 0, op(16), bin(kList, "l")), i(3)}), r));                      // list size
+  CHECK(eval(op(1, {call(kInt, 0, op(19, {i(kValue), i(-1)}), bin(kList, "l")), i(3)}), r));  // get_by_index
+  CHECK(eval(op(1, {call(kInt, 0, op(96), bin(kMap, "m")), i(1)}), r));                        // map size
+  CHECK(eval(op(1, {call(kInt, 0, op(97, {i(kValue), s("a")}), bin(kMap, "m")), i(1)}), r));  // get_by_key
+  // Arguments are expressions: get_by_value_range(2, n + 10) counts 2 and 3.
+  E hi = op(20, {bin(kInt, "n"), i(14)});
+  CHECK(eval(op(1, {call(kInt, 0, op(25, {i(kCount), i(2), hi}), bin(kList, "l")), i(2)}), r));
+  // A modified copy (append 9): the bin itself is unchanged.
+  E appended = call(kList, 0x40, op(1, {i(9)}), bin(kList, "l"));
+  CHECK(eval(op(1, {call(kInt, 0, op(16), appended), i(4)}), r));
+  CHECK(eval(op(1, {call(kInt, 0, op(16), bin(kList, "l")), i(3)}), r));
+  // Through a context: [0xff, [list-index 0], [size]] on a list of lists.
+  Record nested = r;
+  std::string ll;
+  mp::Writer w(&ll);
+  w.array_header(1);
+  w.array_header(2);
+  w.integer(5);
+  w.integer(6);
+  nested.bins.push_back(Bin{"ll", uint8_t(ParticleType::List), ll});
+  E ctx_op = op(0xff, {raw(std::string("\x92\x10\x00", 3)), op(16)});
+  CHECK(eval(op(1, {call(kInt, 0, ctx_op, bin(kList, "ll")), i(2)}), nested));
+  // A call on a bin of another type is unknown.
+  CHECK_FALSE(eval(op(1, {call(kInt, 0, op(16), bin(kList, "n")), i(3)}), r));
+}
+
 TEST_CASE("regex and geo comparisons", "[exp]") {
   Record r = sample();
   CHECK(eval(op(7, {i(1), name("^Hello"), bin(kStr, "s")}), r));
@@ -225,8 +255,11 @@ TEST_CASE("bad programs are Parameter errors, never a crash", "[exp]") {
   CHECK(refused(op(1, {i(1)})).find("takes 2 operands, got 1") != std::string::npos);
   CHECK(refused(op(124, {name("x")})).find("not defined") != std::string::npos);
   CHECK(refused(op(7, {i(1), name("(unclosed"), s("x")})).find("does not compile") != std::string::npos);
-  CHECK(refused(op(127, {i(2), i(0), op(3), bin(kList, "l")}), common::ResultCode::UnsupportedFeature)
-            .find("not supported") != std::string::npos);
+  CHECK(refused(op(127, {i(2), i(1), op(3), bin(kList, "l")}), common::ResultCode::UnsupportedFeature)
+            .find("bit expressions are not supported") != std::string::npos);
+  CHECK(refused(op(127, {i(2), i(2), op(3), bin(kList, "l")}), common::ResultCode::UnsupportedFeature)
+            .find("HLL") != std::string::npos);
+  CHECK(refused(op(127, {i(2), i(0), i(3), bin(kList, "l")})).find("operation array") != std::string::npos);
   CHECK(refused(op(64, {i(0)})).find("by zero") != std::string::npos);
   CHECK(refused(op(81, {i(2), i(5)})).find("bin name must be a string") != std::string::npos);
   E deep = b(true);
