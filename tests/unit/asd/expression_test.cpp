@@ -51,13 +51,14 @@ E op(int code, std::vector<E> args = {}) {
   return e;
 }
 E bin(int type, std::string_view n) { return op(81, {i(type), name(n)}); }
-E list(std::vector<int64_t> items) {  // [126, [items]]
-  E inner;
-  mp::Writer w(&inner.bytes);
+E plain_list(std::vector<int64_t> items) {  // [items], as a list bin stores it
+  E e;
+  mp::Writer w(&e.bytes);
   w.array_header(uint32_t(items.size()));
   for (int64_t x : items) w.integer(x);
-  return op(126, {inner});
+  return e;
 }
+E list(std::vector<int64_t> items) { return op(126, {plain_list(std::move(items))}); }  // quoted literal
 
 constexpr int kInt = 2, kStr = 3, kList = 4, kMap = 5, kBlob = 6, kFloat = 7, kGeo = 8, kBool = 1;
 
@@ -78,13 +79,7 @@ Record sample() {
   r.bins.push_back(Bin{"s", uint8_t(ParticleType::String), "Hello world"});
   r.bins.push_back(Bin{"t", uint8_t(ParticleType::Bool), std::string(1, '\1')});
   r.bins.push_back(Bin{"bl", uint8_t(ParticleType::Blob), std::string("\x01\x02", 2)});
-  std::string l;
-  mp::Writer lw(&l);
-  lw.array_header(3);
-  lw.integer(1);
-  lw.integer(2);
-  lw.integer(3);
-  r.bins.push_back(Bin{"l", uint8_t(ParticleType::List), l});
+  r.bins.push_back(Bin{"l", uint8_t(ParticleType::List), plain_list({1, 2, 3}).bytes});
   std::string m;
   mp::Writer mw(&m);
   mw.map_header(1);
@@ -225,12 +220,7 @@ TEST_CASE("CDT calls: list and map reads, contexts, and modified local copies", 
   CHECK(eval(op(1, {call(kInt, 0, op(16), bin(kList, "l")), i(3)}), r));
   // Through a context: [0xff, [list-index 0], [size]] on a list of lists.
   Record nested = r;
-  std::string ll;
-  mp::Writer w(&ll);
-  w.array_header(1);
-  w.array_header(2);
-  w.integer(5);
-  w.integer(6);
+  std::string ll = "\x91" + plain_list({5, 6}).bytes;  // [[5, 6]]
   nested.bins.push_back(Bin{"ll", uint8_t(ParticleType::List), ll});
   E ctx_op = op(0xff, {raw(std::string("\x92\x10\x00", 3)), op(16)});
   CHECK(eval(op(1, {call(kInt, 0, ctx_op, bin(kList, "ll")), i(2)}), nested));
