@@ -6,7 +6,7 @@
 #
 # Starts $ASD_BIN (default <repo>/build/bin/asd) on free loopback ports with
 # its own temp dir and rendered config, waits until it answers the info
-# command `status`, runs `node SCENARIO.js` with ASD_HOST/ASD_PORT set, always
+# command `status`, runs `node SCENARIO.js` with ASD_HOST/ASD_PORT/ASD_PID set, always
 # stops asd afterwards (also on failure, timeout or signal; a watchdog kills
 # it even if this script is SIGKILLed), prints asd's log when anything failed,
 # and exits with node's status. It also fails when asd died, logged a
@@ -233,7 +233,7 @@ main() {
   say "asd ready (pid $asd_pid); running $scenario"
 
   # In the background + wait, so a signal to this script runs the traps at once.
-  ASD_HOST=127.0.0.1 ASD_PORT="$port" ASD_INFO_PORT="$info_port" \
+  ASD_HOST=127.0.0.1 ASD_PORT="$port" ASD_INFO_PORT="$info_port" ASD_PID="$asd_pid" \
     timeout --kill-after=5 "${SCENARIO_TIMEOUT:-240}" node "$scenario" &
   node_pid=$!
   echo "$node_pid" >"$tmp/node.pid"
