@@ -154,7 +154,7 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"namespace", "max-record-size", K::Size, "1M", 0, kNoMax, true, false,
      "Largest record accepted. With device storage, at most write-block-size (its default there)."},
     {"namespace", "default-read-touch-ttl-pct", K::Int, "0", 0, 100, false, false,
-     "Reads in the last pct of the TTL reset it. 0: off.", {}, "read-touch TTL is not supported yet"},
+     "Reads (readTouchTtlPercent 0) in the last pct of the TTL reset it to the TTL last written. 0: off."},
     {"namespace", "rack-id", K::Int, "0", 0, 1000000, false, false,
      "Rack of this node for the namespace (rack-aware replica placement)."},
     {"namespace", "conflict-resolution-policy", K::Enum, "generation", 0, 0, true, false,

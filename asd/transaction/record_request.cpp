@@ -310,6 +310,27 @@ void append_error_message(std::string& out, ResultCode code, uint32_t response_t
   proto::append_msg_header(out, h);
 }
 
+namespace {
+
+// Read-touch (a read's record_ttl: 0 the namespace's default-read-touch-ttl-pct, -1 never,
+// 1..100): the TTL the record was last written with, when its remaining TTL is below that
+// percentage of it; 0 when the read does not touch. Parameter for other values.
+common::Result<uint32_t> read_touch_ttl(Namespace& ns, const RecordRequest& req, const Record& record,
+                                        uint32_t now_sec) {
+  auto pct = int32_t(req.header.record_ttl);
+  if (pct == -1 || req.is_xdr) return uint32_t(0);  // shippers' reads never touch
+  if (pct < 0 || pct > 100) return common::Error{ResultCode::Parameter, "read-touch-ttl-percent out of range"};
+  if (pct == 0) pct = int32_t(ns.config()->default_read_touch_ttl_pct);
+  if (pct == 0 || record.void_time == 0) return uint32_t(0);
+  uint64_t written_sec = record.lut / 1000;
+  if (record.void_time <= written_sec || record.void_time <= now_sec) return uint32_t(0);
+  uint64_t total = record.void_time - written_sec;
+  uint64_t remaining = record.void_time - now_sec;
+  return remaining * 100 < total * uint64_t(pct) ? uint32_t(total) : uint32_t(0);
+}
+
+}  // namespace
+
 void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t response_ttl,
                             std::string& out, CommitWait* wait) {
   const auto& h = req.header;
@@ -412,6 +433,27 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
       reply = detail::do_apply(ns, *config, req, part, entry, data, now_sec, *udf);
     } else if (!is_write) {
       reply = do_read(ns, req, data, entry && entry->tombstone ? entry : nullptr);
+      if (reply.code == ResultCode::Ok && record) {
+        common::Result<uint32_t> touch_ttl = read_touch_ttl(ns, req, *record, now_sec);
+        if (!touch_ttl) {
+          reply = Reply{touch_ttl.error().code};
+        } else if (*touch_ttl != 0 && part.role.master && part.role.dupres_from.empty()) {
+          // The answer keeps the TTL the record had; the touch (a write, so it goes to
+          // the replicas and to XDR) resets it to the TTL it was last written with.
+          proto::Op touch_op;
+          touch_op.op = uint8_t(OpType::Touch);
+          RecordRequest touch = req;
+          touch.header.info1 = 0;
+          touch.header.info2 = info2::kWrite;
+          touch.header.info3 = 0;
+          touch.header.record_ttl = *touch_ttl;
+          touch.ops = std::span<const proto::Op>(&touch_op, 1);
+          touch.filter = {};
+          touch.parsed_filter = nullptr;
+          Reply touched = do_write(ns, *ns.config(), touch, part, entry, data, now_sec);
+          reply.mutated = touched.mutated;
+        }
+      }
     } else if (is_delete) {
       reply = do_delete(ns, req, part, entry);
     } else {

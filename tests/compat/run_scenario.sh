@@ -132,6 +132,14 @@ namespace bar {
   memory-size 256M
   storage-engine memory
 }
+namespace touch {
+  replication-factor 1
+  memory-size 64M
+  nsup-period 10
+  allow-ttl-without-nsup true
+  default-read-touch-ttl-pct 80
+  storage-engine memory
+}
 namespace disk {
   replication-factor 1
   memory-size 256M

@@ -7,6 +7,7 @@ disk, bad schemas and arguments refused before any I/O."""
 import io
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -50,6 +51,7 @@ class ArrowTest(NodeTestCase):
             cls.client.put((NS, SET, i), expected(i))
         cls.client.index_integer_create(NS, SET, "i", "arw_i")
         cls.tmp = tempfile.mkdtemp(prefix="asclient-arrow-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
 
     def check_rows(self, stream, columns, count):
         """Every row of `stream` matches the record its i names; each i once."""

@@ -40,7 +40,6 @@ TEST_CASE("keys of the real server this project does not implement stop start-up
                   "'alternate-access-address' in network.service is not supported: alternate access addresses");
     require_error(with_ns("network {\n  heartbeat {\n    mode multicast\n  }\n}\n"), 3,
                   "heartbeat mode multicast is not supported: use mode mesh");
-    require_error(ns_key("default-read-touch-ttl-pct 50"), 2, "read-touch TTL is not supported yet");
     require_error("namespace test {\n  set s {\n    stop-writes-count 5\n  }\n}\n", 3,
                   "per-set stop-writes-count is not supported yet");
     require_error(with_ns("xdr {\n  datacenter DC1 {\n    tls-name x\n  }\n}\n"), 3,

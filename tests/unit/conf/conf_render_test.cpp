@@ -133,7 +133,7 @@ TEST_CASE("apply_dynamic changes dynamic keys only", "[conf]") {
     // Keys of the real server this project does not implement: refused with the reason.
     CHECK(conf::apply_dynamic(config, "service", "", "info-threads", "2") ==
           "'info-threads' in service is not supported: asd answers info commands on its service threads; remove the line");
-    CHECK(conf::apply_dynamic(config, "namespace", "test", "default-read-touch-ttl-pct", "1").find("is not supported") !=
+    CHECK(conf::apply_dynamic(config, "namespace", "test", "default-read-touch-ttl-pct", "1").find("is not dynamic") !=
           std::string::npos);
     // asd reads these too (which writes it announces), and asd does not take set-config for xdr.
     for (const char* key : {"enable-xdr", "forward-xdr-writes", "xdr-delete-shipping-enabled", "xdr-nsup-deletes-enabled"}) {
