@@ -205,9 +205,10 @@ TEST_CASE("asadm verbs on a 3-node cluster", "[asadm_verbs]") {
           "~~ test Namespace Configuration ~~\n"
           "Node NODE0 NODE1 NODE2\n"
           "allow-ttl-without-nsup false false false\n"
+          "default-read-touch-ttl-pct 0 0 0\n"
           "default-ttl 0 0 0\n"
           "max-ttl 315360000 315360000 315360000\n"
-          "Number of rows: 3\n");
+          "Number of rows: 4\n");
 
     Run change = asadm(dir, {"-h", seed, "manage", "config", "namespace", "test", "param", "default-ttl", "to", "100"});
     INFO(change.out << change.err);
