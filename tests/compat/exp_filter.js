@@ -58,6 +58,16 @@ async function main () {
       await client.remove(key(N + 2))
     })
 
+    await check(`${ns}: exists and a touch (operate touch) answer 27 too; a passing record is touched`, async () => {
+      await expectError(client.exists(key(11), policy(isEven)), FILTERED_OUT, 'exists')
+      assert.equal(await client.exists(key(12), policy(isEven)), true)
+      const touch = [Aerospike.operations.touch(0)]
+      await expectError(client.operate(key(11), touch, null, policy(isEven)), FILTERED_OUT, 'touch')
+      assert.equal((await client.get(key(11))).gen, 1)
+      await client.operate(key(12), touch, null, policy(isEven))
+      assert.equal((await client.get(key(12))).gen, 2)
+    })
+
     await check(`${ns}: unknown (a missing bin, a bin of another type) filters out`, async () => {
       await expectError(client.get(key(2), policy(exp.eq(exp.binInt('nosuch'), exp.int(1)))), FILTERED_OUT, 'missing bin')
       await expectError(client.get(key(2), policy(exp.eq(exp.binStr('n'), exp.str('2')))), FILTERED_OUT, 'wrong type')
