@@ -17,7 +17,7 @@ class Namespace;
 
 // The message's filter (field 43), parsed; nullopt when it has none. Parameter when the
 // expression is malformed, UnsupportedFeature when it calls what asd does not evaluate
-// (CDT/bit/HLL reads).
+// (bit and HLL expressions).
 common::Result<std::optional<exp::Expression>> parse_filter(const proto::Message& message);
 
 exp::RecordView filter_view(Namespace& ns, const Record& record, const common::Digest& digest);

@@ -9,8 +9,10 @@
 // to-float, min, max), integer bit operations (and, or, xor, not, lshift, rshift, arshift,
 // count, lscan, rscan), record metadata (digest-modulo, device/memory/record size,
 // last-update, since-update, void-time, ttl, set-name, key-exists, is-tombstone), the key,
-// bins and bin types, cond, let/var and unknown. CDT, bit and HLL calls (op 127) are not:
-// parse() answers UnsupportedFeature (16) for them.
+// bins and bin types, cond, let/var and unknown, and list/map calls (op 127, system
+// CDT): every CDT read, and modify ops on a local copy (flag 0x40), with contexts and
+// arguments that are themselves expressions, through asd/base/cdt. Bit and HLL calls are
+// not evaluated: parse() answers UnsupportedFeature (16) for them.
 //
 // Values carry a type; a bin or key of another type, a missing bin, a type mismatch in an
 // operation, an integer division by zero and `unknown` itself evaluate to "unknown", which
