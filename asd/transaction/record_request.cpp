@@ -320,8 +320,10 @@ common::Result<uint32_t> read_touch_ttl(Namespace& ns, const RecordRequest& req,
   auto pct = int32_t(req.header.record_ttl);
   if (pct == -1 || req.is_xdr) return uint32_t(0);  // shippers' reads never touch
   if (pct < 0 || pct > 100) return common::Error{ResultCode::Parameter, "read-touch-ttl-percent out of range"};
+  // Most records never expire: they are settled before the config snapshot is taken.
+  if (record.void_time == 0) return uint32_t(0);
   if (pct == 0) pct = int32_t(ns.config()->default_read_touch_ttl_pct);
-  if (pct == 0 || record.void_time == 0) return uint32_t(0);
+  if (pct == 0) return uint32_t(0);
   uint64_t written_sec = record.lut / 1000;
   if (record.void_time <= written_sec || record.void_time <= now_sec) return uint32_t(0);
   uint64_t total = record.void_time - written_sec;
