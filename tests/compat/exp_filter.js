@@ -68,6 +68,14 @@ async function main () {
       assert.equal((await client.get(key(12))).gen, 2)
     })
 
+    await check(`${ns}: the namespace counts what the filters turned away, by kind`, async () => {
+      const stats = Aerospike.info.parse(await client.infoAny(`namespace/${ns}`))[`namespace/${ns}`]
+      for (const kind of ['read', 'write', 'delete']) {
+        assert.ok(Number(stats[`client_${kind}_filtered_out`]) > 0, `client_${kind}_filtered_out = ${stats[`client_${kind}_filtered_out`]}`)
+      }
+      assert.equal(Number(stats.client_udf_filtered_out), 0)
+    })
+
     await check(`${ns}: unknown (a missing bin, a bin of another type) filters out`, async () => {
       await expectError(client.get(key(2), policy(exp.eq(exp.binInt('nosuch'), exp.int(1)))), FILTERED_OUT, 'missing bin')
       await expectError(client.get(key(2), policy(exp.eq(exp.binStr('n'), exp.str('2')))), FILTERED_OUT, 'wrong type')
