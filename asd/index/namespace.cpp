@@ -1,5 +1,6 @@
 #include "index/namespace.h"
 
+#include "common/clock.h"
 #include "index/system_memory.h"
 #include "storage/device_storage.h"
 
@@ -62,6 +63,22 @@ std::optional<uint16_t> Namespace::set_id(std::string_view set_name, bool create
 SetStats* Namespace::set_stats(uint16_t id) {
   if (id == 0 || id > n_sets_.load(std::memory_order_acquire)) return nullptr;
   return sets_[id].get();
+}
+
+const SetStats* Namespace::set_stats(uint16_t id) const {
+  if (id == 0 || id > n_sets_.load(std::memory_order_acquire)) return nullptr;
+  return sets_[id].get();
+}
+
+exp::RecordView Namespace::expression_view(const Record& record, const common::Digest& digest) const {
+  exp::RecordView view;
+  view.record = &record;
+  view.digest = &digest;
+  if (const SetStats* set = record.set_id ? set_stats(record.set_id) : nullptr) view.set_name = set->name;
+  view.device_size = record.loc.valid() ? record.loc.size : 0;
+  view.memory_size = data_in_memory_ ? record.memory_bytes() : 0;
+  view.now_ms = common::now_cl_ms();
+  return view;
 }
 
 std::vector<SetStats*> Namespace::all_sets() {
@@ -141,6 +158,7 @@ bool Namespace::add_sindex(std::shared_ptr<SecondaryIndex> index) {
   for (const auto& existing : *current) {
     if (existing->def().name == index->def().name) return false;
   }
+  index->attach(this);
   auto next = std::make_shared<SindexList>(*current);
   next->push_back(index);
   sindexes_.store(std::move(next));
@@ -177,8 +195,8 @@ void Namespace::update_sindexes(const common::Digest& digest, const Record* befo
   if (list->empty()) return;
   uint32_t pid = common::partition_id(digest).value;
   for (const auto& index : *list) {
-    index->update(pid, digest, before ? index->keys_of(*before) : std::vector<int64_t>(),
-                  after ? index->keys_of(*after) : std::vector<int64_t>());
+    index->update(pid, digest, before ? index->keys_of(*before, digest) : std::vector<int64_t>(),
+                  after ? index->keys_of(*after, digest) : std::vector<int64_t>());
   }
 }
 
@@ -191,7 +209,7 @@ void Namespace::build_sindex(const std::shared_ptr<SecondaryIndex>& index) {
     std::lock_guard lock(part.mu);
     for (const auto& [digest, record] : part.records) {
       Record loaded;
-      index->update(pid, digest, {}, index->keys_of(*with_bins(digest, &record, &loaded)));
+      index->update(pid, digest, {}, index->keys_of(*with_bins(digest, &record, &loaded), digest));
     }
     index->mark_built(pid);
   }

@@ -127,6 +127,10 @@ class Namespace {
   std::optional<uint16_t> set_id(std::string_view set_name, bool create);
   // Set by id; nullptr for 0 or an unknown id.
   SetStats* set_stats(uint16_t id);
+  const SetStats* set_stats(uint16_t id) const;
+  // What an expression (a filter, an expression index) sees of a record: its set's name,
+  // its sizes on the device and in memory, and the clock.
+  exp::RecordView expression_view(const Record& record, const common::Digest& digest) const;
   std::vector<SetStats*> all_sets();
 
   NamespaceStats& stats() { return stats_; }

@@ -6,6 +6,7 @@
 #include "base/cdt.h"
 #include "base/geojson.h"
 #include "common/base64.h"
+#include "index/namespace.h"
 #include "common/bytes.h"
 #include "proto/info.h"
 #include "proto/msgpack.h"
@@ -155,6 +156,7 @@ std::string encode_sindex_def(const SindexDef& def) {
   std::string out = "set=" + def.set + ";bin=" + def.bin + ";type=" + sindex_type_name(def.type) +
                     ";itype=" + sindex_collection_name(def.collection) + ";";
   if (!def.context.empty()) out += "ctx=" + common::base64_encode(def.context) + ";";
+  if (!def.exp.empty()) out += "exp=" + common::base64_encode(def.exp) + ";";
   return out;
 }
 
@@ -166,7 +168,7 @@ std::optional<SindexDef> decode_sindex_def(std::string_view key, std::string_vie
   def.name = std::string(key.substr(bar + 1));
   std::string_view set, bin, type;
   if (!proto::find_info_param(value, "set", &set) || !proto::find_info_param(value, "bin", &bin) ||
-      !proto::find_info_param(value, "type", &type) || bin.empty()) {
+      !proto::find_info_param(value, "type", &type)) {
     return std::nullopt;
   }
   auto t = type_named(type);
@@ -182,6 +184,14 @@ std::optional<SindexDef> decode_sindex_def(std::string_view key, std::string_vie
     if (!bytes || !base::valid_index_context(*bytes)) return std::nullopt;
     def.context = std::move(*bytes);
   }
+  std::string_view exp_text;
+  if (proto::find_info_param(value, "exp", &exp_text) && !exp_text.empty()) {
+    auto bytes = common::base64_decode(exp_text);
+    if (!bytes || !exp::Expression::parse(*bytes)) return std::nullopt;
+    def.exp = std::move(*bytes);
+  }
+  // Exactly one of a bin and an expression says what is indexed.
+  if (bin.empty() == def.exp.empty()) return std::nullopt;
   def.set = std::string(set);
   def.bin = std::string(bin);
   def.type = *t;
@@ -197,7 +207,56 @@ int64_t sindex_hash(std::string_view bytes) {
   return int64_t(h);
 }
 
-SecondaryIndex::SecondaryIndex(SindexDef def, uint16_t set_id) : def_(std::move(def)), set_id_(set_id) {}
+exp::Type sindex_expression_type(SindexType type, SindexCollection collection) {
+  switch (collection) {
+    case SindexCollection::List: return exp::Type::List;
+    case SindexCollection::MapKeys:
+    case SindexCollection::MapValues: return exp::Type::Map;
+    case SindexCollection::Default: break;
+  }
+  switch (type) {
+    case SindexType::Numeric: return exp::Type::Int;
+    case SindexType::String: return exp::Type::Str;
+    case SindexType::Blob: return exp::Type::Blob;
+    case SindexType::Geo: return exp::Type::Geo;
+  }
+  return exp::Type::Int;
+}
+
+const char* expression_type_name(exp::Type type) {
+  switch (type) {
+    case exp::Type::Nil: return "nil";
+    case exp::Type::Bool: return "bool";
+    case exp::Type::Int: return "integer";
+    case exp::Type::Str: return "string";
+    case exp::Type::List: return "list";
+    case exp::Type::Map: return "map";
+    case exp::Type::Blob: return "blob";
+    case exp::Type::Float: return "float";
+    case exp::Type::Geo: return "geojson";
+    case exp::Type::Hll: return "hll";
+    default: return "unknown";
+  }
+}
+
+SecondaryIndex::SecondaryIndex(SindexDef def, uint16_t set_id) : def_(std::move(def)), set_id_(set_id) {
+  if (!def_.exp.empty()) {
+    if (auto parsed = exp::Expression::parse(def_.exp)) {
+      expression_ = std::make_shared<const exp::Expression>(std::move(*parsed));
+    }
+  }
+}
+
+const Bin* SecondaryIndex::source(const Record& r, const common::Digest& d, Bin* scratch) const {
+  if (def_.exp.empty()) return r.find_bin(def_.bin);
+  if (!expression_) return nullptr;
+  exp::RecordView view = ns_ ? ns_->expression_view(r, d) : exp::RecordView{&r, &d, {}, 0, 0, 0};
+  exp::Particle value;
+  if (!expression_->evaluate(view, &value) || value.type == 0) return nullptr;
+  scratch->particle = value.type;
+  scratch->value = std::move(value.value);
+  return scratch;
+}
 
 std::optional<proto::msgpack::Value> SecondaryIndex::context_value(const Bin& b) const {
   if (b.particle != kParticleList && b.particle != kParticleMap) return std::nullopt;
@@ -206,11 +265,12 @@ std::optional<proto::msgpack::Value> SecondaryIndex::context_value(const Bin& b)
   return v;
 }
 
-std::vector<int64_t> SecondaryIndex::keys_of(const Record& r) const {
+std::vector<int64_t> SecondaryIndex::keys_of(const Record& r, const common::Digest& d) const {
   std::vector<int64_t> keys;
   if (r.tombstone) return keys;
   if (!def_.set.empty() && r.set_id != set_id_) return keys;
-  const Bin* b = r.find_bin(def_.bin);
+  Bin scratch;
+  const Bin* b = source(r, d, &scratch);
   if (!b) return keys;
   if (!def_.context.empty()) {
     // The element the context addresses stands for the bin.
@@ -252,8 +312,9 @@ std::vector<int64_t> SecondaryIndex::keys_of(const Record& r) const {
   return keys;
 }
 
-bool SecondaryIndex::holds_bytes(const Record& r, std::string_view bytes) const {
-  const Bin* b = r.find_bin(def_.bin);
+bool SecondaryIndex::holds_bytes(const Record& r, const common::Digest& d, std::string_view bytes) const {
+  Bin scratch;
+  const Bin* b = source(r, d, &scratch);
   if (!b) return false;
   if (!def_.context.empty()) {
     auto v = context_value(*b);
@@ -273,8 +334,9 @@ bool SecondaryIndex::holds_bytes(const Record& r, std::string_view bytes) const 
   return found;
 }
 
-bool SecondaryIndex::geo_matches(const Record& r, const base::Geometry& query) const {
-  const Bin* b = r.find_bin(def_.bin);
+bool SecondaryIndex::geo_matches(const Record& r, const common::Digest& d, const base::Geometry& query) const {
+  Bin scratch;
+  const Bin* b = source(r, d, &scratch);
   if (!b) return false;
   if (!def_.context.empty()) {
     auto v = context_value(*b);
@@ -298,8 +360,8 @@ bool SecondaryIndex::geo_matches(const Record& r, const base::Geometry& query) c
   return found;
 }
 
-bool SecondaryIndex::has_key(const Record& r, int64_t key) const {
-  std::vector<int64_t> keys = keys_of(r);
+bool SecondaryIndex::has_key(const Record& r, const common::Digest& d, int64_t key) const {
+  std::vector<int64_t> keys = keys_of(r, d);
   return std::binary_search(keys.begin(), keys.end(), key);
 }
 

@@ -32,9 +32,13 @@ std::string lower(std::string_view text) { return with_case(text, ::tolower); }
 
 std::string describe(const SecondaryIndex& index) {
   const SindexDef& d = index.def();
-  return "ns=" + d.ns + ":indexname=" + d.name + ":set=" + (d.set.empty() ? "NULL" : d.set) + ":bin=" + d.bin +
-         ":type=" + lower(sindex_type_name(d.type)) + ":indextype=" + lower(sindex_collection_name(d.collection)) +
-         ":context=" + (index.def().context.empty() ? std::string("NULL") : common::base64_encode(index.def().context)) + ":state=" + (index.readable() ? "RW" : "WO");
+  // An expression index shows its expression (base64) as the 8.1 server does.
+  std::string exp = d.exp.empty() ? std::string() : ":exp=" + common::base64_encode(d.exp);
+  return "ns=" + d.ns + ":indexname=" + d.name + ":set=" + (d.set.empty() ? "NULL" : d.set) +
+         ":bin=" + (d.bin.empty() ? "NULL" : d.bin) + ":type=" + lower(sindex_type_name(d.type)) +
+         ":indextype=" + lower(sindex_collection_name(d.collection)) +
+         ":context=" + (d.context.empty() ? std::string("NULL") : common::base64_encode(d.context)) + exp +
+         ":state=" + (index.readable() ? "RW" : "WO");
 }
 
 std::string list_indexes(NodeContext& node, std::string_view only_ns) {
@@ -68,7 +72,8 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
   if (def.name.empty() || def.name.size() > kMaxIndexNameLength || def.name.find_first_of("|;:=,") != std::string::npos) {
     return "ERROR:4:invalid indexname";
   }
-  // Before 8.1: indexdata=BIN,TYPE; 8.1 and later: bin=BIN;type=TYPE.
+  // Before 8.1: indexdata=BIN,TYPE; 8.1 and later: bin=BIN;type=TYPE, or exp=EXP;type=TYPE
+  // for an expression index (clients also send an empty bin then).
   std::string type_text;
   if (info_has_param(cmd, "indexdata")) {
     std::string data = info_param(cmd, "indexdata");
@@ -80,7 +85,15 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
     def.bin = info_param(cmd, "bin");
     type_text = upper(info_param(cmd, "type"));
   }
-  if (def.bin.empty() || def.bin.size() > 15) return "ERROR:4:invalid bin";
+  if (info_has_param(cmd, "exp")) {
+    if (!def.bin.empty()) return "ERROR:4:both 'bin' and 'exp' are specified";
+    auto bytes = common::base64_decode(info_param(cmd, "exp"));
+    if (!bytes || bytes->empty() || !exp::Expression::parse(*bytes)) return "ERROR:4:bad 'exp'";
+    def.exp = std::move(*bytes);
+  } else if (def.bin.empty()) {
+    return "ERROR:4:both 'bin' and 'exp' are missing";
+  }
+  if (def.bin.size() > 15) return "ERROR:4:invalid bin";
   if (type_text == "NUMERIC" || type_text == "INTEGER") def.type = SindexType::Numeric;
   else if (type_text == "STRING") def.type = SindexType::String;
   else if (type_text == "BLOB") def.type = SindexType::Blob;
@@ -92,7 +105,15 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
   else if (itype == "MAPKEYS") def.collection = SindexCollection::MapKeys;
   else if (itype == "MAPVALUES") def.collection = SindexCollection::MapValues;
   else return "ERROR:4:invalid indextype";
-  if (info_has_param(cmd, "exp")) return "ERROR:4:expression indexes are not supported yet";
+  if (!def.exp.empty()) {
+    if (info_has_param(cmd, "context")) return "ERROR:4:both 'context' and 'exp' are specified";
+    exp::Type expected = sindex_expression_type(def.type, def.collection);
+    exp::Type got = exp::Expression::parse(def.exp)->result_type();
+    if (got != expected) {
+      return std::string("ERROR:4:bad 'exp' - expression type '") + expression_type_name(got) +
+             "' does not match expected type '" + expression_type_name(expected) + "'";
+    }
+  }
   if (info_has_param(cmd, "context")) {
     // base64 of the msgpack context the clients build ([type, value, ...]).
     auto ctx = common::base64_decode(info_param(cmd, "context"));
@@ -110,8 +131,9 @@ std::string sindex_create_value(NodeContext& node, const proto::InfoCommand& cmd
     common::logger("sindex")->warn("sindex-create {} not stored: {}", def.name, item.error().message);
     return "ERROR:1:" + item.error().message;
   }
-  common::logger("sindex")->info("sindex-create ns={} indexname={} set={} bin={} type={}", def.ns, def.name, def.set,
-                                 def.bin, sindex_type_name(def.type));
+  common::logger("sindex")->info("sindex-create ns={} indexname={} set={} {}={} type={}", def.ns, def.name, def.set,
+                                 def.exp.empty() ? "bin" : "exp", def.exp.empty() ? def.bin : info_param(cmd, "exp"),
+                                 sindex_type_name(def.type));
   return "ok";
 }
 

@@ -1,6 +1,7 @@
 #include "transaction/exp_ops.h"
 
 #include "base/exp/expression.h"
+#include "index/namespace.h"
 #include "transaction/filter.h"
 
 namespace asd {
@@ -12,7 +13,7 @@ ResultCode exp_read(Namespace& ns, const Record& record, const common::Digest& d
   auto parsed = exp::parse_op(op.value, false);
   if (!parsed) return parsed.error().code;
   exp::Particle value;
-  if (!parsed->expression.evaluate(filter_view(ns, record, digest), &value)) {
+  if (!parsed->expression.evaluate(ns.expression_view(record, digest), &value)) {
     return parsed->flags & exp::kExpEvalNoFail ? ResultCode::Ok : ResultCode::OpNotApplicable;
   }
   if (value.type != 0) *result = OpResult{op.op, std::string(op.name), value.type, std::move(value.value)};
@@ -29,7 +30,7 @@ ResultCode exp_modify(Namespace& ns, Record& work, const common::Digest& digest,
   if (bin && (flags & exp::kExpCreateOnly)) return no_fail ? ResultCode::Ok : ResultCode::BinExists;
   if (!bin && (flags & exp::kExpUpdateOnly)) return no_fail ? ResultCode::Ok : ResultCode::BinNotFound;
   exp::Particle value;
-  if (!parsed->expression.evaluate(filter_view(ns, work, digest), &value)) {
+  if (!parsed->expression.evaluate(ns.expression_view(work, digest), &value)) {
     return flags & exp::kExpEvalNoFail ? ResultCode::Ok : ResultCode::OpNotApplicable;
   }
   if (value.type == 0) {

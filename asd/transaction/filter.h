@@ -1,6 +1,6 @@
 #pragma once
-// Filter expressions (field 43) on transactions: parsing the field, and what an
-// expression sees of a record (set name, sizes, the clock). A record that exists and
+// Filter expressions (field 43) on transactions: parsing the field (what an expression
+// sees of a record is Namespace::expression_view). A record that exists and
 // does not pass answers FILTERED_OUT (27); a scan or query skips it.
 
 #include <optional>
@@ -13,13 +13,9 @@
 
 namespace asd {
 
-class Namespace;
-
 // The message's filter (field 43), parsed; nullopt when it has none. Parameter when the
 // expression is malformed, UnsupportedFeature when it calls what asd does not evaluate
 // (bit and HLL expressions).
 common::Result<std::optional<exp::Expression>> parse_filter(const proto::Message& message);
-
-exp::RecordView filter_view(Namespace& ns, const Record& record, const common::Digest& digest);
 
 }  // namespace asd

@@ -421,7 +421,7 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
       reply.code = ResultCode::ServerError;
     } else if (record && req.has_key && !record->key.empty() && record->key != req.key) {
       reply.code = ResultCode::KeyMismatch;
-    } else if (filter && record && !filter->matches(filter_view(ns, *data, req.digest))) {
+    } else if (filter && record && !filter->matches(ns.expression_view(*data, req.digest))) {
       // Only an existing record is filtered: a write creating one, or a read of a missing
       // one, goes on as without the filter.
       auto& stats = ns.stats();

@@ -117,7 +117,7 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
       if (!plan.ns->load_bins(it->first, loaded)) continue;
       data = &loaded;
     }
-    if (plan.exp_filter && !plan.exp_filter->matches(filter_view(*plan.ns, *data, it->first))) continue;
+    if (plan.exp_filter && !plan.exp_filter->matches(plan.ns->expression_view(*data, it->first))) continue;
     if (append_record(out, plan, it->first, *data)) {
       ++sent;
       ++taken;

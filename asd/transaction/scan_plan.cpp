@@ -53,11 +53,16 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
     if (uint8_t(itype->data[0]) > uint8_t(SindexCollection::MapValues)) return ResultCode::SindexNotFound;
     collection = SindexCollection(uint8_t(itype->data[0]));
   }
-  // Expression indexes are not built yet: no such index exists.
-  if (req.field(FieldType::IndexExpression)) return ResultCode::SindexNotFound;
-  // A context index is chosen by its context too (the packed msgpack context).
+  // An expression index is chosen by its expression (the same msgpack bytes), a context
+  // index by its context too (the packed msgpack context); the server refuses either
+  // alongside an index name, and both together.
+  const proto::Field* exp_field = req.field(FieldType::IndexExpression);
   const proto::Field* ctx_field = req.field(FieldType::IndexContext);
+  if ((exp_field || ctx_field) && req.field(FieldType::IndexName)) return ResultCode::Parameter;
+  if (exp_field && ctx_field) return ResultCode::Parameter;
+  if (exp_field && exp_field->data.empty()) return ResultCode::Parameter;
   std::string_view context = ctx_field ? ctx_field->data : std::string_view();
+  std::string_view expression = exp_field ? exp_field->data : std::string_view();
 
   std::optional<SindexType> type;
   for (SindexType t : {SindexType::Numeric, SindexType::String, SindexType::Blob, SindexType::Geo}) {
@@ -76,7 +81,8 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
     for (bool any_set : {false, true}) {
       for (const auto& candidate : *ns.sindexes()) {
         const SindexDef& d = candidate->def();
-        if (d.bin != bin || d.type != *type || d.collection != collection || d.context != context) continue;
+        if (d.type != *type || d.collection != collection || d.context != context || d.exp != expression) continue;
+        if (expression.empty() && d.bin != bin) continue;
         if (any_set ? !d.set.empty() : d.set != set_name) continue;
         index = candidate;
         break;
@@ -125,11 +131,11 @@ ResultCode plan_filter(Namespace& ns, const proto::Message& req, std::string_vie
 
 }  // namespace
 
-bool IndexFilter::matches(const Record& r, int64_t key, bool checked_key) const {
-  if (geo) return index->geo_matches(r, *geo);
+bool IndexFilter::matches(const Record& r, const common::Digest& d, int64_t key, bool checked_key) const {
+  if (geo) return index->geo_matches(r, d, *geo);
   // A string or blob key is a hash: only the exact value matches.
-  if (index->def().type != SindexType::Numeric && !index->holds_bytes(r, value)) return false;
-  return !checked_key || index->has_key(r, key);
+  if (index->def().type != SindexType::Numeric && !index->holds_bytes(r, d, value)) return false;
+  return !checked_key || index->has_key(r, d, key);
 }
 
 bool serves_scan(Partition& part, bool listed) {
@@ -159,7 +165,7 @@ bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid
     if (!selection.exp_filter) return true;
     Record loaded;
     const Record& data = *selection.ns->with_bins(d, &r, &loaded);
-    return selection.exp_filter->matches(filter_view(*selection.ns, data, d));
+    return selection.exp_filter->matches(selection.ns->expression_view(data, d));
   };
   if (!selection.filter) {
     auto it = cursor.after ? part.records.upper_bound(*cursor.after) : part.records.begin();
@@ -177,8 +183,8 @@ bool visit_chunk(const RecordSelection& selection, Partition& part, uint32_t pid
     if (rec == part.records.end() || !selected(rec->second)) return true;
     Record loaded;
     const Record& r = *selection.ns->with_bins(e.second, &rec->second, &loaded);
-    if (!f.matches(r, e.first, &r != &rec->second)) return true;
-    if (selection.exp_filter && !selection.exp_filter->matches(filter_view(*selection.ns, r, e.second))) return true;
+    if (!f.matches(r, e.second, e.first, &r != &rec->second)) return true;
+    if (selection.exp_filter && !selection.exp_filter->matches(selection.ns->expression_view(r, e.second))) return true;
     if (f.dedupe && !cursor.seen.insert(e.second).second) return true;
     if (visit(e.second, r, e.first)) ++taken;
     return true;

@@ -48,7 +48,7 @@ struct IndexFilter {
 
   // Whether a candidate (with its bins) matches; `checked_key`: its bins came from the
   // device, so the entry's key is checked against them too.
-  bool matches(const Record& r, int64_t key, bool checked_key) const;
+  bool matches(const Record& r, const common::Digest& d, int64_t key, bool checked_key) const;
 
   // Calls fn(entry) for the partition's entries in the ranges, after `after` when given,
   // in key order, until fn returns false. True when entries may remain.

@@ -5,7 +5,8 @@
 // point), bin projection, paginated queries (resume by bval and
 // digest), the index following updates and deletes (also in a namespace whose bins are
 // on the device only), and the real server's errors (201 for
-// a filter without an index, 200 for a name taken by another definition).
+// a filter without an index, 200 for a name taken by another definition), and expression
+// indexes (createExpIndex, whereWithExp).
 // See wire-protocol.md §9.6-9.7 and docs/sindex-udf-design.md.
 const { Aerospike, assert, connect, check, expectError, run } = require('./common')
 
@@ -211,6 +212,49 @@ async function main () {
     assert.equal((await collect(q4)).length, 9)
     await client.indexRemove(ns, 'ctx_score')
     await client.indexRemove(ns, 'ctx_tags')
+  })
+
+  await check('expression indexes: createExpIndex, whereWithExp, updates, sindex-list and the errors', async () => {
+    const { exp } = Aerospike
+    const ek = i => new Aerospike.Key(ns, 'expi', i)
+    for (let i = 0; i < 60; i++) await client.put(ek(i), i % 10 === 9 ? { a: i } : { a: i, b: 1000 })
+    const sum = client.expressionToBase64(exp.add(exp.binInt('a'), exp.binInt('b')))
+    await (await client.createExpIndex({ ns, set: 'expi', exp: sum, index: 'expi_sum', datatype: Aerospike.indexDataType.NUMERIC })).wait(20)
+    const stats = Aerospike.info.parse(await client.infoAny(`sindex/${ns}/expi_sum`))[`sindex/${ns}/expi_sum`]
+    assert.equal(stats.entries, 54, JSON.stringify(stats))  // records without b have no value
+    const listed = await client.infoAny(`sindex-list:ns=${ns}`)
+    assert.ok(listed.includes(`indexname=expi_sum:set=expi:bin=NULL:type=numeric:indextype=default:context=NULL:exp=${sum}:state=RW`), listed)
+
+    const q = client.query(ns, 'expi')
+    q.whereWithExp(filter.range(null, 1010, 1019), sum)
+    assert.deepEqual((await collect(q)).map(b => b.a).sort((x, y) => x - y), [10, 11, 12, 13, 14, 15, 16, 17, 18])
+    // A write changes the expression's value, and the index follows it.
+    await client.put(ek(19), { a: 12, b: 1000 })
+    await client.remove(ek(12))
+    const q2 = client.query(ns, 'expi')
+    q2.whereWithExp(filter.range(null, 1010, 1019), sum)
+    assert.deepEqual((await collect(q2)).map(b => b.a).sort((x, y) => x - y), [10, 11, 12, 13, 14, 15, 16, 17, 18])
+    // A string expression index, queried by equality.
+    const name = client.expressionToBase64(exp.binStr('tag'))
+    await client.put(ek(100), { tag: 'clive' })
+    await client.put(ek(101), { tag: 'other' })
+    await (await client.createExpIndex({ ns, set: 'expi', exp: name, index: 'expi_tag', datatype: Aerospike.indexDataType.STRING })).wait(20)
+    const q3 = client.query(ns, 'expi')
+    q3.whereWithExp(filter.equal(null, 'clive'), name)
+    assert.deepEqual((await collect(q3)).map(b => b.tag), ['clive'])
+
+    // The server's refusals: a type that does not match, bin and exp together, a bad
+    // expression, an expression no index has.
+    await expectError(client.createExpIndex({ ns, set: 'expi', exp: name, index: 'expi_bad', datatype: Aerospike.indexDataType.NUMERIC }), 4, 'string expression for a numeric index')
+    const both = await expectError(client.infoAny(`sindex-create:ns=${ns};set=expi;indexname=x;bin=a;exp=${sum};type=numeric`), 4, 'bin and exp')
+    assert.match(both.message, /both 'bin' and 'exp' are specified/)
+    const bad = await expectError(client.infoAny(`sindex-create:ns=${ns};set=expi;indexname=x;exp=kQ==;type=numeric`), 4, 'bad exp')
+    assert.match(bad.message, /bad 'exp'/)
+    const q4 = client.query(ns, 'expi')
+    q4.whereWithExp(filter.range(null, 0, 5), client.expressionToBase64(exp.binInt('a')))
+    await expectError(q4.results(), 201, 'no index on that expression')
+    await client.indexRemove(ns, 'expi_sum')
+    await client.indexRemove(ns, 'expi_tag')
   })
 
   await check('a namespace that keeps its bins on the device only (disk): built, maintained, queried', async () => {

@@ -119,7 +119,15 @@ TEST_CASE("bad index definitions get the real server's errors", "[sindex_bad_inp
         "ERROR:4:invalid context");
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=l,NUMERIC;context=!!") == "ERROR:4:invalid context");
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;indexdata=l,NUMERIC;exp=AA==") ==
-        "ERROR:4:expression indexes are not supported yet");
+        "ERROR:4:both 'bin' and 'exp' are specified");
+  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;type=numeric") == "ERROR:4:both 'bin' and 'exp' are missing");
+  // [81, 3, "s"]: a string bin, for a numeric index; [1, 2] does not parse as a program.
+  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;exp=k1EDoXM=;type=numeric") ==
+        "ERROR:4:bad 'exp' - expression type 'string' does not match expected type 'integer'");
+  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;exp=kgEC;type=numeric") == "ERROR:4:bad 'exp'");
+  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x;exp=k1EDoXM=;type=string;context=kQE=") ==
+        "ERROR:4:both 'context' and 'exp' are specified");
+  CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=x_ok;exp=k1EDoXM=;type=string") == "ok");
   CHECK(dc.asd_info(0, "sindex-create:ns=test;indexname=a|b;indexdata=n,NUMERIC").rfind("ERROR:4:", 0) == 0);
   // The 8.1 syntax makes the same definition.
   CHECK(dc.asd_info(0, "sindex-create:ns=test;set=si;indexname=si_n;bin=n;type=integer") == "ok");

@@ -51,6 +51,12 @@ struct RecordView {
 
 struct Program;
 
+// Value types, numbered as the wire's expression types (AS_EXP_TYPE_*) where they exist.
+// Raw: a literal only a CDT call's arguments take (wildcard, infinity: msgpack ext).
+enum class Type : uint8_t { Nil = 0, Bool = 1, Int = 2, Str = 3, List = 4, Map = 5, Blob = 6, Float = 7, Geo = 8,
+                            Hll = 9, Raw = 99, Unknown = 100 };
+
+
 // A value as a bin holds it: particle type and stored bytes (0 and empty for nil).
 struct Particle {
   uint8_t type = 0;
@@ -69,6 +75,10 @@ class Expression {
   bool matches(const RecordView& view) const;
   // The program's value as a bin particle; false when it evaluates to unknown.
   bool evaluate(const RecordView& view, Particle* out) const;
+  // The type the program yields, known from its shape (a bin read's declared type, a
+  // call's result type, a comparison's boolean...): what an expression index checks
+  // against its type at creation. Type::Unknown when it depends on the record.
+  Type result_type() const;
 
  private:
   explicit Expression(std::unique_ptr<Program> program);

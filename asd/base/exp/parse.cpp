@@ -218,6 +218,8 @@ class Parser {
     if (operands != 4) return fail("call takes a result type, a system, an operation and a bin");
     int64_t rtype = 0, system = 0;
     if (!read_int("call result type", &rtype) || !read_int("call system", &system)) return kBad;
+    if (rtype < 0 || rtype > int64_t(Type::Hll)) return fail("bad call result type " + std::to_string(rtype));
+    node.result = Type(rtype);
     if ((system & 0x3F) != 0) {
       unsupported_ = true;
       return fail((system & 0x3F) == 1 ? "bit expressions are not supported" : "HLL expressions are not supported");
@@ -326,6 +328,41 @@ common::Result<ExpOp> parse_op(std::string_view payload, bool modify) {
   if (!expression) return expression.error();
   return ExpOp{std::move(*expression), flags};
 }
+
+namespace {
+
+// What a node evaluates to when it is known before evaluation (as the server computes an
+// expression's type when it builds it); Unknown when it depends on the record.
+Type static_type(const Program& p, uint32_t index) {
+  const Node& n = p.nodes[index];
+  switch (n.op) {
+    case kLiteral: return n.literal.type;
+    case kBin: case kKey: return n.arg >= 0 && n.arg <= int64_t(Type::Hll) ? Type(n.arg) : Type::Unknown;
+    case kCall: return n.result;
+    case kEq: case kNe: case kGt: case kGe: case kLt: case kLe: case kRegex: case kGeo: case kInList:
+    case kAnd: case kOr: case kNot: case kExclusive: case kKeyExists: case kIsTombstone:
+      return Type::Bool;
+    case kAdd: case kSub: case kMul: case kDiv: case kAbs: case kFloor: case kCeil: case kMin: case kMax:
+      return n.kids.empty() ? Type::Unknown : static_type(p, n.kids[0]);
+    case kPow: case kLog: case kToFloat: return Type::Float;
+    case kSetName: return Type::Str;
+    case kCond: return n.kids.size() < 2 ? Type::Unknown : static_type(p, n.kids[1]);
+    case kLet: return static_type(p, n.kids.back());
+    case kVar:
+      for (const Node& let : p.nodes) {
+        for (size_t k = 0; k < let.slots.size(); ++k) {
+          if (int64_t(let.slots[k]) == n.arg) return static_type(p, let.kids[k]);
+        }
+      }
+      return Type::Unknown;
+    case kUnknown: return Type::Unknown;
+    default: return Type::Int;  // the remaining operations all produce integers
+  }
+}
+
+}  // namespace
+
+Type Expression::result_type() const { return static_type(*program_, program_->root); }
 
 Expression::Expression(std::unique_ptr<Program> program) : program_(std::move(program)) {}
 Expression::Expression(Expression&&) noexcept = default;

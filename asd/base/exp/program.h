@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/exp/expression.h"
+
 namespace asd::exp {
 
 // Wire operation codes (the C client's as_exp.h).
@@ -29,11 +31,6 @@ enum Op : uint8_t {
   kCond = 123, kVar = 124, kLet = 125, kQuote = 126, kCall = 127,
   kLiteral = 255,  // not on the wire: a constant node
 };
-
-// Value types, numbered as the wire's expression types (AS_EXP_TYPE_*) where they exist.
-// Raw: a literal only a CDT call's arguments take (wildcard, infinity: msgpack ext).
-enum class Type : uint8_t { Nil = 0, Bool = 1, Int = 2, Str = 3, List = 4, Map = 5, Blob = 6, Float = 7, Geo = 8,
-                            Hll = 9, Raw = 99, Unknown = 100 };
 
 struct Val {
   Type type = Type::Unknown;
@@ -63,7 +60,8 @@ struct Node {
   std::vector<uint32_t> kids;   // operand nodes, in order
   int64_t arg = 0;              // kBin/kKey: wanted type; kRegex: flags; kVar: slot; kCall: CDT op
   std::string_view name;        // kBin, kBinType: bin name; kCall: the CDT context (msgpack), if any
-  uint8_t system = 0;           // kCall: 0 CDT (| 0x40: modify a local copy)
+  uint8_t system = 0;           // kCall: 0 CDT, 1 bits, 2 HLL (| 0x40: modify a local copy)
+  Type result = Type::Unknown;  // kCall: the result type the client declared
   std::vector<uint32_t> slots;  // kLet: the slot each binding fills (kids: values..., result)
   std::unique_ptr<Regex> regex; // kRegex
 };

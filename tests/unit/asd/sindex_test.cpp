@@ -13,6 +13,8 @@ using asd::SindexType;
 
 namespace {
 
+const common::Digest kNoDigest{};
+
 Bin int_bin(std::string name, int64_t v) {
   Bin b;
   b.name = std::move(name);
@@ -65,20 +67,20 @@ TEST_CASE("a record's keys: its value for integers, a hash for strings, none for
   SecondaryIndex in_set(def("n", SindexType::Numeric, "people"), 3);
   Record r;
   r.bins = {int_bin("n", -42), str_bin("s", "abc")};
-  CHECK(numeric.keys_of(r) == Keys{-42});
-  CHECK(text.keys_of(r) == Keys{asd::sindex_hash("abc")});
-  CHECK(text.holds_bytes(r, "abc"));
-  CHECK(!text.holds_bytes(r, "abd"));
-  CHECK(in_set.keys_of(r).empty());  // another set
+  CHECK(numeric.keys_of(r, kNoDigest) == Keys{-42});
+  CHECK(text.keys_of(r, kNoDigest) == Keys{asd::sindex_hash("abc")});
+  CHECK(text.holds_bytes(r, kNoDigest, "abc"));
+  CHECK(!text.holds_bytes(r, kNoDigest, "abd"));
+  CHECK(in_set.keys_of(r, kNoDigest).empty());  // another set
   r.set_id = 3;
-  CHECK(in_set.keys_of(r) == Keys{-42});
+  CHECK(in_set.keys_of(r, kNoDigest) == Keys{-42});
   Record wrong_type;
   wrong_type.bins = {str_bin("n", "not a number")};
-  CHECK(numeric.keys_of(wrong_type).empty());
+  CHECK(numeric.keys_of(wrong_type, kNoDigest).empty());
   Record gone = r;
   gone.tombstone = true;
   gone.bins.clear();
-  CHECK(numeric.keys_of(gone).empty());
+  CHECK(numeric.keys_of(gone, kNoDigest).empty());
 }
 
 TEST_CASE("collection indexes key every distinct element of the right type", "[sindex]") {
@@ -105,15 +107,15 @@ TEST_CASE("collection indexes key every distinct element of the right type", "[s
   m.value = mp::encode(mp::Value::make_map({{mp::Value::string("a"), mp::Value::integer(1)},
                                             {mp::Value::string("b"), mp::Value::string("no")}}));
   r.bins = {l, m};
-  CHECK(list.keys_of(r) == Keys{3, 7});
-  CHECK(map_keys.keys_of(r).size() == 2);
-  CHECK(map_keys.holds_bytes(r, "b"));
-  CHECK(!map_keys.holds_bytes(r, "c"));
-  CHECK(map_values.keys_of(r) == Keys{1});
+  CHECK(list.keys_of(r, kNoDigest) == Keys{3, 7});
+  CHECK(map_keys.keys_of(r, kNoDigest).size() == 2);
+  CHECK(map_keys.holds_bytes(r, kNoDigest, "b"));
+  CHECK(!map_keys.holds_bytes(r, kNoDigest, "c"));
+  CHECK(map_values.keys_of(r, kNoDigest) == Keys{1});
   // A plain integer bin is not a list.
   Record plain;
   plain.bins = {int_bin("l", 5)};
-  CHECK(list.keys_of(plain).empty());
+  CHECK(list.keys_of(plain, kNoDigest).empty());
   auto back = asd::decode_sindex_def("test|idx", asd::encode_sindex_def(dk));
   REQUIRE(back);
   CHECK(*back == dk);
@@ -204,13 +206,55 @@ TEST_CASE("context indexes key the element their context addresses; the context 
       {{mp::Value::string("stats"), mp::Value::make_map({{mp::Value::string("score"), mp::Value::integer(77)}})}}));
   Record r;
   r.bins = {doc};
-  CHECK(index.keys_of(r) == Keys{77});
+  CHECK(index.keys_of(r, kNoDigest) == Keys{77});
   Record without;
   doc.value = mp::encode(mp::Value::make_map({{mp::Value::string("other"), mp::Value::integer(1)}}));
   without.bins = {doc};
-  CHECK(index.keys_of(without).empty());
+  CHECK(index.keys_of(without, kNoDigest).empty());
   auto back = asd::decode_sindex_def(asd::sindex_metadata_key("test", "idx"), asd::encode_sindex_def(d));
   REQUIRE(back);
   CHECK(back->context == ctx);
   CHECK(!asd::decode_sindex_def("test|idx", "set=;bin=a;type=NUMERIC;itype=DEFAULT;ctx=kQE=;"));
+}
+
+TEST_CASE("expression indexes key the expression's value; its type is known before any record", "[sindex]") {
+  using Keys = std::vector<int64_t>;
+  namespace mp = proto::msgpack;
+  // [add, [bin, int, "a"], [bin, int, "b"]]
+  std::string program;
+  mp::Writer w(&program);
+  w.array_header(3);
+  w.integer(20);
+  for (std::string_view name : {"a", "b"}) {
+    w.array_header(3);
+    w.integer(81);
+    w.integer(2);
+    w.raw_str(name);
+  }
+  auto parsed = asd::exp::Expression::parse(program);
+  REQUIRE(parsed);
+  CHECK(parsed->result_type() == asd::exp::Type::Int);
+  CHECK(asd::sindex_expression_type(SindexType::Numeric, asd::SindexCollection::Default) == asd::exp::Type::Int);
+  CHECK(asd::sindex_expression_type(SindexType::String, asd::SindexCollection::MapKeys) == asd::exp::Type::Map);
+
+  SindexDef d = def("", SindexType::Numeric);
+  d.exp = program;
+  SecondaryIndex index(d, 0);
+  Record r;
+  r.bins = {int_bin("a", 40), int_bin("b", 2)};
+  CHECK(index.keys_of(r, kNoDigest) == Keys{42});
+  Record one_missing;
+  one_missing.bins = {int_bin("a", 40)};
+  CHECK(index.keys_of(one_missing, kNoDigest).empty());  // unknown: not indexed
+  Record strings;
+  strings.bins = {str_bin("a", "x"), str_bin("b", "y")};
+  CHECK(index.keys_of(strings, kNoDigest).empty());
+
+  auto back = asd::decode_sindex_def(asd::sindex_metadata_key("test", "idx"), asd::encode_sindex_def(d));
+  REQUIRE(back);
+  CHECK(back->exp == program);
+  CHECK(back->bin.empty());
+  // Exactly one of a bin and an expression; the expression must parse.
+  CHECK(!asd::decode_sindex_def("test|idx", "set=;bin=a;type=NUMERIC;itype=DEFAULT;exp=kxQ=;"));
+  CHECK(!asd::decode_sindex_def("test|idx", "set=;bin=;type=NUMERIC;itype=DEFAULT;exp=kQ==;"));
 }
