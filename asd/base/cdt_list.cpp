@@ -1,6 +1,8 @@
 // List CDT ops (codes 0-13, 16-27, 32-40), following particle_list.c: write flags,
 // ordered lists kept sorted, negative indexes, nil padding past the end.
 
+#include <algorithm>
+
 #include "base/cdt_internal.h"
 
 namespace asd::base::cdt {
@@ -322,6 +324,14 @@ ResultCode select_and_apply(const Op& op, Target* t, uint8_t code, uint64_t rt,
       bool by_rank = code == kGetByRank || code == kGetByRankRange;
       sel = by_rank ? select_rank_range(e, start, count, multi)
                     : select_index_range(e, start, count, multi);
+      // The server selects an unordered list's rank range with a heap: for a range nearer
+      // the low end it pops the lowest values first, and the values come back highest
+      // first ([83, 39, 49, 20, 42, 41, 98] ranks 2-3 read [42, 41]); nearer the high end
+      // they come back in rank order.
+      if (by_rank && (rt & 0xffff) == kValue && !(rt & kInverted) && !is_ordered(*t->value) &&
+          start <= e.n - start - count) {
+        std::reverse(sel.pos.begin(), sel.pos.end());
+      }
       break;
     }
     case kGetByValue: case kGetAllByValue:

@@ -212,7 +212,8 @@ TEST_CASE("list get_by_index/rank return types", "[cdt]") {
   check_same(get(cdt::list_get_by_index_range(1, 2, rt::kValue | rt::kInverted)),
              L({I(30), I(10)}));
   check_same(get(cdt::list_get_by_index_range(1, 2, 9 /*index range*/)), L({I(1), I(2)}));
-  check_same(get(cdt::list_get_by_rank_range(0, 3, rt::kValue)), L({I(10), I(10), I(20)}));
+  // Heap order, as the server returns an unordered list's low rank range (see below).
+  check_same(get(cdt::list_get_by_rank_range(0, 3, rt::kValue)), L({I(20), I(10), I(10)}));
   check_same(get(cdt::list_get_by_rank_range(0, 3, rt::kIndex)), L({I(1), I(2), I(3)}));
   check_same(get(cdt::list_get_by_rank_range(-1, 5, rt::kValue)), L({I(30)}));
   CHECK(b.read(cdt::list_get_by_index(0, rt::kValue | rt::kInverted)) ==
@@ -542,4 +543,20 @@ TEST_CASE("random payloads never crash apply_cdt_op", "[cdt]") {
   BinValue garbage{20, "\xdd\xff\xff\xff\xff"};
   CdtOutcome out;
   CHECK(apply_cdt_op(&garbage, cdt::list_size(), false, &out) == ResultCode::Parameter);
+}
+
+TEST_CASE("an unordered list's rank range returns its values in the server's heap order", "[cdt]") {
+  Bin b(L({I(83), I(39), I(49), I(20), I(42), I(41), I(98)}));
+  auto get = [&](std::string payload) {
+    REQUIRE(b.read(payload) == ResultCode::Ok);
+    return b.has_result() ? b.result() : Value();
+  };
+  // Nearer the low end: highest first (the official client's exp_list suite expects this).
+  check_same(get(cdt::list_get_by_rank_range(2, 2, rt::kValue)), L({I(42), I(41)}));
+  check_same(get(cdt::list_get_by_rank_range(0, 3, rt::kValue)), L({I(41), I(39), I(20)}));
+  // Nearer the high end, and to the end: rank order.
+  check_same(get(cdt::list_get_by_rank_range(4, 2, rt::kValue)), L({I(49), I(83)}));
+  check_same(get(cdt::list_get_by_rank_range(2, 100, rt::kValue)), L({I(41), I(42), I(49), I(83), I(98)}));
+  // Indexes come back in index order, whatever the heap did.
+  check_same(get(cdt::list_get_by_rank_range(2, 2, rt::kIndex)), L({I(4), I(5)}));
 }
