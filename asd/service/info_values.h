@@ -17,7 +17,7 @@ inline constexpr std::string_view kBuildVersion = "7.2.0.0";
 inline constexpr std::string_view kEdition = "Aerospike Community Edition";
 inline constexpr std::string_view kVersionText = "Aerospike Community Edition build 7.2.0.0";
 inline constexpr std::string_view kFeatures =
-    "batch-any;batch-index;cdt-list;cdt-map;cluster-stable;float;geo;peers;pipelining;"
+    "batch-any;batch-index;blob-bits;cdt-index;cdt-list;cdt-map;cluster-stable;float;geo;peers;pipelining;"
     "pquery;pscans;query-show;replicas;replicas-all;replicas-master;replicas-max;sindex-exists;"
     "truncate-namespace;udf;zstd-compression";
 

@@ -2,7 +2,10 @@
 
 #include <cstring>
 
+#include "base/bits.h"
 #include "base/cdt.h"
+#include "base/hll.h"
+#include "base/hll_sketch.h"
 #include "base/geojson.h"
 #include "common/bytes.h"
 
@@ -72,13 +75,17 @@ ResultCode concat_bin(Record& record, const proto::Op& op, bool append) {
   return ResultCode::Ok;
 }
 
-ResultCode cdt_op(Record* writable, const Record& record, const proto::Op& op, bool modify,
-                  std::optional<OpResult>* result) {
+// The CDT, bit and HLL op families share one shape: the bin's value in, a changed bin
+// and a result out.
+using ParticleOpFn = ResultCode (*)(const base::BinValue*, std::string_view, bool, base::CdtOutcome*);
+
+ResultCode particle_op(ParticleOpFn apply, Record* writable, const Record& record, const proto::Op& op,
+                       bool modify, std::optional<OpResult>* result) {
   const Bin* bin = record.find_bin(op.name);
   base::BinValue current;
   if (bin) current = base::BinValue{bin->particle, bin->value};
   base::CdtOutcome outcome;
-  ResultCode rc = base::apply_cdt_op(bin ? &current : nullptr, op.value, modify, &outcome);
+  ResultCode rc = apply(bin ? &current : nullptr, op.value, modify, &outcome);
   if (rc != ResultCode::Ok) return rc;
   if (modify && outcome.bin_changed && writable) {
     if (!outcome.new_bin) {
@@ -110,6 +117,8 @@ ResultCode check_bin_value(uint8_t particle, std::string_view value) {
       return value.size() == 1 ? ResultCode::Ok : ResultCode::Parameter;
     case ParticleType::GeoJson:
       return check_geojson(value);
+    case ParticleType::Hll:  // the server refuses a sketch it could not operate on
+      return base::hll::valid_sketch(value) ? ResultCode::Ok : ResultCode::Parameter;
     default:
       return ResultCode::Ok;
   }
@@ -140,9 +149,9 @@ ResultCode apply_write_op(Record& record, const proto::Op& op, std::optional<OpR
     case OpType::Prepend:
       if (op.name.empty()) return ResultCode::BinName;
       return concat_bin(record, op, OpType(op.op) == OpType::Append);
-    case OpType::CdtModify: {
-      return cdt_op(&record, record, op, true, result);
-    }
+    case OpType::CdtModify: return particle_op(base::apply_cdt_op, &record, record, op, true, result);
+    case OpType::BitModify: return particle_op(base::apply_bit_op, &record, record, op, true, result);
+    case OpType::HllModify: return particle_op(base::apply_hll_op, &record, record, op, true, result);
     default:
       return ResultCode::Parameter;
   }
@@ -156,8 +165,9 @@ ResultCode apply_read_op(const Record& record, const proto::Op& op, std::optiona
       }
       return ResultCode::Ok;
     }
-    case OpType::CdtRead:
-      return cdt_op(nullptr, record, op, false, result);
+    case OpType::CdtRead: return particle_op(base::apply_cdt_op, nullptr, record, op, false, result);
+    case OpType::BitRead: return particle_op(base::apply_bit_op, nullptr, record, op, false, result);
+    case OpType::HllRead: return particle_op(base::apply_hll_op, nullptr, record, op, false, result);
     default:
       return ResultCode::Parameter;
   }

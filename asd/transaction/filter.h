@@ -13,9 +13,8 @@
 
 namespace asd {
 
-// The message's filter (field 43), parsed; nullopt when it has none. Parameter when the
-// expression is malformed, UnsupportedFeature when it calls what asd does not evaluate
-// (bit and HLL expressions).
+// The message's filter (field 43), parsed; nullopt when it has none; Parameter when the
+// expression is malformed.
 common::Result<std::optional<exp::Expression>> parse_filter(const proto::Message& message);
 
 }  // namespace asd

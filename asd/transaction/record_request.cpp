@@ -48,6 +48,10 @@ bool is_supported_op(uint8_t op) {
     case OpType::DeleteAll:
     case OpType::ExpRead:
     case OpType::ExpModify:
+    case OpType::BitRead:
+    case OpType::BitModify:
+    case OpType::HllRead:
+    case OpType::HllModify:
       return true;
     default:
       return false;
@@ -212,6 +216,8 @@ Reply do_write(Namespace& ns, const conf::Namespace& config, const RecordRequest
         if (op.name.empty()) continue;
         break;
       case OpType::CdtRead:
+      case OpType::BitRead:
+      case OpType::HllRead:
         rc = apply_read_op(work, op, &result);
         break;
       case OpType::ExpRead:

@@ -5,8 +5,8 @@
 // read) or created (a write) as without a filter; batch rows answer 27 one by one; scans,
 // index queries and background query.operate jobs skip what does not pass. The same on
 // the `disk` namespace, whose bins live on the device only. Then the expression ops of
-// operate (exp read, exp write with its flags), list and map expressions, and bit/HLL
-// expressions refused with 16. wire-protocol.md §5.8.
+// operate (exp read, exp write with its flags), and list and map expressions (bit and
+// HLL expressions: bits_hll.js). wire-protocol.md §5.8.
 const { Aerospike, assert, connect, check, expectError, run } = require('./common')
 
 const { Key, exp } = Aerospike
@@ -191,18 +191,6 @@ async function main () {
     assert.deepEqual((await client.get(lk)).bins.tags, [3, 1, 2, 9])
   })
 
-  await check('bit and HLL expressions (not evaluated yet) are refused with 16, not ignored', async () => {
-    const unsupported = Aerospike.status.ERR_UNSUPPORTED_FEATURE
-    const bits = exp.eq(exp.bit.count(exp.binBlob('b'), exp.int(8), exp.int(0)), exp.int(2))
-    const hll = exp.eq(exp.hll.getCount(exp.binHll('h')), exp.int(2))
-    for (const [what, filterExpression] of [['bit count', bits], ['hll count', hll]]) {
-      await expectError(client.get(new Key('test', 'expf', 1), { filterExpression }), unsupported, `get, ${what}`)
-      // The batch fails as a whole; this client reports that code on its rows.
-      const rows = await client.batchRead([{ key: new Key('test', 'expf', 1), readAllBins: true }], { filterExpression })
-      assert.deepEqual(rows.map(r => r.status), [unsupported])
-      await expectError(client.scan('test', 'expf').results({ filterExpression }), unsupported, `scan, ${what}`)
-    }
-  })
 }
 
 run('exp_filter', main)

@@ -9,7 +9,9 @@
 #include <limits>
 #include <string>
 
+#include "base/bits.h"
 #include "base/cdt.h"
+#include "base/hll.h"
 #include "base/exp/expression.h"
 #include "base/exp/program.h"
 #include "base/geojson.h"
@@ -64,6 +66,7 @@ bool append_arg(const Val& v, std::string* out) {
     case Type::Float: w.float64(v.f); return true;
     case Type::Str: w.string(v.s); return true;
     case Type::Blob: w.blob(v.s); return true;
+    case Type::Hll: w.blob(v.s, mp::kBytesHll); return true;
     case Type::Geo: w.geojson(v.s); return true;
     case Type::List:
     case Type::Map:
@@ -336,11 +339,23 @@ class Evaluator {
     return int64_t(v.type) == n.arg ? v : Val{};
   }
 
-  // A CDT read (or, with the modify-local flag, a modify returning the changed copy) on
-  // the list or map the last operand gives, through the same code as CDT operations.
+  // A CDT, bit or HLL read (or, with the modify-local flag, a modify returning the changed
+  // copy) on the value the last operand gives, through the same code as the operations.
   Val call(const Node& n) {
     Val target = eval(n.kids.back());
-    if (target.type != Type::List && target.type != Type::Map) return Val{};
+    uint8_t system = n.system & 0x3F;
+    base::BinValue current;
+    bool exists = target.type != Type::Nil;  // nil: a modify starts from no bin, as the server does
+    if (system == 0) {
+      if (target.type != Type::List && target.type != Type::Map) return Val{};
+      current = {uint8_t(target.type == Type::List ? ParticleType::List : ParticleType::Map), std::string(target.s)};
+    } else if (system == 1) {
+      if (target.type != Type::Blob && target.type != Type::Nil) return Val{};
+      current = {uint8_t(ParticleType::Blob), std::string(target.s)};
+    } else {
+      if (target.type != Type::Hll && target.type != Type::Nil) return Val{};
+      current = {uint8_t(ParticleType::Hll), std::string(target.s)};
+    }
     std::string payload;
     mp::Writer w(&payload);
     if (!n.name.empty()) {
@@ -353,11 +368,10 @@ class Evaluator {
     for (size_t k = 0; k + 1 < n.kids.size(); ++k) {
       if (!append_arg(eval(n.kids[k]), &payload)) return Val{};
     }
-    base::BinValue current{uint8_t(target.type == Type::List ? ParticleType::List : ParticleType::Map),
-                           std::string(target.s)};
     base::CdtOutcome outcome;
     bool modify = n.system & 0x40;
-    if (base::apply_cdt_op(&current, payload, modify, &outcome) != common::ResultCode::Ok) return Val{};
+    auto apply = system == 0 ? base::apply_cdt_op : system == 1 ? base::apply_bit_op : base::apply_hll_op;
+    if (apply(exists ? &current : nullptr, payload, modify, &outcome) != common::ResultCode::Ok) return Val{};
     if (!modify) return outcome.result ? keep(std::move(*outcome.result)) : Val::bytes(Type::Nil, {});
     if (!outcome.bin_changed) return target;
     return outcome.new_bin ? keep(std::move(*outcome.new_bin)) : Val{};

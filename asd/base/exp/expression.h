@@ -9,10 +9,10 @@
 // to-float, min, max), integer bit operations (and, or, xor, not, lshift, rshift, arshift,
 // count, lscan, rscan), record metadata (digest-modulo, device/memory/record size,
 // last-update, since-update, void-time, ttl, set-name, key-exists, is-tombstone), the key,
-// bins and bin types, cond, let/var and unknown, and list/map calls (op 127, system
-// CDT): every CDT read, and modify ops on a local copy (flag 0x40), with contexts and
-// arguments that are themselves expressions, through asd/base/cdt. Bit and HLL calls are
-// not evaluated: parse() answers UnsupportedFeature (16) for them.
+// bins and bin types, cond, let/var and unknown, and calls (op 127): list/map (system 0,
+// through asd/base/cdt, with contexts), bit (system 1, asd/base/bits) and HLL (system 2,
+// asd/base/hll) reads, and modify ops on a local copy (flag 0x40), with arguments that
+// are themselves expressions.
 //
 // Values carry a type; a bin or key of another type, a missing bin, a type mismatch in an
 // operation, an integer division by zero and `unknown` itself evaluate to "unknown", which
@@ -21,8 +21,7 @@
 //
 // Bad programs (unknown op, wrong arity, a bad literal, a name that is not a string, a var
 // outside its let, nesting deeper than kMaxDepth, more than kMaxNodes nodes, a regex that
-// does not compile) are Parameter (4) at parse time, never a crash; a bit or HLL call is
-// UnsupportedFeature (16).
+// does not compile, an unknown call system) are Parameter (4) at parse time, never a crash.
 
 #include <cstdint>
 #include <memory>

@@ -58,7 +58,6 @@ class Parser {
     return root;
   }
   const std::string& error() const { return error_; }
-  bool unsupported() const { return unsupported_; }
 
  private:
   uint32_t fail(std::string message) {
@@ -123,6 +122,7 @@ class Parser {
         if (type == mp::kBytesString) return literal(Val::bytes(Type::Str, s));
         if (type == mp::kBytesGeoJson) return literal(Val::bytes(Type::Geo, s));
         if (type == mp::kBytesBlob) return literal(Val::bytes(Type::Blob, s));
+        if (type == mp::kBytesHll) return literal(Val::bytes(Type::Hll, s));
         return fail("a string value of unknown type " + std::to_string(type));
       }
       case mp::Type::Map: {
@@ -220,11 +220,7 @@ class Parser {
     if (!read_int("call result type", &rtype) || !read_int("call system", &system)) return kBad;
     if (rtype < 0 || rtype > int64_t(Type::Hll)) return fail("bad call result type " + std::to_string(rtype));
     node.result = Type(rtype);
-    if ((system & 0x3F) != 0) {
-      unsupported_ = true;
-      return fail((system & 0x3F) == 1 ? "bit expressions are not supported" : "HLL expressions are not supported");
-    }
-    if ((system & ~int64_t(0x7F)) != 0 || (system & 0x3F) > 2) return fail("unknown call system");
+    if ((system & ~int64_t(0x40)) < 0 || (system & ~int64_t(0x40)) > 2) return fail("unknown call system");
     node.system = uint8_t(system);
     uint32_t n = 0;
     if (in_.peek() != mp::Type::Array || !in_.read_array_header(&n) || n == 0) return fail("call needs an operation array");
@@ -295,7 +291,6 @@ class Parser {
   mp::Reader in_;
   std::vector<std::pair<std::string_view, uint32_t>> scope_;
   std::string error_;
-  bool unsupported_ = false;  // well-formed, but asks for what asd does not evaluate
 };
 
 }  // namespace
@@ -306,7 +301,7 @@ common::Result<Expression> Expression::parse(std::string_view msgpack) {
   Parser parser(*program);
   program->root = parser.document();
   if (program->root == kBad) {
-    return common::Error{parser.unsupported() ? ResultCode::UnsupportedFeature : ResultCode::Parameter,
+    return common::Error{ResultCode::Parameter,
                          "filter expression: " + parser.error()};
   }
   return Expression(std::move(program));

@@ -39,6 +39,7 @@ inline constexpr uint8_t kCmpInfinity = 0x01;
 // Aerospike type bytes that lead a msgpack str payload.
 inline constexpr uint8_t kBytesString = 3;
 inline constexpr uint8_t kBytesBlob = 4;
+inline constexpr uint8_t kBytesHll = 18;
 inline constexpr uint8_t kBytesGeoJson = 23;
 
 // List flags (ext type of a list's leading ext element).

@@ -228,6 +228,28 @@ TEST_CASE("CDT calls: list and map reads, contexts, and modified local copies", 
   CHECK_FALSE(eval(op(1, {call(kInt, 0, op(16), bin(kList, "n")), i(3)}), r));
 }
 
+TEST_CASE("bit and HLL calls: reads, modified local copies, and the bin type they need", "[exp]") {
+  Record r = sample();  // bl = [0x01, 0x02]
+  auto call = [](int rtype, int system, E call_op, E target) { return op(127, {i(rtype), i(system), call_op, target}); };
+  constexpr int kHll = 9;
+  // count(bit offset 0, 16 bits) and get_int(8, 8, unsigned)
+  CHECK(eval(op(1, {call(kInt, 1, op(51, {i(0), i(16)}), bin(kBlob, "bl")), i(2)}), r));
+  CHECK(eval(op(1, {call(kInt, 1, op(54, {i(8), i(8), i(0)}), bin(kBlob, "bl")), i(2)}), r));
+  // not(0, 8) on a copy: [0xfe, 0x02]; the bin keeps its bytes.
+  E flipped = call(kBlob, 0x41, op(7, {i(0), i(8), i(0)}), bin(kBlob, "bl"));
+  CHECK(eval(op(1, {flipped, blob(std::string("\xfe\x02", 2))}), r));
+  CHECK(eval(op(1, {bin(kBlob, "bl"), blob(std::string("\x01\x02", 2))}), r));
+  // An HLL built from nil by add([1, 2, 3], 8 index bits), then counted.
+  E nil = emit([](mp::Writer& w) { w.nil(); });
+  E sketch = call(kHll, 0x42, op(1, {list({1, 2, 3}), i(8), i(0), i(0)}), nil);
+  CHECK(eval(op(1, {call(kInt, 2, op(50), sketch), i(3)}), r));
+  // describe: [index bits, minhash bits]
+  CHECK(eval(op(1, {call(kList, 2, op(55), sketch), list({8, 0})}), r));
+  // A bit call on a list, an HLL call on a blob: unknown.
+  CHECK_FALSE(eval(op(1, {call(kInt, 1, op(51, {i(0), i(8)}), bin(kList, "l")), i(0)}), r));
+  CHECK_FALSE(eval(op(1, {call(kInt, 2, op(50), bin(kBlob, "bl")), i(0)}), r));
+}
+
 TEST_CASE("regex and geo comparisons", "[exp]") {
   Record r = sample();
   CHECK(eval(op(7, {i(1), name("^Hello"), bin(kStr, "s")}), r));
@@ -245,10 +267,8 @@ TEST_CASE("bad programs are Parameter errors, never a crash", "[exp]") {
   CHECK(refused(op(1, {i(1)})).find("takes 2 operands, got 1") != std::string::npos);
   CHECK(refused(op(124, {name("x")})).find("not defined") != std::string::npos);
   CHECK(refused(op(7, {i(1), name("(unclosed"), s("x")})).find("does not compile") != std::string::npos);
-  CHECK(refused(op(127, {i(2), i(1), op(3), bin(kList, "l")}), common::ResultCode::UnsupportedFeature)
-            .find("bit expressions are not supported") != std::string::npos);
-  CHECK(refused(op(127, {i(2), i(2), op(3), bin(kList, "l")}), common::ResultCode::UnsupportedFeature)
-            .find("HLL") != std::string::npos);
+  CHECK(refused(op(127, {i(2), i(3), op(3), bin(kList, "l")})).find("unknown call system") != std::string::npos);
+  CHECK(refused(op(127, {i(12), i(1), op(3), bin(kList, "l")})).find("bad call result type") != std::string::npos);
   CHECK(refused(op(127, {i(2), i(0), i(3), bin(kList, "l")})).find("operation array") != std::string::npos);
   CHECK(refused(op(64, {i(0)})).find("by zero") != std::string::npos);
   CHECK(refused(op(81, {i(2), i(5)})).find("bin name must be a string") != std::string::npos);
