@@ -68,6 +68,7 @@ std::span<const Binding<Service>> bindings() {
         {"migrate-threads", &S::migrate_threads},
         {"migrate-max-num-incoming", &S::migrate_max_num_incoming},
         {"ticker-interval", &S::ticker_interval},
+        {"enable-fault-injection", &S::enable_fault_injection},
         {"paxos-single-replica-limit", &S::paxos_single_replica_limit},
     };
     return list;

@@ -76,6 +76,9 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "the cluster serves with any number of nodes; remove the line"},
     {"service", "batch-index-threads", K::Int, "", 1, 256, false, false, "Threads serving batch requests.", {},
      "batches run on the service threads; remove the line"},
+    {"service", "enable-fault-injection", K::Bool, "false", 0, 0, false, false,
+     "asd only, for tests: answers the info command cluster-block-nodes (which cuts this node off the peers it "
+     "names). Off, that command answers `ERROR:4:unrecognized command` like any unknown one."},
     {"service", "ticker-interval", K::Int, "10", 0, 86400, true, false,
      "Seconds between the periodic statistics lines asd logs under the `info` context. 0: no ticker."},
 

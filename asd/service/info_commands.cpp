@@ -38,7 +38,13 @@ const std::map<std::string, Handler, std::less<>>& handlers() {
       {"cluster-stable", [](NodeContext& n, auto& c) { return cluster_stable_value(n, c); }},
       {"cluster-size", [](NodeContext& n, auto&) { return cluster_size_value(n); }},
       {"cluster-key", [](NodeContext& n, auto&) { return cluster_key_value(n); }},
-      {"cluster-block-nodes", [](NodeContext& n, auto& c) { return cluster_block_value(n, c); }},
+      {"cluster-block-nodes",
+       [](NodeContext& n, auto& c) {
+         // A fault hook: any client on the service port could cut the node off its
+         // cluster, so it exists only where the operator enabled fault injection.
+         if (!n.config().service.enable_fault_injection) return std::string("ERROR:4:unrecognized command");
+         return cluster_block_value(n, c);
+       }},
       {"peers-clear-std", [](NodeContext& n, auto&) { return peers_value(n); }},
       {"peers-clear-alt", [](NodeContext& n, auto&) { return peers_value(n); }},
       {"peers-tls-std", [](NodeContext& n, auto&) { return peers_value(n); }},

@@ -74,6 +74,7 @@ async function main () {
 
   const cluster = new K.Cluster({
     clusterName: 'split',
+    serviceExtra: ['enable-fault-injection true'],  // the split is made with cluster-block-nodes
     namespaces: [{ name: kNs, replicationFactor: 2, conflictResolution: 'generation' },
       { name: kNs1, replicationFactor: 1, conflictResolution: 'generation' }]
   })

@@ -156,3 +156,22 @@ TEST_CASE("a flood of bad frames writes a few log lines, then the number held ba
   CHECK(lines <= size_t(seconds.count()) + 3);
   CHECK(count_of(log, "suppressed ") >= 1);
 }
+
+TEST_CASE("the fault hook cluster-block-nodes answers only where fault injection is enabled", "[badinput]") {
+  support::AsdNode plain;
+  auto c = plain.connect();
+  auto refused = c->info("cluster-block-nodes:nodes=a1");
+  REQUIRE(refused.ok());
+  CHECK(*refused == "ERROR:4:unrecognized command");
+  auto size = c->info("cluster-size");
+  REQUIRE(size.ok());
+  CHECK(*size == "1");
+
+  support::AsdOptions options;
+  options.service_extra = "  enable-fault-injection true\n";
+  support::AsdNode testing(options);
+  auto t = testing.connect();
+  auto allowed = t->info("cluster-block-nodes:nodes=a1");
+  REQUIRE(allowed.ok());
+  CHECK(*allowed == "ok");
+}

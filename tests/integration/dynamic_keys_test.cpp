@@ -326,6 +326,7 @@ support::ClusterDcOptions asd_only(size_t nodes) {
   o.nodes = nodes;
   o.run_xdr = false;
   o.replication_factor = 2;
+  o.service_extra = "  enable-fault-injection true\n";  // the split uses cluster-block-nodes
   return o;
 }
 

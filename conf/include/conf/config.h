@@ -64,6 +64,7 @@ struct Service {
     uint32_t migrate_threads = 0;           // 0: this node sends no partitions
     uint32_t migrate_max_num_incoming = 0;  // partitions received at once
     uint32_t ticker_interval = 0;           // seconds between ticker lines; 0: none
+    bool enable_fault_injection = false;    // test-only info commands (cluster-block-nodes)
     uint32_t paxos_single_replica_limit = 0;  // 0 or 1, both what asd does anyway
 };
 
