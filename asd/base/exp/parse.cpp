@@ -17,6 +17,8 @@ namespace mp = proto::msgpack;
 using common::ResultCode;
 
 constexpr uint32_t kBad = UINT32_MAX;
+// The server's result types run to 11 (its internal remove-result type).
+constexpr uint64_t kLastLoopVarType = 11;
 
 // Operand counts (the array's length minus the op code): exact, or at least `min`.
 struct Arity {
@@ -32,6 +34,7 @@ bool arity_of(uint8_t op, Arity* a) {
       *a = {2, 2};
       return true;
     case kNot: case kAbs: case kFloor: case kCeil: case kToInt: case kToFloat: case kIntNot: case kIntCount:
+    case kMapKeys: case kMapValues:
       *a = {1, 1};
       return true;
     case kAnd: case kOr: case kExclusive: case kAdd: case kSub: case kMul: case kDiv: case kIntAnd:
@@ -39,7 +42,7 @@ bool arity_of(uint8_t op, Arity* a) {
       *a = {1, 255};
       return true;
     case kUnknown: case kDeviceSize: case kLastUpdate: case kSinceUpdate: case kVoidTime: case kTtl:
-    case kSetName: case kKeyExists: case kIsTombstone: case kMemorySize: case kRecordSize:
+    case kSetName: case kKeyExists: case kIsTombstone: case kMemorySize: case kRecordSize: case kRemoveResult:
       *a = {0, 0};
       return true;
     default:
@@ -192,6 +195,7 @@ class Parser {
         return fail("var '" + std::string(name) + "' is not defined by an enclosing let");
       }
       case kLet: return let(std::move(node), operands, depth);
+      case kLoopVar: return loop_var(std::move(node), operands);
       case kCond:
         if (operands < 3 || operands % 2 == 0) return fail("cond takes condition/value pairs and a default");
         break;
@@ -248,6 +252,20 @@ class Parser {
     uint32_t bin = this->node(depth + 1);
     if (bin == kBad) return kBad;
     node.kids.push_back(bin);
+    return add(std::move(node));
+  }
+
+  // [loop_var, type, part]: the part is 0 key, 1 value or 2 index (an integer, so only
+  // type int may read it). Types past HLL parse, as in the server, but match nothing.
+  uint32_t loop_var(Node node, uint32_t operands) {
+    uint64_t type = 0, part = 0;
+    if (operands != 2 || !in_.read_uint(&type) || !in_.read_uint(&part)) {
+      return fail("loop_var takes a type and a part");
+    }
+    if (type > kLastLoopVarType || part > 2) return fail("bad loop_var type or part");
+    if (part == 2 && type != uint64_t(Type::Int)) return fail("a loop_var index is an integer");
+    node.result = type <= uint64_t(Type::Hll) ? Type(type) : Type::Unknown;
+    node.arg = int64_t(part);
     return add(std::move(node));
   }
 
@@ -338,7 +356,9 @@ Type static_type(const Program& p, uint32_t index) {
   switch (n.op) {
     case kLiteral: return n.literal.type;
     case kBin: case kKey: return n.arg >= 0 && n.arg <= int64_t(Type::Hll) ? Type(n.arg) : Type::Unknown;
-    case kCall: return n.result;
+    case kCall: case kLoopVar: return n.result;
+    case kMapKeys: case kMapValues: return Type::List;
+    case kRemoveResult: return Type::Unknown;
     case kEq: case kNe: case kGt: case kGe: case kLt: case kLe: case kRegex: case kGeo: case kInList:
     case kAnd: case kOr: case kNot: case kExclusive: case kKeyExists: case kIsTombstone:
       return Type::Bool;
