@@ -179,6 +179,7 @@ class Evaluator {
       }
       case kVar: return vars_[size_t(n.arg)];
       case kCall: return call(n);
+      case kPathSelect: return path_select(n);
       case kLoopVar: return loop_var(n);
       case kRemoveResult: return Val::bytes(Type::Remove, {});
       case kMapKeys: case kMapValues: return map_keys_or_values(n);
@@ -393,6 +394,26 @@ class Evaluator {
     if (!modify) return outcome.result ? keep(std::move(*outcome.result)) : Val::bytes(Type::Nil, {});
     if (!outcome.bin_changed) return target;
     return outcome.new_bin ? keep(std::move(*outcome.new_bin)) : Val{};
+  }
+
+  // A path call: the op array goes to the CDT layer as the client sent it (its context
+  // filters and modify expression are programs of their own), and the answer must have
+  // the type the call declares, as in the server.
+  Val path_select(const Node& n) {
+    Val target = eval(n.kids.back());
+    if (target.type != Type::List && target.type != Type::Map) return Val{};
+    base::BinValue current{uint8_t(target.type == Type::List ? ParticleType::List : ParticleType::Map),
+                           std::string(target.s)};
+    base::CdtOutcome outcome;
+    bool modify = n.system & 0x40;
+    if (base::apply_cdt_op(&current, n.name, modify, &outcome) != common::ResultCode::Ok) return Val{};
+    Val v = target;
+    if (!modify) {
+      v = outcome.result ? keep(std::move(*outcome.result)) : Val::bytes(Type::Nil, {});
+    } else if (outcome.bin_changed) {
+      v = outcome.new_bin ? keep(std::move(*outcome.new_bin)) : Val{};
+    }
+    return v.type == n.result ? v : Val{};
   }
 
   // Key and value are converted once per evaluation: a program may read them thousands

@@ -14,10 +14,12 @@
 // arguments that are themselves expressions, through asd/base/cdt. Bit and HLL calls are
 // not evaluated: parse() answers UnsupportedFeature (16) for them.
 //
-// Path operations (server 8.1, asd/base/cdt_path.cpp) run their context filters and
-// modify expressions as programs of their own, per element, on loop variables (op 122:
-// key, value, index); a modify expression may answer remove-result (op 100).
-// map_keys / map_values (101, 102) list a map's keys or values in stored order.
+// Path operations (server 8.1): a call whose op is SELECT ([0xfe, context, flags,
+// modify expression]) hands its operands to asd/base/cdt unevaluated, the way the server
+// does; the context's filters and the modify expression are programs of their own, run
+// per element with loop variables (op 122: key, value, index), and a modify expression
+// may answer remove-result (op 100). map_keys / map_values (101, 102) list a map's keys
+// or values in stored order.
 //
 // Values carry a type; a bin or key of another type, a missing bin, a type mismatch in an
 // operation, an integer division by zero and `unknown` itself evaluate to "unknown", which

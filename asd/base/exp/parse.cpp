@@ -7,6 +7,7 @@
 
 #include "base/exp/expression.h"
 #include "base/exp/program.h"
+#include "proto/cdt_codes.h"
 #include "proto/msgpack.h"
 
 namespace asd::exp {
@@ -231,9 +232,11 @@ class Parser {
     if ((system & ~int64_t(0x7F)) != 0 || (system & 0x3F) > 2) return fail("unknown call system");
     node.system = uint8_t(system);
     uint32_t n = 0;
+    mp::Reader op_start = in_;
     if (in_.peek() != mp::Type::Array || !in_.read_array_header(&n) || n == 0) return fail("call needs an operation array");
     int64_t code = 0;
     if (!read_int("call operation code", &code)) return kBad;
+    if (uint64_t(code) == proto::cdt::kSelect) return path_select(std::move(node), op_start, depth);
     if (code == 0xff) {
       if (n != 3) return fail("a call context is [0xff, context, operation]");
       std::string_view ctx;
@@ -249,6 +252,29 @@ class Parser {
       if (kid == kBad) return kBad;
       node.kids.push_back(kid);
     }
+    uint32_t bin = this->node(depth + 1);
+    if (bin == kBad) return kBad;
+    node.kids.push_back(bin);
+    return add(std::move(node));
+  }
+
+  // [call, type, system, [0xfe, context, flags(, modify expression)], bin]. As in the
+  // server, only the op array's shape is checked here: the context, the flags and the
+  // modify expression are the CDT layer's to read, when the call runs.
+  uint32_t path_select(Node node, mp::Reader op_start, size_t depth) {
+    in_ = op_start;
+    std::string_view op;
+    mp::Reader shape = in_;
+    uint32_t n = 0;
+    uint64_t code = 0;
+    if (!shape.read_array_header(&n) || n < 3 || n > 4 || !shape.read_uint(&code) ||
+        shape.peek() != mp::Type::Array || !shape.skip() || shape.peek() != mp::Type::Int || !shape.skip() ||
+        (n == 4 && !shape.skip())) {
+      return fail("a path call is [0xfe, context, flags, modify expression]");
+    }
+    in_.skip(&op);
+    node.op = kPathSelect;
+    node.name = op;
     uint32_t bin = this->node(depth + 1);
     if (bin == kBad) return kBad;
     node.kids.push_back(bin);
@@ -356,7 +382,7 @@ Type static_type(const Program& p, uint32_t index) {
   switch (n.op) {
     case kLiteral: return n.literal.type;
     case kBin: case kKey: return n.arg >= 0 && n.arg <= int64_t(Type::Hll) ? Type(n.arg) : Type::Unknown;
-    case kCall: case kLoopVar: return n.result;
+    case kCall: case kPathSelect: case kLoopVar: return n.result;
     case kMapKeys: case kMapValues: return Type::List;
     case kRemoveResult: return Type::Unknown;
     case kEq: case kNe: case kGt: case kGe: case kLt: case kLe: case kRegex: case kGeo: case kInList:

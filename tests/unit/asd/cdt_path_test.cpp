@@ -378,6 +378,24 @@ TEST_CASE("path ops: the server's answers to bad payloads", "[cdt_path]") {
   CHECK(b.write(arr({n(0xfe), ctx({all()}), n(4)})) == ResultCode::Parameter);
 }
 
+TEST_CASE("path ops: filters that select by path nest only so deep", "[cdt_path]") {
+  // filter(k) = select_by_path over the loop value with a context filtered by filter(k-1),
+  // answering a non-empty list: each level runs the next one inside its filter.
+  std::string filter = yes();
+  auto nest = [](const std::string& inner) {
+    std::string call = arr({n(127), n(4), n(0), arr({n(0xfe), ctx({where(inner)}), n(1)}), loop_var(4, kValue)});
+    return arr({n(2), call, arr({n(126), arr({})})});  // ne(call, [])
+  };
+  Value deep = L({L({L({L({L({L({L({I(1)})})})})})})});
+  for (int level = 1; level <= 6; ++level) {
+    filter = nest(filter);
+    Bin b(deep);
+    ResultCode rc = b.read(select(ctx({where(filter)}), kValues));
+    CAPTURE(level);
+    CHECK(rc == (level <= 3 ? ResultCode::Ok : ResultCode::Parameter));
+  }
+}
+
 TEST_CASE("path ops: a large bin walks within the step budget", "[cdt_path]") {
   std::vector<Value> items;
   for (int k = 0; k < 100000; ++k) items.push_back(I(k % 1000));

@@ -1,5 +1,6 @@
-// Path operations inside expressions (asd/base/exp): loop variables and remove-result
-// on their own, map_keys / map_values, and the programs the parser refuses.
+// Path operations inside expressions (asd/base/exp): select_by_path and modify_by_path
+// calls as the clients build them, loop variables and remove-result on their own,
+// map_keys / map_values, and the programs the parser refuses.
 
 #include <catch2/catch.hpp>
 
@@ -32,6 +33,42 @@ std::string program(Write write) {
   mp::Writer w(&out);
   write(w);
   return out;
+}
+
+// [127, type, system, [0xfe, [4, true], flags(, modify)], bin(type, name)]: a path call
+// over every child of a bin, as exp.selectByPath / exp.modifyByPath send it.
+std::string path_call(int type, int system, int64_t flags, std::string_view modify, int bin_type,
+                      std::string_view bin) {
+  return program([&](mp::Writer& w) {
+    w.array_header(5);
+    w.integer(127);
+    w.integer(type);
+    w.integer(system);
+    w.array_header(modify.empty() ? 3 : 4);
+    w.integer(0xfe);
+    w.array_header(2);
+    w.integer(4);
+    w.boolean(true);
+    w.integer(flags);
+    w.raw(modify);
+    w.array_header(3);
+    w.integer(81);
+    w.integer(bin_type);
+    w.raw_str(bin);
+  });
+}
+
+// mul(loop_var(float, value), 2.0)
+std::string doubled() {
+  return program([](mp::Writer& w) {
+    w.array_header(3);
+    w.integer(22);
+    w.array_header(3);
+    w.integer(122);
+    w.integer(7);
+    w.integer(1);
+    w.float64(2.0);
+  });
 }
 
 std::string map_bytes() {  // {"b": 1.5, "a": 4.0}, stored in that order
@@ -68,12 +105,72 @@ std::optional<mp::Value> value_of(const std::string& bytes) {
   return v;
 }
 
+mp::Value decoded(const std::string& bytes) {
+  mp::Value v;
+  REQUIRE(mp::decode(bytes, &v));
+  return v;
+}
+
 ResultCode refusal(const std::string& bytes) {
   auto parsed = Expression::parse(bytes);
   return parsed.ok() ? ResultCode::Ok : parsed.error().code;
 }
 
 }  // namespace
+
+TEST_CASE("path calls: select and modify a bin by path", "[cdt_path]") {
+  auto keys = value_of(path_call(4, 0, 2, {}, 5, "m"));
+  REQUIRE(keys);
+  CHECK(mp::encode(*keys) == program([](mp::Writer& w) { w.array_header(2); w.string("b"); w.string("a"); }));
+  auto tree = value_of(path_call(5, 0, 0, {}, 5, "m"));
+  REQUIRE(tree);
+  CHECK(mp::encode(*tree) == map_bytes());
+  auto changed = value_of(path_call(5, 0x40, 4, doubled(), 5, "m"));
+  REQUIRE(changed);
+  CHECK(*changed == decoded(program([](mp::Writer& w) {
+    w.map_header(2); w.string("b"); w.float64(3.0); w.string("a"); w.float64(8.0);
+  })));
+  // A modify call with a select mode answers the bin unchanged.
+  auto same = value_of(path_call(5, 0x40, 0, {}, 5, "m"));
+  REQUIRE(same);
+  CHECK(mp::encode(*same) == map_bytes());
+
+  CHECK_FALSE(value_of(path_call(5, 0, 1, {}, 5, "m")));          // a list, declared a map
+  CHECK_FALSE(value_of(path_call(4, 0, 4, doubled(), 5, "m")));   // apply in a read call
+  CHECK_FALSE(value_of(path_call(4, 0, 1, {}, 5, "missing")));
+  CHECK_FALSE(value_of(path_call(4, 0, 9, {}, 5, "m")));          // a bad mode fails when it runs
+  CHECK(Expression::parse(path_call(4, 0, 1, {}, 5, "m"))->result_type() == Type::List);
+}
+
+TEST_CASE("path calls: the parser checks only the op array's shape", "[cdt_path]") {
+  auto call_with = [](auto write_op) {
+    return program([&](mp::Writer& w) {
+      w.array_header(5);
+      w.integer(127);
+      w.integer(4);
+      w.integer(0);
+      write_op(w);
+      w.array_header(3);
+      w.integer(81);
+      w.integer(5);
+      w.raw_str("m");
+    });
+  };
+  CHECK(refusal(call_with([](mp::Writer& w) { w.array_header(2); w.integer(0xfe); w.array_header(0); })) ==
+        ResultCode::Parameter);
+  CHECK(refusal(call_with([](mp::Writer& w) { w.array_header(3); w.integer(0xfe); w.integer(4); w.integer(1); })) ==
+        ResultCode::Parameter);
+  CHECK(refusal(call_with([](mp::Writer& w) {
+    w.array_header(3); w.integer(0xfe); w.array_header(0); w.string("x");
+  })) == ResultCode::Parameter);
+  CHECK(refusal(call_with([](mp::Writer& w) {
+    w.array_header(5); w.integer(0xfe); w.array_header(0); w.integer(0); w.nil(); w.nil();
+  })) == ResultCode::Parameter);
+  // An empty context or a negative flags value parses: the CDT layer refuses it later.
+  CHECK(refusal(call_with([](mp::Writer& w) {
+    w.array_header(3); w.integer(0xfe); w.array_header(0); w.integer(-1);
+  })) == ResultCode::Ok);
+}
 
 TEST_CASE("loop variables and remove-result", "[cdt_path]") {
   auto loop_var = [](int64_t type, int64_t part) {
