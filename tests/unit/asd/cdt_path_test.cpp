@@ -185,6 +185,13 @@ TEST_CASE("path select: empty containers", "[cdt_path]") {
   check_select(M({{S("a"), I(1)}}, 1), select(ctx({all()}), kTree), M({{S("a"), I(1)}}));
 }
 
+TEST_CASE("path select: selected values keep their bytes type", "[cdt_path]") {
+  // An HLL in a map comes back as an HLL (bytes type 18), not a plain blob.
+  Value hll = Value::blob(std::string("\x00\x08\x00", 3), 18);
+  check_select(M({{S("a"), hll}}), select(ctx({all()}), kValues), L({hll}));
+  check_select(M({{S("a"), hll}}), select(ctx({all()}), kTree), M({{S("a"), hll}}));
+}
+
 TEST_CASE("path select: index, rank, key and value items", "[cdt_path]") {
   Value list = L({I(7), I(3), I(9), I(3)});
   check_select(list, select(ctx({list_index(-1)}), kValues), L({I(3)}));
