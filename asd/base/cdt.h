@@ -9,12 +9,16 @@
 //                     return-type engine (index, rank, count, value, key-value, ...).
 //   cdt_list.cpp    — list op codes 0-13, 16-27, 32-40.
 //   cdt_map.cpp     — map op codes 64-70, 73-79, 81-89, 96-110.
+//   cdt_path.cpp    — path operations (op 0xfe, SELECT): select and modify by path, with
+//                     all-children, filter and key-list contexts; filters and modify
+//                     expressions run through asd/base/exp on loop variables.
 //
 // Design: the bin's msgpack is decoded into a proto::msgpack::Value tree, the op works on
 // the tree, and a changed tree is encoded back. That trades the real server's in-place
 // packed editing for code that is short and obviously bounds-safe; bins are small.
 // Semantics (result values, error codes, write flags, ordering) follow the real server's
-// cdt.c / particle_list.c / particle_map.c. Stateless and thread-safe.
+// cdt.c / particle_list.c / particle_map.c. Thread-safe; the only state is a per-thread
+// budget that bounds path operations nested through their filters.
 
 #include <cstdint>
 #include <optional>
@@ -44,7 +48,9 @@ struct CdtOutcome {
 // value (msgpack); is_modify selects CDT_MODIFY (4) vs CDT_READ (3) semantics.
 // Returns Ok, or: Parameter (malformed payload, bad arguments, unknown op, read op sent as
 // modify or the reverse), IncompatibleType (bin/element is not the op's list or map),
-// ElementNotFound, ElementExists, OpNotApplicable. On error *out is left empty.
+// ElementNotFound, ElementExists, OpNotApplicable; path operations also ServerError (a
+// modify expression evaluated to unknown) and RecordTooBig (replacements past any record's
+// size). On error *out is left empty.
 common::ResultCode apply_cdt_op(const BinValue* current, std::string_view payload,
                                 bool is_modify, CdtOutcome* out);
 

@@ -84,6 +84,62 @@ bool add_delta(const Value* current, const Value* delta, bool negate, Value* out
   return false;
 }
 
+static uint8_t blob_particle(const Value& v) {
+  if (v.untyped) return uint8_t(proto::ParticleType::Blob);
+  if (v.subtype == 4 || (v.subtype >= 7 && v.subtype <= 12)) return v.subtype;
+  return uint8_t(proto::ParticleType::Blob);
+}
+
+std::optional<BinValue> to_bin(const Value& v) {
+  BinValue out;
+  switch (v.kind) {
+    case Kind::Bool:
+      out.particle = uint8_t(proto::ParticleType::Bool);
+      out.bytes.assign(1, v.boolean ? '\1' : '\0');
+      return out;
+    case Kind::Int: case Kind::Uint:
+      out.particle = uint8_t(proto::ParticleType::Integer);
+      common::append_be64(out.bytes, v.kind == Kind::Int ? uint64_t(v.i) : v.u);
+      return out;
+    case Kind::Double: {
+      uint64_t bits;
+      std::memcpy(&bits, &v.d, sizeof bits);
+      out.particle = uint8_t(proto::ParticleType::Float);
+      common::append_be64(out.bytes, bits);
+      return out;
+    }
+    case Kind::String:
+      out.particle = uint8_t(proto::ParticleType::String);
+      out.bytes = v.bytes;
+      return out;
+    case Kind::Blob:
+      out.particle = blob_particle(v);
+      out.bytes = v.bytes;
+      return out;
+    case Kind::GeoJson:
+      out.particle = uint8_t(proto::ParticleType::GeoJson);
+      out.bytes.assign(3, '\0');  // flags 0, no cells
+      out.bytes += v.bytes;
+      return out;
+    case Kind::List: case Kind::Map:
+      out.particle = uint8_t(v.kind == Kind::List ? proto::ParticleType::List
+                                                  : proto::ParticleType::Map);
+      proto::msgpack::encode(v, &out.bytes);
+      return out;
+    default:
+      return std::nullopt;  // nil and non-storage values produce no result
+  }
+}
+
+size_t depth_of(const Value& v) {
+  size_t deepest = 0;
+  for (const Value& item : v.list) deepest = std::max(deepest, depth_of(item) + 1);
+  for (const Entry& e : v.map) {
+    deepest = std::max({deepest, depth_of(e.first) + 1, depth_of(e.second) + 1});
+  }
+  return deepest;
+}
+
 }  // namespace cdt
 
 namespace {
@@ -276,64 +332,6 @@ void unwind(const std::vector<Value*>& parents) {
   }
 }
 
-uint8_t blob_particle(const Value& v) {
-  if (v.untyped) return uint8_t(proto::ParticleType::Blob);
-  if (v.subtype == 4 || (v.subtype >= 7 && v.subtype <= 12)) return v.subtype;
-  return uint8_t(proto::ParticleType::Blob);
-}
-
-// A result value as a bin: scalars in their particle encoding, containers as msgpack.
-std::optional<BinValue> to_bin(const Value& v) {
-  BinValue out;
-  switch (v.kind) {
-    case Kind::Bool:
-      out.particle = uint8_t(proto::ParticleType::Bool);
-      out.bytes.assign(1, v.boolean ? '\1' : '\0');
-      return out;
-    case Kind::Int: case Kind::Uint:
-      out.particle = uint8_t(proto::ParticleType::Integer);
-      common::append_be64(out.bytes, v.kind == Kind::Int ? uint64_t(v.i) : v.u);
-      return out;
-    case Kind::Double: {
-      uint64_t bits;
-      std::memcpy(&bits, &v.d, sizeof bits);
-      out.particle = uint8_t(proto::ParticleType::Float);
-      common::append_be64(out.bytes, bits);
-      return out;
-    }
-    case Kind::String:
-      out.particle = uint8_t(proto::ParticleType::String);
-      out.bytes = v.bytes;
-      return out;
-    case Kind::Blob:
-      out.particle = blob_particle(v);
-      out.bytes = v.bytes;
-      return out;
-    case Kind::GeoJson:
-      out.particle = uint8_t(proto::ParticleType::GeoJson);
-      out.bytes.assign(3, '\0');  // flags 0, no cells
-      out.bytes += v.bytes;
-      return out;
-    case Kind::List: case Kind::Map:
-      out.particle = uint8_t(v.kind == Kind::List ? proto::ParticleType::List
-                                                  : proto::ParticleType::Map);
-      proto::msgpack::encode(v, &out.bytes);
-      return out;
-    default:
-      return std::nullopt;  // nil and non-storage values produce no result
-  }
-}
-
-// Nesting depth of a tree (a scalar is 0).
-size_t depth_of(const Value& v) {
-  size_t deepest = 0;
-  for (const Value& item : v.list) deepest = std::max(deepest, depth_of(item) + 1);
-  for (const Entry& e : v.map) {
-    deepest = std::max({deepest, depth_of(e.first) + 1, depth_of(e.second) + 1});
-  }
-  return deepest;
-}
-
 bool is_container_particle(uint8_t particle) {
   return particle == uint8_t(proto::ParticleType::List) ||
          particle == uint8_t(proto::ParticleType::Map);
@@ -365,6 +363,7 @@ bool parse_payload(std::string_view payload, std::vector<CtxItem>* ctx, Op* op) 
 common::ResultCode apply_cdt_op(const BinValue* current, std::string_view payload,
                                 bool is_modify, CdtOutcome* out) {
   *out = CdtOutcome{};
+  if (is_select(payload)) return apply_select(current, payload, is_modify, out);
   std::vector<CtxItem> ctx;
   Op op;
   if (!parse_payload(payload, &ctx, &op)) return ResultCode::Parameter;

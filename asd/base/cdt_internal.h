@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "base/cdt.h"
 #include "common/result_code.h"
 #include "proto/cdt_codes.h"
 #include "proto/msgpack.h"
@@ -70,6 +72,18 @@ struct Target {
   bool changed = false;
   std::optional<Value> result;
 };
+
+// A result value as a bin: scalars in their particle encoding, containers as msgpack;
+// nullopt for nil and non-storage values.
+std::optional<BinValue> to_bin(const Value& v);
+// Nesting depth of a tree (a scalar is 0).
+size_t depth_of(const Value& v);
+
+// Path operations (cdt_path.cpp): is_select() tells a SELECT payload ([0xfe, ...]) from
+// the others; apply_select() runs one with apply_cdt_op's contract.
+bool is_select(std::string_view payload);
+ResultCode apply_select(const BinValue* current, std::string_view payload, bool is_modify,
+                        CdtOutcome* out);
 
 // Op tables and handlers of cdt_list.cpp / cdt_map.cpp. find_*_spec returns nullptr for
 // codes the family does not know.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "base/bits.h"
@@ -28,6 +29,8 @@ namespace mp = proto::msgpack;
 using proto::ParticleType;
 
 constexpr int64_t kNsPerMs = 1000000;
+// The Aerospike bytes type of an HLL inside msgpack.
+constexpr uint8_t kBytesHll = 18;
 
 // A stored value (particle type and bytes) as an expression value; nil for particle 0.
 Val particle_value(uint8_t particle, std::string_view value) {
@@ -85,9 +88,34 @@ bool to_tree(const Val& v, mp::Value* out) {
     case Type::Str: *out = mp::Value::string(v.s); return true;
     case Type::Blob: *out = mp::Value::blob(v.s); return true;
     case Type::Geo: *out = mp::Value::geojson(v.s); return true;
+    case Type::Hll: *out = mp::Value::blob(v.s, kBytesHll); return true;
     case Type::List:
-    case Type::Map: return mp::decode(v.s, out);
+    case Type::Map:
+    case Type::Raw: return mp::decode(v.s, out);
     default: return false;
+  }
+}
+
+// A loop variable's element as a value. Like the server, only what an expression can
+// type is readable: blobs of the language flavours (7-12), integers past INT64_MAX and
+// the comparison ext values read as unknown.
+Val element_val(const mp::Value& v, std::deque<std::string>* owned) {
+  switch (v.kind) {
+    case mp::Kind::Nil: return Val::bytes(Type::Nil, {});
+    case mp::Kind::Bool: return Val::boolean(v.boolean);
+    case mp::Kind::Int: return Val::integer(v.i);
+    case mp::Kind::Double: return Val::real(v.d);
+    case mp::Kind::String: return Val::bytes(Type::Str, v.bytes);
+    case mp::Kind::GeoJson: return Val::bytes(Type::Geo, v.bytes);
+    case mp::Kind::Blob:
+      if (v.untyped) return Val{};
+      if (v.subtype == mp::kBytesBlob) return Val::bytes(Type::Blob, v.bytes);
+      return v.subtype == kBytesHll ? Val::bytes(Type::Hll, v.bytes) : Val{};
+    case mp::Kind::List:
+    case mp::Kind::Map:
+      owned->push_back(mp::encode(v));
+      return Val::bytes(v.kind == mp::Kind::List ? Type::List : Type::Map, owned->back());
+    default: return Val{};
   }
 }
 
@@ -119,7 +147,8 @@ int compare(const Val& a, const Val& b, bool* comparable) {
 
 class Evaluator {
  public:
-  Evaluator(const Program& p, const RecordView& view) : p_(p), view_(view), vars_(p.slots) {}
+  Evaluator(const Program& p, const RecordView& view, const LoopVars* loop = nullptr)
+      : p_(p), view_(view), loop_(loop), vars_(p.slots) {}
 
   Val eval(uint32_t index) {
     const Node& n = p_.nodes[index];
@@ -153,6 +182,10 @@ class Evaluator {
       }
       case kVar: return vars_[size_t(n.arg)];
       case kCall: return call(n);
+      case kPathSelect: return path_select(n);
+      case kLoopVar: return loop_var(n);
+      case kRemoveResult: return Val::bytes(Type::Remove, {});
+      case kMapKeys: case kMapValues: return map_keys_or_values(n);
       default: return meta(n);
     }
   }
@@ -377,6 +410,53 @@ class Evaluator {
     return outcome.new_bin ? keep(std::move(*outcome.new_bin)) : Val{};
   }
 
+  // A path call: the op array goes to the CDT layer as the client sent it (its context
+  // filters and modify expression are programs of their own), and the answer must have
+  // the type the call declares, as in the server.
+  Val path_select(const Node& n) {
+    Val target = eval(n.kids.back());
+    if (target.type != Type::List && target.type != Type::Map) return Val{};
+    base::BinValue current{uint8_t(target.type == Type::List ? ParticleType::List : ParticleType::Map),
+                           std::string(target.s)};
+    base::CdtOutcome outcome;
+    bool modify = n.system & 0x40;
+    if (base::apply_cdt_op(&current, n.name, modify, &outcome) != common::ResultCode::Ok) return Val{};
+    Val v = target;
+    if (!modify) {
+      v = outcome.result ? keep(std::move(*outcome.result)) : Val::bytes(Type::Nil, {});
+    } else if (outcome.bin_changed) {
+      v = outcome.new_bin ? keep(std::move(*outcome.new_bin)) : Val{};
+    }
+    return v.type == n.result ? v : Val{};
+  }
+
+  // Key and value are converted once per evaluation: a program may read them thousands
+  // of times, and a list or map element is encoded to be read.
+  Val loop_var(const Node& n) {
+    if (loop_ == nullptr) return Val{};
+    Val v;
+    if (n.arg == 2) {
+      if (loop_->index) v = Val::integer(*loop_->index);
+    } else {
+      std::optional<Val>& cached = loop_parts_[n.arg == 0 ? 0 : 1];
+      const mp::Value* part = n.arg == 0 ? loop_->key : loop_->value;
+      if (!cached) cached = part != nullptr ? element_val(*part, &owned_) : Val{};
+      v = *cached;
+    }
+    return v.type == n.result ? v : Val{};
+  }
+
+  // The keys or values of a map, in stored order, as a list.
+  Val map_keys_or_values(const Node& n) {
+    Val m = eval(n.kids[0]);
+    mp::Value tree;
+    if (m.type != Type::Map || !mp::decode(m.s, &tree)) return Val{};
+    std::vector<mp::Value> items;
+    for (auto& [key, value] : tree.map) items.push_back(std::move(n.op == kMapKeys ? key : value));
+    owned_.push_back(mp::encode(mp::Value::make_list(std::move(items))));
+    return Val::bytes(Type::List, owned_.back());
+  }
+
   // A value the evaluation produced: its bytes live as long as the evaluation.
   Val keep(base::BinValue v) {
     owned_.push_back(std::move(v.bytes));
@@ -439,6 +519,8 @@ class Evaluator {
 
   const Program& p_;
   const RecordView& view_;
+  const LoopVars* loop_;  // nullptr outside path operations
+  std::optional<Val> loop_parts_[2];  // key, value
   std::vector<Val> vars_;
   std::string subject_;
   std::deque<std::string> owned_;  // stable addresses for produced values
@@ -456,6 +538,7 @@ bool Expression::evaluate(const RecordView& view, Particle* out) const {
   };
   switch (v.type) {
     case Type::Unknown:
+    case Type::Remove:
     case Type::Raw: return false;
     case Type::Nil: out->type = 0; return true;
     case Type::Bool:
@@ -477,6 +560,22 @@ bool Expression::evaluate(const RecordView& view, Particle* out) const {
   }
   out->value.append(v.s);
   return true;
+}
+
+Truth Expression::filter(const LoopVars& vars) const {
+  RecordView none;
+  Evaluator e(*program_, none, &vars);
+  Val v = e.eval(program_->root);
+  if (v.type == Type::Unknown) return Truth::Unknown;
+  return v.type == Type::Bool && v.b ? Truth::True : Truth::False;
+}
+
+ElementResult Expression::element_value(const LoopVars& vars, mp::Value* out) const {
+  RecordView none;
+  Evaluator e(*program_, none, &vars);
+  Val v = e.eval(program_->root);
+  if (v.type == Type::Remove) return ElementResult::Remove;
+  return to_tree(v, out) ? ElementResult::Value : ElementResult::Unknown;
 }
 
 bool Expression::matches(const RecordView& view) const {

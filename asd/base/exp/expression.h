@@ -14,6 +14,13 @@
 // asd/base/hll) reads, and modify ops on a local copy (flag 0x40), with arguments that
 // are themselves expressions.
 //
+// Path operations (server 8.1): a call whose op is SELECT ([0xfe, context, flags,
+// modify expression]) hands its operands to asd/base/cdt unevaluated, the way the server
+// does; the context's filters and the modify expression are programs of their own, run
+// per element with loop variables (op 122: key, value, index), and a modify expression
+// may answer remove-result (op 100). map_keys / map_values (101, 102) list a map's keys
+// or values in stored order.
+//
 // Values carry a type; a bin or key of another type, a missing bin, a type mismatch in an
 // operation, an integer division by zero and `unknown` itself evaluate to "unknown", which
 // propagates (and/or use three-valued logic). As a filter, only true passes: false and
@@ -25,6 +32,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +40,10 @@
 #include "base/record.h"
 #include "common/digest.h"
 #include "common/result.h"
+
+namespace proto::msgpack {
+struct Value;
+}
 
 namespace asd::exp {
 
@@ -52,8 +64,23 @@ struct Program;
 
 // Value types, numbered as the wire's expression types (AS_EXP_TYPE_*) where they exist.
 // Raw: a literal only a CDT call's arguments take (wildcard, infinity: msgpack ext).
+// Remove: remove-result, which only a path modify expression may yield.
 enum class Type : uint8_t { Nil = 0, Bool = 1, Int = 2, Str = 3, List = 4, Map = 5, Blob = 6, Float = 7, Geo = 8,
-                            Hll = 9, Raw = 99, Unknown = 100 };
+                            Hll = 9, Remove = 98, Raw = 99, Unknown = 100 };
+
+// Loop variables of path operations: the element a context filter or a modify expression
+// is evaluated on. A part left unset (a list element's key, a map entry's index) reads as
+// unknown, as every loop variable does outside a path operation.
+struct LoopVars {
+  const proto::msgpack::Value* key = nullptr;    // a map entry's key
+  const proto::msgpack::Value* value = nullptr;  // a list element, or a map entry's value
+  std::optional<int64_t> index;                  // a list element's position
+};
+
+enum class Truth : uint8_t { False, True, Unknown };
+
+// What a modify expression makes of one element.
+enum class ElementResult : uint8_t { Value, Remove, Unknown };
 
 
 // A value as a bin holds it: particle type and stored bytes (0 and empty for nil).
@@ -78,6 +105,13 @@ class Expression {
   // call's result type, a comparison's boolean...): what an expression index checks
   // against its type at creation. Type::Unknown when it depends on the record.
   Type result_type() const;
+
+  // Path operations evaluate without a record (bins read as unknown), on loop variables.
+  // filter(): a boolean result decides, unknown stays unknown, any other value is false.
+  Truth filter(const LoopVars& vars) const;
+  // element_value(): the replacement for the element (*out), remove-result, or unknown
+  // (also for values no element can hold).
+  ElementResult element_value(const LoopVars& vars, proto::msgpack::Value* out) const;
 
  private:
   explicit Expression(std::unique_ptr<Program> program);

@@ -7,6 +7,7 @@
 
 #include "base/exp/expression.h"
 #include "base/exp/program.h"
+#include "proto/cdt_codes.h"
 #include "proto/msgpack.h"
 
 namespace asd::exp {
@@ -17,6 +18,8 @@ namespace mp = proto::msgpack;
 using common::ResultCode;
 
 constexpr uint32_t kBad = UINT32_MAX;
+// The server's result types run to 11 (its internal remove-result type).
+constexpr uint64_t kLastLoopVarType = 11;
 
 // Operand counts (the array's length minus the op code): exact, or at least `min`.
 struct Arity {
@@ -32,6 +35,7 @@ bool arity_of(uint8_t op, Arity* a) {
       *a = {2, 2};
       return true;
     case kNot: case kAbs: case kFloor: case kCeil: case kToInt: case kToFloat: case kIntNot: case kIntCount:
+    case kMapKeys: case kMapValues:
       *a = {1, 1};
       return true;
     case kAnd: case kOr: case kExclusive: case kAdd: case kSub: case kMul: case kDiv: case kIntAnd:
@@ -39,7 +43,7 @@ bool arity_of(uint8_t op, Arity* a) {
       *a = {1, 255};
       return true;
     case kUnknown: case kDeviceSize: case kLastUpdate: case kSinceUpdate: case kVoidTime: case kTtl:
-    case kSetName: case kKeyExists: case kIsTombstone: case kMemorySize: case kRecordSize:
+    case kSetName: case kKeyExists: case kIsTombstone: case kMemorySize: case kRecordSize: case kRemoveResult:
       *a = {0, 0};
       return true;
     default:
@@ -192,6 +196,7 @@ class Parser {
         return fail("var '" + std::string(name) + "' is not defined by an enclosing let");
       }
       case kLet: return let(std::move(node), operands, depth);
+      case kLoopVar: return loop_var(std::move(node), operands);
       case kCond:
         if (operands < 3 || operands % 2 == 0) return fail("cond takes condition/value pairs and a default");
         break;
@@ -223,9 +228,11 @@ class Parser {
     if ((system & ~int64_t(0x40)) < 0 || (system & ~int64_t(0x40)) > 2) return fail("unknown call system");
     node.system = uint8_t(system);
     uint32_t n = 0;
+    mp::Reader op_start = in_;
     if (in_.peek() != mp::Type::Array || !in_.read_array_header(&n) || n == 0) return fail("call needs an operation array");
     int64_t code = 0;
     if (!read_int("call operation code", &code)) return kBad;
+    if (uint64_t(code) == proto::cdt::kSelect) return path_select(std::move(node), op_start, depth);
     if (code == 0xff) {
       if (n != 3) return fail("a call context is [0xff, context, operation]");
       std::string_view ctx;
@@ -244,6 +251,43 @@ class Parser {
     uint32_t bin = this->node(depth + 1);
     if (bin == kBad) return kBad;
     node.kids.push_back(bin);
+    return add(std::move(node));
+  }
+
+  // [call, type, system, [0xfe, context, flags(, modify expression)], bin]. As in the
+  // server, only the op array's shape is checked here: the context, the flags and the
+  // modify expression are the CDT layer's to read, when the call runs.
+  uint32_t path_select(Node node, mp::Reader op_start, size_t depth) {
+    in_ = op_start;
+    std::string_view op;
+    mp::Reader shape = in_;
+    uint32_t n = 0;
+    uint64_t code = 0;
+    if (!shape.read_array_header(&n) || n < 3 || n > 4 || !shape.read_uint(&code) ||
+        shape.peek() != mp::Type::Array || !shape.skip() || shape.peek() != mp::Type::Int || !shape.skip() ||
+        (n == 4 && !shape.skip())) {
+      return fail("a path call is [0xfe, context, flags, modify expression]");
+    }
+    in_.skip(&op);
+    node.op = kPathSelect;
+    node.name = op;
+    uint32_t bin = this->node(depth + 1);
+    if (bin == kBad) return kBad;
+    node.kids.push_back(bin);
+    return add(std::move(node));
+  }
+
+  // [loop_var, type, part]: the part is 0 key, 1 value or 2 index (an integer, so only
+  // type int may read it). Types past HLL parse, as in the server, but match nothing.
+  uint32_t loop_var(Node node, uint32_t operands) {
+    uint64_t type = 0, part = 0;
+    if (operands != 2 || !in_.read_uint(&type) || !in_.read_uint(&part)) {
+      return fail("loop_var takes a type and a part");
+    }
+    if (type > kLastLoopVarType || part > 2) return fail("bad loop_var type or part");
+    if (part == 2 && type != uint64_t(Type::Int)) return fail("a loop_var index is an integer");
+    node.result = type <= uint64_t(Type::Hll) ? Type(type) : Type::Unknown;
+    node.arg = int64_t(part);
     return add(std::move(node));
   }
 
@@ -333,7 +377,9 @@ Type static_type(const Program& p, uint32_t index) {
   switch (n.op) {
     case kLiteral: return n.literal.type;
     case kBin: case kKey: return n.arg >= 0 && n.arg <= int64_t(Type::Hll) ? Type(n.arg) : Type::Unknown;
-    case kCall: return n.result;
+    case kCall: case kPathSelect: case kLoopVar: return n.result;
+    case kMapKeys: case kMapValues: return Type::List;
+    case kRemoveResult: return Type::Unknown;
     case kEq: case kNe: case kGt: case kGe: case kLt: case kLe: case kRegex: case kGeo: case kInList:
     case kAnd: case kOr: case kNot: case kExclusive: case kKeyExists: case kIsTombstone:
       return Type::Bool;

@@ -28,7 +28,10 @@ enum Op : uint8_t {
   kDigestModulo = 64, kDeviceSize = 65, kLastUpdate = 66, kSinceUpdate = 67, kVoidTime = 68,
   kTtl = 69, kSetName = 70, kKeyExists = 71, kIsTombstone = 72, kMemorySize = 73, kRecordSize = 74,
   kKey = 80, kBin = 81, kBinType = 82,
+  kRemoveResult = 100, kMapKeys = 101, kMapValues = 102,
+  kLoopVar = 122,
   kCond = 123, kVar = 124, kLet = 125, kQuote = 126, kCall = 127,
+  kPathSelect = 254,  // not on the wire: a call whose op is SELECT (name: its raw op array)
   kLiteral = 255,  // not on the wire: a constant node
 };
 
@@ -58,10 +61,12 @@ struct Node {
   uint8_t op = kLiteral;
   Val literal;                  // kLiteral
   std::vector<uint32_t> kids;   // operand nodes, in order
-  int64_t arg = 0;              // kBin/kKey: wanted type; kRegex: flags; kVar: slot; kCall: CDT op
-  std::string_view name;        // kBin, kBinType: bin name; kCall: the CDT context (msgpack), if any
+  int64_t arg = 0;              // kBin/kKey: wanted type; kRegex: flags; kVar: slot; kCall: CDT op;
+                                // kLoopVar: the part (0 key, 1 value, 2 index)
+  std::string_view name;        // kBin, kBinType: bin name; kCall: the CDT context (msgpack), if any;
+                                // kPathSelect: the op array [0xfe, context, flags, ...]
   uint8_t system = 0;           // kCall: 0 CDT, 1 bits, 2 HLL (| 0x40: modify a local copy)
-  Type result = Type::Unknown;  // kCall: the result type the client declared
+  Type result = Type::Unknown;  // kCall, kPathSelect, kLoopVar: the type the client declared
   std::vector<uint32_t> slots;  // kLet: the slot each binding fills (kids: values..., result)
   std::unique_ptr<Regex> regex; // kRegex
 };

@@ -92,6 +92,21 @@ inline constexpr uint8_t kGetByValueRelRankRange = 110;
 // The first element of [kContextEval, [ctx_type, ctx_value, ...], [op_code, args...]].
 inline constexpr uint64_t kContextEval = 0xff;
 
+// Path operations (server 8.1): [kSelect, [ctx_type, ctx_value, ...], flags] selects,
+// [kSelect, context, flags | kApply, expression] rewrites every selected element.
+inline constexpr uint64_t kSelect = 0xfe;
+
+// The low nibble of a path operation's flags picks what it does; kNoFail is or'ed in.
+namespace path_flag {
+inline constexpr uint64_t kTree = 0;          // the matching tree, from the bin down
+inline constexpr uint64_t kLeafValue = 1;     // a flat list of the selected values
+inline constexpr uint64_t kLeafKey = 2;       // ... of the selected map keys
+inline constexpr uint64_t kLeafKeyValue = 3;  // ... of key, value, key, value, ...
+inline constexpr uint64_t kApply = 4;         // replace (or remove) each selected element
+inline constexpr uint64_t kTypeMask = 0x0f;
+inline constexpr uint64_t kNoFail = 0x10;     // unknown filters count as false
+}  // namespace path_flag
+
 // Context item types (as_cdt_ctx.h): a container bit or'ed with what selects the element,
 // plus the creation bits of the *_create contexts.
 namespace context {
@@ -100,10 +115,16 @@ inline constexpr uint64_t kCtxIndex = 0;
 inline constexpr uint64_t kCtxRank = 1;
 inline constexpr uint64_t kCtxKey = 2;
 inline constexpr uint64_t kCtxValue = 3;
+// Path operations only: every child (operand true) or those a filter expression accepts
+// (operand: the expression), and the map entries whose key is in a list of keys.
+inline constexpr uint64_t kCtxExp = 4;
+inline constexpr uint64_t kCtxKeyList = 10;
 inline constexpr uint64_t kCtxList = 0x10;
 inline constexpr uint64_t kCtxMap = 0x20;
 inline constexpr uint64_t kCtxCreateMask = 0x1c0;
 inline constexpr uint64_t kCtxPersistIndex = 0x100;
+// Or'ed with kCtxExp: a further filter on the element the previous item selects.
+inline constexpr uint64_t kCtxAnd = 0x200;
 // Creating a list: unordered, unordered with nil padding past the end, ordered. Creating a
 // map: unordered, key-ordered (0x80), key-value-ordered (0xc0).
 inline constexpr uint64_t kCreateUnordered = 0x40;
