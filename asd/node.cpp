@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "service/server.h"
+#include "service/tls_context.h"
 #include "smd/metadata_store.h"
 #include "transaction/jobs.h"
 #include "udf/lua_runtime.h"
@@ -174,8 +175,16 @@ void Node::start() {
   // The info port listens where network.info says, else where the service does.
   const std::vector<std::string>& info_addresses =
       config_.network.info.addresses.empty() ? config_.network.service.addresses : config_.network.info.addresses;
+  TlsListener tls;
+  if (const conf::Endpoint& service = config_.network.service; service.tls_port != 0) {
+    // The loader checked that tls-name names a stanza; a certificate that cannot be
+    // loaded stops start-up here with the file and the reason.
+    tls.addresses = service.tls_addresses;
+    tls.port = uint16_t(service.tls_port);
+    tls.context = make_server_tls(*config_.network.find_tls(service.tls_name), service.tls_authenticate_client);
+  }
   server_ = std::make_unique<Server>(*this, config_.network.service.addresses, uint16_t(config_.network.service.port),
-                                     info_addresses, uint16_t(config_.network.info.port), threads);
+                                     info_addresses, uint16_t(config_.network.info.port), threads, std::move(tls));
   cluster_ = std::make_unique<cluster::Cluster>(node_id_, config_, all);
   // The cluster sits below the service: requests proxied here come up through this.
   cluster_->set_proxy_handler([server = server_.get()](proto::ProtoType type, std::string body, uint8_t hops,

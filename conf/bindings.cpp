@@ -82,6 +82,24 @@ std::span<const Binding<Endpoint>> bindings() {
         {"port", &E::port},
         {"access-address", &E::access_addresses},
         {"alternate-access-address", &E::alternate_access_addresses},
+        {"tls-port", &E::tls_port},
+        {"tls-address", &E::tls_addresses},
+        {"tls-name", &E::tls_name},
+        {"tls-authenticate-client", &E::tls_authenticate_client},
+    };
+    return list;
+}
+
+template <>
+std::span<const Binding<TlsSpec>> bindings() {
+    using T = TlsSpec;
+    static const Binding<T> list[] = {
+        {"cert-file", &T::cert_file},
+        {"key-file", &T::key_file},
+        {"ca-file", &T::ca_file},
+        {"ca-path", &T::ca_path},
+        {"protocols", &T::protocols},
+        {"cipher-suite", &T::cipher_suite},
     };
     return list;
 }
@@ -354,6 +372,7 @@ bool has_binding(const KeySpec& spec) {
         return has_binding_in<Endpoint>(n);
     }
     if (c == "network.heartbeat") return has_binding_in<Heartbeat>(n);
+    if (c == "network.tls") return has_binding_in<TlsSpec>(n);
     if (c == "namespace") return has_binding_in<Namespace>(n);
     if (c == "namespace.storage-engine") return has_binding_in<DeviceStorage>(n);
     if (c == "namespace.set") return has_binding_in<SetConfig>(n);
@@ -371,6 +390,7 @@ bool has_binding(const KeySpec& spec) {
 CONF_INSTANTIATE(Service)
 CONF_INSTANTIATE(Endpoint)
 CONF_INSTANTIATE(Heartbeat)
+CONF_INSTANTIATE(TlsSpec)
 CONF_INSTANTIATE(Namespace)
 CONF_INSTANTIATE(DeviceStorage)
 CONF_INSTANTIATE(SetConfig)

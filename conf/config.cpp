@@ -50,6 +50,13 @@ std::vector<std::pair<std::string, std::string_view>> ordered_log_levels(const L
     return out;
 }
 
+const TlsSpec* Network::find_tls(std::string_view tls_name) const {
+    for (const TlsSpec& spec : tls) {
+        if (spec.name == tls_name) return &spec;
+    }
+    return nullptr;
+}
+
 const Namespace* Config::find_namespace(std::string_view ns_name) const {
     for (const Namespace& ns : namespaces) {
         if (ns.name == ns_name) return &ns;

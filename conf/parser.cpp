@@ -216,6 +216,7 @@ private:
         } else if (name == "logging") {
             parse_logging(child("logging", "logging", stmt));
         } else if (name == "network") {
+            network_line_ = stmt.line;
             parse_network(child("network", "network", stmt));
         } else if (name == "namespace") {
             parse_namespace(stmt);
@@ -273,6 +274,7 @@ private:
                 info_line_ = stmt.line;
                 context = "network.info";
             }
+            if (spec.name == "tls") return parse_tls(stmt);
             Block sub = child(context, where, stmt);  // `context` outlives the read
             if (spec.name == "heartbeat") {
                 read_plain(net.heartbeat, sub);
@@ -283,6 +285,44 @@ private:
                 read_plain(endpoint, sub);
             }
         });
+    }
+
+    void parse_tls(const Statement& stmt) {
+        TlsSpec tls;
+        tls.name = stmt.words[1];
+        tls.line = stmt.line;
+        if (const TlsSpec* first = config_.network.find_tls(tls.name)) {
+            fail(stmt.line, "duplicate tls " + quoted(tls.name) + " (first defined at line " +
+                                std::to_string(first->line) + ")");
+        }
+        apply_defaults(tls, "network.tls");
+        read_plain(tls, child("network.tls", "network.tls " + quoted(tls.name), stmt));
+        if (tls.cert_file.empty() || tls.key_file.empty()) {
+            fail(stmt.line, "tls " + quoted(tls.name) + " needs cert-file and key-file");
+        }
+        config_.network.tls.push_back(std::move(tls));
+    }
+
+    // After the whole file: a TLS listener names a tls stanza that exists.
+    void check_tls_references() {
+        const Endpoint& service = config_.network.service;
+        if (service.tls_port == 0 && service.tls_name.empty()) return;
+        if (service.tls_port == 0) fail(network_line_, "network.service has tls-name but no tls-port");
+        if (service.tls_name.empty()) fail(network_line_, "network.service has tls-port but no tls-name");
+        if (!config_.network.find_tls(service.tls_name)) {
+            fail(network_line_, "network.service tls-name " + quoted(service.tls_name) +
+                                    " names no `tls " + service.tls_name + " { }` stanza in network");
+        }
+        if (service.tls_port == service.port) {
+            fail(network_line_, "network.service tls-port " + std::to_string(service.tls_port) + " is also its port");
+        }
+        const auto& names = service.tls_authenticate_client;
+        bool special = std::find_if(names.begin(), names.end(), [](const std::string& n) {
+                           return n == "any" || n == "false";
+                       }) != names.end();
+        if (special && names.size() > 1) {
+            fail(network_line_, "network.service tls-authenticate-client: `any` or `false` stands alone");
+        }
     }
 
     // ---- namespace --------------------------------------------------------------------------
@@ -639,6 +679,7 @@ private:
         if (std::string error = check_xdr(config_.xdr); !error.empty()) {
             fail(xdr_line_ > 0 ? xdr_line_ : lexed_.last_line, error);
         }
+        check_tls_references();
     }
 
     Lexed lexed_;
@@ -648,6 +689,7 @@ private:
     std::vector<DcRef> dc_refs_;
     int xdr_line_ = 0;
     int info_line_ = 0;  // `info` or `admin` in network
+    int network_line_ = 0;
     DialectUse xdr_form_;
     DialectUse storage_form_;  // of the namespace being read
     std::string namespace_name_;

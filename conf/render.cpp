@@ -80,6 +80,12 @@ Result set_network(Network& net, std::string_view key, std::string_view text) {
     if (sub == "service") return set_plain(net.service, context, context, name, text, no_check);
     if (sub == "fabric") return set_plain(net.fabric, context, context, name, text, no_check);
     if (sub == "info") return set_plain(net.info, context, context, name, text, no_check);
+    if (sub.starts_with("tls[") && sub.ends_with("]")) {
+        // Certificates are loaded once at start-up; reloading them is not built.
+        if (name == "name" || find_key("network.tls", name) != nullptr) {
+            return quoted(key) + " in network is not dynamic: change it in the file and restart";
+        }
+    }
     return "unknown key " + quoted(key) + " in network";
 }
 
@@ -152,6 +158,11 @@ Pairs render_context(const Config& config, std::string_view context, std::string
         render_keys(config.network.heartbeat, "network.heartbeat", "heartbeat.", out);
         render_keys(config.network.fabric, "network.fabric", "fabric.", out);
         render_keys(config.network.info, "network.info", "info.", out);
+        for (size_t i = 0; i < config.network.tls.size(); ++i) {
+            std::string prefix = "tls[" + std::to_string(i) + "].";
+            out.emplace_back(prefix + "name", config.network.tls[i].name);
+            render_keys(config.network.tls[i], "network.tls", prefix, out);
+        }
     } else if (context == "namespace") {
         if (const Namespace* ns = config.find_namespace(id)) {
             render_keys(*ns, "namespace", "", out);

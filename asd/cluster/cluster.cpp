@@ -52,6 +52,8 @@ Cluster::Impl::Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespa
   service_host = specific_address(cfg.network.service.access_addresses);
   if (service_host.empty()) service_host = specific_address(cfg.network.service.addresses);
   service_port = uint16_t(cfg.network.service.port);
+  tls_port = uint16_t(cfg.network.service.tls_port);
+  tls_name = cfg.network.service.tls_name;
   max_incoming = cfg.service.migrate_max_num_incoming;
   for (const conf::HostPort& seed : cfg.network.heartbeat.mesh_seeds) {
     heartbeat_targets.insert(endpoint(seed.host, uint16_t(seed.port)));
@@ -114,6 +116,9 @@ void Cluster::Impl::send_heartbeats(uint64_t now) {
   std::vector<std::string> known = peers.heartbeat_endpoints(&blocked_endpoints);
   w.u32(uint32_t(known.size()));
   for (const std::string& ep : known) w.bytes(ep);
+  // Last, so that a node built before TLS (which stops reading here) still understands.
+  w.u16(tls_port);
+  w.bytes(tls_name);
   std::string message = w.take();
   for (const std::string& target : heartbeat_targets) {
     if (std::find(blocked_endpoints.begin(), blocked_endpoints.end(), target) != blocked_endpoints.end()) continue;
@@ -136,6 +141,12 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
   std::vector<std::string> learned;
   uint32_t n = r.u32();
   for (uint32_t i = 0; i < n && !r.bad(); ++i) learned.emplace_back(r.bytes());
+  uint16_t peer_tls_port = 0;
+  std::string peer_tls_name;
+  if (!r.bad() && !r.done()) {
+    peer_tls_port = r.u16();
+    peer_tls_name = std::string(r.bytes());
+  }
   if (r.bad()) {
     stats.fabric_bad_messages.fetch_add(1);
     return;
@@ -146,7 +157,7 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
   stats.heartbeats_received.fetch_add(1, std::memory_order_relaxed);
   bool service_news = false;
   if (hb.cluster_name == cluster_name) {
-    Member m{endpoint(host, hb_port), endpoint(host, fab_port), svc_host, svc_port};
+    Member m{endpoint(host, hb_port), endpoint(host, fab_port), svc_host, svc_port, peer_tls_port, peer_tls_name};
     // A member first heard after the change that made it one (its peers learned it from
     // another member's heartbeat) has no service endpoint in the published peers yet.
     service_news = peers.learn(h.from, m) && contains(succession, h.from);

@@ -76,6 +76,8 @@ struct PeerAddress {
   NodeId id = 0;
   std::string host;
   uint16_t port = 0;
+  uint16_t tls_port = 0;  // 0: no TLS listener
+  std::string tls_name;
 };
 
 struct ClusterStatus {

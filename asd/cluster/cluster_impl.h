@@ -159,6 +159,8 @@ class Cluster::Impl {
   uint16_t fabric_port = 0;
   std::string service_host;
   uint16_t service_port = 0;
+  uint16_t tls_port = 0;  // the service's TLS listener (0: none), and the name it presents
+  std::string tls_name;
 
   // ---- cluster thread only ----
   Membership membership;

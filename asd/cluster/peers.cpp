@@ -30,7 +30,8 @@ bool Peers::learn(NodeId n, const Member& m) {
   if (slot.fabric_endpoint != m.fabric_endpoint && !slot.fabric_endpoint.empty()) {
     fabric_.disconnect(slot.fabric_endpoint);
   }
-  bool service_changed = slot.service_host != m.service_host || slot.service_port != m.service_port;
+  bool service_changed = slot.service_host != m.service_host || slot.service_port != m.service_port ||
+                         slot.tls_port != m.tls_port || slot.tls_name != m.tls_name;
   slot = m;
   auto held = unsent_.find(n);
   if (held != unsent_.end()) {
@@ -70,7 +71,8 @@ std::vector<PeerAddress> Peers::service_addresses(const std::vector<NodeId>& nod
     if (n == self_) continue;
     auto it = members_.find(n);
     if (it == members_.end()) continue;
-    out.push_back(PeerAddress{n, it->second.service_host, it->second.service_port});
+    const Member& m = it->second;
+    out.push_back(PeerAddress{n, m.service_host, m.service_port, m.tls_port, m.tls_name});
   }
   return out;
 }

@@ -22,6 +22,8 @@ struct Member {
   std::string fabric_endpoint;
   std::string service_host;
   uint16_t service_port = 0;
+  uint16_t tls_port = 0;  // 0: the member has no TLS listener
+  std::string tls_name;
 };
 
 struct PeerAddress;

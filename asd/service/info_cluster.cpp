@@ -65,14 +65,19 @@ RoleCounts role_counts(Namespace& ns) {
 
 std::string cluster_key_value(NodeContext& node) { return common::node_id_hex(node.cluster()->status().cluster_key); }
 
-std::string peers_value(NodeContext& node) {
+std::string peers_value(NodeContext& node, bool tls) {
   cluster::ClusterStatus st = node.cluster()->status();
-  std::string out = std::to_string(st.peers_generation + 1) + "," + std::to_string(node.service_port()) + ",[";
-  for (size_t i = 0; i < st.peers.size(); ++i) {
-    const cluster::PeerAddress& p = st.peers[i];
-    if (i) out += ",";
-    out += "[" + common::node_id_hex(p.id) + ",,[" + p.host;
-    if (p.port != node.service_port()) out += ":" + std::to_string(p.port);
+  // The default port is this node's; a peer listening elsewhere names its port.
+  uint16_t own = tls ? uint16_t(node.config().network.service.tls_port) : node.service_port();
+  std::string out = std::to_string(st.peers_generation + 1) + "," + (own ? std::to_string(own) : "") + ",[";
+  bool first = true;
+  for (const cluster::PeerAddress& p : st.peers) {
+    uint16_t port = tls ? p.tls_port : p.port;
+    if (port == 0) continue;  // a peer without a TLS listener is no TLS peer
+    if (!first) out += ",";
+    first = false;
+    out += "[" + common::node_id_hex(p.id) + "," + (tls ? p.tls_name : std::string()) + ",[" + p.host;
+    if (port != own) out += ":" + std::to_string(port);
     out += "]]";
   }
   return out + "]";

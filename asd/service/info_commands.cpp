@@ -45,13 +45,13 @@ const std::map<std::string, Handler, std::less<>>& handlers() {
          if (!n.config().service.enable_fault_injection) return std::string("ERROR:4:unrecognized command");
          return cluster_block_value(n, c);
        }},
-      {"peers-clear-std", [](NodeContext& n, auto&) { return peers_value(n); }},
-      {"peers-clear-alt", [](NodeContext& n, auto&) { return peers_value(n); }},
-      {"peers-tls-std", [](NodeContext& n, auto&) { return peers_value(n); }},
-      {"peers-tls-alt", [](NodeContext& n, auto&) { return peers_value(n); }},
+      {"peers-clear-std", [](NodeContext& n, auto&) { return peers_value(n, false); }},
+      {"peers-clear-alt", [](NodeContext& n, auto&) { return peers_value(n, false); }},
+      {"peers-tls-std", [](NodeContext& n, auto&) { return peers_value(n, true); }},
+      {"peers-tls-alt", [](NodeContext& n, auto&) { return peers_value(n, true); }},
       {"service-clear-std", [](NodeContext& n, auto&) { return service_value(n); }},
       {"service-clear-alt", [](NodeContext&, auto&) { return std::string(); }},
-      {"service-tls-std", [](NodeContext&, auto&) { return std::string(); }},
+      {"service-tls-std", [](NodeContext& n, auto&) { return service_tls_value(n); }},
       {"service-tls-alt", [](NodeContext&, auto&) { return std::string(); }},
       {"service", [](NodeContext& n, auto&) { return service_value(n); }},
       {"services", [](NodeContext&, auto&) { return std::string(); }},

@@ -62,6 +62,16 @@ std::string service_value(NodeContext& node) {
   return address + ":" + std::to_string(node.service_port());
 }
 
+std::string service_tls_value(NodeContext& node) {
+  const auto& service = node.config().network.service;
+  if (service.tls_port == 0) return {};
+  std::string address = "127.0.0.1";
+  const auto& listen = service.tls_addresses.empty() ? service.addresses : service.tls_addresses;
+  if (!service.access_addresses.empty()) address = service.access_addresses.front();
+  else if (!listen.empty() && listen.front() != "any" && listen.front() != "0.0.0.0") address = listen.front();
+  return address + ":" + std::to_string(service.tls_port);
+}
+
 std::string rack_ids_value(NodeContext& node) {
   std::string out;
   for (const auto& ns : node.namespaces()) {
@@ -176,6 +186,7 @@ std::string statistics_value(NodeContext& node) {
       {"client_connections_opened", std::to_string(s.client_connections_opened.load())},
       {"client_connections_closed", std::to_string(s.client_connections_closed.load())},
       {"client_connections_refused", std::to_string(s.client_connections_refused.load())},
+      {"tls_handshake_failures", std::to_string(s.tls_handshake_failures.load())},
       {"proto_errors", std::to_string(s.proto_errors.load())},
       {"info_requests", std::to_string(s.info_requests.load())},
       {"compressed_requests", std::to_string(s.compressed_requests.load())},

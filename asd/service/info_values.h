@@ -28,8 +28,11 @@ bool info_has_param(const proto::InfoCommand& cmd, std::string_view key);
 std::string release_value();
 std::string cluster_name_value(NodeContext& node);
 std::string cluster_key_value(NodeContext& node);
-std::string peers_value(NodeContext& node);
+// peers-clear-* (tls false) and peers-tls-* (tls true: the peers' TLS listeners and names).
+std::string peers_value(NodeContext& node, bool tls);
 std::string service_value(NodeContext& node);
+// service-tls-std: the TLS listener's address:port, empty without one.
+std::string service_tls_value(NodeContext& node);
 std::string replicas_value(NodeContext& node, bool with_regime);
 std::string replicas_master_value(NodeContext& node);
 // info_cluster.cpp

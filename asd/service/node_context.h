@@ -27,6 +27,7 @@ struct ServiceStats {
   std::atomic<uint64_t> client_connections_opened{0};
   std::atomic<uint64_t> client_connections_closed{0};
   std::atomic<uint64_t> client_connections_refused{0};  // past proto-fd-max
+  std::atomic<uint64_t> tls_handshake_failures{0};      // TLS listener: handshakes refused or broken
   std::atomic<uint64_t> proto_errors{0};
   std::atomic<uint64_t> info_requests{0};
   std::atomic<uint64_t> compressed_requests{0};

@@ -8,6 +8,7 @@
 #include <utility>  // boost 1.74 asio/awaitable.hpp needs std::exchange declared first
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 
 #include "common/log.h"
 #include "common/loop_end.h"
@@ -26,9 +27,17 @@ using asio::ip::tcp;
 
 namespace {
 
-class Connection : public std::enable_shared_from_this<Connection>, public ResponseSink {
+using TlsStream = asio::ssl::stream<tcp::socket>;
+
+// One client connection; Stream is a plain socket or a TLS stream over one (the TLS
+// listener's connections shake hands first, then run the same protocol).
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>>, public ResponseSink {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<Connection<Stream>>::shared_from_this;
+
  public:
-  Connection(NodeContext& node, asio::thread_pool& scan_pool, tcp::socket socket, bool info_only)
+  Connection(NodeContext& node, asio::thread_pool& scan_pool, Stream socket, bool info_only)
       : node_(node), scan_pool_(scan_pool), socket_(std::move(socket)), info_only_(info_only) {
     node_.stats().client_connections.fetch_add(1);
     node_.stats().client_connections_opened.fetch_add(1);
@@ -40,8 +49,23 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
 
   void start() {
     boost::system::error_code ec;
-    socket_.set_option(tcp::no_delay(true), ec);
-    read_more();
+    socket_.lowest_layer().set_option(tcp::no_delay(true), ec);
+    if constexpr (kTls) {
+      socket_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](auto ec) {
+        if (!ec) return self->read_more();
+        // A plaintext client, a refused certificate, no common protocol: the reason goes
+        // to the log (rate-limited: a client may retry in a loop), the socket is closed.
+        self->node_.stats().tls_handshake_failures.fetch_add(1);
+        static common::LimitedLog limit{std::chrono::seconds(1)};
+        boost::system::error_code ignored;
+        auto peer = self->socket_.lowest_layer().remote_endpoint(ignored);
+        limit.warn(common::logger("tls"), "TLS handshake failed peer={}:{} reason=\"{}\"",
+                   ignored ? "?" : peer.address().to_string(), ignored ? 0 : peer.port(), ec.message());
+        self->close();
+      });
+    } else {
+      read_more();
+    }
   }
 
   // A scan's thread writes synchronously: it is the only user of the socket meanwhile.
@@ -184,7 +208,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
 
   void log_rejection(std::string_view problem, const proto::ProtoHeader& h) {
     boost::system::error_code ec;
-    auto peer = socket_.remote_endpoint(ec);
+    auto peer = socket_.lowest_layer().remote_endpoint(ec);
     // A client sending garbage in a loop would otherwise write a line per connection.
     static common::LimitedLog limit{std::chrono::seconds(1)};
     limit.warn(common::logger("service"), "closing connection peer={}:{} reason=\"{}\" version={} type={} size={}",
@@ -193,13 +217,13 @@ class Connection : public std::enable_shared_from_this<Connection>, public Respo
 
   void close() {
     boost::system::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    socket_.lowest_layer().shutdown(tcp::socket::shutdown_both, ec);
+    socket_.lowest_layer().close(ec);
   }
 
   NodeContext& node_;
   asio::thread_pool& scan_pool_;
-  tcp::socket socket_;
+  Stream socket_;
   bool info_only_;
   std::vector<char> in_;
   size_t in_start_ = 0;  // first unconsumed byte of in_
@@ -243,6 +267,9 @@ class ProxiedRequest : public std::enable_shared_from_this<ProxiedRequest>, publ
 
 }  // namespace
 
+// What a listening socket serves.
+enum class Listener { Service, InfoOnly, Tls };
+
 struct Server::Impl {
   NodeContext& node;
   std::vector<std::string> addresses;
@@ -250,6 +277,7 @@ struct Server::Impl {
   uint16_t port;
   uint16_t info_port;
   unsigned threads;
+  TlsListener tls;
   // One io_context per service thread, each run by exactly one thread: connections are
   // spread round-robin and never share a reactor lock with another thread.
   std::vector<std::unique_ptr<asio::io_context>> contexts;
@@ -262,21 +290,21 @@ struct Server::Impl {
   std::atomic<size_t> next_proxy_context{0};
 
   Impl(NodeContext& n, std::vector<std::string> addrs, uint16_t p, std::vector<std::string> info_addrs, uint16_t ip,
-       unsigned t)
+       unsigned t, TlsListener tls_listener)
       : node(n), addresses(std::move(addrs)), info_addresses(std::move(info_addrs)), port(p), info_port(ip),
-        threads(std::max(1u, t)) {
+        threads(std::max(1u, t)), tls(std::move(tls_listener)) {
     for (unsigned i = 0; i < threads; ++i) {
       contexts.push_back(std::make_unique<asio::io_context>(1));
       guards.push_back(asio::make_work_guard(*contexts.back()));
     }
   }
 
-  void listen_all(const std::vector<std::string>& hosts, uint16_t listen_port, bool info_only) {
-    if (hosts.empty()) return listen("any", listen_port, info_only);
-    for (const std::string& host : hosts) listen(host, listen_port, info_only);
+  void listen_all(const std::vector<std::string>& hosts, uint16_t listen_port, Listener kind) {
+    if (hosts.empty()) return listen("any", listen_port, kind);
+    for (const std::string& host : hosts) listen(host, listen_port, kind);
   }
 
-  void listen(const std::string& address, uint16_t listen_port, bool info_only) {
+  void listen(const std::string& address, uint16_t listen_port, Listener kind) {
     std::string host = (address.empty() || address == "any") ? "0.0.0.0" : address;
     boost::system::error_code ec;
     auto ip = asio::ip::make_address(host, ec);
@@ -291,14 +319,15 @@ struct Server::Impl {
       throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(listen_port) + ": " +
                                ec.message());
     }
-    accept(*acceptor, info_only);
+    accept(*acceptor, kind);
     acceptors.push_back(std::move(acceptor));
   }
 
-  void accept(tcp::acceptor& acceptor, bool info_only) {
+  void accept(tcp::acceptor& acceptor, Listener kind) {
     asio::io_context& target = *contexts[next_context++ % contexts.size()];
-    acceptor.async_accept(target, [this, &acceptor, info_only](boost::system::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(target, [this, &acceptor, kind](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
+      bool info_only = kind == Listener::InfoOnly;
       if (!ec && !info_only && node.stats().client_connections.load() >= node.config().service.proto_fd_max) {
         // proto-fd-max: a client connection past the limit is closed at once (the info
         // port stays open to operators).
@@ -308,23 +337,31 @@ struct Server::Impl {
                    node.config().service.proto_fd_max);
         boost::system::error_code ignored;
         socket.close(ignored);
+      } else if (!ec && kind == Listener::Tls) {
+        TlsStream stream(std::move(socket), *tls.context);
+        std::make_shared<Connection<TlsStream>>(node, scan_pool, std::move(stream), false)->start();
       } else if (!ec) {
-        std::make_shared<Connection>(node, scan_pool, std::move(socket), info_only)->start();
+        std::make_shared<Connection<tcp::socket>>(node, scan_pool, std::move(socket), info_only)->start();
       }
-      accept(acceptor, info_only);
+      accept(acceptor, kind);
     });
   }
 };
 
 Server::Server(NodeContext& node, std::vector<std::string> addresses, uint16_t port,
-               std::vector<std::string> info_addresses, uint16_t info_port, unsigned threads)
-    : impl_(std::make_unique<Impl>(node, std::move(addresses), port, std::move(info_addresses), info_port, threads)) {}
+               std::vector<std::string> info_addresses, uint16_t info_port, unsigned threads, TlsListener tls)
+    : impl_(std::make_unique<Impl>(node, std::move(addresses), port, std::move(info_addresses), info_port, threads,
+                                   std::move(tls))) {}
 
 Server::~Server() { stop(); }
 
 void Server::start() {
-  impl_->listen_all(impl_->addresses, impl_->port, false);
-  if (impl_->info_port != 0) impl_->listen_all(impl_->info_addresses, impl_->info_port, true);
+  impl_->listen_all(impl_->addresses, impl_->port, Listener::Service);
+  if (impl_->info_port != 0) impl_->listen_all(impl_->info_addresses, impl_->info_port, Listener::InfoOnly);
+  if (impl_->tls.port != 0) {
+    const auto& hosts = impl_->tls.addresses.empty() ? impl_->addresses : impl_->tls.addresses;
+    impl_->listen_all(hosts, impl_->tls.port, Listener::Tls);
+  }
   for (auto& context : impl_->contexts) {
     impl_->workers.emplace_back([ctx = context.get()] {
       // Fabric sends made while handling one epoll round leave together after it.
@@ -333,8 +370,8 @@ void Server::start() {
       common::LoopEnd::uninstall();
     });
   }
-  common::logger("service")->info("service started port={} info_port={} threads={}", impl_->port,
-                                  impl_->info_port, impl_->threads);
+  common::logger("service")->info("service started port={} info_port={} tls_port={} threads={}", impl_->port,
+                                  impl_->info_port, impl_->tls.port, impl_->threads);
 }
 
 void Server::run_proxied(proto::ProtoType type, std::string body, uint8_t hops,

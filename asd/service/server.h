@@ -14,18 +14,30 @@
 
 namespace boost::asio {
 class io_context;
+namespace ssl {
+class context;
+}
 }
 
 namespace asd {
 
 class NodeContext;
 
+// The service's TLS listener (network.service tls-port): clients shake hands with
+// `context` (service/tls_context.h) and then speak the same protocol.
+struct TlsListener {
+  std::vector<std::string> addresses;
+  uint16_t port = 0;  // 0: none
+  std::shared_ptr<boost::asio::ssl::context> context;
+};
+
 class Server {
  public:
-  // Listens on `port` at every address of `addresses` and on `info_port` (0: none) at
-  // every one of `info_addresses`; an empty list or "any" means all interfaces.
+  // Listens on `port` at every address of `addresses`, on `info_port` (0: none) at every
+  // one of `info_addresses`, and on the TLS listener's port; an empty list or "any"
+  // means all interfaces.
   Server(NodeContext& node, std::vector<std::string> addresses, uint16_t port, std::vector<std::string> info_addresses,
-         uint16_t info_port, unsigned threads);
+         uint16_t info_port, unsigned threads, TlsListener tls = {});
   ~Server();
 
   // Binds and starts the threads; throws std::runtime_error naming the address when a

@@ -355,8 +355,8 @@ network {
   service {
     address 127.0.0.1
     port ${this.ports.service}
-  }
-  heartbeat {
+${this.tlsServiceLines()}  }
+${this.tlsStanza()}  heartbeat {
     mode mesh
     address 127.0.0.1
     port ${this.ports.heartbeat}
@@ -373,6 +373,26 @@ network {
   }
 }
 ${ns}${o.xdr ? this.xdrStanza() : ''}`)
+  }
+
+  // With opts.tls: the service's TLS listener and its `tls NAME { }` stanza.
+  tlsServiceLines () {
+    const t = this.cluster.opts.tls
+    if (!t) return ''
+    const auth = t.authenticateClient === undefined ? [] : [].concat(t.authenticateClient)
+    return `    tls-port ${this.ports.tls}
+    tls-name ${t.name}
+${auth.map(a => `    tls-authenticate-client ${a}\n`).join('')}`
+  }
+
+  tlsStanza () {
+    const t = this.cluster.opts.tls
+    if (!t) return ''
+    return `  tls ${t.name} {
+    cert-file ${t.certFile}
+    key-file ${t.keyFile}
+${t.caFile ? `    ca-file ${t.caFile}\n` : ''}${t.protocols ? `    protocols ${t.protocols}\n` : ''}  }
+`
   }
 
   // xdr { } (docs/xdr-design.md §2): this node's digest log, pipe and info
@@ -488,6 +508,8 @@ class Cluster {
   // opts: { clusterName, namespaces: [{ name, replicationFactor, memorySize,
   // conflictResolution, enableXdr, xdrRemoteDcs: [dc names], extra: [lines] }],
   // hbInterval, hbTimeout, serviceExtra,
+  // tls: null, or { name, certFile, keyFile, caFile, protocols, authenticateClient
+  // ('any', 'false' or [names]) }: each node also listens for TLS on ports.tls,
   // namePrefix (node names: prefix + A, B, ...; default ''),
   // idPrefix (hex digits before each node-id; default ''),
   // xdr: null, or { srcId, run (default true: start xdr on each node),
@@ -516,8 +538,9 @@ class Cluster {
       tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), `asd-${scenarioName}-`))
       startWatchdog()
     }
-    const [service, heartbeat, fabric, info, xdr] = await freePorts(this.opts.xdr ? 5 : 4)
+    const [service, heartbeat, fabric, info, xdr, tls] = await freePorts(6)
     const ports = { service, heartbeat, fabric, info }
+    if (this.opts.tls) ports.tls = tls
     if (this.opts.xdr) ports.xdr = xdr
     const n = new AsdNode(this, this.nodes.length, ports)
     this.nodes.push(n)

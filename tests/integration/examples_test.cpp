@@ -74,6 +74,8 @@ class ExampleGroup {
   }
 
   uint16_t port(size_t i) const { return uint16_t(nodes_[i]->config.network.service.port); }
+  // Where the examples' /tmp/ paths point.
+  const std::string& dir() const { return dir_.path(); }
   const conf::Config& config(size_t i) const { return nodes_[i]->config; }
   Running& node(size_t i) { return *nodes_[i]; }
   std::string asd_log(size_t i) const { return support::read_file(dir_.path() + "/" + nodes_[i]->name + ".asd.log"); }
@@ -89,9 +91,9 @@ class ExampleGroup {
   static std::string status(uint16_t port) { return support::info_on(port, "status", 1000); }
 
  private:
-  // The port rewrite: `port N`, `xdr-info-port N` and `...-address-port HOST N`.
+  // The port rewrite: `port N`, `tls-port N`, `xdr-info-port N` and `...-address-port HOST N`.
   std::string rewrite(const std::string& text) {
-    static const std::regex kPort(R"(^(\s*(?:port|xdr-info-port)\s+)(\d+))");
+    static const std::regex kPort(R"(^(\s*(?:port|tls-port|xdr-info-port)\s+)(\d+))");
     static const std::regex kHostPort(R"(^(\s*[a-z-]*address-port\s+\S+\s+)(\d+))");
     std::string out;
     size_t start = 0;
@@ -215,12 +217,54 @@ TEST_CASE("the XDR cluster examples ship to the demo's DC2", "[examples_xdr_clus
   for (int i = 0; i < 20; ++i) ships(group, 0, 3, "cluster-" + std::to_string(i));
 }
 
+namespace {
+
+// Runs the openssl command line to completion; true when it exits 0.
+bool openssl(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> argv{"openssl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  support::Process p;
+  p.start(argv, log);
+  return p.wait(30000) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("the TLS example serves clients over TLS with the certificates its comment makes", "[examples_single]") {
+  ExampleGroup group({"tls.conf"});
+  // The commands in the example's header comment, into the group's /tmp/asd-tls.
+  std::string d = group.dir() + "/asd-tls";
+  std::filesystem::create_directories(d);
+  std::string log = d + "/openssl.log";
+  REQUIRE(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=ca", "-keyout",
+                   d + "/ca.key", "-out", d + "/ca.pem"}, log));
+  REQUIRE(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=asd.example", "-keyout", d + "/server.key",
+                   "-out", d + "/server.csr"}, log));
+  support::write_file(d + "/san.ext", "subjectAltName=DNS:asd.example\n");
+  REQUIRE(openssl({"x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key",
+                   "-CAcreateserial", "-days", "365", "-extfile", d + "/san.ext", "-out", d + "/server.pem"}, log));
+  group.start_asd(0);
+  write_and_read_each_namespace(group, 0);
+  // A TLS client that trusts the CA and checks the name completes the handshake.
+  uint16_t tls_port = uint16_t(group.config(0).network.service.tls_port);
+  CHECK(openssl({"s_client", "-connect", "127.0.0.1:" + std::to_string(tls_port), "-CAfile", d + "/ca.pem",
+                 "-verify_return_error", "-verify_hostname", "asd.example", "-brief"}, d + "/s_client.log"));
+  INFO(support::read_file(d + "/s_client.log"));
+  CHECK(support::read_file(d + "/s_client.log").find("Verification: OK") != std::string::npos);
+  // One that trusts another CA does not.
+  REQUIRE(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=other", "-keyout",
+                   d + "/other.key", "-out", d + "/other.pem"}, log));
+  CHECK_FALSE(openssl({"s_client", "-connect", "127.0.0.1:" + std::to_string(tls_port), "-CAfile", d + "/other.pem",
+                       "-verify_return_error", "-brief"}, d + "/s_client_other.log"));
+}
+
 TEST_CASE("every example file is started by a test here", "[examples_single]") {
   // A new example must join one of the groups above.
   std::vector<std::string> covered = {"single-node.conf", "device.conf", "aerospike8-single-node.conf",
                                       "cluster-node1.conf", "cluster-node2.conf", "cluster-node3.conf",
                                       "dc1.conf", "dc2.conf", "aerospike8-dc1.conf", "aerospike8-dc2.conf",
-                                      "xdr-cluster-node1.conf", "xdr-cluster-node2.conf", "xdr-cluster-node3.conf"};
+                                      "xdr-cluster-node1.conf", "xdr-cluster-node2.conf", "xdr-cluster-node3.conf",
+                                      "tls.conf"};
   for (const auto& entry : std::filesystem::directory_iterator(examples_dir())) {
     std::string name = entry.path().filename().string();
     INFO(name);

@@ -133,3 +133,68 @@ TEST_CASE("asd switches to service user nobody when started as root, and refuses
     CHECK(support::read_file(dir.path() + "/out.log").find("only root may switch") != std::string::npos);
   }
 }
+
+namespace {
+
+// Starts asd with a TLS listener on the client service (tls stanza `t` holding
+// `tls_lines`); returns the exit status after 1.5 s, or -1 while it still runs.
+int start_with_tls(support::Process& p, support::TempDir& dir, const std::string& tls_lines,
+                   const std::string& authenticate = "false") {
+  support::AsdNode probe;
+  std::string cfg = support::read_file(probe.config_path());
+  probe.terminate();
+  for (size_t at = cfg.find(probe.dir()); at != std::string::npos; at = cfg.find(probe.dir(), at)) {
+    cfg.replace(at, probe.dir().size(), dir.path());
+  }
+  cfg.replace(cfg.find("network {\n"), 10, "network {\n  tls t {\n" + tls_lines + "  }\n");
+  cfg.replace(cfg.find("  service {\n"), 12,
+              "  service {\n    tls-port " + std::to_string(support::free_port()) +
+                  "\n    tls-name t\n    tls-authenticate-client " + authenticate + "\n");
+  std::string path = dir.path() + "/asd.conf";
+  support::write_file(path, cfg);
+  p.start({support::AsdNode::asd_binary(), "--config", path}, dir.path() + "/out.log");
+  return p.wait(1500);
+}
+
+bool openssl(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> argv{"openssl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  support::Process p;
+  p.start(argv, log);
+  return p.wait(30000) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("TLS material that cannot be used stops start-up with the file and the reason", "[lifecycle]") {
+  support::TempDir keys;
+  std::string k = keys.path();
+  for (const char* name : {"a", "b"}) {
+    REQUIRE(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", std::string("/CN=") + name,
+                     "-keyout", k + "/" + name + ".key", "-out", k + "/" + name + ".pem"},
+                    k + "/openssl.log"));
+  }
+  auto refused = [](const std::string& tls_lines, const std::string& authenticate, const std::string& reason) {
+    support::TempDir dir;
+    support::Process p;
+    CHECK(start_with_tls(p, dir, tls_lines, authenticate) == 1);
+    std::string out = support::read_file(dir.path() + "/out.log");
+    INFO(out);
+    CHECK(out.find(reason) != std::string::npos);
+  };
+  refused("    cert-file " + k + "/missing.pem\n    key-file " + k + "/a.key\n", "false",
+          "tls t: cert-file " + k + "/missing.pem: ");
+  refused("    cert-file " + k + "/a.pem\n    key-file " + k + "/b.key\n", "false",
+          "tls t: key-file " + k + "/b.key: ");  // OpenSSL says the key does not match
+  refused("    cert-file " + k + "/a.pem\n    key-file " + k + "/a.key\n", "any",
+          "tls-authenticate-client verifies client certificates and needs ca-file or ca-path");
+  refused("    cert-file " + k + "/a.pem\n    key-file " + k + "/a.key\n    protocols SSLv3\n", "false",
+          "tls t: protocols: unknown protocol 'SSLv3'");
+  refused("    cert-file " + k + "/a.pem\n    key-file " + k + "/a.key\n    cipher-suite NO-SUCH-CIPHER\n", "false",
+          "cipher-suite 'NO-SUCH-CIPHER' selects no cipher");
+  // The same material, usable: asd runs.
+  support::TempDir dir;
+  support::Process p;
+  CHECK(start_with_tls(p, dir, "    cert-file " + k + "/a.pem\n    key-file " + k + "/a.key\n    ca-file " + k + "/a.pem\n",
+                       "any") == -1);
+}

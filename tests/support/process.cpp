@@ -45,6 +45,12 @@ void Process::start(const std::vector<std::string>& argv, const std::string& log
       dup2(fd, STDERR_FILENO);
       close(fd);
     }
+    // Nothing started here reads the test's stdin (a command line tool would wait on it).
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) {
+      dup2(null_fd, STDIN_FILENO);
+      close(null_fd);
+    }
     // The child must not inherit the parent's blocked signal mask (asd relies on it).
     sigset_t none;
     sigemptyset(&none);
@@ -52,7 +58,7 @@ void Process::start(const std::vector<std::string>& argv, const std::string& log
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());  // a bare name (a tool such as openssl) is looked up in PATH
     _exit(127);
   }
   pid_ = pid;

@@ -100,6 +100,25 @@ struct Endpoint {
     uint32_t port = 0;
     std::vector<std::string> access_addresses;            // service only
     std::vector<std::string> alternate_access_addresses;  // service only
+    // service only: a TLS listener, its certificates from `network { tls NAME { } }`.
+    uint32_t tls_port = 0;                        // 0: none
+    std::vector<std::string> tls_addresses;       // empty: the same as `address`
+    std::string tls_name;                         // names a network.tls stanza
+    // `any` (a client certificate is required, any name the CA signed), `false` (none is
+    // asked for), or the names a client certificate must carry.
+    std::vector<std::string> tls_authenticate_client;
+};
+
+// network { tls NAME { } }: certificates and protocol settings one TLS endpoint uses.
+struct TlsSpec {
+    std::string name;
+    int line = 0;
+    std::string cert_file;
+    std::string key_file;
+    std::string ca_file;
+    std::string ca_path;
+    std::string protocols;     // e.g. `TLSv1.2` or `TLSv1.2,TLSv1.3`
+    std::string cipher_suite;  // an OpenSSL cipher list; empty: OpenSSL's default
 };
 
 enum class HeartbeatMode { Mesh, Multicast };  // index into `mesh|multicast`
@@ -118,6 +137,9 @@ struct Network {
     Heartbeat heartbeat;
     Endpoint fabric;
     Endpoint info;
+    std::vector<TlsSpec> tls;
+
+    const TlsSpec* find_tls(std::string_view tls_name) const;
 };
 
 // namespace NAME { storage-engine device { } set NAME { } }

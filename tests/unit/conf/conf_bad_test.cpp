@@ -185,3 +185,25 @@ TEST_CASE("ConfigError formats file:line: message", "[conf]") {
     CHECK(error.message() == "unknown key 'x'");
     CHECK(error.line() == 12);
 }
+
+TEST_CASE("TLS: a listener names a tls stanza that holds a certificate and its key", "[conf]") {
+    const std::string tls = "  tls east {\n    cert-file /c.pem\n    key-file /k.pem\n  }\n";
+    require_error(with_ns("network {\n  service {\n    port 3000\n    tls-port 4333\n  }\n}\n"), 1,
+                  "network.service has tls-port but no tls-name");
+    require_error(with_ns("network {\n  service {\n    port 3000\n    tls-name east\n  }\n" + tls + "}\n"), 1,
+                  "network.service has tls-name but no tls-port");
+    require_error(with_ns("network {\n  service {\n    tls-port 4333\n    tls-name west\n  }\n" + tls + "}\n"), 1,
+                  "network.service tls-name 'west' names no `tls west { }` stanza in network");
+    require_error(with_ns("network {\n  tls east {\n    cert-file /c.pem\n  }\n}\n"), 2,
+                  "tls 'east' needs cert-file and key-file");
+    require_error(with_ns("network {\n" + tls + tls + "}\n"), 6, "duplicate tls 'east' (first defined at line 2)");
+    require_error(with_ns("network {\n  service {\n    tls-port 4333\n    tls-name east\n    tls-authenticate-client any\n"
+                          "    tls-authenticate-client c1\n  }\n" + tls + "}\n"),
+                  1, "tls-authenticate-client: `any` or `false` stands alone");
+    require_error(with_ns("network {\n  fabric {\n    tls-port 3011\n  }\n}\n"), 3,
+                  "TLS on the fabric is not supported yet");
+    require_error(with_ns("network {\n  heartbeat {\n    tls-name east\n  }\n}\n"), 3,
+                  "TLS on the heartbeat is not supported yet");
+    require_error(with_ns("network {\n  tls east {\n    cert-file /c\n    key-file /k\n    cert-blacklist /b\n  }\n}\n"), 5,
+                  "cert-blacklist is not supported yet");
+}

@@ -15,7 +15,10 @@ const char* const kFull =
     "service {\n  cluster-name east\n  node-id BB9\n}\n"
     "logging {\n  console {\n    context any info\n  }\n  file /var/log/asd.log {\n    context migrate debug\n  }\n}\n"
     "network {\n"
-    "  service {\n    address 127.0.0.1\n    address 10.0.0.1\n    port 3100\n  }\n"
+    "  service {\n    address 127.0.0.1\n    address 10.0.0.1\n    port 3100\n    tls-port 4333\n"
+    "    tls-address 127.0.0.1\n    tls-name east\n    tls-authenticate-client false\n  }\n"
+    "  tls east {\n    cert-file /etc/tls/east.pem\n    key-file /etc/tls/east.key\n    ca-file /etc/tls/ca.pem\n"
+    "    ca-path /etc/tls/ca\n    protocols TLSv1.2,TLSv1.3\n    cipher-suite HIGH\n  }\n"
     "  heartbeat {\n    mesh-seed-address-port 10.0.0.2 3002\n    mesh-seed-address-port 10.0.0.3 3002\n  }\n"
     "}\n"
     "xdr {\n"
@@ -229,7 +232,10 @@ TEST_CASE("every table key outside logging and sets is rendered", "[conf]") {
         std::string context(spec.context);
         std::string key(spec.name);
         std::string id;
-        if (context.starts_with("network.")) {
+        if (context == "network.tls") {
+            key = "tls[0]." + key;
+            context = "network";
+        } else if (context.starts_with("network.")) {
             key = context.substr(8) + "." + key;
             context = "network";
         } else if (context == "namespace.storage-engine") {

@@ -17,7 +17,8 @@ class Process {
   Process& operator=(const Process&) = delete;
   ~Process();
 
-  // Starts `argv[0]` with the arguments; output appended to `log_path`. Throws
+  // Starts `argv[0]` (a path, or a name looked up in PATH) with the arguments; stdin is
+  // /dev/null, output appended to `log_path`. Throws
   // std::runtime_error when fork fails.
   void start(const std::vector<std::string>& argv, const std::string& log_path);
   bool running();
