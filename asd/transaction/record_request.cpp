@@ -471,7 +471,9 @@ void execute_record_request(Namespace& ns, const RecordRequest& req, uint32_t re
       replicated = cluster->replicate(ns, part, req.digest);
     }
   }
-  if (replicated) wait->completions.push_back(std::move(replicated));
+  // Commit level master (info3): the replica write still goes out, but the answer does
+  // not wait for its ack, as the real server answers such a write.
+  if (replicated && !(req.header.info3 & info3::kCommitMaster)) wait->completions.push_back(std::move(replicated));
   if (reply.commit_pos != 0) {
     if (wait) {
       wait->storage = ns.storage();

@@ -36,10 +36,11 @@ std::string framed(const std::string& body) {
 }
 
 // A single-record request for key `k` of test/nb: a write of bin v="x", or a read of all.
-std::string request(int64_t k, bool write) {
+std::string request(int64_t k, bool write, uint8_t info3 = 0) {
   common::Digest d = common::compute_digest("nb", k);
   std::string body;
   proto::MsgHeader h;
+  h.info3 = info3;
   if (write) h.info2 = proto::info2::kWrite;
   else h.info1 = proto::info1::kRead | proto::info1::kGetAll;
   h.transaction_ttl = 20000;
@@ -115,10 +116,24 @@ TEST_CASE("a write waiting for a stopped replica does not hold up its service th
   INFO("write answered early with result " << (early ? int(result_of(*early)) : -1));
   CHECK_FALSE(early);
 
+  // Commit level master: the same kind of write is answered without the replica's ack.
+  support::RawSocket master_only(dc.port(0));
+  int64_t commit_master_key = write_key + 1;
+  while (!mastered_by(dc, 0, commit_master_key)) ++commit_master_key;
+  REQUIRE(master_only.send(request(commit_master_key, true, proto::info3::kCommitMaster)));
+  auto answered = master_only.recv_proto(3000);
+  REQUIRE(answered);
+  CHECK(result_of(*answered) == uint8_t(common::ResultCode::Ok));
+
   dc.thaw_asd(1);
   auto written = writer.recv_proto(10000);
   REQUIRE(written);
   CHECK(result_of(*written) == uint8_t(common::ResultCode::Ok));
+  // The replica got the commit-master write too once it ran again: it holds copies of
+  // all three records.
+  CHECK(support::eventually([&] {
+    return support::parse_info_map(dc.asd_info(1, "namespace/test")).num("prole_objects") == 3;
+  }, 10000, 100));
 }
 
 // A scan that lists its partitions may be served by any node with a full copy, as the
