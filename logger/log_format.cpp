@@ -89,7 +89,11 @@ std::optional<HeaderState> decode_header(const uint8_t* in) {
   s.head = common::load_be64(in + 48);
   s.tail = common::load_be64(in + 56);
   size_t n_dcs = in[64], n_ns = in[65];
-  if (n_dcs > kMaxDcs || n_ns > kMaxNamespaces || s.tail > s.head) return std::nullopt;
+  // Positions no writer stores (the ring holds at most capacity entries, every cursor
+  // lies between tail and head): a copy holding them is damaged even though its CRC
+  // matches, and open() takes the other copy rather than ship from impossible cursors.
+  if (n_dcs > kMaxDcs || n_ns > kMaxNamespaces || s.tail > s.head || s.head - s.tail > s.capacity)
+    return std::nullopt;
   for (size_t i = 0; i < n_ns; ++i) {
     auto name = get_name(in + kOffNsTable + i * kNsRowSize);
     if (!name) return std::nullopt;
@@ -104,6 +108,7 @@ std::optional<HeaderState> decode_header(const uint8_t* in) {
     dc.name = *name;
     dc.cursor = common::load_be64(row + 32);
     dc.overwritten = common::load_be64(row + 40);
+    if (dc.cursor < s.tail || dc.cursor > s.head) return std::nullopt;
     for (size_t n = 0; n < n_ns; ++n) {
       uint64_t since = common::load_be64(lost + (d * kMaxNamespaces + n) * 8);
       if (since != kNoWindow) dc.lost[s.namespaces[n]] = since;

@@ -66,7 +66,9 @@ inline uint64_t capacity_for(uint64_t file_size) {
 size_t encode_header(const HeaderState& state, uint8_t* out);
 
 // Parses one header copy. nullopt when the magic or the CRC is wrong (a torn or foreign
-// copy); field values (version, sizes) are returned as stored for the caller to judge.
+// copy) or the positions contradict each other (tail after head, more than capacity
+// entries, a cursor outside tail..head); the version and sizes are returned as stored
+// for the caller to judge.
 std::optional<HeaderState> decode_header(const uint8_t* in);
 
 // Entry checksums are seeded with the log id, so entries left by an earlier incarnation

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -109,23 +110,11 @@ void PipeReader::run() {
 }
 
 void PipeReader::consume() {
-  size_t pos = 0;
-  uint64_t skipped = 0, marks = 0;
+  uint64_t skipped = 0;
   batch_.clear();
-  while (buf_.size() - pos >= proto::kXdrFrameMinSize) {
-    proto::XdrFrame frame;
-    size_t size = 0;
-    proto::FrameScan scan = proto::scan_xdr_frame(buf_.data() + pos, buf_.size() - pos, &frame, &size);
-    if (scan == proto::FrameScan::NeedMore) break;
-    if (scan == proto::FrameScan::Invalid) {
-      ++pos;  // slide one byte: the next frame may start anywhere
-      ++skipped;
-      continue;
-    }
-    if (frame.is_mark()) ++marks;
-    batch_.push_back(std::move(frame));
-    pos += size;
-  }
+  size_t pos = proto::scan_xdr_stream(buf_.data(), buf_.size(), &batch_, &skipped);
+  auto marks = uint64_t(std::count_if(batch_.begin(), batch_.end(),
+                                      [](const proto::XdrFrame& f) { return f.is_mark(); }));
   // One append per read: one lock and one pwrite for the ~455 frames a full pipe holds.
   if (!batch_.empty()) log_.append_batch(batch_);
   frames_.fetch_add(batch_.size(), std::memory_order_relaxed);

@@ -74,6 +74,7 @@ common::Status parse_batch_field(std::string_view data, BatchRequest* out) {
     row.header.n_fields = common::load_be16(p + pos);
     row.header.n_ops = common::load_be16(p + pos + 2);
     pos += 4;
+    if (row.header.n_fields > kMaxBatchRowFields) return {ResultCode::Parameter, "batch row has too many fields"};
     // Fields and ops have the AS_MSG layout; views stay in the caller's buffer.
     auto end = parse_fields_and_ops(data, pos, row.header.n_fields, row.header.n_ops,
                                     &row.fields, &row.ops, kBatchRowErrors);

@@ -113,4 +113,23 @@ FrameScan scan_xdr_frame(const uint8_t* b, size_t available, XdrFrame* frame, si
   return FrameScan::Invalid;
 }
 
+size_t scan_xdr_stream(const uint8_t* bytes, size_t available, std::vector<XdrFrame>* frames,
+                       uint64_t* garbage) {
+  size_t pos = 0;
+  while (available - pos >= kXdrFrameMinSize) {
+    XdrFrame frame;
+    size_t size = 0;
+    FrameScan scan = scan_xdr_frame(bytes + pos, available - pos, &frame, &size);
+    if (scan == FrameScan::NeedMore) break;
+    if (scan == FrameScan::Invalid) {
+      ++pos;  // slide one byte: the next frame may start anywhere
+      ++*garbage;
+      continue;
+    }
+    frames->push_back(std::move(frame));
+    pos += size;
+  }
+  return pos;
+}
+
 }  // namespace proto

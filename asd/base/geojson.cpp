@@ -19,6 +19,15 @@ struct Json {
   std::vector<Json> items;
   std::vector<std::pair<std::string, Json>> members;
 
+  // Defaulted below the class, as proto::msgpack::Value's: clang cannot instantiate the
+  // std::pair of libstdc++ 12 while it defines Json's implicit members.
+  Json();
+  Json(const Json&);
+  Json(Json&&) noexcept;
+  Json& operator=(const Json&);
+  Json& operator=(Json&&) noexcept;
+  ~Json();
+
   const Json* member(std::string_view name) const {
     for (const auto& [k, v] : members) {
       if (k == name) return &v;
@@ -26,6 +35,13 @@ struct Json {
     return nullptr;
   }
 };
+
+Json::Json() = default;
+Json::Json(const Json&) = default;
+Json::Json(Json&&) noexcept = default;
+Json& Json::operator=(const Json&) = default;
+Json& Json::operator=(Json&&) noexcept = default;
+Json::~Json() = default;
 
 class Parser {
  public:

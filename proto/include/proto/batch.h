@@ -38,6 +38,10 @@ inline constexpr uint8_t kRespondAllKeys = 0x04;
 inline constexpr uint8_t kReportErrorRow = 0x08;
 }  // namespace batch_parent
 
+// Most fields a row may carry: forwarding it (single_record_message) adds the digest and
+// the parent's filter, and the count must still fit the message header's 16 bits.
+inline constexpr uint16_t kMaxBatchRowFields = 0xFFFF - 2;
+
 // One row, with a repeat row already expanded from its predecessor. Views point into the
 // request buffer.
 struct BatchRow {
@@ -58,7 +62,7 @@ struct BatchRequest {
 
 // Parses the batch field data. Rows parsed before an error are kept in `out`; the
 // returned status is Parameter for a truncated row, a repeat row with nothing before it,
-// or a zero row count.
+// a row with more than kMaxBatchRowFields fields, or a zero row count.
 common::Status parse_batch_field(std::string_view data, BatchRequest* out);
 
 // One row as a single-record request (the row's header, fields and ops, plus a digest

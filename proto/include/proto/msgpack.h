@@ -134,6 +134,15 @@ struct Value {
   std::vector<Value> list;
   std::vector<std::pair<Value, Value>> map;
 
+  // Declared here, defaulted below the class: clang (the fuzz build) cannot instantiate
+  // std::pair<Value, Value> of libstdc++ 12 while it defines Value's implicit members.
+  Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+  ~Value();
+
   static Value nil() { return Value(); }
   static Value make_bool(bool v);
   static Value integer(int64_t v);
@@ -153,6 +162,13 @@ struct Value {
   // Wildcard and infinity may appear in CDT operands but never in stored data.
   bool has_nonstorage() const;
 };
+
+inline Value::Value() = default;
+inline Value::Value(const Value&) = default;
+inline Value::Value(Value&&) noexcept = default;
+inline Value& Value::operator=(const Value&) = default;
+inline Value& Value::operator=(Value&&) noexcept = default;
+inline Value::~Value() = default;
 
 // Decodes exactly one value spanning all of `bytes`. False on malformed input, trailing
 // bytes, or nesting deeper than kMaxDepth.

@@ -33,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/digest.h"
 #include "common/ids.h"
@@ -86,5 +87,13 @@ std::optional<XdrFrame> decode_xdr_frame(const uint8_t* bytes);
 // version; Invalid when no frame starts here.
 enum class FrameScan { Ok, NeedMore, Invalid };
 FrameScan scan_xdr_frame(const uint8_t* bytes, size_t available, XdrFrame* frame, size_t* size);
+
+// Decodes the whole frames at the start of a byte stream where frames may arrive split,
+// misaligned or between junk (xdr's end of the pipe): a position where no frame starts
+// costs one byte, counted in *garbage, and the next position is tried, so the next good
+// frame is found again. Appends the frames to *frames and returns the bytes used; the
+// rest may be the beginning of a frame still arriving.
+size_t scan_xdr_stream(const uint8_t* bytes, size_t available, std::vector<XdrFrame>* frames,
+                       uint64_t* garbage);
 
 }  // namespace proto

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "common/crc32.h"
 #include "logger/digest_log.h"
 #include "logger_test_util.h"
 
@@ -73,6 +74,44 @@ TEST_CASE("a damaged header copy falls back to the other; the tail scan finds th
   auto entries = log->read(0, 100);
   REQUIRE(entries.size() == 15);
   CHECK(entries.back().frame.lut == 14);
+}
+
+// Positions no writer stores, in a copy whose CRC was made to match (the fuzzer's
+// digest_log target found open() trusting them): the copy counts as damaged.
+TEST_CASE("a header copy with impossible positions falls back to the other", "[logger]") {
+  struct Damage {
+    const char* what;
+    uint64_t offset;  // within the copy
+    uint64_t value;
+  };
+  for (Damage d : {Damage{"cursor past head", 128 + 32, 40}, Damage{"head past tail + capacity", 48, 200},
+                   Damage{"cursor before tail", 128 + 32, 0}}) {
+    SECTION(d.what) {
+      TempDir dir;
+      std::string path = dir.file("dlog");
+      {
+        auto log = DigestLog::open(path, size_for(16), {"A"});
+        for (int i = 0; i < 20; ++i) log->append(make_frame("ns", uint64_t(i), i));  // wraps: tail 4
+        log->commit_cursor("A", 10);
+        log->flush();  // one copy: head 20, cursor 10
+        log->append(make_frame("ns", 20, 20));
+        log->commit_cursor("A", 12);
+      }  // the other copy: head 21, cursor 12
+      uint64_t copy = uint64_t(newest_header(path)) * kHeaderCopy;
+      std::string value(8, '\0');
+      common::store_be64(reinterpret_cast<uint8_t*>(value.data()), d.value);
+      poke(path, copy + d.offset, value);
+      std::string body = peek(path, copy, kHeaderCopy - 4);
+      std::string crc(4, '\0');
+      common::store_be32(reinterpret_cast<uint8_t*>(crc.data()), common::crc32(0, common::as_bytes(body), body.size()));
+      poke(path, copy + kHeaderCopy - 4, crc);
+
+      auto log = DigestLog::open(path, size_for(16), {"A"});
+      CHECK(log->cursor("A") == 10);  // the older copy's
+      CHECK(log->head() == 21);       // entry 20 found by the scan
+      CHECK(log->tail() == 5);
+    }
+  }
 }
 
 TEST_CASE("a torn tail entry is cut by its checksum, the others stay", "[logger]") {

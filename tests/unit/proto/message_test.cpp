@@ -201,3 +201,36 @@ TEST_CASE("a batch row becomes the single-record request a proxied row is sent a
   CHECK(msg.ops[0].name == "s");
   CHECK(msg.ops[0].value == "abc");
 }
+
+TEST_CASE("a batch row's forward keeps its field count within 16 bits", "[batch]") {
+  // A row of n empty fields and no filter of its own: the forward adds the digest and the
+  // parent's filter. At 65534 fields that made 65536, written as 0 in the header, and the
+  // receiving node read the fields' bytes as ops.
+  auto row_with_fields = [](uint16_t n) {
+    std::string data;
+    common::append_be32(data, 1);
+    data.push_back(0);
+    common::append_be32(data, 0);
+    data += common::compute_digest("demo", int64_t(1)).view();
+    data.push_back(0);                      // row flags: no info2/3, no ttl
+    data.push_back(char(info1::kRead));
+    common::append_be16(data, n);
+    common::append_be16(data, 0);
+    for (uint16_t i = 0; i < n; ++i) append_field(data, FieldType::Set, "");
+    return data;
+  };
+  BatchRequest refused;
+  CHECK(parse_batch_field(row_with_fields(kMaxBatchRowFields + 1), &refused).code() ==
+        common::ResultCode::Parameter);
+
+  BatchRequest req;
+  REQUIRE(parse_batch_field(row_with_fields(kMaxBatchRowFields), &req).ok());
+  std::string body = single_record_message(req.rows.at(0), "\x93\x01\x01\x01");
+  Message msg;
+  auto used = parse_message(body, &msg);
+  REQUIRE(used);
+  CHECK(*used == body.size());
+  CHECK(msg.fields.size() == 0xFFFF);
+  CHECK(msg.field(FieldType::Digest) != nullptr);
+  CHECK(msg.field(FieldType::Filter)->data == "\x93\x01\x01\x01");
+}

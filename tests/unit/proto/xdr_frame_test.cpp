@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <vector>
 
 #include "proto/xdr_frame.h"
 
@@ -68,6 +69,21 @@ TEST_CASE("a stream holds frames of both versions", "[xdr_frame]") {
   std::string junk = v2;
   junk[2] = 9;
   CHECK(scan_xdr_frame(bytes_of(junk), junk.size(), &got, &size) == FrameScan::Invalid);
+}
+
+TEST_CASE("a stream scan skips junk a byte at a time and keeps a frame still arriving",
+          "[xdr_frame]") {
+  XdrFrame f = full_frame();
+  std::string v2 = encode_xdr_frame(f);
+  std::string stream = "junk" + v2 + encode_xdr_frame_v1(f) + encode_xdr_frame(make_mark(5)) + v2.substr(0, 140);
+  std::vector<XdrFrame> frames;
+  uint64_t garbage = 0;
+  size_t used = scan_xdr_stream(bytes_of(stream), stream.size(), &frames, &garbage);
+  CHECK(garbage == 4);
+  REQUIRE(frames.size() == 3);
+  CHECK(frames[0] == f);
+  CHECK(frames[2].is_mark());
+  CHECK(used == stream.size() - 140);  // the cut frame waits for the rest of its bytes
 }
 
 TEST_CASE("any corrupted byte of a frame is detected", "[xdr_frame]") {
