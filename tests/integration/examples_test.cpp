@@ -219,13 +219,9 @@ TEST_CASE("the XDR cluster examples ship to the demo's DC2", "[examples_xdr_clus
 
 namespace {
 
-// Runs the openssl command line to completion; true when it exits 0.
-bool openssl(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<std::string> argv{"openssl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  support::Process p;
-  p.start(argv, log);
-  return p.wait(30000) == 0;
+bool openssl(std::vector<std::string> args, const std::string& log) {
+  args.insert(args.begin(), "openssl");
+  return support::run_tool(args, log);
 }
 
 }  // namespace

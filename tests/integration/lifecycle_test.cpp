@@ -156,12 +156,9 @@ int start_with_tls(support::Process& p, support::TempDir& dir, const std::string
   return p.wait(1500);
 }
 
-bool openssl(const std::vector<std::string>& args, const std::string& log) {
-  std::vector<std::string> argv{"openssl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  support::Process p;
-  p.start(argv, log);
-  return p.wait(30000) == 0;
+bool openssl(std::vector<std::string> args, const std::string& log) {
+  args.insert(args.begin(), "openssl");
+  return support::run_tool(args, log);
 }
 
 }  // namespace

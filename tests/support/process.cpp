@@ -28,6 +28,12 @@ Process::~Process() {
   }
 }
 
+bool run_tool(const std::vector<std::string>& argv, const std::string& log_path, int timeout_ms) {
+  Process p;
+  p.start(argv, log_path);
+  return p.wait(timeout_ms) == 0;
+}
+
 void Process::start(const std::vector<std::string>& argv, const std::string& log_path) {
   const pid_t parent = getpid();
   pid_t pid = fork();

@@ -35,6 +35,10 @@ class Process {
   int status_ = -1;
 };
 
+// Runs a command line tool (`argv[0]` looked up in PATH) to completion within
+// timeout_ms, output appended to `log_path`; true when it exits 0.
+bool run_tool(const std::vector<std::string>& argv, const std::string& log_path, int timeout_ms = 30000);
+
 // A loopback port nobody listens on right now, handed out once: no other call in this
 // process and no other test process on the machine gets it until this process ends
 // (a flock in $TMPDIR/asdtest-ports). Throws std::runtime_error when none is found.
