@@ -114,6 +114,10 @@ std::span<const Binding<Heartbeat>> bindings() {
         {"mesh-seed-address-port", &H::mesh_seeds},
         {"interval", &H::interval_ms},
         {"timeout", &H::timeout},
+        {"tls-port", &H::tls_port},
+        {"tls-address", &H::tls_addresses},
+        {"tls-mesh-seed-address-port", &H::tls_mesh_seeds},
+        {"tls-name", &H::tls_name},
     };
     return list;
 }

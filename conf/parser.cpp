@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <unistd.h>
 #include <vector>
 
 #include "bindings.h"
@@ -277,7 +278,11 @@ private:
             if (spec.name == "tls") return parse_tls(stmt);
             Block sub = child(context, where, stmt);  // `context` outlives the read
             if (spec.name == "heartbeat") {
-                read_plain(net.heartbeat, sub);
+                heartbeat_line_ = stmt.line;
+                read_node_link(net.heartbeat, sub);
+            } else if (spec.name == "fabric") {
+                fabric_line_ = stmt.line;
+                read_node_link(net.fabric, sub);
             } else {
                 Endpoint& endpoint = spec.name == "service" ? net.service
                                      : spec.name == "fabric" ? net.fabric
@@ -285,6 +290,18 @@ private:
                 read_plain(endpoint, sub);
             }
         });
+    }
+
+    // The heartbeat or fabric stanza. As in the real server, a node whose file gives a
+    // tls-port and no port has no plaintext listener there: `port`'s default is dropped.
+    template <class T>
+    void read_node_link(T& link, const Block& block) {
+        bool port_given = false;
+        read_block(block, [&](const KeySpec& spec, const Statement& stmt) {
+            port_given = port_given || spec.name == "port";
+            store(link, spec, stmt, block);
+        });
+        if (link.tls_port != 0 && !port_given) link.port = 0;
     }
 
     void parse_tls(const Statement& stmt) {
@@ -305,6 +322,51 @@ private:
 
     // After the whole file: a TLS listener names a tls stanza that exists.
     void check_tls_references() {
+        Network& net = config_.network;
+        check_node_link_tls("heartbeat", heartbeat_line_, net.heartbeat.port, net.heartbeat.tls_port,
+                            net.heartbeat.tls_name);
+        check_node_link_tls("fabric", fabric_line_, net.fabric.port, net.fabric.tls_port, net.fabric.tls_name);
+        if (!net.heartbeat.tls_mesh_seeds.empty() && net.heartbeat.tls_port == 0) {
+            fail(heartbeat_line_, "network.heartbeat has tls-mesh-seed-address-port but no tls-port: a node "
+                                  "without a TLS heartbeat does not reach seeds over TLS");
+        }
+        check_service_tls();
+    }
+
+    // Heartbeat and fabric TLS is mutual, as node-to-node TLS always is in Aerospike: the
+    // stanza needs a CA to verify the peer with. `<hostname>` and `<cluster-name>` in
+    // tls-name are resolved first, as the real server does (cf_resolve_tls_name).
+    void check_node_link_tls(const std::string& link, int line, uint32_t port, uint32_t tls_port,
+                             std::string& tls_name) {
+        if (line == 0) line = network_line_;
+        std::string where = "network." + link;
+        if (tls_port == 0 && tls_name.empty()) return;
+        if (tls_port == 0) fail(line, where + " has tls-name but no tls-port");
+        if (tls_name.empty()) fail(line, where + " has tls-port but no tls-name");
+        if (tls_port == port) fail(line, where + " tls-port " + std::to_string(tls_port) + " is also its port");
+        if (tls_name == "<hostname>") {
+            char host[256] = {};
+            if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
+                fail(line, where + " tls-name <hostname>: the host's name cannot be read");
+            }
+            tls_name = host;
+        } else if (tls_name == "<cluster-name>") {
+            if (config_.service.cluster_name.empty()) {
+                fail(line, where + " tls-name <cluster-name> needs service cluster-name");
+            }
+            tls_name = config_.service.cluster_name;
+        }
+        const TlsSpec* spec = config_.network.find_tls(tls_name);
+        if (spec == nullptr) {
+            fail(line, where + " tls-name " + quoted(tls_name) + " names no `tls " + tls_name + " { }` stanza in network");
+        }
+        if (spec->ca_file.empty() && spec->ca_path.empty()) {
+            fail(line, where + " tls-name " + quoted(tls_name) + ": tls " + quoted(tls_name) +
+                           " needs ca-file or ca-path (node-to-node TLS verifies the peer's certificate)");
+        }
+    }
+
+    void check_service_tls() {
         const Endpoint& service = config_.network.service;
         if (service.tls_port == 0 && service.tls_name.empty()) return;
         if (service.tls_port == 0) fail(network_line_, "network.service has tls-name but no tls-port");
@@ -690,6 +752,8 @@ private:
     int xdr_line_ = 0;
     int info_line_ = 0;  // `info` or `admin` in network
     int network_line_ = 0;
+    int heartbeat_line_ = 0;  // of network.heartbeat, network.fabric (0: absent)
+    int fabric_line_ = 0;
     DialectUse xdr_form_;
     DialectUse storage_form_;  // of the namespace being read
     std::string namespace_name_;

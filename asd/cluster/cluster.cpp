@@ -21,6 +21,25 @@ std::string specific_address(const std::vector<std::string>& addresses) {
 }
 
 std::string endpoint(const std::string& host, uint16_t port) { return "tcp://" + host + ":" + std::to_string(port); }
+std::string tls_endpoint(const std::string& host, uint16_t port) {
+  return "tls://" + host + ":" + std::to_string(port);
+}
+
+// Where to reach a peer's heartbeat or fabric: over TLS when both sides have it there (a
+// node without TLS on a link never connects over TLS, as fabric.c and hb.c filter), else
+// in plaintext; "" when the peer has no listener this node can use.
+std::string link_endpoint(const std::string& host, uint16_t port, uint16_t tls_port, bool tls) {
+  if (tls && tls_port != 0) return tls_endpoint(host, tls_port);
+  if (port != 0) return endpoint(host, port);
+  return "";
+}
+
+// The TLS of one link, when the link has a TLS port. The loader checked the stanza exists.
+std::unique_ptr<NodeTls> link_tls(const conf::Config& cfg, uint32_t tls_port, const std::string& tls_name,
+                                  const char* link, std::atomic<uint64_t>& failures) {
+  if (tls_port == 0) return nullptr;
+  return std::make_unique<NodeTls>(*cfg.network.find_tls(tls_name), tls_name, link, failures);
+}
 
 // This node's exchange request, turned into an answer (the flag after the head).
 std::string exchange_answer(std::string request) {
@@ -49,6 +68,14 @@ Cluster::Impl::Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespa
   advertised_host = cfg.network.heartbeat.address == "any" ? "" : cfg.network.heartbeat.address;
   heartbeat_port = uint16_t(cfg.network.heartbeat.port);
   fabric_port = uint16_t(cfg.network.fabric.port);
+  heartbeat_tls_port = uint16_t(cfg.network.heartbeat.tls_port);
+  fabric_tls_port = uint16_t(cfg.network.fabric.tls_port);
+  // A certificate, key or CA that cannot be loaded stops start-up here, naming the file.
+  heartbeat_tls = link_tls(cfg, heartbeat_tls_port, cfg.network.heartbeat.tls_name, "heartbeat",
+                           stats.heartbeat_tls_handshake_failures);
+  fabric_tls = link_tls(cfg, fabric_tls_port, cfg.network.fabric.tls_name, "fabric",
+                        stats.fabric_tls_handshake_failures);
+  fabric.set_tls(heartbeat_tls.get(), fabric_tls.get());
   service_host = specific_address(cfg.network.service.access_addresses);
   if (service_host.empty()) service_host = specific_address(cfg.network.service.addresses);
   service_port = uint16_t(cfg.network.service.port);
@@ -58,7 +85,11 @@ Cluster::Impl::Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespa
   for (const conf::HostPort& seed : cfg.network.heartbeat.mesh_seeds) {
     heartbeat_targets.insert(endpoint(seed.host, uint16_t(seed.port)));
   }
-  if (cfg.network.heartbeat.mesh_seeds.empty()) membership.form_alone_at_once();
+  for (const conf::HostPort& seed : cfg.network.heartbeat.tls_mesh_seeds) {
+    heartbeat_targets.insert(tls_endpoint(seed.host, uint16_t(seed.port)));
+  }
+  bool seeded = !heartbeat_targets.empty();
+  if (!seeded) membership.form_alone_at_once();
   for (Namespace* ns : namespaces) {
     NsBalance b;
     b.ns = ns;
@@ -77,7 +108,7 @@ Cluster::Impl::Impl(NodeId self_id, const conf::Config& cfg, std::vector<Namespa
       Partition& part = ns->partition(pid);
       std::lock_guard lock(part.mu);
       if (!part.records.empty()) b.own[pid] = (self * 0x9e3779b97f4a7c15ull) ^ (uint64_t(pid) + 1);
-      if (!cfg.network.heartbeat.mesh_seeds.empty()) {
+      if (seeded) {
         // Until this node is in a cluster it cannot tell which copies are current.
         part.role = PartitionRole{0, 0, false, false, kNoPosition, {}};
       }
@@ -119,6 +150,9 @@ void Cluster::Impl::send_heartbeats(uint64_t now) {
   // Last, so that a node built before TLS (which stops reading here) still understands.
   w.u16(tls_port);
   w.bytes(tls_name);
+  // After the service's TLS, for the same reason: a node built before it stops earlier.
+  w.u16(heartbeat_tls_port);
+  w.u16(fabric_tls_port);
   std::string message = w.take();
   for (const std::string& target : heartbeat_targets) {
     if (std::find(blocked_endpoints.begin(), blocked_endpoints.end(), target) != blocked_endpoints.end()) continue;
@@ -147,6 +181,12 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
     peer_tls_port = r.u16();
     peer_tls_name = std::string(r.bytes());
   }
+  uint16_t peer_heartbeat_tls_port = 0;
+  uint16_t peer_fabric_tls_port = 0;
+  if (!r.bad() && !r.done()) {
+    peer_heartbeat_tls_port = r.u16();
+    peer_fabric_tls_port = r.u16();
+  }
   if (r.bad()) {
     stats.fabric_bad_messages.fetch_add(1);
     return;
@@ -157,12 +197,20 @@ void Cluster::Impl::on_heartbeat(const MsgHead& h, Reader& r, const std::string&
   stats.heartbeats_received.fetch_add(1, std::memory_order_relaxed);
   bool service_news = false;
   if (hb.cluster_name == cluster_name) {
-    Member m{endpoint(host, hb_port), endpoint(host, fab_port), svc_host, svc_port, peer_tls_port, peer_tls_name};
+    Member m{link_endpoint(host, hb_port, peer_heartbeat_tls_port, heartbeat_tls != nullptr),
+             link_endpoint(host, fab_port, peer_fabric_tls_port, fabric_tls != nullptr),
+             svc_host,
+             svc_port,
+             peer_tls_port,
+             peer_tls_name};
     // A member first heard after the change that made it one (its peers learned it from
     // another member's heartbeat) has no service endpoint in the published peers yet.
     service_news = peers.learn(h.from, m) && contains(succession, h.from);
-    heartbeat_targets.insert(m.heartbeat_endpoint);
-    for (std::string& ep : learned) heartbeat_targets.insert(std::move(ep));
+    if (!m.heartbeat_endpoint.empty()) heartbeat_targets.insert(m.heartbeat_endpoint);
+    for (std::string& ep : learned) {
+      if (ep.empty() || (ep.starts_with("tls://") && heartbeat_tls == nullptr)) continue;
+      heartbeat_targets.insert(std::move(ep));
+    }
   }
   if (service_news) publish_status();
   membership.on_heartbeat(hb, steady_now_ms());
@@ -572,6 +620,13 @@ void Cluster::start(std::vector<boost::asio::io_context*> readers) {
   Impl& d = *impl_;
   const conf::Config& cfg = d.config;
   std::string address = cfg.network.fabric.addresses.empty() ? "any" : cfg.network.fabric.addresses.front();
+  auto tls_address = [&](const std::vector<std::string>& addresses) {
+    return addresses.empty() ? address : addresses.front();
+  };
+  Fabric::Listeners listeners{{address, d.heartbeat_port},
+                              {tls_address(cfg.network.heartbeat.tls_addresses), d.heartbeat_tls_port},
+                              {address, d.fabric_port},
+                              {tls_address(cfg.network.fabric.tls_addresses), d.fabric_tls_port}};
   d.migrator.set_workers(cfg.service.migrate_threads);
   if (!readers.empty()) {
     d.fabric.set_readers(std::move(readers), [&d](const std::vector<std::string_view>& messages) {
@@ -579,7 +634,7 @@ void Cluster::start(std::vector<boost::asio::io_context*> readers) {
     });
   }
   d.fabric.start(
-      address, d.heartbeat_port, d.fabric_port,
+      listeners,
       [&d](std::string_view message, const std::string& peer) { d.on_message(message, peer); },
       [&d] { d.on_tick(); }, kTickMs, [&d] { d.send_replica_acks(d.pending_acks); });
 }

@@ -70,6 +70,10 @@ struct ClusterStats {
   std::atomic<uint64_t> rebalances{0};       // partition balances done (info rebalance-generation)
   std::atomic<uint64_t> heartbeats_received{0};
   std::atomic<uint64_t> fabric_bad_messages{0};
+  // Node-to-node TLS handshakes refused or broken (a plaintext peer on a TLS port, a
+  // foreign CA, a wrong name), per link.
+  std::atomic<uint64_t> heartbeat_tls_handshake_failures{0};
+  std::atomic<uint64_t> fabric_tls_handshake_failures{0};
 };
 
 struct PeerAddress {
@@ -107,7 +111,8 @@ struct WriteGate {
 
 class Cluster {
  public:
-  // `config` and `namespaces` outlive the cluster.
+  // `config` and `namespaces` outlive the cluster. Loads the heartbeat's and fabric's
+  // TLS certificates, if any: throws std::runtime_error naming a file it cannot use.
   Cluster(NodeId self, const conf::Config& config, std::vector<Namespace*> namespaces);
   ~Cluster();
 

@@ -15,6 +15,7 @@
 #include "cluster/cluster.h"
 #include "cluster/fabric.h"
 #include "cluster/membership.h"
+#include "cluster/node_tls.h"
 #include "cluster/migrator.h"
 #include "cluster/partition_table.h"
 #include "cluster/peers.h"
@@ -149,14 +150,18 @@ class Cluster::Impl {
   ProxyHandler proxy_handler;
   smd::MetadataStore* metadata = nullptr;  // set before start
   std::atomic<uint32_t> max_incoming{4};  // migrate-max-num-incoming (dynamic)
+  std::unique_ptr<NodeTls> heartbeat_tls;  // null: no TLS on that link; they outlive the fabric
+  std::unique_ptr<NodeTls> fabric_tls;
   Fabric fabric;
   Peers peers{self, fabric};
   ClusterStats stats;
   std::string cluster_name;
   uint32_t interval_ms = 150;
   std::string advertised_host;  // empty: peers use the address they see us at
-  uint16_t heartbeat_port = 0;
+  uint16_t heartbeat_port = 0;  // 0: no plaintext listener (TLS only)
   uint16_t fabric_port = 0;
+  uint16_t heartbeat_tls_port = 0;  // 0: no TLS listener
+  uint16_t fabric_tls_port = 0;
   std::string service_host;
   uint16_t service_port = 0;
   uint16_t tls_port = 0;  // the service's TLS listener (0: none), and the name it presents

@@ -3,8 +3,12 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -19,6 +23,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "cluster/node_tls.h"
 #include "common/log.h"
 #include "common/log_limit.h"
 #include "common/loop_end.h"
@@ -35,7 +40,9 @@ constexpr uint32_t kMaxMessageBytes = 256u << 20;
 constexpr size_t kReadChunk = 64 << 10;
 constexpr size_t kFramesPerWrite = 64;       // frames gathered into one sendmsg
 constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
-constexpr auto kConnectTimeout = std::chrono::seconds(2);
+constexpr auto kConnectTimeout = std::chrono::seconds(2);  // TCP connect and, over TLS, the handshake
+constexpr auto kAcceptHandshakeTimeout = std::chrono::seconds(5);
+constexpr size_t kTlsBatch = 64 << 10;       // bytes of queued frames handed to one SSL_write
 constexpr uint64_t kLateTickWarnMs = 500;    // a third of the default heartbeat timeout
 
 uint64_t now_ms() {
@@ -45,10 +52,12 @@ uint64_t now_ms() {
 
 std::shared_ptr<spdlog::logger> log() { return common::logger("fabric"); }
 
-// "tcp://host:port" -> host, port; false when it is not that.
+bool is_tls_endpoint(const std::string& endpoint) { return endpoint.starts_with("tls://"); }
+
+// "tcp://host:port" or "tls://host:port" -> host, port; false when it is neither.
 bool split_endpoint(const std::string& endpoint, std::string* host, std::string* port) {
-  constexpr std::string_view kScheme = "tcp://";
-  if (endpoint.compare(0, kScheme.size(), kScheme) != 0) return false;
+  constexpr std::string_view kScheme = "tcp://";  // as long as "tls://"
+  if (endpoint.compare(0, kScheme.size(), kScheme) != 0 && !is_tls_endpoint(endpoint)) return false;
   size_t colon = endpoint.rfind(':');
   if (colon == std::string::npos || colon < kScheme.size() || colon + 1 == endpoint.size()) return false;
   *host = endpoint.substr(kScheme.size(), colon - kScheme.size());
@@ -79,14 +88,23 @@ struct Frame {
 // when nothing is queued before it, otherwise it waits in `queue` for the cluster
 // thread, which writes when the socket can take more. Either way one endpoint's frames
 // leave in the order they were sent.
+//
+// Over TLS (a tls:// endpoint) the socket carries an OpenSSL session, driven under `mu`
+// like the socket: SSL_write with partial writes instead of sendmsg, from `tls_out`,
+// which holds the next bytes of the queue exactly as they go on the wire until OpenSSL
+// has taken them all (a write it could not finish is retried with the same bytes).
 struct Outgoing : std::enable_shared_from_this<Outgoing> {
-  enum class State { Idle, Connecting, Connected, Retrying, Closed };
+  enum class State { Idle, Connecting, Handshaking, Connected, Retrying, Closed };
 
-  Outgoing(asio::io_context& io, std::string endpoint, bool lossy)
-      : endpoint(std::move(endpoint)), lossy(lossy), socket(io), resolver(io), timer(io) {}
+  Outgoing(asio::io_context& io, std::string endpoint, bool lossy, const NodeTls* tls)
+      : endpoint(std::move(endpoint)), lossy(lossy), tls(tls), socket(io), resolver(io), timer(io) {}
+  ~Outgoing() {
+    if (ssl) SSL_free(ssl);
+  }
 
   const std::string endpoint;
   const bool lossy;
+  const NodeTls* const tls;  // of the link, when the endpoint is tls://
   std::mutex mu;
   tcp::socket socket;
   tcp::resolver resolver;
@@ -97,6 +115,10 @@ struct Outgoing : std::enable_shared_from_this<Outgoing> {
   size_t front_sent = 0;     // bytes of queue.front() already written
   bool write_waiting = false;
   bool flush_deferred = false;  // a loop will flush at the end of its current round
+  SSL* ssl = nullptr;            // over TLS, once connected
+  std::string tls_out;           // bytes of the queue's front handed to SSL_write
+  size_t tls_out_sent = 0;       // of tls_out, taken by OpenSSL
+  bool write_wants_read = false;  // SSL_write waits for the socket to be readable
 
   void send(std::string message) {
     std::lock_guard lock(mu);
@@ -129,6 +151,13 @@ struct Outgoing : std::enable_shared_from_this<Outgoing> {
   void drop_socket() {
     ++generation;
     boost::system::error_code ignored;
+    if (ssl) {
+      SSL_free(ssl);
+      ssl = nullptr;
+      tls_out.clear();
+      tls_out_sent = 0;
+      write_wants_read = false;
+    }
     resolver.cancel();
     socket.close(ignored);
     write_waiting = false;
@@ -139,9 +168,10 @@ struct Outgoing : std::enable_shared_from_this<Outgoing> {
 
   void connect() {
     std::string host, port;
-    if (!split_endpoint(endpoint, &host, &port)) {
+    if (!split_endpoint(endpoint, &host, &port) || (is_tls_endpoint(endpoint) && tls == nullptr)) {
+      // A node without TLS on this link never connects over TLS, as the real server.
       static common::LimitedLog limit{std::chrono::seconds(1)};
-      limit.warn(log(), "cannot send to {}: not tcp://host:port", endpoint);
+      limit.warn(log(), "cannot send to {}: not tcp://host:port, or tls:// without TLS on this link", endpoint);
       state = State::Closed;
       queue.clear();
       return;
@@ -152,7 +182,9 @@ struct Outgoing : std::enable_shared_from_this<Outgoing> {
     timer.async_wait([self = shared_from_this(), gen](const boost::system::error_code& ec) {
       if (ec) return;
       std::lock_guard lock(self->mu);
-      if (self->generation == gen && self->state == State::Connecting) self->broken("connect timed out");
+      if (self->generation != gen) return;
+      if (self->state == State::Connecting) self->broken("connect timed out");
+      if (self->state == State::Handshaking) self->broken("tls handshake timed out");
     });
     resolver.async_resolve(host, port, [self = shared_from_this(), gen](const boost::system::error_code& ec,
                                                                         tcp::resolver::results_type results) {
@@ -169,20 +201,83 @@ struct Outgoing : std::enable_shared_from_this<Outgoing> {
   }
 
   void connected() {
-    timer.cancel();
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     socket.non_blocking(true, ignored);
+    if (tls) return start_handshake();
+    timer.cancel();
+    established();
+  }
+
+  void established() {
     state = State::Connected;
-    // The peer never writes on this connection: readable means it closed or reset it,
-    // and the next frames go on a new connection rather than into a dead one.
+    wait_closed();
+    flush();
+  }
+
+  // The peer never writes on this connection: readable means it closed or reset it,
+  // and the next frames go on a new connection rather than into a dead one. Over TLS it
+  // may also be a TLS message (an alert), which tls_readable() reads.
+  void wait_closed() {
     uint64_t gen = generation;
     socket.async_wait(tcp::socket::wait_read, [self = shared_from_this(), gen](const boost::system::error_code& ec) {
       std::lock_guard lock(self->mu);
       if (self->generation != gen || self->state != State::Connected) return;
+      if (!ec && self->ssl) return self->tls_readable();
       self->broken(ec ? ec.message() : "closed by peer");
     });
-    flush();
+  }
+
+  void start_handshake() {
+    ssl = tls->session(socket.native_handle(), false);
+    if (ssl == nullptr) return broken("cannot create a TLS session");
+    state = State::Handshaking;
+    handshake();
+  }
+
+  // Runs the handshake as far as the socket allows; the connect deadline still runs.
+  void handshake() {
+    ERR_clear_error();
+    int ret = SSL_do_handshake(ssl);
+    if (ret == 1) {
+      timer.cancel();
+      return established();
+    }
+    int err = SSL_get_error(ssl, ret);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+      uint64_t gen = generation;
+      socket.async_wait(err == SSL_ERROR_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write,
+                        [self = shared_from_this(), gen](const boost::system::error_code& ec) {
+                          std::lock_guard lock(self->mu);
+                          if (self->generation != gen || self->state != State::Handshaking) return;
+                          if (ec) return self->broken(ec.message());
+                          self->handshake();
+                        });
+      return;
+    }
+    tls->failed(ssl, ret, endpoint);
+    broken("tls handshake failed");
+  }
+
+  // Reads what the peer sent on a connection it only reads: nothing, or an alert (under
+  // TLS 1.3 a peer refuses this node's certificate after the handshake), or its close.
+  void tls_readable() {
+    char scratch[512];
+    for (;;) {
+      ERR_clear_error();
+      int n = SSL_read(ssl, scratch, sizeof scratch);
+      if (n > 0) continue;
+      int err = SSL_get_error(ssl, n);
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) break;
+      if (err == SSL_ERROR_SSL) tls->failed(ssl, n, endpoint);
+      return broken(err == SSL_ERROR_SSL ? "tls error" : "closed by peer");
+    }
+    wait_closed();
+    if (write_wants_read) {
+      write_wants_read = false;
+      write_waiting = false;
+      flush();
+    }
   }
 
   // The connection failed: drop it and try again shortly, keeping what is queued.
@@ -207,6 +302,7 @@ struct Outgoing : std::enable_shared_from_this<Outgoing> {
 
   // Writes queued frames until the queue is empty or the kernel takes no more.
   void flush() {
+    if (ssl) return flush_tls();
     while (!queue.empty()) {
       iovec iov[2 * kFramesPerWrite];
       int n = 0;
@@ -231,17 +327,69 @@ struct Outgoing : std::enable_shared_from_this<Outgoing> {
         if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_writable();
         return broken(std::strerror(errno));
       }
-      size_t done = size_t(sent);
-      while (done > 0) {
-        size_t left = queue.front().size() - front_sent;
-        if (done < left) {
-          front_sent += done;
-          break;
-        }
-        done -= left;
-        queue.pop_front();
-        front_sent = 0;
+      written(size_t(sent));
+    }
+  }
+
+  // `done` more bytes of the queue went out: whole frames leave it.
+  void written(size_t done) {
+    while (done > 0) {
+      size_t left = queue.front().size() - front_sent;
+      if (done < left) {
+        front_sent += done;
+        break;
       }
+      done -= left;
+      queue.pop_front();
+      front_sent = 0;
+    }
+  }
+
+  void flush_tls() {
+    for (;;) {
+      if (tls_out_sent == tls_out.size()) {
+        tls_out.clear();
+        tls_out_sent = 0;
+        if (queue.empty()) return;
+        gather_tls();
+      }
+      ERR_clear_error();
+      int n = SSL_write(ssl, tls_out.data() + tls_out_sent, int(tls_out.size() - tls_out_sent));
+      if (n > 0) {
+        tls_out_sent += size_t(n);
+        written(size_t(n));
+        continue;
+      }
+      int err = SSL_get_error(ssl, n);
+      if (err == SSL_ERROR_WANT_WRITE) return wait_writable();
+      if (err == SSL_ERROR_WANT_READ) {
+        write_waiting = true;  // tls_readable() resumes
+        write_wants_read = true;
+        return;
+      }
+      return broken(err == SSL_ERROR_SYSCALL ? std::strerror(errno) : "tls write failed");
+    }
+  }
+
+  // The queue's next bytes as they go on the wire, up to kTlsBatch: one SSL_write carries
+  // many small frames, as one sendmsg does in plaintext.
+  void gather_tls() {
+    size_t skip = front_sent;
+    auto take = [&](const char* p, size_t n) {
+      if (skip >= n) {
+        skip -= n;
+        return;
+      }
+      p += skip;
+      n -= skip;
+      skip = 0;
+      tls_out.append(p, std::min(n, kTlsBatch - tls_out.size()));
+    };
+    for (const Frame& f : queue) {
+      if (tls_out.size() >= kTlsBatch) break;
+      take(reinterpret_cast<const char*>(f.head), sizeof f.head);
+      if (tls_out.size() >= kTlsBatch) break;
+      take(f.body.data(), f.body.size());
     }
   }
 
@@ -261,21 +409,31 @@ struct Outgoing : std::enable_shared_from_this<Outgoing> {
 struct FabricState;
 
 // A connection a peer opened to this node: its messages in the order they were sent,
-// read on the cluster thread or on a reader thread (Fabric::set_readers).
+// read on the cluster thread or on a reader thread (Fabric::set_readers). On a TLS
+// listener it first runs the handshake (server role, driven by readiness waits on its
+// thread, within kAcceptHandshakeTimeout), then reads through OpenSSL.
 struct Incoming : std::enable_shared_from_this<Incoming> {
   enum class After { Read, Paused, Closed };
 
-  Incoming(FabricState& owner, tcp::socket s, std::string peer, bool fabric, bool on_reader)
-      : owner(owner), socket(std::move(s)), peer(std::move(peer)), fabric(fabric), on_reader(on_reader) {}
+  Incoming(FabricState& owner, tcp::socket s, std::string peer, bool fabric, bool on_reader, const NodeTls* tls)
+      : owner(owner), socket(std::move(s)), peer(std::move(peer)), fabric(fabric), on_reader(on_reader), tls(tls) {}
+  ~Incoming() {
+    if (ssl) SSL_free(ssl);
+  }
 
   FabricState& owner;
   tcp::socket socket;
   const std::string peer;
   const bool fabric;     // after each run of fabric messages, on_drained
   const bool on_reader;  // read by a reader thread, not the cluster thread
+  const NodeTls* const tls;  // the listener's TLS; null for plaintext
+  SSL* ssl = nullptr;
+  bool established = false;  // the TLS handshake is done
+  std::unique_ptr<asio::steady_timer> handshake_deadline;
   std::vector<char> buf = std::vector<char>(kReadChunk);
   size_t used = 0;
 
+  void start();
   void read();
   void resume();
   void drain_now();
@@ -294,6 +452,8 @@ struct Incoming : std::enable_shared_from_this<Incoming> {
     socket.close(ignored);
   }
   After hand_to_cluster_thread(size_t pos, const std::vector<std::string_view>& frames, size_t k);
+  void handshake();
+  void read_tls(bool wait);
 };
 
 // Fabric's state; outside the class so the connections can reach it.
@@ -301,6 +461,10 @@ struct FabricState {
   asio::io_context io{1};
   tcp::acceptor heartbeat_in{io};
   tcp::acceptor fabric_in{io};
+  tcp::acceptor heartbeat_tls_in{io};
+  tcp::acceptor fabric_tls_in{io};
+  const NodeTls* heartbeat_tls = nullptr;
+  const NodeTls* fabric_tls = nullptr;
   asio::steady_timer tick_timer{io};
   std::mutex peers_mu;
   std::unordered_map<std::string, std::shared_ptr<Outgoing>> peers;
@@ -316,31 +480,31 @@ struct FabricState {
   std::thread thread;
   std::vector<std::weak_ptr<Incoming>> cluster_conns;  // read on the cluster thread; that thread only
 
-  void accept(tcp::acceptor& acceptor, bool fabric) {
+  void accept(tcp::acceptor& acceptor, bool fabric, const NodeTls* tls) {
     bool on_reader = fabric && !readers.empty();
     asio::io_context& target = on_reader ? *readers[next_reader++ % readers.size()] : io;
-    acceptor.async_accept(target, [this, &acceptor, fabric, on_reader](const boost::system::error_code& ec,
-                                                                        tcp::socket s) {
+    acceptor.async_accept(target, [this, &acceptor, fabric, on_reader, tls](const boost::system::error_code& ec,
+                                                                             tcp::socket s) {
       if (ec == asio::error::operation_aborted || stopping.load()) return;
       if (!ec) {
         boost::system::error_code addr_ec;
         tcp::endpoint remote = s.remote_endpoint(addr_ec);
         std::string peer = addr_ec ? std::string() : remote.address().to_string();
         s.set_option(tcp::no_delay(true), addr_ec);
-        auto in = std::make_shared<Incoming>(*this, std::move(s), std::move(peer), fabric, on_reader);
+        auto in = std::make_shared<Incoming>(*this, std::move(s), std::move(peer), fabric, on_reader, tls);
         if (!on_reader) {
           std::erase_if(cluster_conns, [](const std::weak_ptr<Incoming>& w) { return w.expired(); });
           cluster_conns.push_back(in);
-          in->read();
+          in->start();
         } else {
           // The socket belongs to the reader's context: its first read starts there.
-          asio::post(in->socket.get_executor(), [in] { in->read(); });
+          asio::post(in->socket.get_executor(), [in] { in->start(); });
         }
       } else {
         static common::LimitedLog limit{std::chrono::seconds(1)};
         limit.warn(log(), "accept failed: {}", ec.message());
       }
-      accept(acceptor, fabric);
+      accept(acceptor, fabric, tls);
     });
   }
 
@@ -369,13 +533,84 @@ struct FabricState {
     std::lock_guard lock(peers_mu);
     auto it = peers.find(endpoint);
     if (it != peers.end()) return it->second;
-    return peers.emplace(endpoint, std::make_shared<Outgoing>(io, endpoint, lossy)).first->second;
+    const NodeTls* tls = is_tls_endpoint(endpoint) ? (lossy ? heartbeat_tls : fabric_tls) : nullptr;
+    return peers.emplace(endpoint, std::make_shared<Outgoing>(io, endpoint, lossy, tls)).first->second;
   }
 };
 
 struct Fabric::Impl : FabricState {};
 
+void Incoming::start() {
+  if (tls == nullptr) return read();
+  boost::system::error_code ec;
+  socket.non_blocking(true, ec);
+  ssl = tls->session(socket.native_handle(), true);
+  if (ssl == nullptr) return close();
+  // A peer that connects and never finishes the handshake does not keep its socket.
+  handshake_deadline = std::make_unique<asio::steady_timer>(socket.get_executor(), kAcceptHandshakeTimeout);
+  handshake_deadline->async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->established || !self->socket.is_open()) return;
+    self->tls->failed(self->peer, "handshake timed out");
+    self->close();
+  });
+  handshake();
+}
+
+void Incoming::handshake() {
+  ERR_clear_error();
+  int ret = SSL_do_handshake(ssl);
+  if (ret == 1) {
+    established = true;
+    handshake_deadline->cancel();
+    return read_tls(true);
+  }
+  int err = SSL_get_error(ssl, ret);
+  if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+    socket.async_wait(err == SSL_ERROR_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write,
+                      [self = shared_from_this()](const boost::system::error_code& ec) {
+                        if (ec || self->owner.stopping.load()) return;
+                        self->handshake();
+                      });
+    return;
+  }
+  tls->failed(ssl, ret, peer);
+  close();
+}
+
+// Reads what OpenSSL can decrypt now, a chunk at a time, and hands it over; when `wait`,
+// waits for the socket once OpenSSL needs more. OpenSSL may hold decrypted bytes that
+// the socket no longer shows, so a paused connection resumes by reading here first.
+void Incoming::read_tls(bool wait) {
+  for (;;) {
+    size_t got = 0;
+    int err = SSL_ERROR_NONE;
+    while (got < kReadChunk) {
+      room();
+      ERR_clear_error();
+      int n = SSL_read(ssl, buf.data() + used, int(std::min<size_t>(buf.size() - used, INT_MAX)));
+      if (n <= 0) {
+        err = SSL_get_error(ssl, n);
+        break;
+      }
+      used += size_t(n);
+      got += size_t(n);
+    }
+    if (got > 0 && deliver() != After::Read) return;
+    if (err == SSL_ERROR_NONE) continue;
+    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return close();  // closed or broken
+    if (!wait) return;
+    socket.async_wait(err == SSL_ERROR_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write,
+                      [self = shared_from_this()](const boost::system::error_code& ec) {
+                        if (ec || self->owner.stopping.load()) return;
+                        self->read_tls(true);
+                      });
+    return;
+  }
+}
+
 void Incoming::read() {
+  if (ssl) return read_tls(true);
   room();
   socket.async_read_some(asio::buffer(buf.data() + used, buf.size() - used),
                          [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
@@ -394,6 +629,10 @@ void Incoming::resume() {
 // Reads and hands over what the kernel holds now, without waiting (cluster thread). The
 // pending async read simply finds nothing when it runs.
 void Incoming::drain_now() {
+  if (tls) {
+    if (established) read_tls(false);
+    return;
+  }
   boost::system::error_code ec;
   socket.non_blocking(true, ec);
   while (!ec) {
@@ -473,35 +712,51 @@ void Fabric::set_readers(std::vector<boost::asio::io_context*> readers, ReaderHa
   impl_->on_reader = std::move(handler);
 }
 
-void Fabric::start(const std::string& address, uint16_t heartbeat_port, uint16_t fabric_port, Handler on_message,
-                   Tick on_tick, uint32_t tick_ms, Drained on_drained) {
+void Fabric::set_tls(const NodeTls* heartbeat, const NodeTls* fabric) {
+  impl_->heartbeat_tls = heartbeat;
+  impl_->fabric_tls = fabric;
+}
+
+void Fabric::start(const Listeners& listeners, Handler on_message, Tick on_tick, uint32_t tick_ms,
+                   Drained on_drained) {
   Impl& d = *impl_;
   d.on_message = std::move(on_message);
   d.on_tick = std::move(on_tick);
   d.on_drained = std::move(on_drained);
   d.tick_ms = tick_ms;
   if (!d.on_reader) d.readers.clear();
-  bool any = address.empty() || address == "any";
-  struct Listener {
+  struct Bound {
     tcp::acceptor* acceptor;
-    uint16_t port;
+    const Listener& at;
     const char* what;
+    bool fabric;
+    const NodeTls* tls;
   };
-  for (Listener l : {Listener{&d.heartbeat_in, heartbeat_port, "heartbeat"}, Listener{&d.fabric_in, fabric_port, "fabric"}}) {
-    std::string host = any ? "0.0.0.0" : address;
+  const Bound all[] = {{&d.heartbeat_in, listeners.heartbeat, "heartbeat", false, nullptr},
+                       {&d.heartbeat_tls_in, listeners.heartbeat_tls, "heartbeat tls", false, d.heartbeat_tls},
+                       {&d.fabric_in, listeners.fabric, "fabric", true, nullptr},
+                       {&d.fabric_tls_in, listeners.fabric_tls, "fabric tls", true, d.fabric_tls}};
+  for (const Bound& l : all) {
+    if (l.at.port == 0) continue;
+    if (l.acceptor == &d.heartbeat_tls_in || l.acceptor == &d.fabric_tls_in) {
+      if (l.tls == nullptr) throw std::runtime_error(std::string(l.what) + " port without its TLS context");
+    }
+    bool any = l.at.address.empty() || l.at.address == "any";
+    std::string host = any ? "0.0.0.0" : l.at.address;
     try {
-      tcp::endpoint at(any ? asio::ip::address_v4::any() : asio::ip::make_address(address), l.port);
+      tcp::endpoint at(any ? asio::ip::address_v4::any() : asio::ip::make_address(l.at.address), l.at.port);
       l.acceptor->open(at.protocol());
       l.acceptor->set_option(tcp::acceptor::reuse_address(true));
       l.acceptor->bind(at);
       l.acceptor->listen();
     } catch (const boost::system::system_error& e) {
-      throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(l.port) + " (" + l.what +
+      throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(l.at.port) + " (" + l.what +
                                "): " + e.code().message());
     }
   }
-  d.accept(d.heartbeat_in, false);
-  d.accept(d.fabric_in, true);
+  for (const Bound& l : all) {
+    if (l.at.port != 0) d.accept(*l.acceptor, l.fabric, l.tls);
+  }
   d.next_tick = now_ms();
   d.schedule_tick();
   d.thread = std::thread([&d] { d.io.run(); });
@@ -522,6 +777,8 @@ void Fabric::stop() {
   boost::system::error_code ignored;
   d.heartbeat_in.close(ignored);
   d.fabric_in.close(ignored);
+  d.heartbeat_tls_in.close(ignored);
+  d.fabric_tls_in.close(ignored);
   for (const std::weak_ptr<Incoming>& w : d.cluster_conns) {
     if (auto in = w.lock()) in->socket.close(ignored);
   }

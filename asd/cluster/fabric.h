@@ -14,6 +14,14 @@
 // meanwhile so that its messages are still handled in the order they were sent. Any
 // thread sends, on one connection per endpoint under a lock, so a message leaves from
 // the thread that made it.
+//
+// TLS (node_tls.h): endpoints are "tcp://host:port" or "tls://host:port". A connection to
+// a tls:// endpoint, and any connection accepted on a TLS listener, runs OpenSSL directly
+// on its non-blocking socket: the handshake is driven by readiness waits on the thread
+// that owns the connection, and sending keeps the plaintext design (any thread, under the
+// connection's lock, partial writes resumed when the socket is writable). A handshake that
+// fails (a plaintext peer, a foreign CA, a wrong name) closes the connection; NodeTls
+// counts and logs it. The plaintext path is not touched by any of this.
 
 #include <cstdint>
 #include <functional>
@@ -28,12 +36,15 @@ class io_context;
 
 namespace asd::cluster {
 
+class NodeTls;
+
 // Sending to an endpoint, as the rest of the cluster needs it (Peers); tests record.
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Thread-safe. `endpoint` is "tcp://host:port". Heartbeat endpoints are `lossy`: a few
-  // queued messages at most (a dead peer's heartbeats are worthless); fabric messages
+  // Thread-safe. `endpoint` is "tcp://host:port", or "tls://host:port" over TLS (the
+  // heartbeat's TLS when `lossy`, else the fabric's). Heartbeat endpoints are `lossy`: a
+  // few queued messages at most (a dead peer's heartbeats are worthless); fabric messages
   // queue until delivered or until disconnect().
   virtual void send(const std::string& endpoint, std::string message, bool lossy) = 0;
   // Drops the socket to `endpoint` and whatever it still queues (the peer left).
@@ -52,14 +63,26 @@ class Fabric : public Transport {
   // (Handler, then Drained), and the rest come again once it has been handled.
   using ReaderHandler = std::function<size_t(const std::vector<std::string_view>& messages)>;
 
+  // Where this node listens; a port of 0 has no listener.
+  struct Listener {
+    std::string address;  // "" or "any": every interface
+    uint16_t port = 0;
+  };
+  struct Listeners {
+    Listener heartbeat, heartbeat_tls, fabric, fabric_tls;
+  };
+
   Fabric();
   ~Fabric() override;
 
-  // Binds both ports (throws std::runtime_error naming the endpoint when one cannot be
+  // Before start(): the TLS of the heartbeat and of the fabric links (null: none). They
+  // serve the TLS listeners and the tls:// endpoints, and must outlive this fabric.
+  void set_tls(const NodeTls* heartbeat, const NodeTls* fabric);
+
+  // Binds the listeners (throws std::runtime_error naming the endpoint when one cannot be
   // bound) and starts the cluster thread: `on_message` for every message received,
   // `on_tick` every `tick_ms`, `on_drained` after each run of fabric messages.
-  void start(const std::string& address, uint16_t heartbeat_port, uint16_t fabric_port, Handler on_message,
-             Tick on_tick, uint32_t tick_ms, Drained on_drained);
+  void start(const Listeners& listeners, Handler on_message, Tick on_tick, uint32_t tick_ms, Drained on_drained);
   // Before start(): fabric connections are spread over `readers` instead of all being
   // read on the cluster thread. Their threads must have stopped before this fabric is
   // destroyed.

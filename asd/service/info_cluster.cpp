@@ -195,6 +195,8 @@ void add_cluster_statistics(NodeContext& node, std::vector<std::pair<std::string
   add("rebalances", s.rebalances.load());
   add("heartbeat_received", s.heartbeats_received.load());
   add("fabric_bad_messages", s.fabric_bad_messages.load());
+  add("heartbeat_tls_handshake_failures", s.heartbeat_tls_handshake_failures.load());
+  add("fabric_tls_handshake_failures", s.fabric_tls_handshake_failures.load());
 }
 
 void add_namespace_cluster_stats(NodeContext& node, Namespace& ns, std::vector<std::pair<std::string, std::string>>& kv) {

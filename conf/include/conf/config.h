@@ -100,11 +100,11 @@ struct Endpoint {
     uint32_t port = 0;
     std::vector<std::string> access_addresses;            // service only
     std::vector<std::string> alternate_access_addresses;  // service only
-    // service only: a TLS listener, its certificates from `network { tls NAME { } }`.
+    // service and fabric: a TLS listener, its certificates from `network { tls NAME { } }`.
     uint32_t tls_port = 0;                        // 0: none
     std::vector<std::string> tls_addresses;       // empty: the same as `address`
     std::string tls_name;                         // names a network.tls stanza
-    // `any` (a client certificate is required, any name the CA signed), `false` (none is
+    // service only: `any` (a client certificate is required, any name the CA signed), `false` (none is
     // asked for), or the names a client certificate must carry.
     std::vector<std::string> tls_authenticate_client;
 };
@@ -130,6 +130,12 @@ struct Heartbeat {
     std::vector<HostPort> mesh_seeds;
     uint32_t interval_ms = 0;
     uint32_t timeout = 0;  // in missed intervals
+    // A TLS listener (0: none); its seeds are reached over TLS. With tls-port and no
+    // `port` in the file, `port` is 0: the node has no plaintext heartbeat.
+    uint32_t tls_port = 0;
+    std::vector<std::string> tls_addresses;  // empty: the same as `address`
+    std::vector<HostPort> tls_mesh_seeds;
+    std::string tls_name;  // names a network.tls stanza (`<hostname>`, `<cluster-name>` resolved)
 };
 
 struct Network {

@@ -2,7 +2,8 @@
 // the order they were sent, whichever threads send them and whichever thread (the
 // cluster thread or a reader) handles them; messages to a peer not listening yet wait
 // for it (heartbeats only a few); a stream that is not the fabric's framing is dropped
-// without disturbing the others.
+// without disturbing the others. Over TLS (certificates made by openssl at test time) the
+// same holds, and a plaintext sender or a foreign CA is refused and counted.
 
 #include <catch2/catch.hpp>
 
@@ -14,7 +15,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -24,9 +27,11 @@
 #include <boost/asio/io_context.hpp>
 
 #include "cluster/fabric.h"
+#include "cluster/node_tls.h"
 #include "support/process.h"
 
 using asd::cluster::Fabric;
+using asd::cluster::NodeTls;
 
 namespace {
 
@@ -71,7 +76,7 @@ struct Node {
   Inbox inbox;
 
   void start() {
-    fabric.start("127.0.0.1", heartbeat, fabric_port,
+    fabric.start({{"127.0.0.1", heartbeat}, {}, {"127.0.0.1", fabric_port}, {}},
                  [this](std::string_view m, const std::string&) { inbox.add(m, false); }, [] {}, 25, [] {});
   }
 };
@@ -91,6 +96,80 @@ std::vector<std::string> of_sender(const std::vector<std::string>& got, const st
   }
   return out;
 }
+
+// A reader thread for `fabric` (set_readers, before start): it takes messages starting
+// with 'r' into `inbox` and stops at the first other one, which goes to the cluster
+// thread. stop() after the fabric's.
+struct Reader {
+  Reader(Fabric& fabric, Inbox& inbox) {
+    fabric.set_readers({&io}, [&inbox](const std::vector<std::string_view>& messages) {
+      size_t k = 0;
+      while (k < messages.size() && messages[k].front() == 'r') inbox.add(messages[k++], true);
+      return k;
+    });
+  }
+  void stop() {
+    guard.reset();
+    io.stop();
+    thread.join();
+  }
+
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard = boost::asio::make_work_guard(io);
+  std::thread thread{[this] { io.run(); }};
+};
+
+const std::string kName = "node.cluster";
+
+// A CA and, signed by it, a certificate for kName: `<dir>/<ca>.pem`, `<dir>/<ca>-leaf.*`.
+void make_material(const std::string& dir, const std::string& ca) {
+  auto openssl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "openssl");
+    REQUIRE(support::run_tool(args, dir + "/openssl.log"));
+  };
+  std::string p = dir + "/" + ca;
+  openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + ca, "-keyout", p + ".key",
+           "-out", p + ".pem"});
+  support::write_file(p + "-leaf.ext", "subjectAltName=DNS:" + kName + "\n");
+  openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + kName, "-keyout", p + "-leaf.key", "-out",
+           p + "-leaf.csr"});
+  openssl({"x509", "-req", "-in", p + "-leaf.csr", "-CA", p + ".pem", "-CAkey", p + ".key", "-CAcreateserial", "-days",
+           "2", "-extfile", p + "-leaf.ext", "-out", p + "-leaf.pem"});
+}
+
+// OpenSSL writes to its sockets with write(): a peer that closed must not kill the test
+// with SIGPIPE (asd ignores it in main).
+void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+
+conf::TlsSpec spec(const std::string& dir, const std::string& ca) {
+  conf::TlsSpec s;
+  s.name = kName;
+  s.cert_file = dir + "/" + ca + "-leaf.pem";
+  s.key_file = dir + "/" + ca + "-leaf.key";
+  s.ca_file = dir + "/" + ca + ".pem";
+  s.protocols = "TLSv1.2,TLSv1.3";
+  return s;
+}
+
+// A fabric whose fabric listener is TLS only, with the material of CA `ca`.
+struct TlsNode {
+  TlsNode(const std::string& dir, const std::string& ca)
+      : tls(std::make_unique<NodeTls>(spec(dir, ca), kName, "fabric", failures)) {
+    fabric.set_tls(nullptr, tls.get());
+  }
+  void start() {
+    fabric.start({{"127.0.0.1", heartbeat}, {}, {}, {"127.0.0.1", fabric_tls}},
+                 [this](std::string_view m, const std::string&) { inbox.add(m, false); }, [] {}, 25, [] {});
+  }
+  std::string tls_endpoint() const { return "tls://127.0.0.1:" + std::to_string(fabric_tls); }
+
+  uint16_t heartbeat = support::free_port();
+  uint16_t fabric_tls = support::free_port();
+  std::atomic<uint64_t> failures{0};
+  std::unique_ptr<NodeTls> tls;  // outlives the fabric
+  Fabric fabric;
+  Inbox inbox;
+};
 
 }  // namespace
 
@@ -124,15 +203,7 @@ TEST_CASE("messages sent from several threads arrive whole and in each thread's 
 
 TEST_CASE("a reader handles what it takes and the cluster thread the rest, in the order sent", "[cluster_fabric]") {
   Node a, b;
-  boost::asio::io_context reader;
-  auto guard = boost::asio::make_work_guard(reader);
-  std::thread reader_thread([&] { reader.run(); });
-  // The reader takes messages starting with 'r' and stops at the first other one.
-  b.fabric.set_readers({&reader}, [&](const std::vector<std::string_view>& messages) {
-    size_t k = 0;
-    while (k < messages.size() && messages[k].front() == 'r') b.inbox.add(messages[k++], true);
-    return k;
-  });
+  Reader reader(b.fabric, b.inbox);
   a.start();
   b.start();
   std::vector<std::string> sent;
@@ -147,9 +218,7 @@ TEST_CASE("a reader handles what it takes and the cluster thread the rest, in th
   CHECK(b.inbox.got() == sent);
   CHECK(b.inbox.on_reader() == for_reader);
   b.fabric.stop();
-  guard.reset();
   reader.stop();
-  reader_thread.join();
 }
 
 TEST_CASE("messages to a peer not listening yet wait for it; heartbeats only a few", "[cluster_fabric]") {
@@ -203,4 +272,60 @@ TEST_CASE("a stream that is not fabric framing is dropped; other senders go on",
   for (const std::string& m : numbered("ok", 50)) a.fabric.send(endpoint(b.fabric_port), m, false);
   REQUIRE(b.inbox.wait_for(50));
   CHECK(b.inbox.got() == numbered("ok", 50));
+}
+
+TEST_CASE("over TLS, messages from several threads and through a reader arrive whole and in order",
+          "[cluster_fabric_tls]") {
+  ignore_sigpipe();
+  support::TempDir dir;
+  make_material(dir.path(), "ca");
+  TlsNode a(dir.path(), "ca"), b(dir.path(), "ca");
+  // Over TLS the connection pauses with bytes OpenSSL has decrypted and not handed over.
+  Reader reader(b.fabric, b.inbox);
+  a.start();
+  b.start();
+  std::vector<std::string> sent;
+  for (int i = 0; i < 3000; ++i) sent.push_back((i % 7 == 3 ? "c:" : "r:") + std::to_string(i));
+  std::thread second([&] {
+    for (const std::string& m : numbered("t", 3000)) a.fabric.send(b.tls_endpoint(), "r" + m, false);
+  });
+  for (const std::string& m : sent) a.fabric.send(b.tls_endpoint(), m, false);
+  second.join();
+  std::string big(8 << 20, 'x');
+  for (size_t i = 0; i < big.size(); i += 4096) big[i] = char('a' + i / 4096 % 26);
+  big[0] = 'r';
+  a.fabric.send(b.tls_endpoint(), big, false);
+  REQUIRE(b.inbox.wait_for(6001));
+  std::vector<std::string> got = b.inbox.got();
+  std::vector<std::string> mine, theirs;
+  for (const std::string& m : got) (m.starts_with("rt:") ? theirs : mine).push_back(m);
+  CHECK(theirs.size() == 3000);
+  for (size_t i = 0; i < theirs.size(); ++i) CHECK(theirs[i] == "r" + numbered("t", 3000)[i]);
+  REQUIRE(mine.size() == sent.size() + 1);
+  CHECK(std::vector<std::string>(mine.begin(), mine.end() - 1) == sent);
+  CHECK(mine.back() == big);
+  CHECK(a.failures == 0);
+  CHECK(b.failures == 0);
+  b.fabric.stop();
+  reader.stop();
+}
+
+TEST_CASE("a plaintext sender and a foreign CA are refused on a TLS port and counted", "[cluster_fabric_tls]") {
+  ignore_sigpipe();
+  support::TempDir dir;
+  make_material(dir.path(), "ca");
+  make_material(dir.path(), "foreign");
+  TlsNode b(dir.path(), "ca"), stranger(dir.path(), "foreign");
+  b.start();
+  stranger.start();
+  stranger.fabric.send("tcp://127.0.0.1:" + std::to_string(b.fabric_tls), "plain", false);
+  stranger.fabric.send(b.tls_endpoint(), "foreign", false);
+  // Each refused attempt counts; the sender keeps trying every 100 ms.
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while ((b.failures < 3 || stranger.failures < 1) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  CHECK(b.failures >= 3);
+  CHECK(stranger.failures >= 1);
+  CHECK(b.inbox.got().empty());
 }

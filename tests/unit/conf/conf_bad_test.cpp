@@ -200,10 +200,6 @@ TEST_CASE("TLS: a listener names a tls stanza that holds a certificate and its k
     require_error(with_ns("network {\n  service {\n    tls-port 4333\n    tls-name east\n    tls-authenticate-client any\n"
                           "    tls-authenticate-client c1\n  }\n" + tls + "}\n"),
                   1, "tls-authenticate-client: `any` or `false` stands alone");
-    require_error(with_ns("network {\n  fabric {\n    tls-port 3011\n  }\n}\n"), 3,
-                  "TLS on the fabric is not supported yet");
-    require_error(with_ns("network {\n  heartbeat {\n    tls-name east\n  }\n}\n"), 3,
-                  "TLS on the heartbeat is not supported yet");
     require_error(with_ns("network {\n  tls east {\n    cert-file /c\n    key-file /k\n    cert-blacklist /b\n  }\n}\n"), 5,
                   "cert-blacklist is not supported yet");
 }
