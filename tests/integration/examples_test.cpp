@@ -224,21 +224,28 @@ bool openssl(std::vector<std::string> args, const std::string& log) {
   return support::run_tool(args, log);
 }
 
+// The commands of a TLS example's header comment, in `d`: a CA (ca.pem) and a certificate
+// `<leaf>.pem` for `name` that it signed.
+void make_example_certificates(const std::string& d, const std::string& leaf, const std::string& name) {
+  std::filesystem::create_directories(d);
+  std::string log = d + "/openssl.log";
+  REQUIRE(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=ca", "-keyout",
+                   d + "/ca.key", "-out", d + "/ca.pem"}, log));
+  REQUIRE(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", d + "/" + leaf + ".key",
+                   "-out", d + "/" + leaf + ".csr"}, log));
+  support::write_file(d + "/san.ext", "subjectAltName=DNS:" + name + "\n");
+  REQUIRE(openssl({"x509", "-req", "-in", d + "/" + leaf + ".csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key",
+                   "-CAcreateserial", "-days", "365", "-extfile", d + "/san.ext", "-out", d + "/" + leaf + ".pem"}, log));
+}
+
 }  // namespace
 
 TEST_CASE("the TLS example serves clients over TLS with the certificates its comment makes", "[examples_single]") {
   ExampleGroup group({"tls.conf"});
   // The commands in the example's header comment, into the group's /tmp/asd-tls.
   std::string d = group.dir() + "/asd-tls";
-  std::filesystem::create_directories(d);
   std::string log = d + "/openssl.log";
-  REQUIRE(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=ca", "-keyout",
-                   d + "/ca.key", "-out", d + "/ca.pem"}, log));
-  REQUIRE(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=asd.example", "-keyout", d + "/server.key",
-                   "-out", d + "/server.csr"}, log));
-  support::write_file(d + "/san.ext", "subjectAltName=DNS:asd.example\n");
-  REQUIRE(openssl({"x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key",
-                   "-CAcreateserial", "-days", "365", "-extfile", d + "/san.ext", "-out", d + "/server.pem"}, log));
+  make_example_certificates(d, "server", "asd.example");
   group.start_asd(0);
   write_and_read_each_namespace(group, 0);
   // A TLS client that trusts the CA and checks the name completes the handshake.
@@ -254,13 +261,22 @@ TEST_CASE("the TLS example serves clients over TLS with the certificates its com
                        "-verify_return_error", "-brief"}, d + "/s_client_other.log"));
 }
 
+TEST_CASE("the TLS cluster examples form a cluster over TLS-only heartbeat and fabric", "[examples_cluster]") {
+  ExampleGroup group({"tls-cluster-node1.conf", "tls-cluster-node2.conf"});
+  make_example_certificates(group.dir() + "/asd-tls-cluster", "node", "node.cluster");
+  group.start_all();
+  auto c = group.connect(0);
+  CHECK(support::eventually([&] { return c->node_names().size() == 2; }, 30000, 100));
+  write_and_read_each_namespace(group, 0);
+}
+
 TEST_CASE("every example file is started by a test here", "[examples_single]") {
   // A new example must join one of the groups above.
   std::vector<std::string> covered = {"single-node.conf", "device.conf", "aerospike8-single-node.conf",
                                       "cluster-node1.conf", "cluster-node2.conf", "cluster-node3.conf",
                                       "dc1.conf", "dc2.conf", "aerospike8-dc1.conf", "aerospike8-dc2.conf",
                                       "xdr-cluster-node1.conf", "xdr-cluster-node2.conf", "xdr-cluster-node3.conf",
-                                      "tls.conf"};
+                                      "tls.conf", "tls-cluster-node1.conf", "tls-cluster-node2.conf"};
   for (const auto& entry : std::filesystem::directory_iterator(examples_dir())) {
     std::string name = entry.path().filename().string();
     INFO(name);

@@ -50,6 +50,7 @@ void ClusterDc::prepare(NodeProcs& n, size_t index) {
   n.fabric = free_port();
   n.info = free_port();
   n.xdr = free_port();
+  n.node_tls = options_.node_tls;
 }
 
 void ClusterDc::ship_to(const ClusterDc& remote) {
@@ -69,12 +70,19 @@ std::string ClusterDc::render(const NodeProcs& n, size_t index) const {
   std::string out = "service {\n  cluster-name " + options_.name + "\n  node-id " + hex(n.id) +
                     "\n  work-directory " + dir + "\n  migrate-threads 2\n" + options_.service_extra + "}\n";
   out += "logging {\n  console {\n    context any info\n  }\n}\n";
+  // Under node-to-node TLS the heartbeat and fabric ports are TLS ports, and the only ones.
+  bool tls = !n.node_tls.empty();
+  std::string port_key = tls ? "tls-port " : "port ";
+  std::string tls_name = tls ? "    tls-name " + options_.node_tls_name + "\n" : "";
   out += "network {\n  service {\n    address 127.0.0.1\n    port " + std::to_string(n.service) + "\n  }\n";
-  out += "  heartbeat {\n    mode mesh\n    address 127.0.0.1\n    port " + std::to_string(n.heartbeat) + "\n";
-  if (seed != 0) out += "    mesh-seed-address-port 127.0.0.1 " + std::to_string(seed) + "\n";
-  out += "    interval " + std::to_string(options_.heartbeat_interval_ms) + "\n    timeout " +
+  if (tls) out += "  tls " + options_.node_tls_name + " {\n" + n.node_tls + "  }\n";
+  out += "  heartbeat {\n    mode mesh\n    address 127.0.0.1\n    " + port_key + std::to_string(n.heartbeat) + "\n";
+  if (seed != 0) {
+    out += std::string(tls ? "    tls-" : "    ") + "mesh-seed-address-port 127.0.0.1 " + std::to_string(seed) + "\n";
+  }
+  out += tls_name + "    interval " + std::to_string(options_.heartbeat_interval_ms) + "\n    timeout " +
          std::to_string(options_.heartbeat_timeout) + "\n  }\n";
-  out += "  fabric {\n    address 127.0.0.1\n    port " + std::to_string(n.fabric) + "\n  }\n";
+  out += "  fabric {\n    address 127.0.0.1\n    " + port_key + std::to_string(n.fabric) + "\n" + tls_name + "  }\n";
   out += "  info {\n    port " + std::to_string(n.info) + "\n  }\n}\n";
   for (const DcNamespace& ns : options_.namespaces) {
     out += "namespace " + ns.name + " {\n  replication-factor " + std::to_string(options_.replication_factor) +
@@ -132,6 +140,7 @@ void ClusterDc::start() {
 }
 
 uint16_t ClusterDc::port(size_t i) const { return nodes_.at(i)->service; }
+uint16_t ClusterDc::fabric_port(size_t i) const { return nodes_.at(i)->fabric; }
 uint16_t ClusterDc::xdr_port(size_t i) const { return nodes_.at(i)->xdr; }
 pid_t ClusterDc::xdr_pid(size_t i) const { return nodes_.at(i)->xdr_proc.pid(); }
 uint64_t ClusterDc::node_id(size_t i) const { return nodes_.at(i)->id; }
@@ -227,11 +236,12 @@ void ClusterDc::freeze_asd(size_t i) {
 
 void ClusterDc::thaw_asd(size_t i) { nodes_.at(i)->asd.signal(SIGCONT); }
 
-size_t ClusterDc::add_node() {
+size_t ClusterDc::add_node(const std::optional<std::string>& node_tls) {
   nodes_.push_back(std::make_unique<NodeProcs>());
   size_t index = nodes_.size() - 1;
   NodeProcs& n = *nodes_.back();
   prepare(n, index);
+  if (node_tls) n.node_tls = *node_tls;
   write_file(n.dir->path() + "/asd.conf", render(n, index));
   launch_asd(n);
   launch_xdr(n);

@@ -38,6 +38,11 @@ struct ClusterDcOptions {
   uint32_t heartbeat_interval_ms = 150;
   uint32_t heartbeat_timeout = 10;  // intervals
   std::string service_extra;        // lines added inside service { }
+  // Node-to-node TLS: the lines of a `tls <node_tls_name> { }` stanza (cert-file,
+  // key-file, ca-file) every node gets, its heartbeat and fabric then on TLS ports only
+  // (tls-port, tls-name, tls-mesh-seed-address-port). Empty: plaintext.
+  std::string node_tls;
+  std::string node_tls_name = "node.cluster";
 };
 
 class ClusterDc {
@@ -58,6 +63,7 @@ class ClusterDc {
   const std::string& name() const { return options_.name; }
   size_t size() const { return nodes_.size(); }
   uint16_t port(size_t i) const;
+  uint16_t fabric_port(size_t i) const;  // the TLS one under node_tls
   uint16_t xdr_port(size_t i) const;
   pid_t xdr_pid(size_t i) const;  // -1 when not running
   uint64_t node_id(size_t i) const;
@@ -82,7 +88,9 @@ class ClusterDc {
   void freeze_asd(size_t i);
   void thaw_asd(size_t i);
   // A new node (asd + xdr) joining through node 0's heartbeat; returns its index.
-  size_t add_node();
+  // `node_tls`: this node's own tls stanza lines instead of the options' (a foreign
+  // certificate), when the cluster runs node-to-node TLS.
+  size_t add_node(const std::optional<std::string>& node_tls = std::nullopt);
 
   // `cluster-stable:size=N` answered with one key by every running asd within timeout.
   bool wait_stable(size_t expected_size, int timeout_ms = 30000);
@@ -102,6 +110,7 @@ class ClusterDc {
     std::unique_ptr<TempDir> dir;
     uint64_t id = 0;
     uint16_t service = 0, heartbeat = 0, fabric = 0, info = 0, xdr = 0;
+    std::string node_tls;  // stanza lines; empty: plaintext heartbeat and fabric
     Process asd;
     Process xdr_proc;
   };
