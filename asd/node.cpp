@@ -181,7 +181,8 @@ void Node::start() {
     // loaded stops start-up here with the file and the reason.
     tls.addresses = service.tls_addresses;
     tls.port = uint16_t(service.tls_port);
-    tls.context = make_server_tls(*config_.network.find_tls(service.tls_name), service.tls_authenticate_client);
+    tls.tls = std::make_shared<ServerTls>(*config_.network.find_tls(service.tls_name), service.tls_authenticate_client);
+    server_tls_ = tls.tls;
   }
   server_ = std::make_unique<Server>(*this, config_.network.service.addresses, uint16_t(config_.network.service.port),
                                      info_addresses, uint16_t(config_.network.info.port), threads, std::move(tls));
@@ -199,6 +200,7 @@ void Node::start() {
   // Before the service, whose set-config reaches it.
   ticker_ = std::make_unique<Ticker>(*this, config_.service.ticker_interval);
   ticker_->start();
+  if (server_tls_) server_tls_->set_refresh_period(config_.service.tls_refresh_period);
   server_->start();
   common::logger("as")->info("node started node_id={} namespaces={} service_port={}", node_id_hex_,
                              namespaces_.size(), config_.network.service.port);
@@ -221,6 +223,7 @@ void Node::stop() {
 
 void Node::service_config_changed() {
   if (ticker_) ticker_->set_interval(config().service.ticker_interval);
+  if (server_tls_) server_tls_->set_refresh_period(config().service.tls_refresh_period);
 }
 
 }  // namespace asd

@@ -13,6 +13,7 @@ namespace asd {
 class Server;
 class Nsup;
 class Ticker;
+class ServerTls;
 
 class Node : public NodeContext {
  public:
@@ -30,6 +31,7 @@ class Node : public NodeContext {
   std::unique_ptr<Server> server_;
   std::unique_ptr<Nsup> nsup_;
   std::unique_ptr<Ticker> ticker_;
+  std::shared_ptr<ServerTls> server_tls_;  // the TLS listener's context; null without one
 };
 
 }  // namespace asd

@@ -193,8 +193,8 @@ common::Result<std::string> Client::info(const std::string& command, const std::
 }
 
 common::Result<InfoAnswer> Client::info_host(const Host& host, const std::vector<std::string>& commands,
-                                             uint32_t timeout_ms) {
-  auto conn = Connection::open(host, timeout_ms);
+                                             uint32_t timeout_ms, const TlsContext* tls) {
+  auto conn = Connection::open(host, timeout_ms, tls);
   if (!conn) return conn.error();
   return (*conn)->info(commands, common::steady_ms() + timeout_ms);
 }

@@ -54,10 +54,17 @@ Cluster::~Cluster() {
 }
 
 common::Status Cluster::start() {
+  if (config_.tls.enable) {
+    auto tls = TlsContext::create(config_.tls);
+    if (!tls) return to_status(tls.error());
+    tls_ = std::move(*tls);
+  }
   tend();
   if (nodes().empty()) {
     std::string seeds;
     for (const Host& h : config_.seeds) seeds += (seeds.empty() ? "" : ",") + h.to_string();
+    // A TLS refusal is the likely cause worth naming (wrong CA, wrong tls-name).
+    if (!last_seed_error_.empty()) return to_status(common::Error{ResultCode::Unavailable, last_seed_error_});
     return to_status(client_error(ResultCode::Unavailable, "no seed answered: " + seeds));
   }
   if (config_.tend) thread_ = std::thread([this] { tend_loop(); });
@@ -74,9 +81,15 @@ void Cluster::tend_loop() {
 }
 
 std::shared_ptr<Node> Cluster::validate(const Host& host, const std::string& expected_name) {
-  auto conn = Connection::open(host, config_.connect_timeout_ms);
+  auto conn = Connection::open(host, config_.connect_timeout_ms, tls_.get());
   if (!conn) {
-    client_log()->debug("node unreachable host={} err={}", host.to_string(), conn.error().message);
+    // A refused certificate is a configuration problem worth seeing, not a dead node.
+    if (is_tls_error(conn.error().message)) {
+      client_log()->warn("node refused host={} err={}", host.to_string(), conn.error().message);
+      last_seed_error_ = conn.error().message;
+    } else {
+      client_log()->debug("node unreachable host={} err={}", host.to_string(), conn.error().message);
+    }
     return nullptr;
   }
   std::vector<std::string> commands{"node", "partition-generation", "build"};
@@ -84,6 +97,12 @@ std::shared_ptr<Node> Cluster::validate(const Host& host, const std::string& exp
   uint64_t deadline = common::steady_ms() + std::max(config_.connect_timeout_ms, config_.timeout_ms);
   auto answer = (*conn)->info(commands, deadline);
   if (!answer) {
+    // Under TLSv1.3 a server refuses the client's certificate after the client finished
+    // its handshake: the refusal arrives with the first answer.
+    if (is_tls_error(answer.error().message)) {
+      client_log()->warn("node refused host={} err={}", host.to_string(), answer.error().message);
+      last_seed_error_ = answer.error().message;
+    }
     client_log()->debug("node identity failed host={} err={}", host.to_string(), answer.error().message);
     return nullptr;
   }
@@ -102,7 +121,7 @@ std::shared_ptr<Node> Cluster::validate(const Host& host, const std::string& exp
     auto ua = (*conn)->info({"user-agent-set:value=" + common::base64_encode("1,cpp-1.0,not-set")}, deadline);
     if (!ua) return nullptr;
   }
-  auto node = std::make_shared<Node>(std::move(*identity), host, config_);
+  auto node = std::make_shared<Node>(std::move(*identity), host, config_, tls_);
   node->adopt_tend_connection(std::move(*conn));
   return node;
 }
@@ -118,6 +137,7 @@ bool Cluster::add_node(const std::shared_ptr<Node>& node) {
 }
 
 void Cluster::seed() {
+  last_seed_error_.clear();
   for (const Host& host : config_.seeds) {
     if (auto node = validate(host, {})) add_node(node);
   }
@@ -169,7 +189,8 @@ bool Cluster::refresh(Node& node, bool* map_changed) {
 }
 
 void Cluster::refresh_peers(Node& node, uint64_t peers_generation) {
-  auto answer = node.tend_info({"peers-clear-std"});
+  const char* command = tls_ ? "peers-tls-std" : "peers-clear-std";
+  auto answer = node.tend_info({command});
   if (!answer || answer->size() != 1) return;
   auto peers = parse_peers((*answer)[0].second);
   if (!peers) {
@@ -182,7 +203,8 @@ void Cluster::refresh_peers(Node& node, uint64_t peers_generation) {
     names.push_back(peer.node_name);
     if (this->node(peer.node_name)) continue;
     bool added = false;
-    for (const Host& host : peer.hosts) {
+    for (Host host : peer.hosts) {
+      host.tls_name = peer.tls_name;
       if (auto fresh = validate(host, peer.node_name)) {
         add_node(fresh);
         added = true;

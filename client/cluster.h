@@ -54,6 +54,7 @@ class Cluster {
   void rebuild_map();
 
   const ClientConfig config_;
+  std::shared_ptr<const TlsContext> tls_;  // set by start() when config_.tls.enable
 
   mutable std::mutex mu_;  // guards nodes_ and map_
   std::vector<std::shared_ptr<Node>> nodes_;
@@ -61,6 +62,7 @@ class Cluster {
   mutable std::atomic<size_t> next_node_{0};  // round robin for any_node()
 
   std::mutex tend_mu_;  // one tend pass at a time; guards every Node::tend
+  std::string last_seed_error_;  // the last TLS refusal seen while validating; tend pass only
   uint64_t replicas_seq_ = 0;
 
   std::mutex stop_mu_;

@@ -8,10 +8,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include "client/errors.h"
+#include "client/tls.h"
 #include "common/clock.h"
 #include "proto/compression.h"
 #include "proto/info.h"
@@ -59,9 +65,29 @@ int connect_address(const addrinfo* ai, uint64_t deadline_ms, int* err, bool* ti
   return fd;
 }
 
+// Why OpenSSL gave up: the certificate check's verdict when that failed, else the first
+// queued error, else what the socket said.
+std::string tls_reason(ssl_st* ssl, int ssl_error) {
+  std::string other = "connection closed by the server during the handshake";
+  if (unsigned long e = ERR_get_error(); e != 0) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    ERR_clear_error();
+    other = buf;
+  } else if (ssl_error == SSL_ERROR_SYSCALL && errno != 0) {
+    other = std::strerror(errno);
+  }
+  return handshake_failure(ssl, other);
+}
+
+std::string tls_message(std::string_view what) {
+  return std::string(kTlsErrorPrefix.substr(kClientErrorPrefix.size())) + std::string(what);
+}
+
 }  // namespace
 
-common::Result<std::unique_ptr<Connection>> Connection::open(const Host& host, uint32_t timeout_ms) {
+common::Result<std::unique_ptr<Connection>> Connection::open(const Host& host, uint32_t timeout_ms,
+                                                             const TlsContext* tls) {
   uint64_t deadline = common::steady_ms() + timeout_ms;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -82,11 +108,67 @@ common::Result<std::unique_ptr<Connection>> Connection::open(const Host& host, u
     return client_error(timed_out ? ResultCode::Timeout : ResultCode::Unavailable,
                         "connect " + host.to_string() + ": " + std::strerror(err));
   }
-  return std::unique_ptr<Connection>(new Connection(fd, host));
+  std::unique_ptr<Connection> conn(new Connection(fd, host));
+  if (tls) {
+    if (auto st = conn->handshake(*tls, deadline); !st.ok()) return to_error(st);
+  }
+  return conn;
 }
 
 Connection::~Connection() {
+  if (ssl_) {
+    // One non-blocking close_notify, so the server sees an orderly end; never waits.
+    if (!tls_failed_) SSL_shutdown(ssl_);
+    SSL_free(ssl_);
+  }
   if (fd_ >= 0) ::close(fd_);
+}
+
+common::Status Connection::handshake(const TlsContext& tls, uint64_t deadline_ms) {
+  ERR_clear_error();
+  ssl_ = SSL_new(tls.native());
+  if (!ssl_ || SSL_set_fd(ssl_, fd_) != 1) {
+    tls_failed_ = true;
+    return fail(ResultCode::Unavailable, tls_message("cannot start a session: " + tls_reason(ssl_, SSL_ERROR_SSL)));
+  }
+  expect_peer_name(ssl_, host_);
+  const std::string& name = host_.tls_name.empty() ? host_.address : host_.tls_name;
+  for (;;) {
+    ERR_clear_error();
+    errno = 0;
+    int rc = SSL_connect(ssl_);
+    if (rc == 1) return {};
+    int err = SSL_get_error(ssl_, rc);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+      short events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+      if (auto st = wait(events, deadline_ms, "tls handshake with"); !st.ok()) return st;
+      continue;
+    }
+    tls_failed_ = true;
+    return fail(ResultCode::Unavailable, tls_message("handshake with " + host_.to_string() + " (tls-name " + name +
+                                                     ") failed: " + tls_reason(ssl_, err)));
+  }
+}
+
+common::Result<size_t> Connection::tls_io(bool write, char* data, size_t size, uint64_t deadline_ms) {
+  ERR_clear_error();
+  errno = 0;
+  int len = int(std::min<size_t>(size, INT_MAX));
+  int n = write ? SSL_write(ssl_, data, len) : SSL_read(ssl_, data, len);
+  if (n > 0) return size_t(n);
+  int err = SSL_get_error(ssl_, n);
+  if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+    short events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+    if (auto st = wait(events, deadline_ms, write ? "writing to" : "reading from"); !st.ok()) return to_error(st);
+    return size_t(0);
+  }
+  tls_failed_ = err != SSL_ERROR_ZERO_RETURN;
+  if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && errno == 0)) {
+    return client_error(ResultCode::Unavailable, "connection closed by " + host_.to_string());
+  }
+  if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) return to_error(io_error(write ? "write to" : "read from", errno));
+  return client_error(ResultCode::Unavailable, tls_message(std::string(write ? "write to " : "read from ") +
+                                                           host_.to_string() + ": " + tls_reason(ssl_, err)));
 }
 
 common::Status Connection::io_error(std::string_view what, int err) const {
@@ -106,6 +188,14 @@ common::Status Connection::wait(short events, uint64_t deadline_ms, std::string_
 
 common::Status Connection::write_all(std::string_view bytes, uint64_t deadline_ms) {
   size_t done = 0;
+  if (ssl_) {
+    while (done < bytes.size()) {
+      auto n = tls_io(true, const_cast<char*>(bytes.data()) + done, bytes.size() - done, deadline_ms);
+      if (!n) return to_status(n.error());
+      done += *n;
+    }
+    return {};
+  }
   while (done < bytes.size()) {
     ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
     if (n > 0) {
@@ -125,6 +215,14 @@ common::Status Connection::write_all(std::string_view bytes, uint64_t deadline_m
 common::Status Connection::read_exact(std::string& out, size_t size, uint64_t deadline_ms) {
   out.resize(size);
   size_t done = 0;
+  if (ssl_) {
+    while (done < size) {
+      auto n = tls_io(false, out.data() + done, size - done, deadline_ms);
+      if (!n) return to_status(n.error());
+      done += *n;
+    }
+    return {};
+  }
   while (done < size) {
     ssize_t n = ::recv(fd_, out.data() + done, size - done, 0);
     if (n > 0) {
@@ -176,9 +274,17 @@ common::Result<InfoAnswer> Connection::info(const std::vector<std::string>& comm
   return proto::parse_info_answer(body);
 }
 
-bool Connection::is_reusable() const {
+bool Connection::is_reusable() {
+  if (ssl_ && (tls_failed_ || SSL_pending(ssl_) > 0)) return false;
   pollfd pfd{fd_, POLLIN, 0};
-  return ::poll(&pfd, 1, 0) == 0;
+  int rc = ::poll(&pfd, 1, 0);
+  if (rc == 0 || !ssl_ || rc < 0) return rc == 0;
+  // Readable under TLS may be records without data (TLSv1.3 session tickets arrive after
+  // the handshake): a peek consumes those and only answer bytes or a close count.
+  char byte;
+  ERR_clear_error();
+  int n = SSL_peek(ssl_, &byte, 1);
+  return n <= 0 && SSL_get_error(ssl_, n) == SSL_ERROR_WANT_READ;
 }
 
 }  // namespace client

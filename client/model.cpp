@@ -128,4 +128,22 @@ std::optional<Host> Host::parse(std::string_view text, uint16_t default_port) {
   return host;
 }
 
+std::optional<Host> Host::parse_with_tls_name(std::string_view text, uint16_t default_port) {
+  size_t last = text.rfind(':');
+  size_t close = !text.empty() && text.front() == '[' ? text.find(']') : std::string_view::npos;
+  size_t first = close != std::string_view::npos ? close + 1 : text.find(':');
+  bool three_parts = last != std::string_view::npos && first != std::string_view::npos && first < last &&
+                     text[first] == ':' && text.find(':', first + 1) == last;
+  if (!three_parts || last + 1 == text.size() ||
+      text.substr(last + 1).find_first_not_of("0123456789") != std::string_view::npos) {
+    return parse(text, default_port);
+  }
+  std::string_view name = text.substr(first + 1, last - first - 1);
+  if (name.empty()) return parse(text, default_port);
+  std::string rest = std::string(text.substr(0, first)) + std::string(text.substr(last));
+  auto host = parse(rest, default_port);
+  if (host) host->tls_name = std::string(name);
+  return host;
+}
+
 }  // namespace client

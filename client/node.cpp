@@ -10,12 +10,13 @@ namespace client {
 
 using common::ResultCode;
 
-Node::Node(NodeIdentity identity, Host host, const ClientConfig& config)
+Node::Node(NodeIdentity identity, Host host, const ClientConfig& config, std::shared_ptr<const TlsContext> tls)
     : identity_(std::move(identity)),
       host_(std::move(host)),
       connect_timeout_ms_(config.connect_timeout_ms),
       timeout_ms_(config.timeout_ms),
-      max_conns_(std::max<size_t>(1, config.max_conns_per_node)) {}
+      max_conns_(std::max<size_t>(1, config.max_conns_per_node)),
+      tls_(std::move(tls)) {}
 
 Node::~Node() = default;
 
@@ -41,7 +42,7 @@ common::Result<std::unique_ptr<Connection>> Node::acquire(uint64_t deadline_ms) 
   lock.unlock();
   uint64_t now = common::steady_ms();
   uint32_t budget = deadline_ms > now ? uint32_t(std::min<uint64_t>(deadline_ms - now, connect_timeout_ms_)) : 0;
-  auto conn = budget > 0 ? Connection::open(host_, budget)
+  auto conn = budget > 0 ? Connection::open(host_, budget, tls_.get())
                          : common::Result<std::unique_ptr<Connection>>(
                                client_error(ResultCode::Timeout, "timeout connecting to " + host_.to_string()));
   if (!conn) {
@@ -73,7 +74,7 @@ common::Result<InfoAnswer> Node::info(const std::vector<std::string>& commands, 
 
 common::Result<InfoAnswer> Node::tend_info(const std::vector<std::string>& commands) {
   if (!tend_conn_) {
-    auto conn = Connection::open(host_, connect_timeout_ms_);
+    auto conn = Connection::open(host_, connect_timeout_ms_, tls_.get());
     if (!conn) return conn.error();
     tend_conn_ = std::move(*conn);
   }

@@ -17,7 +17,8 @@ namespace client {
 
 class Node {
  public:
-  Node(NodeIdentity identity, Host host, const ClientConfig& config);
+  // `tls`: the client's context when TLS is on (every connection then uses it).
+  Node(NodeIdentity identity, Host host, const ClientConfig& config, std::shared_ptr<const TlsContext> tls);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -58,6 +59,7 @@ class Node {
   uint32_t connect_timeout_ms_;
   uint32_t timeout_ms_;
   size_t max_conns_;
+  std::shared_ptr<const TlsContext> tls_;
 
   std::mutex mu_;
   std::condition_variable released_;

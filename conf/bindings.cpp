@@ -68,6 +68,7 @@ std::span<const Binding<Service>> bindings() {
         {"migrate-threads", &S::migrate_threads},
         {"migrate-max-num-incoming", &S::migrate_max_num_incoming},
         {"ticker-interval", &S::ticker_interval},
+        {"tls-refresh-period", &S::tls_refresh_period},
         {"enable-fault-injection", &S::enable_fault_injection},
         {"paxos-single-replica-limit", &S::paxos_single_replica_limit},
     };
@@ -100,6 +101,7 @@ std::span<const Binding<TlsSpec>> bindings() {
         {"ca-path", &T::ca_path},
         {"protocols", &T::protocols},
         {"cipher-suite", &T::cipher_suite},
+        {"cert-blacklist", &T::cert_blacklist},
     };
     return list;
 }
@@ -315,6 +317,7 @@ std::string render_field(const T& obj, const Member<T>& member, const KeySpec& s
                     std::string out;
                     for (const HostPort& hp : field) {
                         out += (out.empty() ? "" : ",") + hp.host + ":" + std::to_string(hp.port);
+                        if (!hp.tls_name.empty()) out += ":" + hp.tls_name;
                     }
                     return out;
                 } else if constexpr (std::is_same_v<F, std::optional<uint64_t>>) {

@@ -81,6 +81,9 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "names). Off, that command answers `ERROR:4:unrecognized command` like any unknown one."},
     {"service", "ticker-interval", K::Int, "10", 0, 86400, true, false,
      "Seconds between the periodic statistics lines asd logs under the `info` context. 0: no ticker."},
+    {"service", "tls-refresh-period", K::Int, "86400", 0, kU32, true, false,
+     "Seconds between checks of the TLS files (cert-file, key-file, ca-file, cert-blacklist): changed files are "
+     "reloaded, new connections use them, open ones keep theirs. 0: never."},
 
     // ---- logging -----------------------------------------------------------------------------
     {"logging", "console", K::Stanza, "", 0, 0, false, false, "Log to standard output."},
@@ -133,8 +136,9 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "TLS versions accepted: TLSv1.2, TLSv1.3, or both separated by commas; `all` for both."},
     {"network.tls", "cipher-suite", K::String, "", 0, 0, false, false,
      "OpenSSL cipher list for TLSv1.2; empty: OpenSSL's default."},
-    {"network.tls", "cert-blacklist", K::Path, "", 0, 0, false, false, "Serial numbers of refused certificates.", {},
-     "cert-blacklist is not supported yet"},
+    {"network.tls", "cert-blacklist", K::Path, "", 0, 0, false, false,
+     "File of refused peer certificates, one a line: serial number in hex, optionally the issuer name "
+     "(`/C=../CN=..`). Read at start-up and at each tls-refresh-period."},
     {"network.tls", "key-file-password", K::String, "", 0, 0, false, false, "Password of an encrypted key-file.",
      {}, "encrypted key files are not supported yet: give an unencrypted key-file"},
 
@@ -356,14 +360,15 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "5.x-8.x: a remote DC (`dc NAME {`) and the namespaces shipped to it.", {}, {}, X5},
 
     {"xdr.datacenter", "dc-node-address-port", K::HostPort, "", 0, 0, false, true,
-     "`HOST PORT` of a seed node in the remote DC."},
+     "`HOST PORT [TLS-NAME]` of a seed node in the remote DC; TLS-NAME is the name its certificate carries "
+     "(default: the DC's tls-name)."},
     {"xdr.datacenter", "tls-name", K::String, "", 0, 0, false, false,
-     "TLS name to verify; empty: no TLS.", {}, "TLS for XDR links is not supported yet"},
+     "The `network.tls` stanza whose CA (and certificate, for mutual TLS) the link uses; empty: no TLS."},
     {"xdr.datacenter", "dc-security-config-file", K::Path, "", 0, 0, false, false,
      "Credentials file for the remote DC.", {}, "shipping to a DC with security enabled is not supported yet"},
 
     {"xdr.dc", "node-address-port", K::HostPort, "", 0, 0, false, true,
-     "`HOST PORT` of a seed node in the remote DC.", {}, {}, X5, "xdr.datacenter dc-node-address-port"},
+     "`HOST PORT [TLS-NAME]` of a seed node in the remote DC.", {}, {}, X5, "xdr.datacenter dc-node-address-port"},
     {"xdr.dc", "namespace", K::Stanza, "", 0, 0, false, true,
      "A namespace shipped to this DC (`namespace NAME {`), with its shipping settings.", {}, {}, X5},
     {"xdr.dc", "connector", K::Bool, "false", 0, 0, false, false, "The DC is a connector (Kafka, JMS, ...).", {},
@@ -372,8 +377,8 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "xdr ships as soon as a record is due (no polling period); remove the line"},
     {"xdr.dc", "max-recoveries-interleaved", K::Int, "0", 0, kU32, false, false,
      "Partition recoveries run at once.", {}, "recovery concurrency is not configurable; remove the line"},
-    {"xdr.dc", "tls-name", K::String, "", 0, 0, false, false, "TLS name of the remote DC.", {},
-     "TLS for XDR links is not supported yet"},
+    {"xdr.dc", "tls-name", K::String, "", 0, 0, false, false,
+     "The `network.tls` stanza the link uses; empty: no TLS.", {}, {}, X5, "xdr.datacenter tls-name"},
     {"xdr.dc", "auth-mode", K::String, "", 0, 0, false, false, "How xdr logs in to the remote DC.", {},
      "shipping to a DC with security enabled is not supported yet"},
     {"xdr.dc", "auth-user", K::String, "", 0, 0, false, false, "User xdr logs in as.", {},

@@ -320,6 +320,24 @@ private:
         config_.network.tls.push_back(std::move(tls));
     }
 
+    // After the whole file: a DC's tls-name names a tls stanza of this file (the link's
+    // CA and certificate), since xdr reads the same file as asd.
+    void check_xdr_tls_references() {
+        for (const XdrDc& dc : config_.xdr.datacenters) {
+            if (!dc.tls_name.empty() && !config_.network.find_tls(dc.tls_name)) {
+                fail(dc.line, "datacenter " + quoted(dc.name) + " tls-name " + quoted(dc.tls_name) + " names no `tls " +
+                                  dc.tls_name + " { }` stanza in network");
+            }
+            for (const HostPort& node : dc.nodes) {
+                if (!node.tls_name.empty() && dc.tls_name.empty()) {
+                    fail(dc.line, "datacenter " + quoted(dc.name) + ": " + node.host + " " + std::to_string(node.port) +
+                                      " names TLS name " + quoted(node.tls_name) +
+                                      " but the datacenter has no tls-name (the tls stanza with its CA)");
+                }
+            }
+        }
+    }
+
     // After the whole file: a TLS listener names a tls stanza that exists.
     void check_tls_references() {
         Network& net = config_.network;
@@ -742,6 +760,7 @@ private:
             fail(xdr_line_ > 0 ? xdr_line_ : lexed_.last_line, error);
         }
         check_tls_references();
+        check_xdr_tls_references();
     }
 
     Lexed lexed_;

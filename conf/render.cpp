@@ -81,9 +81,11 @@ Result set_network(Network& net, std::string_view key, std::string_view text) {
     if (sub == "fabric") return set_plain(net.fabric, context, context, name, text, no_check);
     if (sub == "info") return set_plain(net.info, context, context, name, text, no_check);
     if (sub.starts_with("tls[") && sub.ends_with("]")) {
-        // Certificates are loaded once at start-up; reloading them is not built.
+        // As in Aerospike, what a stanza names is fixed; the files it names are read again
+        // every service tls-refresh-period, which is how certificates change at runtime.
         if (name == "name" || find_key("network.tls", name) != nullptr) {
-            return quoted(key) + " in network is not dynamic: change it in the file and restart";
+            return quoted(key) + " in network is not dynamic: replace the file it names (reloaded every service "
+                                 "tls-refresh-period seconds), or change it in the file and restart";
         }
     }
     return "unknown key " + quoted(key) + " in network";

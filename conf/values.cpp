@@ -156,7 +156,9 @@ std::string parse_value(const KeySpec& spec, std::span<const std::string> words,
         return "missing value for '" + std::string(spec.name) + "' in " + std::string(where) +
                (wanted > 1 ? ": expected " + expected_words(spec) : "");
     }
-    if (words.size() > wanted) {
+    // `node-address-port HOST PORT TLS-NAME`: XDR seeds may name their certificate.
+    bool tls_name_allowed = spec.type == KeyType::HostPort && spec.name.ends_with("node-address-port");
+    if (words.size() > wanted + (tls_name_allowed ? 1 : 0)) {
         return "too many values for '" + std::string(spec.name) + "' in " + std::string(where) +
                ": expected " + expected_words(spec) + ", got '" + words[wanted] + "'";
     }
@@ -186,6 +188,7 @@ std::string parse_value(const KeySpec& spec, std::span<const std::string> words,
                 return bad_value(words[1], spec, where, "a port 1..65535");
             }
             out.host_port.port = static_cast<uint32_t>(port);
+            if (words.size() > 2) out.host_port.tls_name = words[2];
             return {};
         }
         case KeyType::PathSize:

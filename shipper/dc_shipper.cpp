@@ -22,15 +22,47 @@ constexpr uint32_t kIdleReadMs = 20;
 
 std::shared_ptr<spdlog::logger> ship_log() { return common::logger("shipper"); }
 
-std::vector<client::Host> seeds_of(const conf::Config& config, const std::string& dc) {
+// The pipeline's context; null without TLS, or when the stanza's files cannot be loaded
+// (then the link's own client fails the same way and the link stays down with that reason,
+// so nothing is ever routed to the pipeline).
+std::shared_ptr<const client::TlsContext> tls_context_of(const client::TlsPolicy& policy) {
+  if (!policy.enable) return nullptr;
+  auto tls = client::TlsContext::create(policy);
+  return tls ? *tls : nullptr;
+}
+
+}  // namespace
+
+// With TLS, a seed's certificate must carry the seed line's third word, else the DC's
+// tls-name (the stanza's name, which is how a single-name deployment spells it).
+std::vector<client::Host> dc_seeds(const conf::Config& config, const std::string& dc) {
   std::vector<client::Host> seeds;
   if (const conf::XdrDc* d = config.xdr.find_dc(dc)) {
-    for (const conf::HostPort& hp : d->nodes) seeds.push_back(client::Host{hp.host, uint16_t(hp.port)});
+    for (const conf::HostPort& hp : d->nodes) {
+      std::string tls_name = d->tls_name.empty() ? std::string() : (hp.tls_name.empty() ? d->tls_name : hp.tls_name);
+      seeds.push_back(client::Host{hp.host, uint16_t(hp.port), std::move(tls_name)});
+    }
   }
   return seeds;
 }
 
-}  // namespace
+// The DC's tls-name names a `network { tls NAME { } }` stanza (the loader checked): its CA
+// verifies the remote nodes, its certificate answers a remote that asks for one.
+client::TlsPolicy dc_tls_policy(const conf::Config& config, const std::string& dc) {
+  client::TlsPolicy policy;
+  const conf::XdrDc* d = config.xdr.find_dc(dc);
+  const conf::TlsSpec* spec = d && !d->tls_name.empty() ? config.network.find_tls(d->tls_name) : nullptr;
+  if (!spec) return policy;
+  policy.enable = true;
+  policy.ca_file = spec->ca_file;
+  policy.ca_path = spec->ca_path;
+  policy.cert_file = spec->cert_file;
+  policy.key_file = spec->key_file;
+  policy.protocols = spec->protocols;
+  policy.cipher_suite = spec->cipher_suite;
+  policy.cert_blacklist = spec->cert_blacklist;
+  return policy;
+}
 
 uint64_t lag_seconds(uint64_t now_cl_ms, std::optional<uint64_t> oldest_lut) {
   if (!oldest_lut || *oldest_lut >= now_cl_ms) return 0;
@@ -47,10 +79,12 @@ DcShipper::Impl::Impl(const conf::Config& config, std::string dc_name, logger::D
       log(digest_log),
       topology(topo),
       local(std::move(local_fn)),
-      link(dc, seeds_of(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after),
+      link(dc, dc_seeds(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after,
+           dc_tls_policy(config, dc)),
       pipeline(dc, PipelineOptions{.max_conns_per_node = opts.max_conns_per_node,
                                    .timeout_ms = opts.remote_timeout_ms,
-                                   .connect_timeout_ms = opts.connect_timeout_ms}),
+                                   .connect_timeout_ms = opts.connect_timeout_ms,
+                                   .tls = tls_context_of(dc_tls_policy(config, dc))}),
       bucket(config.xdr.max_ship_throughput),
       dispatcher(config.xdr.hotkey_time_ms, digest_log.cursor(dc)) {
   committed = dispatcher.committed();
@@ -252,6 +286,7 @@ StatsSnapshot DcShipper::Impl::snapshot(std::string_view ns) const {
   }
   s.link_up = link.up();
   s.link_since_ms = link.since_ms();
+  if (!s.link_up) s.link_reason = link.reason();
   std::optional<uint64_t> oldest;
   uint64_t next_seq, cursor;
   {

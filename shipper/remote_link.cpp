@@ -15,12 +15,13 @@ std::shared_ptr<spdlog::logger> link_log() { return common::logger("shipper"); }
 }  // namespace
 
 RemoteLink::RemoteLink(std::string dc, std::vector<client::Host> seeds, uint32_t connect_timeout_ms,
-                       uint32_t timeout_ms, uint32_t down_after)
+                       uint32_t timeout_ms, uint32_t down_after, client::TlsPolicy tls)
     : dc_(std::move(dc)),
       seeds_(std::move(seeds)),
       connect_timeout_ms_(connect_timeout_ms),
       timeout_ms_(timeout_ms),
       down_after_(down_after),
+      tls_(std::move(tls)),
       since_ms_(common::now_unix_ms()) {}
 
 RemoteLink::~RemoteLink() = default;
@@ -36,6 +37,7 @@ uint32_t RemoteLink::maintain() {
   config.seeds = seeds_;
   config.connect_timeout_ms = connect_timeout_ms_;
   config.timeout_ms = timeout_ms_;
+  config.tls = tls_;
   auto connected = client::Client::connect(config);
   if (!connected) {
     uint32_t pause;
@@ -48,7 +50,7 @@ uint32_t RemoteLink::maintain() {
                     backoff_.failures());
       }
     }
-    if (up()) set_state(false, connected.error().message);
+    set_state(false, connected.error().message);
     return pause;
   }
   std::shared_ptr<client::Client> c = std::move(*connected);
@@ -74,8 +76,14 @@ void RemoteLink::on_failure(const std::string& why) {
   if (++failures_ >= down_after_ && up()) set_state(false, why);
 }
 
+std::string RemoteLink::reason() const {
+  std::lock_guard lock(mu_);
+  return up_.load() ? std::string() : reason_;
+}
+
 void RemoteLink::set_state(bool up, const std::string& why) {
   std::lock_guard lock(mu_);
+  if (!up) reason_ = why;        // a down link keeps its latest reason
   if (up_.load() == up) return;  // another thread got here first
   up_ = up;
   since_ms_ = common::now_unix_ms();

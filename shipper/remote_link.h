@@ -7,6 +7,8 @@
 // when all are gone, so the link only reconnects from scratch when connect() never
 // succeeded. Workers report each attempt: any server answer counts as "up", network
 // failures (timeouts, resets) count toward "down" after `down_after` in a row.
+// While down, `reason()` says why (the last connect or request failure: a refused TLS
+// certificate reads "client: tls: handshake with ... failed: certificate verify failed: ...").
 
 #include <atomic>
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "client/host.h"
+#include "client/tls.h"
 #include "shipper/flow_control.h"
 
 namespace client {
@@ -26,8 +29,9 @@ namespace shipper {
 
 class RemoteLink {
  public:
+  // `tls.enable`: the client connects over TLS (seeds carry their tls-names).
   RemoteLink(std::string dc, std::vector<client::Host> seeds, uint32_t connect_timeout_ms,
-             uint32_t timeout_ms, uint32_t down_after);
+             uint32_t timeout_ms, uint32_t down_after, client::TlsPolicy tls = {});
   ~RemoteLink();
 
   // The connected client, or nullptr before the first successful connect.
@@ -41,6 +45,8 @@ class RemoteLink {
 
   bool up() const { return up_.load(); }
   uint64_t since_ms() const { return since_ms_.load(); }
+  // Why the link is down; empty while up. Thread-safe.
+  std::string reason() const;
   // The remote's `features` listed zstd-compression at connect time.
   bool zstd() const { return zstd_.load(); }
 
@@ -52,9 +58,11 @@ class RemoteLink {
   const uint32_t connect_timeout_ms_;
   const uint32_t timeout_ms_;
   const uint32_t down_after_;
+  const client::TlsPolicy tls_;
 
   mutable std::mutex mu_;  // guards client_ and the state change
   std::shared_ptr<client::Client> client_;
+  std::string reason_ = "not connected yet";
   Backoff backoff_;
   std::atomic<bool> up_{false};
   std::atomic<uint64_t> since_ms_;

@@ -2,7 +2,10 @@
 
 #include <utility>  // boost 1.74 asio/awaitable.hpp needs std::exchange declared first
 
+#include <openssl/ssl.h>
+
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -10,6 +13,7 @@
 #include <thread>
 
 #include "client/response.h"
+#include "client/tls.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "proto/compression.h"
@@ -43,6 +47,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
 
   RemotePipeline::Impl& impl;
   tcp::socket socket;
+  std::optional<asio::ssl::stream<tcp::socket&>> tls;  // over `socket` when the DC uses TLS
   tcp::resolver resolver;
   const client::Host host;
   const uint64_t opened_ms;
@@ -54,6 +59,13 @@ struct Conn : std::enable_shared_from_this<Conn> {
   std::vector<char> rbuf = std::vector<char>(kReadChunk);
   size_t rbegin = 0, rend = 0;
 
+  // Runs `fn` with the stream requests travel on: the TLS stream, else the socket.
+  template <typename Fn>
+  void with_stream(Fn&& fn) {
+    if (tls) fn(*tls);
+    else fn(socket);
+  }
+
   // Moves the unparsed bytes [rbegin, rend) to the front of the buffer.
   void compact() {
     std::copy(rbuf.begin() + long(rbegin), rbuf.begin() + long(rend), rbuf.begin());
@@ -63,12 +75,20 @@ struct Conn : std::enable_shared_from_this<Conn> {
 };
 
 struct RemotePipeline::Impl {
-  Impl(std::string dc_name, PipelineOptions opts) : dc(std::move(dc_name)), options(opts) {}
+  Impl(std::string dc_name, PipelineOptions opts) : dc(std::move(dc_name)), options(opts) {
+    if (options.tls) {
+      // Asio's context owns one reference to the client's SSL_CTX, so both may free theirs.
+      SSL_CTX_up_ref(options.tls->native());
+      ssl = std::make_unique<asio::ssl::context>(options.tls->native());
+    }
+  }
 
   void run_tick();
   void dispatch(RemoteRequest& request);
   std::shared_ptr<Conn> pick(const client::Host& host);
   void connect(const std::shared_ptr<Conn>& c);
+  void handshake(const std::shared_ptr<Conn>& c);
+  void ready(const std::shared_ptr<Conn>& c);
   void start_write(const std::shared_ptr<Conn>& c);
   void start_read(const std::shared_ptr<Conn>& c);
   // Answers every request parsed from the buffer; false when the stream is unusable.
@@ -77,6 +97,7 @@ struct RemotePipeline::Impl {
 
   const std::string dc;
   const PipelineOptions options;
+  std::unique_ptr<asio::ssl::context> ssl;  // from options.tls; null: plaintext
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<asio::steady_timer> tick;
@@ -143,6 +164,11 @@ void RemotePipeline::stop() {
       }
       s.tick->cancel();
       s.work.reset();
+      // Every request is answered and every socket closed. An SSL stream's operation can
+      // still wait on the stream's internal timer after its socket closed (seen as xdr
+      // never exiting on SIGTERM), so the loop ends here instead of when it runs dry;
+      // the handlers left are dropped with the io_context.
+      s.io.stop();
     });
   }
   s.thread.join();
@@ -225,42 +251,62 @@ void RemotePipeline::Impl::connect(const std::shared_ptr<Conn>& c) {
           if (cec) return fail(c, ResultCode::Unavailable, "connect " + c->host.to_string() + ": " + cec.message());
           boost::system::error_code ignored;
           c->socket.set_option(tcp::no_delay(true), ignored);
-          c->state = Conn::State::Ready;
-          start_read(c);
-          if (!c->queued.empty() && !c->write_busy) start_write(c);
+          if (ssl) return handshake(c);
+          ready(c);
         });
       });
+}
+
+void RemotePipeline::Impl::handshake(const std::shared_ptr<Conn>& c) {
+  c->tls.emplace(c->socket, *ssl);
+  // The node's tls-name (its seed line, or peers-tls-std), else its address.
+  client::expect_peer_name(c->tls->native_handle(), c->host);
+  c->tls->async_handshake(asio::ssl::stream_base::client, [this, c](const boost::system::error_code& ec) {
+    if (c->state == Conn::State::Closed) return;
+    if (!ec) return ready(c);
+    fail(c, ResultCode::Unavailable,
+         std::string(client::kTlsErrorPrefix) + "handshake with " + c->host.to_string() + " (tls-name " +
+             c->host.tls_name + ") failed: " + client::handshake_failure(c->tls->native_handle(), ec.message()));
+  });
+}
+
+void RemotePipeline::Impl::ready(const std::shared_ptr<Conn>& c) {
+  c->state = Conn::State::Ready;
+  start_read(c);
+  if (!c->queued.empty() && !c->write_busy) start_write(c);
 }
 
 void RemotePipeline::Impl::start_write(const std::shared_ptr<Conn>& c) {
   c->writing.swap(c->queued);
   c->queued.clear();
   c->write_busy = true;
-  asio::async_write(c->socket, asio::buffer(c->writing), [this, c](const boost::system::error_code& ec, size_t) {
+  auto done = [this, c](const boost::system::error_code& ec, size_t) {
     c->write_busy = false;
     if (c->state == Conn::State::Closed) return;
     if (ec) return fail(c, ResultCode::Unavailable, "write to " + c->host.to_string() + ": " + ec.message());
     c->writing.clear();
     if (!c->queued.empty()) start_write(c);
-  });
+  };
+  c->with_stream([&](auto& stream) { asio::async_write(stream, asio::buffer(c->writing), done); });
 }
 
 void RemotePipeline::Impl::start_read(const std::shared_ptr<Conn>& c) {
   if (c->rbegin > 0 && c->rend == c->rbuf.size()) c->compact();
   if (c->rbuf.size() - c->rend < kReadChunk / 4) c->rbuf.resize(c->rbuf.size() + kReadChunk);
-  c->socket.async_read_some(
-      asio::buffer(c->rbuf.data() + c->rend, c->rbuf.size() - c->rend),
-      [this, c](const boost::system::error_code& ec, size_t n) {
-        if (c->state == Conn::State::Closed) return;
-        if (ec) {
-          std::string why = ec == asio::error::eof ? "closed by " + c->host.to_string()
-                                                   : "read from " + c->host.to_string() + ": " + ec.message();
-          return fail(c, ResultCode::Unavailable, why);
-        }
-        c->rend += n;
-        if (!drain_answers(c)) return;
-        start_read(c);
-      });
+  auto done = [this, c](const boost::system::error_code& ec, size_t n) {
+    if (c->state == Conn::State::Closed) return;
+    if (ec) {
+      std::string why = ec == asio::error::eof ? "closed by " + c->host.to_string()
+                                               : "read from " + c->host.to_string() + ": " + ec.message();
+      return fail(c, ResultCode::Unavailable, why);
+    }
+    c->rend += n;
+    if (!drain_answers(c)) return;
+    start_read(c);
+  };
+  c->with_stream([&](auto& stream) {
+    stream.async_read_some(asio::buffer(c->rbuf.data() + c->rend, c->rbuf.size() - c->rend), done);
+  });
 }
 
 bool RemotePipeline::Impl::drain_answers(const std::shared_ptr<Conn>& c) {

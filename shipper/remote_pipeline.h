@@ -14,6 +14,10 @@
 // node once the partition map moved). A request may have reached the remote before its
 // connection failed; the caller's retry carries the same or a newer version, and the
 // remote refuses an older LUT, so a late copy never overwrites a newer one.
+//
+// With a TLS context (the DC's tls-name), every connection shakes hands before carrying
+// requests, verifying the node's certificate against its Host::tls_name, within the
+// connect timeout; a refused handshake fails the connection like a refused connect.
 
 #include <cstdint>
 #include <functional>
@@ -23,6 +27,10 @@
 
 #include "client/host.h"
 #include "common/result_code.h"
+
+namespace client {
+class TlsContext;
+}
 
 namespace shipper {
 
@@ -50,6 +58,7 @@ struct PipelineOptions {
   uint64_t busy_conn_age_ms = 2;
   uint32_t timeout_ms = 2000;          // oldest request unanswered this long: connection closed
   uint32_t connect_timeout_ms = 1000;
+  std::shared_ptr<const client::TlsContext> tls;  // null: plaintext
 };
 
 class RemotePipeline {

@@ -243,9 +243,21 @@ void Daemon::learn_loop() {
 }
 
 bool Daemon::learn_src_id(const conf::XdrDc& dc) {
-  for (const conf::HostPort& node : dc.nodes) {
-    client::Host host{node.host, uint16_t(node.port)};
-    auto answer = client::Client::info_host(host, {"get-config:context=xdr"}, 1000);
+  std::shared_ptr<const client::TlsContext> tls;
+  std::vector<client::Host> seeds;
+  {
+    std::lock_guard lock(config_mu_);
+    seeds = shipper::dc_seeds(config_, dc.name);
+    if (auto policy = shipper::dc_tls_policy(config_, dc.name); policy.enable) {
+      // The shipper's link reports a policy that cannot be loaded; here it only means
+      // the src-id stays unknown until the files are fixed.
+      auto made = client::TlsContext::create(policy);
+      if (!made) return false;
+      tls = *made;
+    }
+  }
+  for (const client::Host& host : seeds) {
+    auto answer = client::Client::info_host(host, {"get-config:context=xdr"}, 1000, tls.get());
     if (!answer || answer->empty()) continue;
     uint8_t id = parse_src_id(answer->front().second);
     if (id == 0) continue;

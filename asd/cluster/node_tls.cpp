@@ -37,6 +37,27 @@ std::string failure_reason(SSL* ssl, int ret) {
   return "TLS error " + std::to_string(err);
 }
 
+// Where a context keeps its NodeTls's blacklist, for the verify callback.
+int blacklist_index() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// After OpenSSL's own checks: every certificate of the peer's chain against the
+// stanza's cert-blacklist, as the client service port checks it.
+int verify_peer(int preverified, X509_STORE_CTX* store) {
+  if (!preverified) return 0;
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  const auto* list =
+      ssl ? static_cast<const common::CertBlacklist*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), blacklist_index()))
+          : nullptr;
+  if (list && list->refuses(X509_STORE_CTX_get_current_cert(store))) {
+    X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+    return 0;
+  }
+  return 1;
+}
+
 }  // namespace
 
 NodeTls::NodeTls(const conf::TlsSpec& spec, const std::string& tls_name, std::string link,
@@ -45,11 +66,17 @@ NodeTls::NodeTls(const conf::TlsSpec& spec, const std::string& tls_name, std::st
   if (ctx_ == nullptr) throw std::runtime_error(link_ + " tls: cannot create an OpenSSL context");
   try {
     load_tls_spec(ctx_, spec);
+    if (!spec.cert_blacklist.empty()) {
+      auto loaded = common::CertBlacklist::load(spec.cert_blacklist);
+      if (!loaded) throw std::runtime_error(link_ + " tls " + spec.name + ": " + loaded.error().message);
+      blacklist_ = std::make_unique<common::CertBlacklist>(std::move(*loaded));
+      SSL_CTX_set_ex_data(ctx_, blacklist_index(), blacklist_.get());
+    }
   } catch (...) {
     SSL_CTX_free(ctx_);
     throw;
   }
-  SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_peer);
   // Verification checks the name as well as the chain, in both roles.
   X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx_);
   X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);

@@ -12,8 +12,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "common/cert_blacklist.h"
 #include "conf/config.h"
 
 typedef struct ssl_ctx_st SSL_CTX;
@@ -46,6 +48,7 @@ class NodeTls {
 
  private:
   SSL_CTX* ctx_;
+  std::unique_ptr<common::CertBlacklist> blacklist_;  // the stanza's cert-blacklist; null: none
   const std::string link_;
   std::atomic<uint64_t>& failures_;
 };

@@ -17,6 +17,7 @@
 #include "proto/compression.h"
 #include "proto/frame.h"
 #include "service/dispatch.h"
+#include "service/tls_context.h"
 #include "service/node_context.h"
 #include "transaction/response_sink.h"
 
@@ -37,8 +38,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>>, publ
   using std::enable_shared_from_this<Connection<Stream>>::shared_from_this;
 
  public:
-  Connection(NodeContext& node, asio::thread_pool& scan_pool, Stream socket, bool info_only)
-      : node_(node), scan_pool_(scan_pool), socket_(std::move(socket)), info_only_(info_only) {
+  // `tls_context`: under TLS, the context the stream was made from, kept alive for the
+  // connection's life (a certificate reload replaces the listener's, not this one).
+  Connection(NodeContext& node, asio::thread_pool& scan_pool, Stream socket, bool info_only,
+             std::shared_ptr<const void> tls_context = {})
+      : node_(node), scan_pool_(scan_pool), tls_context_(std::move(tls_context)), socket_(std::move(socket)),
+        info_only_(info_only) {
     node_.stats().client_connections.fetch_add(1);
     node_.stats().client_connections_opened.fetch_add(1);
   }
@@ -223,6 +228,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>>, publ
 
   NodeContext& node_;
   asio::thread_pool& scan_pool_;
+  std::shared_ptr<const void> tls_context_;  // before the stream: it outlives the stream's session
   Stream socket_;
   bool info_only_;
   std::vector<char> in_;
@@ -338,8 +344,9 @@ struct Server::Impl {
         boost::system::error_code ignored;
         socket.close(ignored);
       } else if (!ec && kind == Listener::Tls) {
-        TlsStream stream(std::move(socket), *tls.context);
-        std::make_shared<Connection<TlsStream>>(node, scan_pool, std::move(stream), false)->start();
+        std::shared_ptr<asio::ssl::context> context = tls.tls->current();
+        TlsStream stream(std::move(socket), *context);
+        std::make_shared<Connection<TlsStream>>(node, scan_pool, std::move(stream), false, std::move(context))->start();
       } else if (!ec) {
         std::make_shared<Connection<tcp::socket>>(node, scan_pool, std::move(socket), info_only)->start();
       }

@@ -23,12 +23,14 @@ namespace asd {
 
 class NodeContext;
 
-// The service's TLS listener (network.service tls-port): clients shake hands with
-// `context` (service/tls_context.h) and then speak the same protocol.
+class ServerTls;
+
+// The service's TLS listener (network.service tls-port): clients shake hands with the
+// context `tls` holds now (service/tls_context.h) and then speak the same protocol.
 struct TlsListener {
   std::vector<std::string> addresses;
   uint16_t port = 0;  // 0: none
-  std::shared_ptr<boost::asio::ssl::context> context;
+  std::shared_ptr<ServerTls> tls;
 };
 
 class Server {

@@ -3,12 +3,14 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <filesystem>
 #include <stdexcept>
 #include <utility>  // boost 1.74 asio/awaitable.hpp needs std::exchange declared first
 
 #include <boost/asio/ssl.hpp>
 
 #include "cluster/tls_spec.h"
+#include "common/cert_blacklist.h"
 #include "common/log.h"
 #include "common/log_limit.h"
 
@@ -34,7 +36,13 @@ std::shared_ptr<ssl::context> make_server_tls(const conf::TlsSpec& spec,
   ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
   std::vector<std::string> names;
   if (!authenticate_client.empty() && authenticate_client.front() != "any") names = authenticate_client;
-  ctx->set_verify_callback([names](bool preverified, ssl::verify_context& vc) {
+  auto blacklist = std::make_shared<common::CertBlacklist>();
+  if (!spec.cert_blacklist.empty()) {
+    auto loaded = common::CertBlacklist::load(spec.cert_blacklist);
+    if (!loaded) throw std::runtime_error("tls " + spec.name + ": " + loaded.error().message);
+    *blacklist = std::move(*loaded);
+  }
+  ctx->set_verify_callback([names, blacklist](bool preverified, ssl::verify_context& vc) {
     X509_STORE_CTX* store = vc.native_handle();
     X509* cert = X509_STORE_CTX_get_current_cert(store);
     // A refused client certificate is logged with OpenSSL's reason; a client retrying in
@@ -45,6 +53,13 @@ std::shared_ptr<ssl::context> make_server_tls(const conf::TlsSpec& spec,
                  cluster::certificate_subject(cert), X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)));
       return false;
     }
+    // Every certificate of the chain, as the real server checks its cert-blacklist.
+    if (blacklist->refuses(cert)) {
+      limit.warn(common::logger("tls"), "client certificate refused subject={} reason=\"listed in cert-blacklist\"",
+                 cluster::certificate_subject(cert));
+      X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+      return false;
+    }
     if (X509_STORE_CTX_get_error_depth(store) != 0 || names.empty()) return true;
     if (cluster::certificate_carries_name(cert, names)) return true;
     limit.warn(common::logger("tls"), "client certificate refused subject={} reason=\"name not in "
@@ -52,6 +67,97 @@ std::shared_ptr<ssl::context> make_server_tls(const conf::TlsSpec& spec,
     return false;
   });
   return ctx;
+}
+
+// ---- ServerTls --------------------------------------------------------------------------
+
+ServerTls::ServerTls(conf::TlsSpec spec, std::vector<std::string> authenticate_client)
+    : spec_(std::move(spec)), authenticate_client_(std::move(authenticate_client)) {
+  loaded_fingerprint_ = fingerprint();
+  current_ = make_server_tls(spec_, authenticate_client_);
+}
+
+ServerTls::~ServerTls() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<ssl::context> ServerTls::current() const {
+  std::lock_guard lock(mu_);
+  return current_;
+}
+
+uint64_t ServerTls::reloads() const {
+  std::lock_guard lock(mu_);
+  return reloads_;
+}
+
+std::string ServerTls::fingerprint() const {
+  std::string out;
+  for (const std::string* path : {&spec_.cert_file, &spec_.key_file, &spec_.ca_file, &spec_.cert_blacklist}) {
+    if (path->empty()) continue;
+    std::error_code ec;
+    auto size = std::filesystem::file_size(*path, ec);
+    auto time = std::filesystem::last_write_time(*path, ec);
+    out += *path + ":" + (ec ? std::string("?") : std::to_string(size) + "@" +
+                                                   std::to_string(time.time_since_epoch().count())) + ";";
+  }
+  return out;
+}
+
+bool ServerTls::refresh() {
+  std::lock_guard one(refresh_mu_);
+  std::string now = fingerprint();
+  {
+    std::lock_guard lock(mu_);
+    if (now == loaded_fingerprint_) return false;
+  }
+  std::shared_ptr<ssl::context> fresh;
+  try {
+    fresh = make_server_tls(spec_, authenticate_client_);
+  } catch (const std::exception& e) {
+    // Files caught mid-rotation fail here and load on a later pass; connections go on
+    // with the previous context meanwhile.
+    static common::LimitedLog limit{std::chrono::seconds(10)};
+    limit.warn(common::logger("tls"), "tls reload failed tls={} reason=\"{}\" (the previous certificates stay in use)",
+               spec_.name, e.what());
+    return false;
+  }
+  {
+    std::lock_guard lock(mu_);
+    current_ = std::move(fresh);
+    loaded_fingerprint_ = std::move(now);
+    ++reloads_;
+  }
+  common::logger("tls")->info("tls reloaded tls={} cert_file={}", spec_.name, spec_.cert_file);
+  return true;
+}
+
+void ServerTls::set_refresh_period(uint32_t seconds) {
+  std::lock_guard lock(mu_);
+  period_ = std::chrono::seconds(seconds);
+  wake_.notify_all();
+  // The thread starts with the first non-zero period; it blocks on mu_ until we return.
+  if (!thread_.joinable() && seconds != 0) thread_ = std::thread([this] { refresh_loop(); });
+}
+
+void ServerTls::refresh_loop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    if (period_.count() == 0) {
+      wake_.wait(lock, [this] { return stop_ || period_.count() != 0; });
+      continue;
+    }
+    auto period = period_;
+    if (wake_.wait_for(lock, period, [this, period] { return stop_ || period_ != period; })) continue;
+    lock.unlock();
+    refresh();
+    lock.lock();
+  }
 }
 
 }  // namespace asd

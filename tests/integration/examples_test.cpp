@@ -270,13 +270,42 @@ TEST_CASE("the TLS cluster examples form a cluster over TLS-only heartbeat and f
   write_and_read_each_namespace(group, 0);
 }
 
+TEST_CASE("the XDR over TLS example ships with the certificates its comment makes", "[examples_xdr]") {
+  ExampleGroup group({"xdr-tls-dc1.conf", "xdr-tls-dc2.conf"});
+  // The commands in xdr-tls-dc1.conf's header comment, into the group's /tmp/xdr-tls.
+  std::string d = group.dir() + "/xdr-tls";
+  std::filesystem::create_directories(d);
+  std::string log = d + "/openssl.log";
+  REQUIRE(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=xdr-ca", "-keyout",
+                   d + "/ca.key", "-out", d + "/ca.pem"}, log));
+  for (const char* dc : {"dc1", "dc2"}) {
+    std::string name = std::string(dc);
+    REQUIRE(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name + ".example", "-keyout",
+                     d + "/" + name + ".key", "-out", d + "/" + name + ".csr"}, log));
+  }
+  support::write_file(d + "/dc2.ext", "subjectAltName=DNS:dc2.example\n");
+  REQUIRE(openssl({"x509", "-req", "-in", d + "/dc2.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-set_serial",
+                   "0x1002", "-days", "365", "-extfile", d + "/dc2.ext", "-out", d + "/dc2.pem"}, log));
+  REQUIRE(openssl({"x509", "-req", "-in", d + "/dc1.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-set_serial",
+                   "0x1001", "-days", "365", "-out", d + "/dc1.pem"}, log));
+  // DC2 first: DC1's xdr seeds it.
+  group.start_asd(1);
+  group.start_asd(0);
+  group.start_xdr(0);
+  ships(group, 0, 1, "over-tls");
+  std::string stats = support::info_on(uint16_t(group.config(0).xdr.info_port), "get-stats:context=xdr;dc=DC2");
+  INFO(stats);
+  CHECK(stats.find("link=up") != std::string::npos);
+}
+
 TEST_CASE("every example file is started by a test here", "[examples_single]") {
   // A new example must join one of the groups above.
   std::vector<std::string> covered = {"single-node.conf", "device.conf", "aerospike8-single-node.conf",
                                       "cluster-node1.conf", "cluster-node2.conf", "cluster-node3.conf",
                                       "dc1.conf", "dc2.conf", "aerospike8-dc1.conf", "aerospike8-dc2.conf",
                                       "xdr-cluster-node1.conf", "xdr-cluster-node2.conf", "xdr-cluster-node3.conf",
-                                      "tls.conf", "tls-cluster-node1.conf", "tls-cluster-node2.conf"};
+                                      "tls.conf", "tls-cluster-node1.conf", "tls-cluster-node2.conf",
+                                      "xdr-tls-dc1.conf", "xdr-tls-dc2.conf"};
   for (const auto& entry : std::filesystem::directory_iterator(examples_dir())) {
     std::string name = entry.path().filename().string();
     INFO(name);

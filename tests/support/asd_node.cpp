@@ -48,8 +48,9 @@ std::string render_config(uint16_t port, uint16_t hb, uint16_t fabric, uint16_t 
   return "service {\n  cluster-name itest\n" + service +
          "}\n"
          "logging {\n  console {\n    context any info\n  }\n}\n"
-         "network {\n"
-         "  service {\n" + service_addresses(o.service_address) + "    port " + std::to_string(port) + "\n  }\n"
+         "network {\n" + o.network_extra +
+         "  service {\n" + service_addresses(o.service_address) + "    port " + std::to_string(port) + "\n" +
+         o.network_service_extra + "  }\n"
          "  heartbeat {\n    mode mesh\n    port " + std::to_string(hb) + "\n  }\n"
          "  fabric {\n    port " + std::to_string(fabric) + "\n  }\n"
          "  info {\n    port " + std::to_string(info) + "\n" + o.info_extra + "  }\n"

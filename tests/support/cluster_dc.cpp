@@ -51,15 +51,32 @@ void ClusterDc::prepare(NodeProcs& n, size_t index) {
   n.info = free_port();
   n.xdr = free_port();
   n.node_tls = options_.node_tls;
+  if (!options_.service_tls_name.empty()) n.tls = free_port();
 }
 
 void ClusterDc::ship_to(const ClusterDc& remote) {
-  datacenters_.emplace_back(remote.name(), remote.port(0));
+  datacenters_.push_back(Datacenter{remote.name(), remote.port(0), std::nullopt});
   for (auto& ns : options_.namespaces) {
     bool listed = false;
     for (const auto& d : ns.remote_dcs) listed = listed || d == remote.name();
     if (!listed) ns.remote_dcs.push_back(remote.name());
   }
+}
+
+void ClusterDc::ship_to_tls(const ClusterDc& remote, DcTlsLink link) {
+  ship_to(remote);
+  datacenters_.back().port = remote.tls_port(0);
+  datacenters_.back().tls = std::move(link);
+}
+
+void ClusterDc::set_dc_tls(const std::string& remote, DcTlsLink link) {
+  for (Datacenter& dc : datacenters_) {
+    if (dc.name == remote) dc.tls = link;
+  }
+}
+
+void ClusterDc::rewrite_configs() {
+  for (size_t i = 0; i < nodes_.size(); ++i) write_file(nodes_[i]->dir->path() + "/asd.conf", render(*nodes_[i], i));
 }
 
 std::string ClusterDc::render(const NodeProcs& n, size_t index) const {
@@ -74,7 +91,13 @@ std::string ClusterDc::render(const NodeProcs& n, size_t index) const {
   bool tls = !n.node_tls.empty();
   std::string port_key = tls ? "tls-port " : "port ";
   std::string tls_name = tls ? "    tls-name " + options_.node_tls_name + "\n" : "";
-  out += "network {\n  service {\n    address 127.0.0.1\n    port " + std::to_string(n.service) + "\n  }\n";
+  out += "network {\n" + options_.network_extra + "  service {\n    address 127.0.0.1\n    port " +
+         std::to_string(n.service) + "\n";
+  if (n.tls != 0) {
+    out += "    tls-port " + std::to_string(n.tls) + "\n    tls-name " + options_.service_tls_name +
+           "\n    tls-authenticate-client false\n";
+  }
+  out += "  }\n";
   if (tls) out += "  tls " + options_.node_tls_name + " {\n" + n.node_tls + "  }\n";
   out += "  heartbeat {\n    mode mesh\n    address 127.0.0.1\n    " + port_key + std::to_string(n.heartbeat) + "\n";
   if (seed != 0) {
@@ -100,8 +123,12 @@ std::string ClusterDc::render(const NodeProcs& n, size_t index) const {
   if (options_.delete_shipping) out += "  xdr-delete-shipping-enabled " + yes_no(*options_.delete_shipping) + "\n";
   if (options_.hotkey_time_ms) out += "  xdr-hotkey-time-ms " + std::to_string(*options_.hotkey_time_ms) + "\n";
   out += options_.xdr_extra;
-  for (const auto& [name, port] : datacenters_) {
-    out += "  datacenter " + name + " {\n    dc-node-address-port 127.0.0.1 " + std::to_string(port) + "\n  }\n";
+  for (const Datacenter& dc : datacenters_) {
+    out += "  datacenter " + dc.name + " {\n    dc-node-address-port 127.0.0.1 " + std::to_string(dc.port);
+    if (dc.tls && !dc.tls->seed_tls_name.empty()) out += " " + dc.tls->seed_tls_name;
+    out += "\n";
+    if (dc.tls) out += "    tls-name " + dc.tls->tls_stanza + "\n";
+    out += "  }\n";
   }
   return out + "}\n";
 }
@@ -141,6 +168,7 @@ void ClusterDc::start() {
 
 uint16_t ClusterDc::port(size_t i) const { return nodes_.at(i)->service; }
 uint16_t ClusterDc::fabric_port(size_t i) const { return nodes_.at(i)->fabric; }
+uint16_t ClusterDc::tls_port(size_t i) const { return nodes_.at(i)->tls; }
 uint16_t ClusterDc::xdr_port(size_t i) const { return nodes_.at(i)->xdr; }
 pid_t ClusterDc::xdr_pid(size_t i) const { return nodes_.at(i)->xdr_proc.pid(); }
 uint64_t ClusterDc::node_id(size_t i) const { return nodes_.at(i)->id; }

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client/client.h"
+#include "tls_flags/tls_flags.h"
 #include "common/log.h"
 #include "executor.h"
 #include "lexer.h"
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
   Options opt;
   CLI::App app{"aql: the Aerospike query shell"};
   app.set_help_flag("--help", "Print this help and exit");
-  app.add_option("-h,--host", opt.host, "Seed host")->capture_default_str();
+  app.add_option("-h,--host", opt.host, "Seed host (HOST or HOST:TLS-NAME:PORT)")->capture_default_str();
   app.add_option("-p,--port", opt.port, "Seed port")->capture_default_str();
   app.add_option("-c,--command", opt.commands, "Run these statements (';'-separated) and exit");
   app.add_option("-f,--file", opt.file, "Run the statements of this file and exit");
@@ -101,14 +102,22 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json"}, CLI::ignore_case))
       ->capture_default_str();
   app.add_option("-T,--timeout", opt.timeout_ms, "Timeout of every command, in ms")->capture_default_str();
+  tools::TlsFlags tls;
+  tls.add_to(app);
   CLI11_PARSE(app, argc, argv);
 
   // The client's own warnings would interleave with query output.
   common::set_log_level("any", "critical");
 
+  auto seed = tls.host(opt.host, opt.port);
+  if (!seed) {
+    std::cerr << "aql: bad host '" << opt.host << "'\n";
+    return 1;
+  }
   client::ClientConfig config;
-  config.seeds = {client::Host{opt.host, opt.port}};
+  config.seeds = {*seed};
   config.timeout_ms = opt.timeout_ms;
+  config.tls = tls.tls_policy();
   auto client = client::Client::connect(config);
   if (!client) {
     std::cerr << aql::error_line(aql::client_failure(client.error())) << " (seed " << opt.host << ':' << opt.port

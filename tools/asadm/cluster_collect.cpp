@@ -10,6 +10,7 @@
 #include "client/cluster_info.h"
 #include "cluster_report.h"
 #include "parallel.h"
+#include "service_info.h"
 
 namespace asadm {
 
@@ -24,13 +25,13 @@ struct SeedAnswer {
 
 SeedAnswer ask_seed(const client::Host& seed, uint32_t timeout_ms, std::vector<std::string>& problems) {
   SeedAnswer out;
-  auto answer = client::Client::info_host(seed, {"node", "peers-clear-std"}, timeout_ms);
+  auto answer = service_info(seed, {"node", peers_command()}, timeout_ms);
   if (!answer) {
     out.connect_error = answer.error().message;
     return out;
   }
   if (const std::string* node = find_field(*answer, "node"); node && !is_error_answer(*node)) out.node_id = *node;
-  const std::string* value = find_field(*answer, "peers-clear-std");
+  const std::string* value = find_field(*answer, peers_command());
   if (value == nullptr || is_error_answer(*value)) {
     problems.push_back(seed.to_string() + " did not list its peers: " + (value ? *value : std::string("no answer")));
     return out;
@@ -66,7 +67,7 @@ bool same_node_id(std::string_view a, std::string_view b) {
 ClusterMember collect_member(const client::Host& host, uint32_t timeout_ms) {
   ClusterMember member;
   member.address = host.to_string();
-  auto first = client::Client::info_host(host, {"node", "statistics", "namespaces"}, timeout_ms);
+  auto first = service_info(host, {"node", "statistics", "namespaces"}, timeout_ms);
   if (!first) {
     member.error = first.error().message;
     return member;
@@ -94,7 +95,7 @@ ClusterMember collect_member(const client::Host& host, uint32_t timeout_ms) {
     commands.push_back(namespace_command(ns));
   }
   if (commands.empty()) return member;
-  auto second = client::Client::info_host(host, commands, timeout_ms);
+  auto second = service_info(host, commands, timeout_ms);
   for (NamespaceStats& ns : member.namespaces) {
     // The node answered its statistics; losing the connection now costs only these cells.
     const std::string* value = second ? find_field(*second, namespace_command(ns.name)) : nullptr;
@@ -125,7 +126,7 @@ Discovery discover_members(const std::vector<client::Host>& seeds, uint32_t time
   for (const SeedAnswer& answer : answers) {
     for (const client::Peer& peer : answer.peers) {
       FoundMember next{std::nullopt, peer.node_name, {}};
-      if (!peer.hosts.empty()) next.host = peer.hosts.front();  // the first is the preferred one
+      if (!peer.hosts.empty()) next.host = peer_host(peer);  // the first host is the preferred one
       add_candidate(out.members, std::move(next));
     }
   }

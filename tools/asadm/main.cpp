@@ -41,6 +41,8 @@
 
 #include "cluster_report.h"
 #include "cluster_table.h"
+#include "service_info.h"
+#include "tls_flags/tls_flags.h"
 #include "verbs.h"
 #include "xdr_discovery.h"
 #include "xdr_report.h"
@@ -148,6 +150,8 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", opt.timeout_s, "Per-request timeout in seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  tools::TlsFlags tls;
+  tls.add_to(app);
   app.require_subcommand(1);
   app.fallthrough();  // `asadm show xdr -h h2` works as well as `asadm -h h2 show xdr`
 
@@ -213,9 +217,19 @@ int main(int argc, char** argv) {
                         manage_config->parsed();
   if (opt.port == 0) opt.port = cluster || asd_verb ? kServicePort : kXdrInfoPort;
   if (opt.hosts.empty()) opt.hosts.push_back("127.0.0.1");
+  // asd service ports speak TLS with --tls-enable; xdr info ports are always plaintext.
+  const bool service_hosts = cluster || asd_verb;
+  if (service_hosts) {
+    std::string tls_error;
+    asadm::set_service_tls(tls.context(&tls_error));
+    if (!tls_error.empty()) {
+      std::cerr << "asadm: " << tls_error << '\n';
+      return 1;
+    }
+  }
   std::vector<client::Host> hosts;
   for (const auto& text : opt.hosts) {
-    auto host = client::Host::parse(text, opt.port);
+    auto host = service_hosts ? tls.host(text, opt.port) : client::Host::parse(text, opt.port);
     if (!host) {
       std::cerr << "asadm: bad host '" << text << "'\n";
       return 1;

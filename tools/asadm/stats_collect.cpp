@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "client/client.h"
+#include "service_info.h"
 
 namespace asadm {
 
@@ -54,7 +55,7 @@ NodeAnswers ask_node(const client::Host& host, const InfoPlan& plan, uint32_t ti
   node.address = host.to_string();
   std::vector<std::string> commands{kNode, kNamespaces};
   for (const auto& command : plan.first) add_unique(commands, command);
-  auto first = client::Client::info_host(host, commands, timeout_ms);
+  auto first = service_info(host, commands, timeout_ms);
   if (!first) {
     node.error = first.error().message;
     return node;
@@ -75,7 +76,7 @@ NodeAnswers ask_node(const client::Host& host, const InfoPlan& plan, uint32_t ti
       if (node.answer(command) == nullptr) add_unique(more, command);
     }
     if (more.empty()) continue;
-    auto answer = client::Client::info_host(host, more, timeout_ms);
+    auto answer = service_info(host, more, timeout_ms);
     if (!answer) {
       // It answered before: keep what it said, and say why the rest is missing.
       node.state = MemberState::Unreachable;

@@ -65,7 +65,7 @@ bool parse_workload(const std::string& spec, Workload* workload, int* read_pct) 
 std::optional<int> parse_options(int argc, char** argv, Options* o) {
   CLI::App app{"asbench: Aerospike load generator (async, N connections, one request in flight each)"};
   app.set_help_flag("--help", "Show usage");
-  app.add_option("-h,--hosts", o->host, "Server host")->capture_default_str();
+  app.add_option("-h,--hosts", o->host, "Server host (HOST, HOST:PORT or HOST:TLS-NAME:PORT)")->capture_default_str();
   app.add_option("-p,--port", o->port, "Server port")->capture_default_str();
   app.add_option("-n,--namespace", o->ns, "Namespace")->capture_default_str();
   app.add_option("-s,--set", o->set, "Set")->capture_default_str();
@@ -90,6 +90,7 @@ std::optional<int> parse_options(int argc, char** argv, Options* o) {
   app.add_flag("--latency", o->latency, "Print more percentiles, reads and writes apart");
   app.add_flag("--json", o->json, "Print the summary as one JSON object");
   app.add_flag("-q,--quiet", o->quiet, "No per-second progress on stderr");
+  o->tls.add_to(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tls_flags/tls_flags.h"
+
 namespace asbench {
 
 // One bin of the object spec: S<bytes> string, I integer, B<bytes> blob.
@@ -38,6 +40,7 @@ struct Options {
   bool json = false;
   bool quiet = false;
   bool compressible = false;  // S and B bins hold words (like text), not random letters
+  tools::TlsFlags tls;        // --tls-*: every connection over TLS
 };
 
 // "S100,I,B32" -> bins; nullopt on a bad spec.

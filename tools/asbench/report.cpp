@@ -45,6 +45,11 @@ void print_text(const Options& o, const RunResult& r, std::ostream& out) {
   out << "ops/s " << fixed(double(s.reads + s.writes) / secs, 1) << " (reads " << fixed(double(s.reads) / secs, 1)
       << " writes " << fixed(double(s.writes) / secs, 1) << ")\n";
   print_latency_line("latency ms", combined(s), o.latency, out);
+  if (r.connections > 0) {
+    out << "connect " << r.connections << (o.tls.enable ? " tls" : " plain") << " connections in "
+        << fixed(r.connect_s * 1000, 1) << " ms (" << fixed(r.connect_s * 1000 / double(r.connections), 3)
+        << " ms each)\n";
+  }
   if (o.latency) {
     if (s.reads) print_latency_line("read latency ms", s.read_latency, true, out);
     if (s.writes) print_latency_line("write latency ms", s.write_latency, true, out);
@@ -73,6 +78,7 @@ void print_json(const Options& o, const RunResult& r, std::ostream& out) {
       << ",\"reads\":" << s.reads << ",\"writes\":" << s.writes << ",\"p50_ms\":" << ms(all.percentile(0.50))
       << ",\"p90_ms\":" << ms(all.percentile(0.90)) << ",\"p99_ms\":" << ms(all.percentile(0.99))
       << ",\"p999_ms\":" << ms(all.percentile(0.999)) << ",\"max_ms\":" << ms(all.max())
+      << ",\"connect_ms_each\":" << fixed(r.connections ? r.connect_s * 1000 / double(r.connections) : 0, 3)
       << ",\"not_found\":" << s.not_found << ",\"network_errors\":" << s.network_errors << ",\"errors\":{";
   bool first = true;
   for (size_t code = 0; code < s.errors.size(); ++code) {

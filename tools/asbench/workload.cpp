@@ -5,13 +5,17 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <thread>
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
 #include <vector>
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
@@ -102,24 +106,30 @@ Templates build_templates(const Options& o) {
 
 // ---------------------------------------------------------------------------------------
 // Routing: as the real asbench, each key goes to the master of its partition. At start the
-// seed is asked for its peers (`peers-clear-std`) and every node for `replicas`; the map is
-// kept for the whole run (a benchmark measures a stable cluster). A node that does not
-// answer is left out; partitions no node claims go to the seed.
+// seed is asked for its peers (`peers-clear-std`, or `peers-tls-std` over TLS, each peer
+// with its tls-name) and every node for `replicas`; the map is kept for the whole run (a
+// benchmark measures a stable cluster). A node that does not answer is left out;
+// partitions no node claims go to the seed.
 
 struct Routes {
   std::vector<tcp::endpoint> nodes;  // [0] the seed
-  std::vector<uint16_t> master;      // per partition: index into nodes
+  std::vector<client::Host> hosts;   // per node: its address and tls-name
+  std::vector<uint16_t> master;        // per partition: index into nodes
 };
 
-Routes discover(const Options& o, const tcp::endpoint& seed, std::string* note) {
+Routes discover(const Options& o, const client::Host& seed_host, const tcp::endpoint& seed,
+                const client::TlsContext* tls, std::string* note) {
   Routes routes;
   routes.master.assign(common::kPartitions, 0);
-  std::vector<client::Host> hosts{{o.host, o.port}};
-  auto peers_answer = client::Client::info_host(hosts[0], {"peers-clear-std"});
+  std::vector<client::Host> hosts{seed_host};
+  const char* peers_command = tls ? "peers-tls-std" : "peers-clear-std";
+  auto peers_answer = client::Client::info_host(hosts[0], {peers_command}, 1000, tls);
   if (peers_answer && peers_answer->size() == 1) {
     if (auto peers = client::parse_peers((*peers_answer)[0].second)) {
       for (const client::Peer& peer : peers->peers) {
-        if (!peer.hosts.empty()) hosts.push_back(peer.hosts[0]);
+        if (peer.hosts.empty()) continue;
+        hosts.push_back(peer.hosts[0]);
+        hosts.back().tls_name = tls ? peer.tls_name : std::string();
       }
     }
   }
@@ -127,7 +137,7 @@ Routes discover(const Options& o, const tcp::endpoint& seed, std::string* note) 
   asio::io_context ioc;
   tcp::resolver resolver(ioc);
   for (size_t i = 0; i < hosts.size(); ++i) {
-    auto answer = client::Client::info_host(hosts[i], {"replicas"});
+    auto answer = client::Client::info_host(hosts[i], {"replicas"}, 1000, tls);
     common::Result<std::vector<client::NamespaceReplicas>> replicas(common::ResultCode::ServerError);
     if (answer && answer->size() == 1) replicas = client::parse_replicas((*answer)[0].second);
     if (i > 0 && !replicas) {
@@ -136,6 +146,7 @@ Routes discover(const Options& o, const tcp::endpoint& seed, std::string* note) 
     }
     uint16_t index = uint16_t(routes.nodes.size());
     routes.nodes.push_back(i == 0 ? seed : *resolver.resolve(hosts[i].address, std::to_string(hosts[i].port)).begin());
+    routes.hosts.push_back(hosts[i]);
     if (!replicas) continue;
     for (const client::NamespaceReplicas& ns : *replicas) {
       if (ns.ns != o.ns || ns.columns.empty()) continue;
@@ -157,6 +168,7 @@ struct Shared {
   const Options& options;
   const Templates& templates;
   const Routes& routes;
+  asio::ssl::context* ssl;  // null: plaintext
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> next_insert{0};
   std::atomic<uint64_t> issued{0};
@@ -164,11 +176,29 @@ struct Shared {
 
 class Worker;
 
+// A socket to one node, and with TLS the stream over it (one handshake per connection).
+struct Link {
+  explicit Link(asio::io_context& ioc) : socket(ioc) {}
+  tcp::socket socket;
+  std::optional<asio::ssl::stream<tcp::socket&>> tls;
+
+  // A fresh TLS stream over the socket that verifies the node's certificate name.
+  void wrap(asio::ssl::context& ssl, const client::Host& host) {
+    tls.emplace(socket, ssl);
+    client::expect_peer_name(tls->native_handle(), host);
+  }
+  template <typename Fn>
+  void with_stream(Fn&& fn) {
+    if (tls) fn(*tls);
+    else fn(socket);
+  }
+};
+
 // One connection slot: write request, read one answer proto, record, repeat. It holds a
-// socket per node and sends each request on the socket of the key's master.
+// link per node and sends each request on the link of the key's master.
 class Conn {
  public:
-  Conn(Worker& worker, std::vector<tcp::socket> sockets);
+  Conn(Worker& worker, std::vector<std::unique_ptr<Link>> links);
   void issue();
 
  private:
@@ -181,7 +211,7 @@ class Conn {
   void reconnect();
 
   Worker& worker_;
-  std::vector<tcp::socket> sockets_;  // by node index
+  std::vector<std::unique_ptr<Link>> links_;  // by node index
   size_t node_ = 0;                   // the node of the request in flight
   asio::steady_timer retry_;
   std::string out_;
@@ -195,13 +225,20 @@ class Conn {
 class Worker {
  public:
   explicit Worker(Shared& shared) : shared(shared) {}
-  void connect(const std::vector<tcp::endpoint>& nodes) {
-    std::vector<tcp::socket> sockets;
-    for (const tcp::endpoint& endpoint : nodes) {
-      sockets.emplace_back(ioc).connect(endpoint);
-      sockets.back().set_option(tcp::no_delay(true));
+  // Throws boost::system::system_error when a node cannot be reached or refuses TLS.
+  void connect(const Routes& routes) {
+    std::vector<std::unique_ptr<Link>> links;
+    for (size_t i = 0; i < routes.nodes.size(); ++i) {
+      auto link = std::make_unique<Link>(ioc);
+      link->socket.connect(routes.nodes[i]);
+      link->socket.set_option(tcp::no_delay(true));
+      if (shared.ssl) {
+        link->wrap(*shared.ssl, routes.hosts[i]);
+        link->tls->handshake(asio::ssl::stream_base::client);
+      }
+      links.push_back(std::move(link));
     }
-    conns_.push_back(std::make_unique<Conn>(*this, std::move(sockets)));
+    conns_.push_back(std::make_unique<Conn>(*this, std::move(links)));
   }
   void run() {
     for (auto& c : conns_) c->issue();
@@ -217,8 +254,8 @@ class Worker {
   std::vector<std::unique_ptr<Conn>> conns_;
 };
 
-Conn::Conn(Worker& worker, std::vector<tcp::socket> sockets)
-    : worker_(worker), sockets_(std::move(sockets)), retry_(worker.ioc),
+Conn::Conn(Worker& worker, std::vector<std::unique_ptr<Link>> links)
+    : worker_(worker), links_(std::move(links)), retry_(worker.ioc),
       rng_(std::random_device{}() | 1) {}
 
 bool Conn::pick_request() {
@@ -248,7 +285,9 @@ void Conn::issue() {
   if (worker_.shared.stop.load(std::memory_order_relaxed) || !pick_request()) return;
   start_ = Clock::now();
   have_ = 0;
-  asio::async_write(sockets_[node_], asio::buffer(out_), [this](const boost::system::error_code& ec, size_t) { on_written(ec); });
+  links_[node_]->with_stream([this](auto& stream) {
+    asio::async_write(stream, asio::buffer(out_), [this](const boost::system::error_code& ec, size_t) { on_written(ec); });
+  });
 }
 
 void Conn::on_written(const boost::system::error_code& ec) {
@@ -257,8 +296,10 @@ void Conn::on_written(const boost::system::error_code& ec) {
 }
 
 void Conn::read_more() {
-  sockets_[node_].async_read_some(asio::buffer(in_.data() + have_, in_.size() - have_),
-                          [this](const boost::system::error_code& ec, size_t n) { on_read(ec, n); });
+  links_[node_]->with_stream([this](auto& stream) {
+    stream.async_read_some(asio::buffer(in_.data() + have_, in_.size() - have_),
+                           [this](const boost::system::error_code& ec, size_t n) { on_read(ec, n); });
+  });
 }
 
 void Conn::on_read(const boost::system::error_code& ec, size_t n) {
@@ -295,7 +336,8 @@ void Conn::finish(uint8_t result) {
 void Conn::fail() {
   ++worker_.stats.network_errors;
   boost::system::error_code ignored;
-  sockets_[node_].close(ignored);
+  links_[node_]->tls.reset();
+  links_[node_]->socket.close(ignored);
   if (worker_.shared.stop.load(std::memory_order_relaxed)) return;
   retry_.expires_after(std::chrono::milliseconds(100));
   retry_.async_wait([this](const boost::system::error_code& ec) {
@@ -304,10 +346,16 @@ void Conn::fail() {
 }
 
 void Conn::reconnect() {
-  sockets_[node_].async_connect(worker_.shared.routes.nodes[node_], [this](const boost::system::error_code& ec) {
+  Link& link = *links_[node_];
+  link.socket.async_connect(worker_.shared.routes.nodes[node_], [this, &link](const boost::system::error_code& ec) {
     if (ec) return fail();
-    sockets_[node_].set_option(tcp::no_delay(true));
-    issue();
+    link.socket.set_option(tcp::no_delay(true));
+    if (!worker_.shared.ssl) return issue();
+    link.wrap(*worker_.shared.ssl, worker_.shared.routes.hosts[node_]);
+    link.tls->async_handshake(asio::ssl::stream_base::client, [this](const boost::system::error_code& hec) {
+      if (hec) return fail();
+      issue();
+    });
   });
 }
 
@@ -340,14 +388,31 @@ uint64_t Stats::error_count() const {
 
 std::optional<RunResult> run_workload(const Options& o, std::string* error) {
   Templates templates = build_templates(o);
+  auto seed = o.tls.host(o.host, o.port);
+  if (!seed) {
+    *error = "bad host '" + o.host + "'";
+    return std::nullopt;
+  }
+  std::string tls_error;
+  auto tls = o.tls.context(&tls_error);
+  if (!tls_error.empty()) {
+    *error = tls_error;
+    return std::nullopt;
+  }
+  std::unique_ptr<asio::ssl::context> ssl;
+  if (tls) {
+    // Asio's context takes one reference to the client's SSL_CTX (CA, certificate, checks).
+    SSL_CTX_up_ref(tls->native());
+    ssl = std::make_unique<asio::ssl::context>(tls->native());
+  }
   Routes routes;
   std::string note;
   try {
     asio::io_context resolver_ioc;
     tcp::resolver resolver(resolver_ioc);
-    routes = discover(o, *resolver.resolve(o.host, std::to_string(o.port)).begin(), &note);
+    routes = discover(o, *seed, *resolver.resolve(seed->address, std::to_string(seed->port)).begin(), tls.get(), &note);
   } catch (const std::exception& e) {
-    *error = "cannot resolve " + o.host + ":" + std::to_string(o.port) + " or a peer: " + e.what();
+    *error = "cannot resolve " + seed->to_string() + " or a peer: " + e.what();
     return std::nullopt;
   }
   if (!o.quiet || !note.empty()) {
@@ -357,15 +422,17 @@ std::optional<RunResult> run_workload(const Options& o, std::string* error) {
     for (size_t i = 0; i < owned.size(); ++i) std::cerr << ' ' << routes.nodes[i] << '=' << owned[i];
     std::cerr << note << '\n';
   }
-  Shared shared{o, templates, routes};
+  Shared shared{o, templates, routes, ssl.get()};
   std::vector<std::unique_ptr<Worker>> workers;
   for (uint32_t i = 0; i < o.threads; ++i) workers.push_back(std::make_unique<Worker>(shared));
+  const Clock::time_point connect_start = Clock::now();
   try {
-    for (uint32_t i = 0; i < o.connections; ++i) workers[i % o.threads]->connect(routes.nodes);
+    for (uint32_t i = 0; i < o.connections; ++i) workers[i % o.threads]->connect(routes);
   } catch (const std::exception& e) {
-    *error = "cannot connect to " + o.host + ":" + std::to_string(o.port) + " or a peer: " + e.what();
+    *error = "cannot connect to " + seed->to_string() + " or a peer: " + e.what();
     return std::nullopt;
   }
+  const double connect_s = std::chrono::duration<double>(Clock::now() - connect_start).count();
 
   const Clock::time_point start = Clock::now();
   std::atomic<uint32_t> running{o.threads};
@@ -402,6 +469,8 @@ std::optional<RunResult> run_workload(const Options& o, std::string* error) {
   RunResult result;
   result.elapsed_s = std::chrono::duration<double>(stopped - start).count();
   result.nodes = routes.nodes.size();
+  result.connections = size_t(o.connections) * routes.nodes.size();
+  result.connect_s = connect_s;
   for (auto& w : workers) result.stats.merge(w->stats);
   return result;
 }

@@ -31,6 +31,10 @@ struct RunResult {
   Stats stats;
   double elapsed_s = 0;
   size_t nodes = 1;  // nodes the requests were spread over
+  // Opening every connection before the run (TCP connect, and the TLS handshake with
+  // --tls-enable): connections opened and the wall time it took.
+  size_t connections = 0;
+  double connect_s = 0;
 };
 
 // Connects every connection, runs until the workload ends (duration, transaction count, or

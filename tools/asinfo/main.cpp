@@ -6,6 +6,8 @@
 //   (no -v)          the summary: "<i> :  <name>" then "     <value>" per line
 // A value that reports an error is printed and the exit code is 1; a node that cannot be
 // reached gives a message on stderr naming host:port and exit code 1.
+// Over TLS with the standard tool flags (tls_flags.h): `--tls-enable --tls-cafile ca.pem
+// -h 10.0.0.5:asd.example:4333`.
 
 #include <algorithm>
 #include <cctype>
@@ -15,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client/client.h"
+#include "tls_flags/tls_flags.h"
 
 namespace {
 
@@ -64,23 +67,32 @@ int main(int argc, char** argv) {
   Options opt;
   CLI::App app{"asinfo: send one info command to a node and print the answer"};
   app.set_help_flag("--help", "Show program usage");
-  app.add_option("-h,--host", opt.host, "Host (name, IP, host:port or [v6]:port)")->capture_default_str();
+  app.add_option("-h,--host", opt.host, "Host (name, IP, host:port, host:tls-name:port or [v6]:port)")
+      ->capture_default_str();
   app.add_option("-p,--port", opt.port, "Port")->capture_default_str();
   app.add_option("-v,--value", opt.value, "Info command to send (default: the summary)");
   app.add_flag("-l,--line-separator", opt.line_separator, "Print the value's items on separate lines");
   app.add_option("--timeout", opt.timeout_s, "Timeout in seconds")->capture_default_str();
+  tools::TlsFlags tls;
+  tls.add_to(app);
   CLI11_PARSE(app, argc, argv);
 
-  auto host = client::Host::parse(opt.host, opt.port);
+  auto host = tls.host(opt.host, opt.port);
   if (!host) {
     std::cerr << "asinfo: bad host '" << opt.host << "'\n";
     return 1;
   }
   if (opt.value == "stats") opt.value = "statistics";  // the real tool's alias
 
+  std::string tls_error;
+  auto context = tls.context(&tls_error);
+  if (!tls_error.empty()) {
+    std::cerr << "asinfo: " << tls_error << '\n';
+    return 1;
+  }
   std::vector<std::string> commands;
   if (!opt.value.empty()) commands.push_back(opt.value);
-  auto answer = client::Client::info_host(*host, commands, uint32_t(opt.timeout_s * 1000));
+  auto answer = client::Client::info_host(*host, commands, uint32_t(opt.timeout_s * 1000), context.get());
   if (!answer) {
     std::cerr << "request to " << host->to_string() << " returned error: " << answer.error().message << '\n';
     return 1;

@@ -5,7 +5,8 @@
 // --------
 // A Client discovers a cluster from seed hosts exactly as the official C client does
 // (wire-protocol.md §2.4, §11): it asks each seed `node`, `partition-generation`, `build`
-// (and `cluster-name` when configured), follows `peers-clear-std` to the other nodes, and
+// (and `cluster-name` when configured), follows `peers-clear-std` (`peers-tls-std` with
+// TLS on, each peer then carrying its tls-name) to the other nodes, and
 // builds a partition map from every node's `replicas` master bitmaps. Single-record
 // commands go to the master of the key's partition, or to any node when the map has no
 // owner; batch reads send one request per node; scans send each node the partitions it
@@ -15,6 +16,7 @@
 //   - key.h, value.h, record.h, operation.h, policy.h: the data model and knobs.
 //   - request.h / response.h: wire encoders and parsers (pure; unit-tested byte for byte).
 //   - connection.h: one blocking socket with deadlines (poll), reused from a per-node pool.
+//   - tls.h: the TLS policy and context; the seeds' tls-names are in their Hosts.
 //   - cluster_info.h: parsers for the discovery info values.
 //   - errors.h: how client-side failures are told apart from server answers.
 //   - columns.h / column_decode.h: columnar batch reads and scans into caller-owned rows
@@ -41,6 +43,7 @@
 #include "client/operation.h"
 #include "client/policy.h"
 #include "client/record.h"
+#include "client/tls.h"
 #include "client/value.h"
 #include "common/result.h"
 
@@ -53,6 +56,9 @@ struct ClientConfig {
   uint32_t timeout_ms = 1000;  // default total timeout of a command
   size_t max_conns_per_node = 64;
   bool tend = true;  // run the 1 s tend thread; false = the map from connect() only
+  // enable: every connection is TLS, seeds verified against their Host::tls_name, peers
+  // found through `peers-tls-std`. connect() fails with Parameter when it cannot load.
+  TlsPolicy tls;
 };
 
 // Where single-record commands for a partition go: the node's name and service endpoint.
@@ -133,10 +139,10 @@ class Client {
 
   // One info command on the named node (any node when empty); returns its value as sent.
   common::Result<std::string> info(const std::string& command, const std::string& node_name = {});
-  // One-shot info on a fresh connection to `host`, no cluster needed. An empty command
-  // list asks for the summary.
+  // One-shot info on a fresh connection to `host`, no cluster needed (over TLS with
+  // `tls`, verified against host.tls_name). An empty command list asks for the summary.
   static common::Result<InfoAnswer> info_host(const Host& host, const std::vector<std::string>& commands,
-                                              uint32_t timeout_ms = 1000);
+                                              uint32_t timeout_ms = 1000, const TlsContext* tls = nullptr);
 
   // Deletes every record of ns/set (whole namespace when `set` is empty), via one node,
   // which distributes it as the real server does.

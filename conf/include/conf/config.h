@@ -43,6 +43,9 @@ namespace conf {
 struct HostPort {
     std::string host;
     uint32_t port = 0;
+    // XDR seeds only (`node-address-port HOST PORT TLS-NAME`): the name the remote
+    // node's certificate must carry.
+    std::string tls_name;
 
     bool operator==(const HostPort&) const = default;
 };
@@ -64,6 +67,7 @@ struct Service {
     uint32_t migrate_threads = 0;           // 0: this node sends no partitions
     uint32_t migrate_max_num_incoming = 0;  // partitions received at once
     uint32_t ticker_interval = 0;           // seconds between ticker lines; 0: none
+    uint32_t tls_refresh_period = 0;        // seconds between TLS file reloads; 0: never
     bool enable_fault_injection = false;    // test-only info commands (cluster-block-nodes)
     uint32_t paxos_single_replica_limit = 0;  // 0 or 1, both what asd does anyway
 };
@@ -119,6 +123,7 @@ struct TlsSpec {
     std::string ca_path;
     std::string protocols;     // e.g. `TLSv1.2` or `TLSv1.2,TLSv1.3`
     std::string cipher_suite;  // an OpenSSL cipher list; empty: OpenSSL's default
+    std::string cert_blacklist;  // file of refused serials [issuer]; empty: none
 };
 
 enum class HeartbeatMode { Mesh, Multicast };  // index into `mesh|multicast`
@@ -212,7 +217,7 @@ struct Namespace {
 struct XdrDc {
     std::string name;
     std::vector<HostPort> nodes;  // dc-node-address-port
-    std::string tls_name;
+    std::string tls_name;         // a network.tls stanza: the link's CA (and certificate)
     std::string security_config_file;
     int line = 0;
 };

@@ -46,6 +46,8 @@
 #include <string_view>
 #include <vector>
 
+#include "client/host.h"
+#include "client/tls.h"
 #include "proto/xdr_frame.h"
 #include "shipper/ship_stats.h"
 
@@ -63,6 +65,13 @@ class Topology;
 }
 
 namespace shipper {
+
+// The remote DC's seeds and TLS policy, as its shipper connects: each seed's tls-name is
+// its `node-address-port` third word, else the DC's tls-name; the policy (enable false
+// without a tls-name) takes CA, certificate, key, protocols, ciphers and cert-blacklist
+// from the `network { tls NAME { } }` stanza the DC's tls-name names.
+std::vector<client::Host> dc_seeds(const conf::Config& config, const std::string& dc);
+client::TlsPolicy dc_tls_policy(const conf::Config& config, const std::string& dc);
 
 // The shared connection to the local asd, or nullptr while asd is unreachable. Called
 // from worker threads; must be thread-safe and must not block long.

@@ -166,3 +166,15 @@ TEST_CASE("host strings", "[client]") {
   CHECK_FALSE(Host::parse("[::1"));
   CHECK((Host{"10.0.0.1", 3000}.to_string()) == "10.0.0.1:3000");
 }
+
+TEST_CASE("host strings with a TLS name, as the tools write them", "[client]") {
+  CHECK(Host::parse_with_tls_name("10.0.0.1:asd.example:4333") == Host{"10.0.0.1", 4333, "asd.example"});
+  CHECK(Host::parse_with_tls_name("[::1]:asd.example:4333") == Host{"::1", 4333, "asd.example"});
+  CHECK(Host::parse_with_tls_name("node1:4333", 3000) == Host{"node1", 4333});
+  CHECK(Host::parse_with_tls_name("node1") == Host{"node1", 3000});
+  // Bare IPv6 literals are not mistaken for HOST:NAME:PORT.
+  CHECK(Host::parse_with_tls_name("::1", 3001) == Host{"::1", 3001});
+  CHECK(Host::parse_with_tls_name("fe80::1:2") == Host{"fe80::1:2", 3000});
+  CHECK_FALSE(Host::parse_with_tls_name(""));
+  CHECK_FALSE(Host::parse_with_tls_name("a:name:70000"));
+}

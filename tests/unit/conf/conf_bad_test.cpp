@@ -42,8 +42,6 @@ TEST_CASE("keys of the real server this project does not implement stop start-up
                   "heartbeat mode multicast is not supported: use mode mesh");
     require_error("namespace test {\n  set s {\n    stop-writes-count 5\n  }\n}\n", 3,
                   "per-set stop-writes-count is not supported yet");
-    require_error(with_ns("xdr {\n  datacenter DC1 {\n    tls-name x\n  }\n}\n"), 3,
-                  "TLS for XDR links is not supported yet");
     require_error(with_ns("xdr {\n  datacenter DC1 {\n    dc-security-config-file /etc/c\n  }\n}\n"), 3,
                   "shipping to a DC with security enabled is not supported yet");
 }
@@ -200,6 +198,39 @@ TEST_CASE("TLS: a listener names a tls stanza that holds a certificate and its k
     require_error(with_ns("network {\n  service {\n    tls-port 4333\n    tls-name east\n    tls-authenticate-client any\n"
                           "    tls-authenticate-client c1\n  }\n" + tls + "}\n"),
                   1, "tls-authenticate-client: `any` or `false` stands alone");
-    require_error(with_ns("network {\n  tls east {\n    cert-file /c\n    key-file /k\n    cert-blacklist /b\n  }\n}\n"), 5,
-                  "cert-blacklist is not supported yet");
+}
+
+TEST_CASE("TLS on XDR links: a datacenter's tls-name names a tls stanza", "[conf]") {
+    const std::string tls = "network {\n  tls east {\n    cert-file /c.pem\n    key-file /k.pem\n    ca-file /ca.pem\n"
+                            "    cert-blacklist /b\n  }\n}\n";
+    require_error(with_ns("xdr {\n  datacenter DC1 {\n    tls-name x\n  }\n}\n"), 2,
+                  "datacenter 'DC1' tls-name 'x' names no `tls x { }` stanza in network");
+    require_error(with_ns("xdr {\n  datacenter DC1 {\n    dc-node-address-port 10.0.0.1 4333 east\n  }\n}\n"), 2,
+                  "datacenter 'DC1': 10.0.0.1 4333 names TLS name 'east' but the datacenter has no tls-name");
+    require_error(with_ns("xdr {\n  datacenter DC1 {\n    dc-node-address-port 10.0.0.1 4333 east more\n  }\n}\n"), 3,
+                  "too many values for 'dc-node-address-port'");
+    require_error(with_ns("network {\n  heartbeat {\n    mesh-seed-address-port 10.0.0.1 3002 east\n  }\n}\n"), 3,
+                  "too many values for 'mesh-seed-address-port'");
+
+    conf::Config config = conf::parse_string(
+        tls + with_ns("xdr {\n  datacenter DC1 {\n    dc-node-address-port 10.0.0.1 4333 dc1.example\n"
+                      "    dc-node-address-port 10.0.0.2 4333\n    tls-name east\n  }\n}\n"),
+        "tls.conf");
+    REQUIRE(config.xdr.datacenters.size() == 1);
+    const conf::XdrDc& dc = config.xdr.datacenters[0];
+    CHECK(dc.tls_name == "east");
+    REQUIRE(dc.nodes.size() == 2);
+    CHECK(dc.nodes[0].tls_name == "dc1.example");
+    CHECK(dc.nodes[1].tls_name.empty());
+    CHECK(config.network.tls.at(0).cert_blacklist == "/b");
+
+    // The 5.x form: `dc NAME { node-address-port HOST PORT TLS-NAME; tls-name NAME }`.
+    conf::Config modern = conf::parse_string(
+        tls + "namespace test {\n  replication-factor 1\n  storage-engine memory\n}\n"
+              "xdr {\n  dc DC1 {\n    node-address-port 10.0.0.1 4333 dc1.example\n    tls-name east\n"
+              "    namespace test {\n    }\n  }\n}\n",
+        "tls5.conf");
+    REQUIRE(modern.xdr.datacenters.size() == 1);
+    CHECK(modern.xdr.datacenters[0].tls_name == "east");
+    CHECK(modern.xdr.datacenters[0].nodes.at(0).tls_name == "dc1.example");
 }

@@ -20,6 +20,8 @@ struct AsdOptions {
   std::string service_extra;  // lines inside service { }
   std::string service_address = "127.0.0.1";  // network.service addresses, one per line
   std::string info_extra;                     // lines inside network.info { }
+  std::string network_extra;                  // lines inside network { } (tls stanzas)
+  std::string network_service_extra;          // lines inside network.service { } (tls-port ...)
   // Service port; 0 picks a free one. Set it when others must know the port before the
   // node starts (an XDR datacenter pointing at this node).
   uint16_t port = 0;

@@ -43,6 +43,17 @@ struct ClusterDcOptions {
   // (tls-port, tls-name, tls-mesh-seed-address-port). Empty: plaintext.
   std::string node_tls;
   std::string node_tls_name = "node.cluster";
+  // TLS: lines inside network { } (`tls NAME { ... }` stanzas, for the listener and for
+  // XDR links), and when `service_tls_name` is set each node also serves TLS on its own
+  // tls-port with that stanza (tls-authenticate-client false), next to the clear port.
+  std::string network_extra;
+  std::string service_tls_name;
+};
+
+// How a DC reaches a remote one over TLS (ClusterDc::ship_to_tls).
+struct DcTlsLink {
+  std::string tls_stanza;     // the datacenter's tls-name: a stanza of this DC's network_extra
+  std::string seed_tls_name;  // third word of the seed line; empty: none (the stanza's name applies)
 };
 
 class ClusterDc {
@@ -55,6 +66,12 @@ class ClusterDc {
   // `datacenter <remote> { dc-node-address-port 127.0.0.1 <its node 0 service port> }`
   // (one seed: the shipper's client finds the other nodes), listed in every namespace.
   void ship_to(const ClusterDc& remote);
+  // The same over TLS: the seed is the remote's node 0 tls-port. Changing `link` later
+  // (set_dc_tls) and restarting the xdr daemons models an operator fixing the config.
+  void ship_to_tls(const ClusterDc& remote, DcTlsLink link);
+  void set_dc_tls(const std::string& remote, DcTlsLink link);
+  // Rewrites every node's config (after set_dc_tls; takes effect at the next restart).
+  void rewrite_configs();
 
   // Starts every node; throws (with the logs) when a daemon does not come up or the
   // cluster is not stable within 30 s.
@@ -64,6 +81,7 @@ class ClusterDc {
   size_t size() const { return nodes_.size(); }
   uint16_t port(size_t i) const;
   uint16_t fabric_port(size_t i) const;  // the TLS one under node_tls
+  uint16_t tls_port(size_t i) const;  // 0 without service_tls_name
   uint16_t xdr_port(size_t i) const;
   pid_t xdr_pid(size_t i) const;  // -1 when not running
   uint64_t node_id(size_t i) const;
@@ -109,7 +127,7 @@ class ClusterDc {
   struct NodeProcs {
     std::unique_ptr<TempDir> dir;
     uint64_t id = 0;
-    uint16_t service = 0, heartbeat = 0, fabric = 0, info = 0, xdr = 0;
+    uint16_t service = 0, heartbeat = 0, fabric = 0, info = 0, xdr = 0, tls = 0;
     std::string node_tls;  // stanza lines; empty: plaintext heartbeat and fabric
     Process asd;
     Process xdr_proc;
@@ -121,7 +139,12 @@ class ClusterDc {
   void launch_xdr(NodeProcs& n);
 
   ClusterDcOptions options_;
-  std::vector<std::pair<std::string, uint16_t>> datacenters_;
+  struct Datacenter {
+    std::string name;
+    uint16_t port = 0;
+    std::optional<DcTlsLink> tls;
+  };
+  std::vector<Datacenter> datacenters_;
   std::vector<std::unique_ptr<NodeProcs>> nodes_;
   bool frozen_ = false;
 };
