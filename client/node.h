@@ -12,12 +12,14 @@
 #include "client/client.h"
 #include "client/cluster_info.h"
 #include "client/connection.h"
+#include "node_session.h"
 
 namespace client {
 
 class Node {
  public:
-  Node(NodeIdentity identity, Host host, const ClientConfig& config);
+  // `session`: the login state validation started (its connection already admitted).
+  Node(NodeIdentity identity, Host host, const ClientConfig& config, std::unique_ptr<NodeSession> session);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -34,6 +36,9 @@ class Node {
   void release(std::unique_ptr<Connection> conn, bool healthy);
   // One info exchange on a pooled connection. Thread-safe.
   common::Result<InfoAnswer> info(const std::vector<std::string>& commands, uint64_t deadline_ms);
+
+  // Opens a connection and admits it (login or session token). Thread-safe.
+  common::Result<std::unique_ptr<Connection>> open(uint32_t timeout_ms, uint64_t deadline_ms);
 
   // Info over the node's own tend connection, reopened on demand. Tend pass only.
   common::Result<InfoAnswer> tend_info(const std::vector<std::string>& commands);
@@ -65,6 +70,7 @@ class Node {
   size_t open_ = 0;  // idle + borrowed
 
   std::unique_ptr<Connection> tend_conn_;
+  std::unique_ptr<NodeSession> session_;
 };
 
 }  // namespace client

@@ -37,6 +37,7 @@
 #include "client/columns.h"
 #include "client/connection.h"
 #include "client/host.h"
+#include "client/auth.h"
 #include "client/key.h"
 #include "client/operation.h"
 #include "client/policy.h"
@@ -53,6 +54,10 @@ struct ClientConfig {
   uint32_t timeout_ms = 1000;  // default total timeout of a command
   size_t max_conns_per_node = 64;
   bool tend = true;  // run the 1 s tend thread; false = the map from connect() only
+  // Security (client/auth.h): with a user, every connection logs in or authenticates
+  // before its first command; `password` is asked at each login.
+  std::string user;
+  PasswordSource password;
 };
 
 // Where single-record commands for a partition go: the node's name and service endpoint.
