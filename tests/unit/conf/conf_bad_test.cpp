@@ -44,8 +44,6 @@ TEST_CASE("keys of the real server this project does not implement stop start-up
                   "per-set stop-writes-count is not supported yet");
     require_error(with_ns("xdr {\n  datacenter DC1 {\n    tls-name x\n  }\n}\n"), 3,
                   "TLS for XDR links is not supported yet");
-    require_error(with_ns("xdr {\n  datacenter DC1 {\n    dc-security-config-file /etc/c\n  }\n}\n"), 3,
-                  "shipping to a DC with security enabled is not supported yet");
 }
 
 TEST_CASE("bad values name the key, the stanza and the expected form", "[conf]") {
