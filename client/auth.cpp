@@ -107,9 +107,14 @@ common::Result<Session> login(Connection& conn, std::string_view user, std::stri
   return session;
 }
 
+std::string authenticate_request(std::string_view user, const Session& session) {
+  if (session.token.empty()) return {};
+  return admin_request(kAuthenticate, user, kFieldSessionToken, session.token);
+}
+
 common::Status authenticate(Connection& conn, std::string_view user, const Session& session, uint64_t deadline_ms) {
   if (session.token.empty()) return {};
-  auto body = exchange(conn, admin_request(kAuthenticate, user, kFieldSessionToken, session.token), deadline_ms);
+  auto body = exchange(conn, authenticate_request(user, session), deadline_ms);
   if (!body) return to_status(body.error());
   auto code = ResultCode(uint8_t((*body)[1]));
   if (code == ResultCode::Ok || code == ResultCode::SecurityNotEnabled) return {};

@@ -77,6 +77,22 @@ std::vector<std::string> Client::node_names() const {
   return names;
 }
 
+std::string Client::admission(const Host& host) const {
+  for (const auto& node : impl_->cluster.nodes()) {
+    if (node->host() == host) return node->admission();
+  }
+  return {};
+}
+
+common::Status Client::relogin() {
+  const ClientConfig& config = impl_->cluster.config();
+  for (const auto& node : impl_->cluster.nodes()) {
+    uint64_t deadline = common::steady_ms() + std::max(config.connect_timeout_ms, config.timeout_ms);
+    if (auto st = node->relogin(deadline); !st.ok()) return st;
+  }
+  return {};
+}
+
 std::vector<NodeRoute> Client::nodes() const {
   std::vector<NodeRoute> routes;
   for (const auto& node : impl_->cluster.nodes()) routes.push_back(NodeRoute{node->name(), node->host()});

@@ -60,6 +60,22 @@ common::Result<std::unique_ptr<Connection>> Node::open(uint32_t timeout_ms, uint
   return conn;
 }
 
+common::Status Node::relogin(uint64_t deadline_ms) {
+  uint64_t now = common::steady_ms();
+  if (deadline_ms <= now) return to_status(client_error(ResultCode::Timeout, "timeout connecting to " + host_.to_string()));
+  auto conn = Connection::open(host_, uint32_t(std::min<uint64_t>(deadline_ms - now, connect_timeout_ms_)));
+  if (!conn) return to_status(conn.error());
+  if (auto st = session_->relogin(**conn, deadline_ms); !st.ok()) return st;
+  std::lock_guard lock(mu_);
+  // Pooled connections admitted under the old session are stale: the new one replaces them.
+  open_ -= idle_.size();
+  idle_.clear();
+  idle_.push_back(std::move(*conn));
+  ++open_;
+  released_.notify_one();
+  return {};
+}
+
 void Node::release(std::unique_ptr<Connection> conn, bool healthy) {
   std::lock_guard lock(mu_);
   if (healthy) {

@@ -40,6 +40,11 @@ class Node {
   // Opens a connection and admits it (login or session token). Thread-safe.
   common::Result<std::unique_ptr<Connection>> open(uint32_t timeout_ms, uint64_t deadline_ms);
 
+  // The AUTHENTICATE bytes that admit a connection of the caller's own (client.h admission()).
+  std::string admission() const { return session_->admission(); }
+  // A fresh connection, logged in again whatever the session; kept in the pool.
+  common::Status relogin(uint64_t deadline_ms);
+
   // Info over the node's own tend connection, reopened on demand. Tend pass only.
   common::Result<InfoAnswer> tend_info(const std::vector<std::string>& commands);
   // The connection that validated the node becomes its tend connection (as in the C client).

@@ -29,6 +29,12 @@ common::Status NodeSession::admit(Connection& conn, uint64_t deadline_ms) {
   return login_on(conn, deadline_ms);
 }
 
+std::string NodeSession::admission() const {
+  std::lock_guard lock(mu_);
+  if (!logged_in_) return {};
+  return authenticate_request(user_, session_);
+}
+
 common::Status NodeSession::login_on(Connection& conn, uint64_t deadline_ms) {
   auto password = password_ ? password_() : common::Result<std::string>(std::string());
   if (!password) return to_status(password.error());

@@ -25,13 +25,17 @@ class NodeSession {
   // session yet, it is about to expire, or the server no longer accepts it. The
   // server's code (InvalidCredential, InvalidUser, ...) on refusal. Thread-safe.
   common::Status admit(Connection& conn, uint64_t deadline_ms);
+  // Logs in on `conn` whatever the session (the server dropped it).
+  common::Status relogin(Connection& conn, uint64_t deadline_ms) { return login_on(conn, deadline_ms); }
+  // AUTHENTICATE bytes for the current session; empty without a session token.
+  std::string admission() const;
 
  private:
   common::Status login_on(Connection& conn, uint64_t deadline_ms);
 
   const std::string user_;
   const PasswordSource password_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   bool logged_in_ = false;  // a login succeeded (with or without security on the server)
   Session session_;
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "client/client.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "conf/config.h"
@@ -47,10 +48,15 @@ DcShipper::Impl::Impl(const conf::Config& config, std::string dc_name, logger::D
       log(digest_log),
       topology(topo),
       local(std::move(local_fn)),
-      link(dc, seeds_of(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after),
+      link(dc, seeds_of(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after,
+           config.xdr.find_dc(dc) ? *config.xdr.find_dc(dc) : conf::XdrDc{}),
       pipeline(dc, PipelineOptions{.max_conns_per_node = opts.max_conns_per_node,
                                    .timeout_ms = opts.remote_timeout_ms,
-                                   .connect_timeout_ms = opts.connect_timeout_ms}),
+                                   .connect_timeout_ms = opts.connect_timeout_ms,
+                                   .admission = [this](const client::Host& host) {
+                                     std::shared_ptr<client::Client> remote = link.client();
+                                     return remote ? remote->admission(host) : std::string();
+                                   }}),
       bucket(config.xdr.max_ship_throughput),
       dispatcher(config.xdr.hotkey_time_ms, digest_log.cursor(dc)) {
   committed = dispatcher.committed();
@@ -252,6 +258,7 @@ StatsSnapshot DcShipper::Impl::snapshot(std::string_view ns) const {
   }
   s.link_up = link.up();
   s.link_since_ms = link.since_ms();
+  if (!s.link_up) s.link_reason = link.reason();
   std::optional<uint64_t> oldest;
   uint64_t next_seq, cursor;
   {

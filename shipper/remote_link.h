@@ -7,6 +7,11 @@
 // when all are gone, so the link only reconnects from scratch when connect() never
 // succeeded. Workers report each attempt: any server answer counts as "up", network
 // failures (timeouts, resets) count toward "down" after `down_after` in a row.
+//
+// A secured remote (conf/dc_credentials.h): the client logs in with the DC's credentials,
+// read from their file at every login. A refused login or session (a password changed
+// on the remote) takes the link down at once with the server's reason; the link thread
+// then logs in again, with the file as it is now, until the remote accepts.
 
 #include <atomic>
 #include <cstdint>
@@ -16,6 +21,7 @@
 #include <vector>
 
 #include "client/host.h"
+#include "conf/config.h"
 #include "shipper/flow_control.h"
 
 namespace client {
@@ -26,8 +32,9 @@ namespace shipper {
 
 class RemoteLink {
  public:
+  // `dc_config`: the DC's stanza, for its credentials (none when it does not log in).
   RemoteLink(std::string dc, std::vector<client::Host> seeds, uint32_t connect_timeout_ms,
-             uint32_t timeout_ms, uint32_t down_after);
+             uint32_t timeout_ms, uint32_t down_after, conf::XdrDc dc_config = {});
   ~RemoteLink();
 
   // The connected client, or nullptr before the first successful connect.
@@ -38,20 +45,26 @@ class RemoteLink {
 
   void on_answer();                         // the remote answered something
   void on_failure(const std::string& why);  // timeout, reset, refused
+  // The remote refused the login, the session or the user's rights (security_refusal).
+  void on_refused(const std::string& why);
 
   bool up() const { return up_.load(); }
   uint64_t since_ms() const { return since_ms_.load(); }
+  // Why the link went down last ("" while it never did).
+  std::string reason() const;
   // The remote's `features` listed zstd-compression at connect time.
   bool zstd() const { return zstd_.load(); }
 
  private:
   void set_state(bool up, const std::string& why);
+  uint32_t failed(const std::string& what, const std::string& why);  // backoff; logs now and then
 
   const std::string dc_;
   const std::vector<client::Host> seeds_;
   const uint32_t connect_timeout_ms_;
   const uint32_t timeout_ms_;
   const uint32_t down_after_;
+  const conf::XdrDc dc_config_;
 
   mutable std::mutex mu_;  // guards client_ and the state change
   std::shared_ptr<client::Client> client_;
@@ -60,6 +73,8 @@ class RemoteLink {
   std::atomic<uint64_t> since_ms_;
   std::atomic<uint32_t> failures_{0};
   std::atomic<bool> zstd_{false};
+  std::atomic<bool> refused_{false};  // a security refusal since the last good login
+  std::string reason_;                // under mu_
 };
 
 }  // namespace shipper

@@ -26,6 +26,10 @@
 
 namespace shipper {
 
+// The remote refused the link's login or session, or its user's rights: the records are
+// fine, the link is not, so they are retried and never abandoned.
+bool security_refusal(common::ResultCode code);
+
 struct RemoteAnswer {
   common::ResultCode code = common::ResultCode::Ok;
   std::string message;   // empty for Ok
@@ -50,6 +54,10 @@ struct PipelineOptions {
   uint64_t busy_conn_age_ms = 2;
   uint32_t timeout_ms = 2000;          // oldest request unanswered this long: connection closed
   uint32_t connect_timeout_ms = 1000;
+  // A secured remote: the AUTHENTICATE proto for a new connection to `host` (client.h
+  // Client::admission), written ahead of its first request; empty: none needed. A
+  // refusal fails the connection, its requests answered with the refusal's code.
+  std::function<std::string(const client::Host&)> admission;
 };
 
 class RemotePipeline {

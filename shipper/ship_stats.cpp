@@ -135,6 +135,14 @@ std::string render_stats(const StatsSnapshot& s) {
   };
   add("link", s.link_up ? "up" : "down");
   add("link_since", std::to_string(s.link_since_ms));
+  if (!s.link_up && !s.link_reason.empty()) {
+    // The info format's separators may not appear inside a value.
+    std::string reason = s.link_reason;
+    for (char& c : reason) {
+      if (c == ';' || c == '=') c = ',';
+    }
+    add("link_reason", reason);
+  }
   add("lag", std::to_string(s.lag_sec));
   add("in_queue", std::to_string(s.in_queue));
   add("in_progress", std::to_string(s.in_progress));

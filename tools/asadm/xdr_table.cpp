@@ -138,6 +138,13 @@ void append_node_table(std::string& out, const NodeReport& node, int64_t now_ms)
   for (const auto& row : node.rows) lines.push_back(row_cells(node.address, row, now_ms));
   // An error row's message is one short row's spanning cell: it does not widen the link column.
   out += render_columns(lines, right);
+  // Why a link is down does not fit a column: one line per DC under the table.
+  for (const auto& row : node.rows) {
+    if (!row.ns.empty()) continue;
+    if (auto reason = field(row.fields, "link_reason"); !reason.empty()) {
+      out += "  " + row.dc + " link down: " + std::string(reason) + "\n";
+    }
+  }
 }
 
 std::string json_object(const Fields& fields) {

@@ -36,6 +36,10 @@ struct Session {
 common::Result<Session> login(Connection& conn, std::string_view user, std::string_view password_hash,
                               uint64_t deadline_ms);
 
+// The AUTHENTICATE proto for `session` (empty when the session has no token), for
+// callers that pipeline it ahead of their requests on a connection of their own.
+std::string authenticate_request(std::string_view user, const Session& session);
+
 // AUTHENTICATE a new connection with a session from login(). A session without a token
 // (security off) sends nothing.
 common::Status authenticate(Connection& conn, std::string_view user, const Session& session, uint64_t deadline_ms);

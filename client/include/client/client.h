@@ -151,6 +151,15 @@ class Client {
   // single-record commands are routed). For callers that run their own connections.
   common::Result<NodeRoute> route(const std::string& ns, common::PartitionId pid) const;
 
+  // For callers that run their own connections to the cluster (xdr's pipeline): the
+  // AUTHENTICATE proto that admits a new connection to the node at `host` under that
+  // node's session, to send ahead of the first request. Empty when the client does not
+  // log in, the server has no security, or no node of the view is at `host`.
+  std::string admission(const Host& host) const;
+  // Logs in to every node again now, as after the server dropped the sessions (a
+  // password change). Ok, or the first refusal (InvalidCredential, ...).
+  common::Status relogin();
+
   // Names of the nodes in the current cluster view.
   std::vector<std::string> node_names() const;
   // The nodes of the current cluster view with their service endpoints.

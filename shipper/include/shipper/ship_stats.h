@@ -34,6 +34,7 @@ enum class AbandonCause { Forbidden, TooBig, Other };
 struct StatsSnapshot {
   bool link_up = false;
   uint64_t link_since_ms = 0;  // unix ms of the last link state change
+  std::string link_reason;     // while down: why (a refused login names the server's code)
   uint64_t lag_sec = 0;
   uint64_t in_queue = 0;
   uint64_t in_progress = 0;
