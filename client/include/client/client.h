@@ -151,6 +151,17 @@ class Client {
   // single-record commands are routed). For callers that run their own connections.
   common::Result<NodeRoute> route(const std::string& ns, common::PartitionId pid) const;
 
+  // User administration on a secured cluster (the logged-in user needs user-admin, except
+  // to change its own password), as the official clients' admin API; the server's code
+  // on refusal (UserAlreadyExists, InvalidUser, RoleViolation, ...). Any node answers:
+  // users are cluster-wide.
+  common::Status create_user(const std::string& user, const std::string& password,
+                             const std::vector<std::string>& roles);
+  common::Status drop_user(const std::string& user);
+  common::Status set_password(const std::string& user, const std::string& password);
+  common::Status grant_roles(const std::string& user, const std::vector<std::string>& roles);
+  common::Status revoke_roles(const std::string& user, const std::vector<std::string>& roles);
+
   // For callers that run their own connections to the cluster (xdr's pipeline): the
   // AUTHENTICATE proto that admits a new connection to the node at `host` under that
   // node's session, to send ahead of the first request. Empty when the client does not
