@@ -209,10 +209,18 @@ common::Result<std::string> Client::info(const std::string& command, const std::
 }
 
 common::Result<InfoAnswer> Client::info_host(const Host& host, const std::vector<std::string>& commands,
-                                             uint32_t timeout_ms) {
+                                             uint32_t timeout_ms, const std::string& user, const std::string& password) {
+  uint64_t deadline = common::steady_ms() + timeout_ms;
   auto conn = Connection::open(host, timeout_ms);
   if (!conn) return conn.error();
-  return (*conn)->info(commands, common::steady_ms() + timeout_ms);
+  if (!user.empty()) {
+    // LOGIN authenticates the connection it arrives on as well.
+    auto hash = hash_password(password);
+    if (!hash) return hash.error();
+    auto session = login(**conn, user, *hash, deadline);
+    if (!session) return session.error();
+  }
+  return (*conn)->info(commands, deadline);
 }
 
 common::Status Client::truncate(const std::string& ns, const std::string& set) {

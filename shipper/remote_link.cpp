@@ -121,8 +121,8 @@ void RemoteLink::on_failure(const std::string& why) {
   if (++failures_ >= down_after_ && up()) set_state(false, why);
 }
 
-void RemoteLink::on_refused(const std::string& why) {
-  refused_ = true;
+void RemoteLink::on_refused(common::ResultCode code, const std::string& why) {
+  if (code != common::ResultCode::RoleViolation && code != common::ResultCode::NotWhitelisted) refused_ = true;
   if (up()) set_state(false, why);
 }
 

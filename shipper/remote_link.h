@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "client/host.h"
+#include "common/result_code.h"
 #include "conf/config.h"
 #include "shipper/flow_control.h"
 
@@ -46,7 +47,9 @@ class RemoteLink {
   void on_answer();                         // the remote answered something
   void on_failure(const std::string& why);  // timeout, reset, refused
   // The remote refused the login, the session or the user's rights (security_refusal).
-  void on_refused(const std::string& why);
+  // A refused session or login makes the link thread log in again; a refused right
+  // (role violation) does not: the next answer that is not refused brings the link up.
+  void on_refused(common::ResultCode code, const std::string& why);
 
   bool up() const { return up_.load(); }
   uint64_t since_ms() const { return since_ms_.load(); }

@@ -264,7 +264,7 @@ Attempt DcShipper::Impl::route(const client::Client& remote, const client::Key& 
 
 Attempt DcShipper::Impl::classify_remote(const RemoteAnswer& answer) {
   if (security_refusal(answer.code)) {
-    link.on_refused(answer.message);
+    link.on_refused(answer.code, answer.message);
     return retry(RetryCause::Dest, answer.message);
   }
   if (answer.network) {

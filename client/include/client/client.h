@@ -139,9 +139,11 @@ class Client {
   // One info command on the named node (any node when empty); returns its value as sent.
   common::Result<std::string> info(const std::string& command, const std::string& node_name = {});
   // One-shot info on a fresh connection to `host`, no cluster needed. An empty command
-  // list asks for the summary.
+  // list asks for the summary. With `user` (a secured server), the connection logs in
+  // with `password` first; a refused login is the error.
   static common::Result<InfoAnswer> info_host(const Host& host, const std::vector<std::string>& commands,
-                                              uint32_t timeout_ms = 1000);
+                                              uint32_t timeout_ms = 1000, const std::string& user = {},
+                                              const std::string& password = {});
 
   // Deletes every record of ns/set (whole namespace when `set` is empty), via one node,
   // which distributes it as the real server does.

@@ -38,6 +38,13 @@ struct ClusterDcOptions {
   uint32_t heartbeat_interval_ms = 150;
   uint32_t heartbeat_timeout = 10;  // intervals
   std::string service_extra;        // lines added inside service { }
+  // A secured DC: the top-level `security { }` text, and the user its own helpers
+  // (info, connect, readiness checks) log in as.
+  std::string security;
+  std::string user;
+  std::string password;
+  // Lines added inside every `datacenter NAME { }` this DC ships to (credentials, TLS).
+  std::string datacenter_extra;
 };
 
 class ClusterDc {
