@@ -23,9 +23,12 @@ common::Status NodeSession::admit(Connection& conn, uint64_t deadline_ms) {
   if (!valid) return login_on(conn, deadline_ms);
   if (session.token.empty()) return {};  // the server does not enable security
   common::Status st = authenticate(conn, user_, session, deadline_ms);
-  // A session the server dropped (expired, the user's password changed, the node
-  // restarted) is replaced by a new login; any other refusal is the answer.
-  if (st.code() != ResultCode::ExpiredSession && st.code() != ResultCode::NotAuthenticated) return st;
+  // A session the server no longer takes (expired; signed for a password since changed:
+  // InvalidCredential) is replaced by a new login; any other refusal is the answer.
+  if (st.code() != ResultCode::ExpiredSession && st.code() != ResultCode::NotAuthenticated &&
+      st.code() != ResultCode::InvalidCredential) {
+    return st;
+  }
   return login_on(conn, deadline_ms);
 }
 
