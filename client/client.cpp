@@ -77,6 +77,22 @@ std::vector<std::string> Client::node_names() const {
   return names;
 }
 
+std::string Client::admission(const Host& host) const {
+  for (const auto& node : impl_->cluster.nodes()) {
+    if (node->host() == host) return node->admission();
+  }
+  return {};
+}
+
+common::Status Client::relogin() {
+  const ClientConfig& config = impl_->cluster.config();
+  for (const auto& node : impl_->cluster.nodes()) {
+    uint64_t deadline = common::steady_ms() + std::max(config.connect_timeout_ms, config.timeout_ms);
+    if (auto st = node->relogin(deadline); !st.ok()) return st;
+  }
+  return {};
+}
+
 std::vector<NodeRoute> Client::nodes() const {
   std::vector<NodeRoute> routes;
   for (const auto& node : impl_->cluster.nodes()) routes.push_back(NodeRoute{node->name(), node->host()});
@@ -193,10 +209,19 @@ common::Result<std::string> Client::info(const std::string& command, const std::
 }
 
 common::Result<InfoAnswer> Client::info_host(const Host& host, const std::vector<std::string>& commands,
-                                             uint32_t timeout_ms, const TlsContext* tls) {
+                                             uint32_t timeout_ms, const TlsContext* tls, const std::string& user,
+                                             const std::string& password) {
+  uint64_t deadline = common::steady_ms() + timeout_ms;
   auto conn = Connection::open(host, timeout_ms, tls);
   if (!conn) return conn.error();
-  return (*conn)->info(commands, common::steady_ms() + timeout_ms);
+  if (!user.empty()) {
+    // LOGIN authenticates the connection it arrives on as well.
+    auto hash = hash_password(password);
+    if (!hash) return hash.error();
+    auto session = login(**conn, user, *hash, deadline);
+    if (!session) return session.error();
+  }
+  return (*conn)->info(commands, deadline);
 }
 
 common::Status Client::truncate(const std::string& ns, const std::string& set) {

@@ -63,6 +63,11 @@ common::Status Cluster::start() {
   if (nodes().empty()) {
     std::string seeds;
     for (const Host& h : config_.seeds) seeds += (seeds.empty() ? "" : ",") + h.to_string();
+    {
+      // A seed that answered but refused the login says why better than "no seed".
+      std::lock_guard lock(mu_);
+      if (!login_error_.ok()) return login_error_;
+    }
     // A TLS refusal is the likely cause worth naming (wrong CA, wrong tls-name).
     if (!last_seed_error_.empty()) return to_status(common::Error{ResultCode::Unavailable, last_seed_error_});
     return to_status(client_error(ResultCode::Unavailable, "no seed answered: " + seeds));
@@ -92,9 +97,18 @@ std::shared_ptr<Node> Cluster::validate(const Host& host, const std::string& exp
     }
     return nullptr;
   }
+  uint64_t deadline = common::steady_ms() + std::max(config_.connect_timeout_ms, config_.timeout_ms);
+  // A secured server answers nothing but the login before it (as the C client's
+  // as_node_validate, which logs in first).
+  auto session = std::make_unique<NodeSession>(config_.user, config_.password);
+  if (auto st = session->admit(**conn, deadline); !st.ok()) {
+    client_log()->warn("login refused host={} user={} err={}", host.to_string(), config_.user, st.message());
+    std::lock_guard lock(mu_);
+    login_error_ = st;
+    return nullptr;
+  }
   std::vector<std::string> commands{"node", "partition-generation", "build"};
   if (!config_.cluster_name.empty()) commands.push_back("cluster-name");
-  uint64_t deadline = common::steady_ms() + std::max(config_.connect_timeout_ms, config_.timeout_ms);
   auto answer = (*conn)->info(commands, deadline);
   if (!answer) {
     // Under TLSv1.3 a server refuses the client's certificate after the client finished
@@ -121,7 +135,7 @@ std::shared_ptr<Node> Cluster::validate(const Host& host, const std::string& exp
     auto ua = (*conn)->info({"user-agent-set:value=" + common::base64_encode("1,cpp-1.0,not-set")}, deadline);
     if (!ua) return nullptr;
   }
-  auto node = std::make_shared<Node>(std::move(*identity), host, config_, tls_);
+  auto node = std::make_shared<Node>(std::move(*identity), host, config_, tls_, std::move(session));
   node->adopt_tend_connection(std::move(*conn));
   return node;
 }

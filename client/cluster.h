@@ -59,6 +59,7 @@ class Cluster {
   mutable std::mutex mu_;  // guards nodes_ and map_
   std::vector<std::shared_ptr<Node>> nodes_;
   std::shared_ptr<const PartitionMap> map_ = std::make_shared<PartitionMap>();
+  common::Status login_error_;  // the last login a node refused (start() reports it)
   mutable std::atomic<size_t> next_node_{0};  // round robin for any_node()
 
   std::mutex tend_mu_;  // one tend pass at a time; guards every Node::tend

@@ -10,13 +10,15 @@ namespace client {
 
 using common::ResultCode;
 
-Node::Node(NodeIdentity identity, Host host, const ClientConfig& config, std::shared_ptr<const TlsContext> tls)
+Node::Node(NodeIdentity identity, Host host, const ClientConfig& config, std::shared_ptr<const TlsContext> tls,
+           std::unique_ptr<NodeSession> session)
     : identity_(std::move(identity)),
       host_(std::move(host)),
       connect_timeout_ms_(config.connect_timeout_ms),
       timeout_ms_(config.timeout_ms),
       max_conns_(std::max<size_t>(1, config.max_conns_per_node)),
-      tls_(std::move(tls)) {}
+      tls_(std::move(tls)),
+      session_(std::move(session)) {}
 
 Node::~Node() = default;
 
@@ -42,7 +44,7 @@ common::Result<std::unique_ptr<Connection>> Node::acquire(uint64_t deadline_ms) 
   lock.unlock();
   uint64_t now = common::steady_ms();
   uint32_t budget = deadline_ms > now ? uint32_t(std::min<uint64_t>(deadline_ms - now, connect_timeout_ms_)) : 0;
-  auto conn = budget > 0 ? Connection::open(host_, budget, tls_.get())
+  auto conn = budget > 0 ? open(budget, deadline_ms)
                          : common::Result<std::unique_ptr<Connection>>(
                                client_error(ResultCode::Timeout, "timeout connecting to " + host_.to_string()));
   if (!conn) {
@@ -51,6 +53,29 @@ common::Result<std::unique_ptr<Connection>> Node::acquire(uint64_t deadline_ms) 
     released_.notify_one();
   }
   return conn;
+}
+
+common::Result<std::unique_ptr<Connection>> Node::open(uint32_t timeout_ms, uint64_t deadline_ms) {
+  auto conn = Connection::open(host_, timeout_ms, tls_.get());
+  if (!conn) return conn;
+  if (auto st = session_->admit(**conn, deadline_ms); !st.ok()) return to_error(st);
+  return conn;
+}
+
+common::Status Node::relogin(uint64_t deadline_ms) {
+  uint64_t now = common::steady_ms();
+  if (deadline_ms <= now) return to_status(client_error(ResultCode::Timeout, "timeout connecting to " + host_.to_string()));
+  auto conn = Connection::open(host_, uint32_t(std::min<uint64_t>(deadline_ms - now, connect_timeout_ms_)), tls_.get());
+  if (!conn) return to_status(conn.error());
+  if (auto st = session_->relogin(**conn, deadline_ms); !st.ok()) return st;
+  std::lock_guard lock(mu_);
+  // Pooled connections admitted under the old session are stale: the new one replaces them.
+  open_ -= idle_.size();
+  idle_.clear();
+  idle_.push_back(std::move(*conn));
+  ++open_;
+  released_.notify_one();
+  return {};
 }
 
 void Node::release(std::unique_ptr<Connection> conn, bool healthy) {
@@ -74,7 +99,7 @@ common::Result<InfoAnswer> Node::info(const std::vector<std::string>& commands, 
 
 common::Result<InfoAnswer> Node::tend_info(const std::vector<std::string>& commands) {
   if (!tend_conn_) {
-    auto conn = Connection::open(host_, connect_timeout_ms_, tls_.get());
+    auto conn = open(connect_timeout_ms_, common::steady_ms() + std::max(connect_timeout_ms_, timeout_ms_));
     if (!conn) return conn.error();
     tend_conn_ = std::move(*conn);
   }

@@ -12,13 +12,16 @@
 #include "client/client.h"
 #include "client/cluster_info.h"
 #include "client/connection.h"
+#include "node_session.h"
 
 namespace client {
 
 class Node {
  public:
-  // `tls`: the client's context when TLS is on (every connection then uses it).
-  Node(NodeIdentity identity, Host host, const ClientConfig& config, std::shared_ptr<const TlsContext> tls);
+  // `tls`: the client's context when TLS is on (every connection then uses it);
+  // `session`: the login state validation started (its connection already admitted).
+  Node(NodeIdentity identity, Host host, const ClientConfig& config, std::shared_ptr<const TlsContext> tls,
+       std::unique_ptr<NodeSession> session);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -35,6 +38,14 @@ class Node {
   void release(std::unique_ptr<Connection> conn, bool healthy);
   // One info exchange on a pooled connection. Thread-safe.
   common::Result<InfoAnswer> info(const std::vector<std::string>& commands, uint64_t deadline_ms);
+
+  // Opens a connection and admits it (login or session token). Thread-safe.
+  common::Result<std::unique_ptr<Connection>> open(uint32_t timeout_ms, uint64_t deadline_ms);
+
+  // The AUTHENTICATE bytes that admit a connection of the caller's own (client.h admission()).
+  std::string admission() const { return session_->admission(); }
+  // A fresh connection, logged in again whatever the session; kept in the pool.
+  common::Status relogin(uint64_t deadline_ms);
 
   // Info over the node's own tend connection, reopened on demand. Tend pass only.
   common::Result<InfoAnswer> tend_info(const std::vector<std::string>& commands);
@@ -67,6 +78,7 @@ class Node {
   size_t open_ = 0;  // idle + borrowed
 
   std::unique_ptr<Connection> tend_conn_;
+  std::unique_ptr<NodeSession> session_;
 };
 
 }  // namespace client

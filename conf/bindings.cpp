@@ -214,6 +214,9 @@ std::span<const Binding<XdrDc>> bindings() {
         {"dc-node-address-port", &D::nodes},
         {"tls-name", &D::tls_name},
         {"dc-security-config-file", &D::security_config_file},
+        {"auth-mode", &D::auth_mode},
+        {"auth-user", &D::auth_user},
+        {"auth-password-file", &D::auth_password_file},
     };
     return list;
 }

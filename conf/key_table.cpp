@@ -365,7 +365,7 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"xdr.datacenter", "tls-name", K::String, "", 0, 0, false, false,
      "The `network.tls` stanza whose CA (and certificate, for mutual TLS) the link uses; empty: no TLS."},
     {"xdr.datacenter", "dc-security-config-file", K::Path, "", 0, 0, false, false,
-     "Credentials file for the remote DC.", {}, "shipping to a DC with security enabled is not supported yet"},
+     "File with `credentials { username U; password P }` xdr logs in to the remote DC with; read at every login."},
 
     {"xdr.dc", "node-address-port", K::HostPort, "", 0, 0, false, true,
      "`HOST PORT [TLS-NAME]` of a seed node in the remote DC.", {}, {}, X5, "xdr.datacenter dc-node-address-port"},
@@ -379,12 +379,14 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Partition recoveries run at once.", {}, "recovery concurrency is not configurable; remove the line"},
     {"xdr.dc", "tls-name", K::String, "", 0, 0, false, false,
      "The `network.tls` stanza the link uses; empty: no TLS.", {}, {}, X5, "xdr.datacenter tls-name"},
-    {"xdr.dc", "auth-mode", K::String, "", 0, 0, false, false, "How xdr logs in to the remote DC.", {},
-     "shipping to a DC with security enabled is not supported yet"},
-    {"xdr.dc", "auth-user", K::String, "", 0, 0, false, false, "User xdr logs in as.", {},
-     "shipping to a DC with security enabled is not supported yet"},
-    {"xdr.dc", "auth-password-file", K::Path, "", 0, 0, false, false, "Password file for auth-user.", {},
-     "shipping to a DC with security enabled is not supported yet"},
+    {"xdr.dc", "auth-mode", K::String, "none", 0, 0, false, false,
+     "How xdr logs in to the remote DC: none, or internal (a user of the remote's access control). "
+     "external, external-insecure (LDAP) and pki are refused.", {}, {}, X5},
+    {"xdr.dc", "auth-user", K::String, "", 0, 0, false, false, "User xdr logs in as (with auth-mode internal).", {},
+     {}, X5},
+    {"xdr.dc", "auth-password-file", K::Path, "", 0, 0, false, false,
+     "File holding auth-user's password (its first line); read at every login, so a changed password is "
+     "picked up without a restart.", {}, {}, X5},
     {"xdr.dc", "use-alternate-access-address", K::Bool, "false", 0, 0, false, false,
      "Connect to the remote nodes' alternate addresses.", {}, "alternate access addresses are not supported yet"},
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "conf/dc_credentials.h"
 #include "conf/config_error.h"
 #include "conf/key_table.h"
 #include "conf/loader.h"
@@ -595,7 +596,10 @@ private:
                 parse_dc_namespace(dc.name, stmt, block);
                 return;
             }
-            if (std::string error = assign(dc, *storage_key(spec), parse(spec, stmt, block), block.where); !error.empty()) {
+            // A key of the 5.x form alone (auth-*) is stored under its own name.
+            const KeySpec* target = storage_key(spec);
+            if (std::string error = assign(dc, target ? *target : spec, parse(spec, stmt, block), block.where);
+                !error.empty()) {
                 fail(stmt.line, error);
             }
         });
@@ -761,6 +765,9 @@ private:
         }
         check_tls_references();
         check_xdr_tls_references();
+        for (const XdrDc& dc : config_.xdr.datacenters) {
+            if (std::string error = check_dc_auth(dc); !error.empty()) fail(dc.line, error);
+        }
     }
 
     Lexed lexed_;

@@ -186,6 +186,11 @@ Pairs render_context(const Config& config, std::string_view context, std::string
             render_keys(config.xdr, "xdr", "", out);
         } else if (const XdrDc* dc = config.xdr.find_dc(id)) {
             render_keys(*dc, "xdr.datacenter", "", out);
+            for (std::string_view key : {"auth-mode", "auth-user", "auth-password-file"}) {
+                if (std::optional<std::string> value = render_member(*dc, *find_key("xdr.dc", key))) {
+                    out.emplace_back(std::string(key), std::move(*value));
+                }
+            }
         }
     } else if (context == "mod-lua") {
         render_keys(config.mod_lua, "mod-lua", "", out);

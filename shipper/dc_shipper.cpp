@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "client/client.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "conf/config.h"
@@ -80,11 +81,15 @@ DcShipper::Impl::Impl(const conf::Config& config, std::string dc_name, logger::D
       topology(topo),
       local(std::move(local_fn)),
       link(dc, dc_seeds(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after,
-           dc_tls_policy(config, dc)),
+           dc_tls_policy(config, dc), config.xdr.find_dc(dc) ? *config.xdr.find_dc(dc) : conf::XdrDc{}),
       pipeline(dc, PipelineOptions{.max_conns_per_node = opts.max_conns_per_node,
                                    .timeout_ms = opts.remote_timeout_ms,
                                    .connect_timeout_ms = opts.connect_timeout_ms,
-                                   .tls = tls_context_of(dc_tls_policy(config, dc))}),
+                                   .tls = tls_context_of(dc_tls_policy(config, dc)),
+                                   .admission = [this](const client::Host& host) {
+                                     std::shared_ptr<client::Client> remote = link.client();
+                                     return remote ? remote->admission(host) : std::string();
+                                   }}),
       bucket(config.xdr.max_ship_throughput),
       dispatcher(config.xdr.hotkey_time_ms, digest_log.cursor(dc)) {
   committed = dispatcher.committed();

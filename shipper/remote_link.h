@@ -9,6 +9,11 @@
 // failures (timeouts, resets) count toward "down" after `down_after` in a row.
 // While down, `reason()` says why (the last connect or request failure: a refused TLS
 // certificate reads "client: tls: handshake with ... failed: certificate verify failed: ...").
+//
+// A secured remote (conf/dc_credentials.h): the client logs in with the DC's credentials,
+// read from their file at every login. A refused login or session (a password changed
+// on the remote) takes the link down at once with the server's reason; the link thread
+// then logs in again, with the file as it is now, until the remote accepts.
 
 #include <atomic>
 #include <cstdint>
@@ -19,6 +24,8 @@
 
 #include "client/host.h"
 #include "client/tls.h"
+#include "common/result_code.h"
+#include "conf/config.h"
 #include "shipper/flow_control.h"
 
 namespace client {
@@ -29,9 +36,10 @@ namespace shipper {
 
 class RemoteLink {
  public:
-  // `tls.enable`: the client connects over TLS (seeds carry their tls-names).
+  // `tls.enable`: the client connects over TLS (seeds carry their tls-names);
+  // `dc_config`: the DC's stanza, for its credentials (none when it does not log in).
   RemoteLink(std::string dc, std::vector<client::Host> seeds, uint32_t connect_timeout_ms,
-             uint32_t timeout_ms, uint32_t down_after, client::TlsPolicy tls = {});
+             uint32_t timeout_ms, uint32_t down_after, client::TlsPolicy tls = {}, conf::XdrDc dc_config = {});
   ~RemoteLink();
 
   // The connected client, or nullptr before the first successful connect.
@@ -42,6 +50,10 @@ class RemoteLink {
 
   void on_answer();                         // the remote answered something
   void on_failure(const std::string& why);  // timeout, reset, refused
+  // The remote refused the login, the session or the user's rights (security_refusal).
+  // A refused session or login makes the link thread log in again; a refused right
+  // (role violation) does not: the next answer that is not refused brings the link up.
+  void on_refused(common::ResultCode code, const std::string& why);
 
   bool up() const { return up_.load(); }
   uint64_t since_ms() const { return since_ms_.load(); }
@@ -52,6 +64,7 @@ class RemoteLink {
 
  private:
   void set_state(bool up, const std::string& why);
+  uint32_t failed(const std::string& what, const std::string& why);  // backoff; logs now and then
 
   const std::string dc_;
   const std::vector<client::Host> seeds_;
@@ -59,6 +72,7 @@ class RemoteLink {
   const uint32_t timeout_ms_;
   const uint32_t down_after_;
   const client::TlsPolicy tls_;
+  const conf::XdrDc dc_config_;
 
   mutable std::mutex mu_;  // guards client_ and the state change
   std::shared_ptr<client::Client> client_;
@@ -68,6 +82,8 @@ class RemoteLink {
   std::atomic<uint64_t> since_ms_;
   std::atomic<uint32_t> failures_{0};
   std::atomic<bool> zstd_{false};
+  std::atomic<bool> refused_{false};  // a security refusal since the last good login
+  std::string reason_;                // under mu_
 };
 
 }  // namespace shipper

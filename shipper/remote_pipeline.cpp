@@ -35,6 +35,7 @@ std::shared_ptr<spdlog::logger> pipe_log() { return common::logger("shipper"); }
 struct Pending {
   RemoteCallback done;
   uint64_t sent_ms = 0;
+  bool admission = false;  // the connection's AUTHENTICATE, not a caller's request
 };
 
 }  // namespace
@@ -129,10 +130,34 @@ RemoteAnswer to_answer(const proto::ProtoHeader& header, std::string_view body) 
   if (!answer) return network_failure(ResultCode::ServerError, answer.error().message);
   ResultCode code = answer->result();
   if (code == ResultCode::Ok) return {};
-  return RemoteAnswer{code, "server answered " + std::to_string(int(code)), false};
+  return RemoteAnswer{code, "server answered " + std::to_string(int(code)) + " (" + std::string(common::result_code_name(code)) + ")", false};
+}
+
+// The answer to a connection's AUTHENTICATE: Ok, or the refusal.
+ResultCode admission_answer(const proto::ProtoHeader& header, std::string_view body) {
+  constexpr size_t kAdminHeader = 16;
+  if (header.type != uint8_t(proto::ProtoType::Admin) || body.size() < kAdminHeader) return ResultCode::ServerError;
+  auto code = ResultCode(uint8_t(body[1]));
+  return code == ResultCode::SecurityNotEnabled ? ResultCode::Ok : code;
 }
 
 }  // namespace
+
+bool security_refusal(ResultCode code) {
+  switch (code) {
+    case ResultCode::InvalidUser:
+    case ResultCode::InvalidPassword:
+    case ResultCode::ExpiredPassword:
+    case ResultCode::InvalidCredential:
+    case ResultCode::ExpiredSession:
+    case ResultCode::NotAuthenticated:
+    case ResultCode::RoleViolation:
+    case ResultCode::NotWhitelisted:
+      return true;
+    default:
+      return false;
+  }
+}
 
 RemotePipeline::RemotePipeline(std::string dc, PipelineOptions options)
     : impl_(std::make_shared<Impl>(std::move(dc), options)) {}
@@ -272,6 +297,13 @@ void RemotePipeline::Impl::handshake(const std::shared_ptr<Conn>& c) {
 
 void RemotePipeline::Impl::ready(const std::shared_ptr<Conn>& c) {
   c->state = Conn::State::Ready;
+  if (options.admission) {
+    // Answers come in request order, so the AUTHENTICATE's is the first.
+    if (std::string auth = options.admission(c->host); !auth.empty()) {
+      c->outstanding.push_front(Pending{nullptr, common::steady_ms(), true});
+      c->queued.insert(0, auth);
+    }
+  }
   start_read(c);
   if (!c->queued.empty() && !c->write_busy) start_write(c);
 }
@@ -331,7 +363,18 @@ bool RemotePipeline::Impl::drain_answers(const std::shared_ptr<Conn>& c) {
       fail(c, ResultCode::ServerError, "unrequested answer from " + c->host.to_string());
       return false;
     }
-    RemoteAnswer answer = to_answer(header, std::string_view(at + proto::kProtoHeaderSize, size_t(header.size)));
+    std::string_view body(at + proto::kProtoHeaderSize, size_t(header.size));
+    if (c->outstanding.front().admission) {
+      ResultCode code = admission_answer(header, body);
+      c->rbegin += total;
+      c->outstanding.pop_front();
+      if (code != ResultCode::Ok) {
+        fail(c, code, c->host.to_string() + " refused the session: " + std::string(common::result_code_name(code)));
+        return false;
+      }
+      continue;
+    }
+    RemoteAnswer answer = to_answer(header, body);
     c->rbegin += total;
     if (answer.network) {
       // The stream cannot be trusted past a garbled answer: the request it answered is
@@ -343,6 +386,12 @@ bool RemotePipeline::Impl::drain_answers(const std::shared_ptr<Conn>& c) {
     c->outstanding.pop_front();
     --in_flight;
     p.done(answer);
+    if (security_refusal(answer.code)) {
+      // The session this connection was admitted with is over: the requests after it
+      // would be refused the same way, and a new connection authenticates afresh.
+      fail(c, answer.code, c->host.to_string() + " refused: " + std::string(common::result_code_name(answer.code)));
+      return false;
+    }
   }
   if (c->rbegin == c->rend) c->rbegin = c->rend = 0;
   return true;
@@ -363,8 +412,11 @@ void RemotePipeline::Impl::fail(const std::shared_ptr<Conn>& c, ResultCode code,
   }
   std::deque<Pending> failed = std::move(c->outstanding);
   c->outstanding.clear();
-  in_flight -= failed.size();
-  for (Pending& p : failed) p.done(network_failure(code, why));
+  for (Pending& p : failed) {
+    if (p.admission) continue;
+    --in_flight;
+    p.done(network_failure(code, why));
+  }
 }
 
 }  // namespace shipper

@@ -34,6 +34,10 @@ class TlsContext;
 
 namespace shipper {
 
+// The remote refused the link's login or session, or its user's rights: the records are
+// fine, the link is not, so they are retried and never abandoned.
+bool security_refusal(common::ResultCode code);
+
 struct RemoteAnswer {
   common::ResultCode code = common::ResultCode::Ok;
   std::string message;   // empty for Ok
@@ -59,6 +63,10 @@ struct PipelineOptions {
   uint32_t timeout_ms = 2000;          // oldest request unanswered this long: connection closed
   uint32_t connect_timeout_ms = 1000;
   std::shared_ptr<const client::TlsContext> tls;  // null: plaintext
+  // A secured remote: the AUTHENTICATE proto for a new connection to `host` (client.h
+  // Client::admission), written ahead of its first request; empty: none needed. A
+  // refusal fails the connection, its requests answered with the refusal's code.
+  std::function<std::string(const client::Host&)> admission;
 };
 
 class RemotePipeline {

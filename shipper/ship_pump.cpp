@@ -263,6 +263,10 @@ Attempt DcShipper::Impl::route(const client::Client& remote, const client::Key& 
 }
 
 Attempt DcShipper::Impl::classify_remote(const RemoteAnswer& answer) {
+  if (security_refusal(answer.code)) {
+    link.on_refused(answer.code, answer.message);
+    return retry(RetryCause::Dest, answer.message);
+  }
   if (answer.network) {
     link.on_failure(answer.message);
     return retry(answer.code == ResultCode::Timeout ? RetryCause::Timeout : RetryCause::ConnReset, answer.message);

@@ -87,6 +87,7 @@ std::string ClusterDc::render(const NodeProcs& n, size_t index) const {
   std::string out = "service {\n  cluster-name " + options_.name + "\n  node-id " + hex(n.id) +
                     "\n  work-directory " + dir + "\n  migrate-threads 2\n" + options_.service_extra + "}\n";
   out += "logging {\n  console {\n    context any info\n  }\n}\n";
+  out += options_.security;
   // Under node-to-node TLS the heartbeat and fabric ports are TLS ports, and the only ones.
   bool tls = !n.node_tls.empty();
   std::string port_key = tls ? "tls-port " : "port ";
@@ -128,7 +129,7 @@ std::string ClusterDc::render(const NodeProcs& n, size_t index) const {
     if (dc.tls && !dc.tls->seed_tls_name.empty()) out += " " + dc.tls->seed_tls_name;
     out += "\n";
     if (dc.tls) out += "    tls-name " + dc.tls->tls_stanza + "\n";
-    out += "  }\n";
+    out += options_.datacenter_extra + "  }\n";
   }
   return out + "}\n";
 }
@@ -137,7 +138,8 @@ void ClusterDc::launch_asd(NodeProcs& n) {
   const std::string dir = n.dir->path();
   n.asd.start({AsdNode::asd_binary(), "--config", dir + "/asd.conf"}, dir + "/asd.log");
   bool ready = eventually(
-      [&] { return !n.asd.running() || info_on(n.service, "status", 500) == "ok"; }, 15000, 50);
+      [&] { return !n.asd.running() || info_as(n.service, "status", options_.user, options_.password, 500) == "ok"; },
+      15000, 50);
   if (!ready || !n.asd.running()) {
     throw std::runtime_error(name() + ": asd " + hex(n.id) + " did not start; log:\n" +
                              last_lines(read_file(dir + "/asd.log"), 60));
@@ -282,7 +284,7 @@ bool ClusterDc::wait_stable(size_t expected_size, int timeout_ms) {
       [&] {
         std::string key;
         for (size_t i : live()) {
-          std::string answer = info_on(nodes_[i]->service, command, 1000);
+          std::string answer = info_as(nodes_[i]->service, command, options_.user, options_.password, 1000);
           if (answer.empty() || answer.rfind("ERROR", 0) == 0) return false;
           if (!key.empty() && key != answer) return false;
           key = answer;
@@ -296,13 +298,15 @@ std::unique_ptr<client::Client> ClusterDc::connect() {
   client::ClientConfig config;
   for (size_t i : live()) config.seeds.push_back({"127.0.0.1", nodes_[i]->service});
   config.timeout_ms = 5000;
+  config.user = options_.user;
+  config.password = [password = options_.password]() -> common::Result<std::string> { return password; };
   auto c = client::Client::connect(config);
   if (!c.ok()) throw std::runtime_error(name() + ": connect failed: " + c.error().message);
   return std::move(*c);
 }
 
 std::string ClusterDc::asd_info(size_t i, const std::string& command) const {
-  return info_on(nodes_.at(i)->service, command);
+  return info_as(nodes_.at(i)->service, command, options_.user, options_.password);
 }
 
 std::string ClusterDc::xdr_info(size_t i, const std::string& command) const {

@@ -36,6 +36,14 @@ std::string info_on_host(const std::string& host, uint16_t port, const std::stri
   return answer->front().second;
 }
 
+std::string info_as(uint16_t port, const std::string& command, const std::string& user, const std::string& password,
+                    uint32_t timeout_ms) {
+  auto answer = client::Client::info_host({"127.0.0.1", port}, {command}, timeout_ms, nullptr, user, password);
+  if (!answer.ok()) return "ERROR:" + answer.error().message;
+  if (answer->empty()) return "";
+  return answer->front().second;
+}
+
 std::string InfoMap::get(const std::string& key) const {
   auto it = values.find(key);
   return it == values.end() ? std::string() : it->second;

@@ -39,6 +39,7 @@
 #include "client/columns.h"
 #include "client/connection.h"
 #include "client/host.h"
+#include "client/auth.h"
 #include "client/key.h"
 #include "client/operation.h"
 #include "client/policy.h"
@@ -59,6 +60,10 @@ struct ClientConfig {
   // enable: every connection is TLS, seeds verified against their Host::tls_name, peers
   // found through `peers-tls-std`. connect() fails with Parameter when it cannot load.
   TlsPolicy tls;
+  // Security (client/auth.h): with a user, every connection logs in or authenticates
+  // before its first command; `password` is asked at each login.
+  std::string user;
+  PasswordSource password;
 };
 
 // Where single-record commands for a partition go: the node's name and service endpoint.
@@ -141,8 +146,11 @@ class Client {
   common::Result<std::string> info(const std::string& command, const std::string& node_name = {});
   // One-shot info on a fresh connection to `host`, no cluster needed (over TLS with
   // `tls`, verified against host.tls_name). An empty command list asks for the summary.
+  // With `user` (a secured server), the connection logs in with `password` first; a
+  // refused login is the error.
   static common::Result<InfoAnswer> info_host(const Host& host, const std::vector<std::string>& commands,
-                                              uint32_t timeout_ms = 1000, const TlsContext* tls = nullptr);
+                                              uint32_t timeout_ms = 1000, const TlsContext* tls = nullptr,
+                                              const std::string& user = {}, const std::string& password = {});
 
   // Deletes every record of ns/set (whole namespace when `set` is empty), via one node,
   // which distributes it as the real server does.
@@ -151,6 +159,26 @@ class Client {
   // The master of partition `pid` of `ns` in the current map, else any node (as
   // single-record commands are routed). For callers that run their own connections.
   common::Result<NodeRoute> route(const std::string& ns, common::PartitionId pid) const;
+
+  // User administration on a secured cluster (the logged-in user needs user-admin, except
+  // to change its own password), as the official clients' admin API; the server's code
+  // on refusal (UserAlreadyExists, InvalidUser, RoleViolation, ...). Any node answers:
+  // users are cluster-wide.
+  common::Status create_user(const std::string& user, const std::string& password,
+                             const std::vector<std::string>& roles);
+  common::Status drop_user(const std::string& user);
+  common::Status set_password(const std::string& user, const std::string& password);
+  common::Status grant_roles(const std::string& user, const std::vector<std::string>& roles);
+  common::Status revoke_roles(const std::string& user, const std::vector<std::string>& roles);
+
+  // For callers that run their own connections to the cluster (xdr's pipeline): the
+  // AUTHENTICATE proto that admits a new connection to the node at `host` under that
+  // node's session, to send ahead of the first request. Empty when the client does not
+  // log in, the server has no security, or no node of the view is at `host`.
+  std::string admission(const Host& host) const;
+  // Logs in to every node again now, as after the server dropped the sessions (a
+  // password change). Ok, or the first refusal (InvalidCredential, ...).
+  common::Status relogin();
 
   // Names of the nodes in the current cluster view.
   std::vector<std::string> node_names() const;

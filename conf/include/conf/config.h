@@ -218,7 +218,12 @@ struct XdrDc {
     std::string name;
     std::vector<HostPort> nodes;  // dc-node-address-port
     std::string tls_name;         // a network.tls stanza: the link's CA (and certificate)
+    // Logging in to a secured remote: 4.x names a `credentials { }` file, 5.x-8.x gives
+    // auth-mode internal, auth-user and a password file (conf/dc_credentials.h reads both).
     std::string security_config_file;
+    std::string auth_mode = "none";
+    std::string auth_user;
+    std::string auth_password_file;
     int line = 0;
 };
 

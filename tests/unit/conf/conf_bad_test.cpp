@@ -42,8 +42,6 @@ TEST_CASE("keys of the real server this project does not implement stop start-up
                   "heartbeat mode multicast is not supported: use mode mesh");
     require_error("namespace test {\n  set s {\n    stop-writes-count 5\n  }\n}\n", 3,
                   "per-set stop-writes-count is not supported yet");
-    require_error(with_ns("xdr {\n  datacenter DC1 {\n    dc-security-config-file /etc/c\n  }\n}\n"), 3,
-                  "shipping to a DC with security enabled is not supported yet");
 }
 
 TEST_CASE("bad values name the key, the stanza and the expected form", "[conf]") {

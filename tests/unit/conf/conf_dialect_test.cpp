@@ -145,8 +145,6 @@ TEST_CASE("5.x-8.x xdr keys this project cannot honour say so", "[conf][dialect]
     require_error(in_ns("remote-namespace other"), 4, "into a namespace of another name is not supported");
     require_error(in_ns("compression-level 5"), 4, "fixed zstd level");
     require_error("xdr {\n  dc A {\n    connector true\n  }\n}\n" + ns_with(""), 3, "connectors are not supported");
-    require_error("xdr {\n  dc A {\n    auth-user u\n  }\n}\n" + ns_with(""), 3,
-                  "shipping to a DC with security enabled is not supported yet");
     require_error("xdr {\n  dc A {\n    period-ms 50\n  }\n}\n" + ns_with(""), 3, "no polling period");
 }
 

@@ -72,4 +72,11 @@ TEST_CASE("rendered stats list the section 8 keys in order", "[shipper]") {
                           "lag_p50_ms=", "lag_p99_ms=", "lag_max_ms=", "compression_ratio="}) {
     CHECK(text.find(key) != std::string::npos);
   }
+  CHECK(text.find("link_reason") == std::string::npos);
+
+  // Down: why, with the info format's separators taken out of it.
+  s.link_up = false;
+  s.link_reason = "h:3000 refused: invalid credential; try=2";
+  text = shipper::render_stats(s);
+  CHECK(text.rfind("link=down;link_since=123;link_reason=h:3000 refused: invalid credential  try 2;lag=0;", 0) == 0);
 }

@@ -119,6 +119,16 @@ TEST_CASE("a link down with a reason prints the reason under the table", "[tools
   CHECK(text.find("DC2 link down") == std::string::npos);
 }
 
+TEST_CASE("a link down prints why under the table", "[tools][asadm]") {
+  NodeReport node = healthy_node();
+  node.rows.push_back({"DC3", "", asadm::parse_fields("link=down;link_since=1700000300000;"
+                                                      "link_reason=10.0.0.9:3000 refused: invalid credential"), ""});
+  std::string text = asadm::format_table({node}, kNow);
+  INFO(text);
+  CHECK(text.find("\n  DC3 link down: 10.0.0.9:3000 refused: invalid credential\n") != std::string::npos);
+  CHECK(text.find("DC2 link down") == std::string::npos);
+}
+
 TEST_CASE("json: numbers as numbers, strings escaped, nulls for absent", "[tools][asadm]") {
   CHECK(asadm::is_json_number("0"));
   CHECK(asadm::is_json_number("-12.5e+3"));

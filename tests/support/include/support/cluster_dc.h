@@ -48,6 +48,13 @@ struct ClusterDcOptions {
   // tls-port with that stanza (tls-authenticate-client false), next to the clear port.
   std::string network_extra;
   std::string service_tls_name;
+  // A secured DC: the top-level `security { }` text, and the user its own helpers
+  // (info, connect, readiness checks) log in as.
+  std::string security;
+  std::string user;
+  std::string password;
+  // Lines added inside every `datacenter NAME { }` this DC ships to (credentials, TLS).
+  std::string datacenter_extra;
 };
 
 // How a DC reaches a remote one over TLS (ClusterDc::ship_to_tls).

@@ -65,6 +65,9 @@ InfoMap parse_info_map(const std::string& text, char pair_sep = ';', char kv_sep
 std::string info_on(uint16_t port, const std::string& command, uint32_t timeout_ms = 3000);
 std::string info_on_host(const std::string& host, uint16_t port, const std::string& command,
                          uint32_t timeout_ms = 3000);
+// The same on a secured server, logged in as `user` first ("" user: no login).
+std::string info_as(uint16_t port, const std::string& command, const std::string& user, const std::string& password,
+                    uint32_t timeout_ms = 3000);
 // The last `lines` lines of a text (log tails in failure messages).
 std::string last_lines(const std::string& text, size_t lines);
 

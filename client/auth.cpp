@@ -1,0 +1,87 @@
+#include "client/auth.h"
+
+#include <crypt.h>
+
+#include <cstring>
+
+#include "admin_wire.h"
+#include "client/connection.h"
+#include "client/errors.h"
+#include "common/bytes.h"
+#include "common/clock.h"
+
+namespace client {
+
+using common::ResultCode;
+
+namespace {
+
+// The salt every Aerospike client hashes passwords with (as_password.c), so that the
+// same password gives the same credential whichever client sends it.
+constexpr const char* kClientSalt = "$2a$10$7EqJtq98hPqEX7fNZaFWoO";
+
+// The client treats a session as over this long before the server does (as the C client).
+constexpr uint64_t kTtlMarginS = 60;
+
+common::Error refused(ResultCode code, const Connection& conn) {
+  return common::Error{code, std::string(common::result_code_name(code)) + " from " + conn.host().to_string()};
+}
+
+}  // namespace
+
+common::Result<std::string> hash_password(std::string_view password) {
+  crypt_data data;
+  std::memset(&data, 0, sizeof data);
+  std::string clear(password);
+  const char* hash = ::crypt_r(clear.c_str(), kClientSalt, &data);
+  if (hash == nullptr || hash[0] == '*') {
+    return client_error(ResultCode::Parameter, "cannot hash the password (bcrypt unavailable)");
+  }
+  return std::string(hash);
+}
+
+common::Result<Session> login(Connection& conn, std::string_view user, std::string_view password_hash,
+                              uint64_t deadline_ms) {
+  auto body = admin::exchange(conn, admin::request(admin::kLogin, {{admin::kUser, user}, {admin::kCredential, password_hash}}),
+                              deadline_ms);
+  if (!body) return body.error();
+  auto code = ResultCode(uint8_t((*body)[1]));
+  if (code == ResultCode::SecurityNotEnabled) return Session{};
+  if (code != ResultCode::Ok) return refused(code, conn);
+  Session session;
+  uint64_t ttl_s = 0;
+  size_t fields = uint8_t((*body)[3]);
+  size_t pos = admin::kHeader;
+  const auto* p = reinterpret_cast<const uint8_t*>(body->data());
+  for (size_t i = 0; i < fields; ++i) {
+    if (body->size() - pos < 5) return client_error(ResultCode::ServerError, "truncated login answer");
+    uint32_t len = common::load_be32(p + pos);
+    uint8_t id = p[pos + 4];
+    if (len == 0 || body->size() - pos - 4 < len) {
+      return client_error(ResultCode::ServerError, "truncated login answer");
+    }
+    std::string_view data(body->data() + pos + 5, len - 1);
+    if (id == admin::kSessionToken) session.token.assign(data);
+    if (id == admin::kSessionTtl && data.size() == 4) ttl_s = common::load_be32(p + pos + 5);
+    pos += 4 + len;
+  }
+  if (session.token.empty()) return client_error(ResultCode::ServerError, "login answer without a session token");
+  if (ttl_s > kTtlMarginS) session.expires_ms = common::steady_ms() + (ttl_s - kTtlMarginS) * 1000;
+  return session;
+}
+
+std::string authenticate_request(std::string_view user, const Session& session) {
+  if (session.token.empty()) return {};
+  return admin::request(admin::kAuthenticate, {{admin::kUser, user}, {admin::kSessionToken, session.token}});
+}
+
+common::Status authenticate(Connection& conn, std::string_view user, const Session& session, uint64_t deadline_ms) {
+  if (session.token.empty()) return {};
+  auto body = admin::exchange(conn, authenticate_request(user, session), deadline_ms);
+  if (!body) return to_status(body.error());
+  auto code = ResultCode(uint8_t((*body)[1]));
+  if (code == ResultCode::Ok || code == ResultCode::SecurityNotEnabled) return {};
+  return to_status(refused(code, conn));
+}
+
+}  // namespace client

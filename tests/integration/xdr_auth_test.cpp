@@ -1,0 +1,190 @@
+// XDR into a secured DC: DC1 (3 nodes RF2, asd + xdr) ships to DC2 (2 nodes RF2) whose
+// access control is on. xdr logs in as a DC2 user named in its credentials file; when
+// DC2's admin changes that user's password the link goes down with the reason, nothing
+// is abandoned, and once the operator updates the file the link comes back and DC2
+// converges on DC1 record by record, without restarting anything.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "support/cluster_dc.h"
+#include "support/process.h"
+#include "support/seeder.h"
+#include "two_cluster_dcs.h"
+
+using support::ClusterDc;
+using support::ClusterDcOptions;
+using xdr_cluster_test::all_stats;
+using xdr_cluster_test::sum_stat;
+
+namespace {
+
+constexpr int kConvergeMs = 60000;
+
+std::string credentials(const std::string& password) {
+  return "# xdr's login on DC2\ncredentials\n{\n    username xdr\n    password " + password + "\n}\n";
+}
+
+// DC2 as a reader sees it: the comparison reads both DCs in full.
+std::unique_ptr<client::Client> reader(ClusterDc& dc) {
+  client::ClientConfig config;
+  for (size_t i : dc.live()) config.seeds.push_back({"127.0.0.1", dc.port(i)});
+  config.timeout_ms = 5000;
+  config.user = "checker";
+  config.password = []() -> common::Result<std::string> { return std::string("checker-pw"); };
+  auto c = client::Client::connect(config);
+  REQUIRE(c.ok());
+  return std::move(*c);
+}
+
+// Whether any DC1 node reports its DC2 link down with `reason` in the reason.
+bool link_down_because(ClusterDc& dc1, const std::string& reason) {
+  for (size_t i : dc1.live()) {
+    support::InfoMap stats = dc1.xdr_stats(i, "DC2");
+    if (stats.get("link") == "down" && stats.get("link_reason").find(reason) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool links_up(ClusterDc& dc1) {
+  for (size_t i : dc1.live()) {
+    if (dc1.xdr_stats(i, "DC2").get("link") != "up") return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("xdr logs in to a secured DC and survives a password change", "[xdr_cluster_auth]") {
+  support::TempDir secrets;
+  const std::string file = secrets.path() + "/dc2-credentials";
+  support::write_file(file, credentials("pw-1"));
+
+  ClusterDcOptions o2;
+  o2.name = "DC2";
+  o2.src_id = 2;
+  o2.nodes = 2;
+  o2.run_xdr = false;
+  o2.security = "security {\n}\n";
+  o2.user = "admin";
+  o2.password = "admin";
+  ClusterDc dc2(o2);
+  dc2.start();
+  {
+    auto admin = dc2.connect();
+    REQUIRE(admin->create_user("xdr", "pw-1", {"read-write"}).ok());
+    REQUIRE(admin->create_user("checker", "checker-pw", {"read"}).ok());
+  }
+
+  ClusterDcOptions o1;
+  o1.name = "DC1";
+  o1.src_id = 1;
+  o1.datacenter_extra = "    dc-security-config-file " + file + "\n";
+  ClusterDc dc1(o1);
+  dc1.ship_to(dc2);
+  dc1.start();
+
+  support::Seeder seeder("test", "auth");
+  auto c1 = dc1.connect();
+  auto c2 = reader(dc2);
+  auto converged = [&] {
+    support::DcDiff diff;
+    bool equal = support::eventually(
+        [&] {
+          diff = support::compare_dcs(*c1, *c2, "test", "auth", 5, "DC1", "DC2");
+          return diff.equal();
+        },
+        kConvergeMs, 500);
+    INFO("DC1 vs DC2: " << diff.summary() << "\n" << all_stats(dc1) << dc1.logs_tail() << dc2.logs_tail());
+    REQUIRE(equal);
+    CHECK(diff.a_records == diff.b_records);
+  };
+
+  // Logged in as xdr: the first records arrive.
+  REQUIRE(seeder.write_range(*c1, 0, 300, 1) == 0);
+  converged();
+  CHECK(links_up(dc1));
+
+  // DC2's admin changes xdr's password: the sessions xdr holds end, its next login is
+  // refused, and the link says why.
+  {
+    auto admin = dc2.connect();
+    REQUIRE(admin->set_password("xdr", "pw-2").ok());
+  }
+  REQUIRE(seeder.write_range(*c1, 300, 600, 1) == 0);
+  bool down = support::eventually([&] { return link_down_because(dc1, "invalid credential"); }, 30000, 200);
+  INFO(all_stats(dc1) << dc1.logs_tail());
+  REQUIRE(down);
+
+  // The operator updates the file: the link comes back by itself and every record,
+  // those written while it was down too, reaches DC2.
+  support::write_file(file, credentials("pw-2"));
+  REQUIRE(support::eventually([&] { return links_up(dc1); }, 30000, 200));
+  REQUIRE(seeder.write_range(*c1, 0, 100, 2) == 0);
+  converged();
+  CHECK(sum_stat(dc1, "abandoned") == 0);
+}
+
+TEST_CASE("xdr with a user DC2 does not know keeps the link down and loses nothing", "[xdr_cluster_auth_refused]") {
+  support::TempDir secrets;
+  const std::string file = secrets.path() + "/dc2-credentials";
+  support::write_file(file, credentials("pw-1"));
+
+  ClusterDcOptions o2;
+  o2.name = "DC2";
+  o2.src_id = 2;
+  o2.nodes = 2;
+  o2.run_xdr = false;
+  o2.security = "security {\n}\n";
+  o2.user = "admin";
+  o2.password = "admin";
+  ClusterDc dc2(o2);
+  dc2.start();
+
+  ClusterDcOptions o1;
+  o1.name = "DC1";
+  o1.src_id = 1;
+  o1.nodes = 2;
+  o1.datacenter_extra = "    dc-security-config-file " + file + "\n";
+  ClusterDc dc1(o1);
+  dc1.ship_to(dc2);
+  dc1.start();
+
+  support::Seeder seeder("test", "auth");
+  auto c1 = dc1.connect();
+  REQUIRE(seeder.write_range(*c1, 0, 200, 1) == 0);
+  bool down = support::eventually([&] { return link_down_because(dc1, "invalid user"); }, 30000, 200);
+  INFO(all_stats(dc1) << dc1.logs_tail());
+  REQUIRE(down);
+
+  // The user is created late, with a role that may read but not write: the login works,
+  // the writes are refused, and the link stays down saying so.
+  {
+    auto admin = dc2.connect();
+    REQUIRE(admin->create_user("xdr", "pw-1", {"read"}).ok());
+  }
+  REQUIRE(support::eventually([&] { return link_down_because(dc1, "role violation"); }, 30000, 200));
+  CHECK(sum_stat(dc1, "abandoned") == 0);
+
+  // With the write role granted, everything arrives.
+  {
+    auto admin = dc2.connect();
+    REQUIRE(admin->grant_roles("xdr", {"read-write"}).ok());
+    REQUIRE(admin->create_user("checker", "checker-pw", {"read"}).ok());
+  }
+  auto c2 = reader(dc2);
+  support::DcDiff diff;
+  bool equal = support::eventually(
+      [&] {
+        diff = support::compare_dcs(*c1, *c2, "test", "auth", 5, "DC1", "DC2");
+        return diff.equal();
+      },
+      kConvergeMs, 500);
+  INFO("DC1 vs DC2: " << diff.summary() << "\n" << all_stats(dc1) << dc1.logs_tail());
+  REQUIRE(equal);
+  CHECK(diff.a_records == 200);
+  CHECK(sum_stat(dc1, "abandoned") == 0);
+}
