@@ -159,7 +159,8 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"network.heartbeat", "tls-port", K::Int, "", 1, kPort, false, false,
      "Heartbeat port for TLS (with tls-name). Absent: no TLS heartbeat listener."},
     {"network.heartbeat", "tls-address", K::String, "", 0, 0, false, true,
-     "Address the TLS heartbeat listener binds; absent: that of `address`."},
+     "Address the TLS heartbeat listener binds; absent: the fabric's `address`, where the plaintext heartbeat "
+     "listens too (as the real server's heartbeat defaults to the fabric's addresses)."},
     {"network.heartbeat", "tls-mesh-seed-address-port", K::HostPort, "", 0, 0, false, true,
      "`HOST PORT` of a mesh seed node's TLS heartbeat port (needs tls-port)."},
     {"network.heartbeat", "tls-name", K::String, "", 0, 0, false, false,

@@ -34,7 +34,8 @@ bool Peers::learn(NodeId n, const Member& m) {
                          slot.tls_port != m.tls_port || slot.tls_name != m.tls_name;
   slot = m;
   auto held = unsent_.find(n);
-  if (held != unsent_.end()) {
+  // No fabric endpoint this node can use (a TLS-only peer, no TLS here): keep holding.
+  if (held != unsent_.end() && !m.fabric_endpoint.empty()) {
     // Under the lock, so that no other sender's message to it overtakes these.
     for (std::string& message : held->second.messages) fabric_.send(m.fabric_endpoint, std::move(message), false);
     unsent_.erase(held);
