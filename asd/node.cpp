@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "service/server.h"
 #include "service/tls_context.h"
+#include "security/access_control.h"
 #include "smd/metadata_store.h"
 #include "transaction/jobs.h"
 #include "udf/lua_runtime.h"
@@ -125,6 +126,14 @@ void Node::init() {
   metadata_ = std::make_unique<smd::MetadataStore>(work_path(config_, "smd"), node_id_);
   if (common::Status st = metadata_->load(); !st.ok()) {
     throw std::runtime_error("system metadata in service { work-directory } cannot be loaded: " + st.message());
+  }
+  if (config_.security.enabled) {
+    // Users and roles come from the metadata just loaded; the default user and the
+    // session secret are seeded when this is the first start.
+    access_control_ = std::make_unique<security::AccessControl>(config_.security, *metadata_, node_id_);
+    if (common::Status st = access_control_->start(); !st.ok()) {
+      throw std::runtime_error("access control cannot start: " + st.message());
+    }
   }
   std::string user_path = config_.mod_lua.user_path.empty() ? work_path(config_, "usr/udf/lua") : config_.mod_lua.user_path;
   udf_modules_ = std::make_unique<udf::UdfModules>(user_path, *metadata_);

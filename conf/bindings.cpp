@@ -76,6 +76,31 @@ std::span<const Binding<Service>> bindings() {
 }
 
 template <>
+std::span<const Binding<Security>> bindings() {
+    using S = Security;
+    static const Binding<S> list[] = {
+        {"enable-security", &S::enabled},
+        {"enable-quotas", Unsupported{}},
+        {"privilege-refresh-period", &S::privilege_refresh_period},
+        {"session-ttl", &S::session_ttl},
+    };
+    return list;
+}
+
+template <>
+std::span<const Binding<SecurityLog>> bindings() {
+    using L = SecurityLog;
+    static const Binding<L> list[] = {
+        {"report-authentication", &L::report_authentication},
+        {"report-user-admin", &L::report_user_admin},
+        {"report-sys-admin", &L::report_sys_admin},
+        {"report-violation", &L::report_violation},
+        {"report-data-op", &L::report_data_op},
+    };
+    return list;
+}
+
+template <>
 std::span<const Binding<Endpoint>> bindings() {
     using E = Endpoint;
     static const Binding<E> list[] = {
@@ -389,6 +414,8 @@ bool has_binding(const KeySpec& spec) {
     if (c == "xdr") return has_binding_in<Xdr>(n);
     if (c == "xdr.datacenter") return has_binding_in<XdrDc>(n);
     if (c == "mod-lua") return has_binding_in<ModLua>(n);
+    if (c == "security") return has_binding_in<Security>(n);
+    if (c == "security.log") return has_binding_in<SecurityLog>(n);
     return false;
 }
 
@@ -407,6 +434,8 @@ CONF_INSTANTIATE(SetConfig)
 CONF_INSTANTIATE(Xdr)
 CONF_INSTANTIATE(XdrDc)
 CONF_INSTANTIATE(ModLua)
+CONF_INSTANTIATE(Security)
+CONF_INSTANTIATE(SecurityLog)
 
 #undef CONF_INSTANTIATE
 

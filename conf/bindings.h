@@ -5,7 +5,7 @@
 // are handled by the parser itself and have no binding.
 //
 // Instantiated for Service, Endpoint, Heartbeat, Namespace, DeviceStorage, SetConfig, Xdr,
-// XdrDc and ModLua.
+// XdrDc, ModLua, Security and SecurityLog.
 #pragma once
 
 #include <optional>

@@ -80,6 +80,9 @@ Config make_config() {
     apply_defaults(config.network.info, "network.info");
     apply_defaults(config.xdr, "xdr");
     apply_defaults(config.mod_lua, "mod-lua");
+    apply_defaults(config.security, "security");
+    apply_defaults(config.security.log, "security.log");
+    config.security.enabled = false;  // only a `security { }` stanza turns it on
     return config;
 }
 

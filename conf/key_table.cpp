@@ -35,8 +35,9 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "A namespace (`namespace NAME {`); at least one is required. Name up to 31 characters."},
     {"", "xdr", K::Stanza, "", 0, 0, false, false, "Cross-datacenter replication."},
     {"", "mod-lua", K::Stanza, "", 0, 0, false, false, "Lua UDF settings."},
-    {"", "security", K::Stanza, "", 0, 0, false, false, "Access control (users and roles).", {},
-     "access control is not supported yet"},
+    {"", "security", K::Stanza, "", 0, 0, false, false,
+     "Access control: users, roles and privileges (server 5.7+: the stanza's presence turns it on). Clients must log in; "
+     "the first start has user `admin` (password `admin`, role user-admin)."},
 
     // ---- service -----------------------------------------------------------------------------
     {"service", "cluster-name", K::String, "", 0, 0, false, false,
@@ -443,6 +444,43 @@ constexpr std::array kTable = std::to_array<KeySpec>({
      "Directory asd writes the registered UDF modules to (udf-put), on every node. Empty: "
      "<work-directory>/usr/udf/lua, which is /opt/aerospike/usr/udf/lua with the default work-directory. "
      "Created if missing."},
+    // ---- security ----------------------------------------------------------------------------
+    {"security", "enable-security", K::Bool, "true", 0, 0, false, false,
+     "4.x form: `false` turns access control off again; 5.7+ removed the key (the stanza alone turns it on)."},
+    {"security", "enable-quotas", K::Bool, "false", 0, 0, false, false,
+     "Per-role read and write quotas. Only `false`: quotas are not supported, and set-quotas answers "
+     "QUOTAS_NOT_ENABLED (74)."},
+    {"security", "privilege-refresh-period", K::Time, "300", 10, 86400, false, false,
+     "How often the real server re-reads roles from LDAP. asd keeps users and roles in the cluster's system "
+     "metadata and applies every change at once, so this is checked and kept only."},
+    {"security", "session-ttl", K::Time, "86400", 1, 864000, false, false,
+     "Seconds a login's session token stays valid; clients log in again before it runs out. Below 120 only with "
+     "`service { enable-fault-injection true }` (tests)."},
+    {"security", "tps-weight", K::Int, "2", 2, 20, false, false, "Weight of the quota rate average.", {},
+     "quotas are not supported"},
+    {"security", "default-password-file", K::Path, "", 0, 0, false, false,
+     "File with the first password of user admin.", {}, "the first password of admin is always `admin`: change it "
+     "with set-password"},
+    {"security", "ldap", K::Stanza, "", 0, 0, false, false, "External authentication through LDAP.", {},
+     "LDAP is not supported"},
+    {"security", "syslog", K::Stanza, "", 0, 0, false, false, "4.x audit log to syslog.", {},
+     "the audit log goes to asd's log sinks (context security)"},
+    {"security", "log", K::Stanza, "", 0, 0, false, false,
+     "Which security events go to the audit log (log context `security`)."},
+    {"security.log", "report-authentication", K::Bool, "false", 0, 0, false, false,
+     "Log logins and authentications, successful or failed (failures at most a few lines a second)."},
+    {"security.log", "report-user-admin", K::Bool, "false", 0, 0, false, false,
+     "Log user and role administration (create, drop, grant, revoke, passwords)."},
+    {"security.log", "report-sys-admin", K::Bool, "false", 0, 0, false, false,
+     "Log system administration: set-config, truncate, index and UDF changes."},
+    {"security.log", "report-violation", K::Bool, "false", 0, 0, false, false,
+     "Log refused commands: not authenticated, role violations."},
+    {"security.log", "report-data-op", K::NsSet, "", 0, 0, false, true,
+     "`NAMESPACE [SET]`: log every data command on that namespace (or set), one line each."},
+    {"security.log", "report-data-op-role", K::String, "", 0, 0, false, true,
+     "Log data commands of users with this role.", {}, "data-op logging by role is not supported: use report-data-op"},
+    {"security.log", "report-data-op-user", K::String, "", 0, 0, false, true,
+     "Log data commands of this user.", {}, "data-op logging by user is not supported: use report-data-op"},
 });
 // clang-format on
 
@@ -488,6 +526,7 @@ std::string_view type_name(KeyType type) {
         case KeyType::HostPort: return "host port";
         case KeyType::PathSize: return "path size";
         case KeyType::LogContext: return "context level";
+        case KeyType::NsSet: return "namespace [set]";
         case KeyType::Stanza: return "stanza";
     }
     return "?";

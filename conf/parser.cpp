@@ -225,8 +225,39 @@ private:
         } else if (name == "xdr") {
             xdr_line_ = stmt.line;
             parse_xdr(child("xdr", "xdr", stmt));
+        } else if (name == "security") {
+            security_line_ = stmt.line;
+            parse_security(child("security", "security", stmt));
         } else {
             read_plain(config_.mod_lua, child("mod-lua", "mod-lua", stmt));
+        }
+    }
+
+    // ---- security ---------------------------------------------------------------------------
+
+    void parse_security(const Block& block) {
+        Security& security = config_.security;
+        security.enabled = true;  // the stanza's presence (5.7+); enable-security may turn it off
+        read_block(block, [&](const KeySpec& spec, const Statement& stmt) {
+            if (spec.name == "log") return read_plain(security.log, child("security.log", "security.log", stmt));
+            store(security, spec, stmt, block);
+            if (spec.name == "session-ttl") session_ttl_line_ = stmt.line;
+        });
+    }
+
+    // After the whole file: what security cannot be combined with.
+    void check_security() {
+        const Security& security = config_.security;
+        if (!security.enabled) return;
+        if (config_.xdr.enable_xdr || !config_.xdr.datacenters.empty()) {
+            fail(security_line_, "security with xdr is not supported yet: the xdr daemon cannot log in to its asd");
+        }
+        // The real server's floor; tests of token expiry may go below it on a node built for faults.
+        constexpr uint32_t kMinSessionTtl = 120;
+        if (security.session_ttl < kMinSessionTtl && !config_.service.enable_fault_injection) {
+            fail(session_ttl_line_, "session-ttl " + std::to_string(security.session_ttl) + " in security is below " +
+                                        std::to_string(kMinSessionTtl) +
+                                        " (allowed only with service enable-fault-injection true)");
         }
     }
 
@@ -768,6 +799,7 @@ private:
         for (const XdrDc& dc : config_.xdr.datacenters) {
             if (std::string error = check_dc_auth(dc); !error.empty()) fail(dc.line, error);
         }
+        check_security();
     }
 
     Lexed lexed_;
@@ -776,6 +808,8 @@ private:
     Config config_;
     std::vector<DcRef> dc_refs_;
     int xdr_line_ = 0;
+    int security_line_ = 0;
+    int session_ttl_line_ = 0;
     int info_line_ = 0;  // `info` or `admin` in network
     int network_line_ = 0;
     int heartbeat_line_ = 0;  // of network.heartbeat, network.fabric (0: absent)

@@ -194,6 +194,9 @@ Pairs render_context(const Config& config, std::string_view context, std::string
         }
     } else if (context == "mod-lua") {
         render_keys(config.mod_lua, "mod-lua", "", out);
+    } else if (context == "security" && config.security.enabled) {
+        render_keys(config.security, "security", "", out);
+        render_keys(config.security.log, "security.log", "log.", out);
     }
     return out;
 }

@@ -93,6 +93,7 @@ std::string expected_words(const KeySpec& spec) {
         case KeyType::HostPort: return "HOST PORT";
         case KeyType::PathSize: return "PATH SIZE";
         case KeyType::LogContext: return "CONTEXT LEVEL";
+        case KeyType::NsSet: return "NAMESPACE [SET]";
         default: return "one value";
     }
 }
@@ -105,6 +106,9 @@ std::size_t word_count(KeyType type) {
         default: return 1;
     }
 }
+
+// The words a type takes at most (an optional last word: NsSet's set).
+std::size_t max_word_count(KeyType type) { return type == KeyType::NsSet ? 2 : word_count(type); }
 
 std::string bad_value(std::string_view word, const KeySpec& spec, std::string_view where,
                       std::string_view expected) {
@@ -158,9 +162,11 @@ std::string parse_value(const KeySpec& spec, std::span<const std::string> words,
     }
     // `node-address-port HOST PORT TLS-NAME`: XDR seeds may name their certificate.
     bool tls_name_allowed = spec.type == KeyType::HostPort && spec.name.ends_with("node-address-port");
-    if (words.size() > wanted + (tls_name_allowed ? 1 : 0)) {
+    std::size_t most = max_word_count(spec.type) + (tls_name_allowed ? 1 : 0);
+    if (words.size() > most) {
+        std::size_t first_extra = most;
         return "too many values for '" + std::string(spec.name) + "' in " + std::string(where) +
-               ": expected " + expected_words(spec) + ", got '" + words[wanted] + "'";
+               ": expected " + expected_words(spec) + ", got '" + words[first_extra] + "'";
     }
     const std::string& word = words[0];
     switch (spec.type) {
@@ -203,6 +209,10 @@ std::string parse_value(const KeySpec& spec, std::span<const std::string> words,
             out.choice = static_cast<std::size_t>(index);
             return {};
         }
+        case KeyType::NsSet:
+            // Stored as written, "NS" or "NS SET": the set is optional.
+            out.text = words.size() == 2 ? word + " " + words[1] : word;
+            return {};
         case KeyType::Stanza: break;
     }
     return "'" + std::string(spec.name) + "' in " + std::string(where) + " opens a stanza: expected '{'";

@@ -83,7 +83,6 @@ class RemoteLink {
   std::atomic<uint32_t> failures_{0};
   std::atomic<bool> zstd_{false};
   std::atomic<bool> refused_{false};  // a security refusal since the last good login
-  std::string reason_;                // under mu_
 };
 
 }  // namespace shipper

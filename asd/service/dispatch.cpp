@@ -7,8 +7,12 @@
 #include "index/namespace.h"
 #include "proto/info.h"
 #include "proto/message.h"
+#include "security/access_control.h"
+#include "security/admin_message.h"
+#include "security/session.h"
 #include "service/info_commands.h"
 #include "service/node_context.h"
+#include "transaction/access_check.h"
 #include "transaction/batch.h"
 #include "transaction/record_request.h"
 #include "transaction/response_sink.h"
@@ -24,15 +28,22 @@ namespace {
 // client gets Unavailable and retries.
 constexpr uint8_t kMaxProxyHops = 3;
 
-// Security is not enabled: a login gets SECURITY_NOT_ENABLED and the client goes on
-// without a session (wire-protocol §1.6).
-void answer_admin(ResponseSink& sink) {
+// The admin protocol. Without access control a login gets SECURITY_NOT_ENABLED and the
+// client goes on without a session (wire-protocol §1.6).
+void answer_admin(std::string_view body, ResponseSink& sink) {
   std::string& out = sink.buffer();
-  size_t offset = proto::begin_proto(out, proto::ProtoType::Admin);
-  std::string header(16, '\0');
-  header[1] = char(ResultCode::SecurityNotEnabled);
-  out += header;
-  proto::end_proto(out, offset);
+  security::Session* session = sink.session();
+  if (!session) {
+    size_t offset = proto::begin_proto(out, proto::ProtoType::Admin);
+    security::append_admin_header(out, ResultCode::SecurityNotEnabled, 0);
+    proto::end_proto(out, offset);
+    return;
+  }
+  for (const std::string& part : session->access().handle(body, *session)) {
+    size_t offset = proto::begin_proto(out, proto::ProtoType::Admin);
+    out += part;
+    proto::end_proto(out, offset);
+  }
 }
 
 void answer_single_error(ResponseSink& sink, ResultCode code) {
@@ -50,6 +61,13 @@ void handle_record(NodeContext& node, std::string_view body, const proto::Messag
   if (!req) {
     answer_single_error(sink, req.code());
     return done(false);
+  }
+  if (security::Session* session = sink.session()) {
+    ResultCode allowed = session->check(record_permissions(*req), ns.name(), req->set, record_action(*req));
+    if (allowed != ResultCode::Ok) {
+      answer_single_error(sink, allowed);
+      return done(false);
+    }
   }
   std::string& out = sink.buffer();
   size_t offset = proto::begin_proto(out, proto::ProtoType::Message);
@@ -94,8 +112,23 @@ void handle_message(NodeContext& node, std::string_view body, ResponseSink& sink
     answer_single_error(sink, ResultCode::Parameter);
     return done(false);
   }
+  security::Session* session = sink.session();
+  if (session && !session->authenticated()) {
+    answer_single_error(sink, session->check(security::kPermNone, {}, {}, "data command"));
+    return done(false);
+  }
   if (msg.header.info1 & proto::info1::kBatch) return execute_batch(node, msg, sink, done);
   if (!msg.field(proto::FieldType::Digest)) {
+    if (session) {
+      const proto::Field* ns_name = msg.field(proto::FieldType::Namespace);
+      const proto::Field* set_name = msg.field(proto::FieldType::Set);
+      ResultCode allowed = session->check(scan_permissions(msg), ns_name ? ns_name->data : std::string_view(),
+                                          set_name ? set_name->data : std::string_view(), "query");
+      if (allowed != ResultCode::Ok) {
+        answer_single_error(sink, allowed);
+        return done(false);
+      }
+    }
     execute_scan(node, msg, sink);
     return done(false);
   }
@@ -112,7 +145,12 @@ void handle_message(NodeContext& node, std::string_view body, ResponseSink& sink
 
 bool is_long_running(proto::ProtoType type, std::string_view body) {
   // A truncate walks every record of the namespace; an xdr command waits for the xdr
-  // daemon's answer.
+  // daemon's answer; admin commands other than authenticate may run bcrypt (login,
+  // passwords), tens of milliseconds each.
+  if (type == proto::ProtoType::Admin) {
+    return body.size() < security::kAdminHeaderSize ||
+           body[2] != char(security::AdminCommand::Authenticate);
+  }
   if (type == proto::ProtoType::Info) {
     return body.find("truncate") != std::string_view::npos || body.find("context=xdr") != std::string_view::npos;
   }
@@ -138,12 +176,12 @@ void dispatch_request(NodeContext& node, proto::ProtoType type, std::string_view
     case proto::ProtoType::Info: {
       std::string& out = sink.buffer();
       size_t offset = proto::begin_proto(out, proto::ProtoType::Info);
-      out += answer_info(node, body);
+      out += answer_info(node, body, sink.session());
       proto::end_proto(out, offset);
       return done(false);
     }
     case proto::ProtoType::Admin:
-      answer_admin(sink);
+      answer_admin(body, sink);
       return done(false);
     case proto::ProtoType::Message:
       return handle_message(node, body, sink, done);

@@ -8,9 +8,14 @@
 namespace asd {
 
 class NodeContext;
+namespace security {
+class Session;
+}
 
 // Answers a whole info request body (one line per command, in order). An empty body
-// asks for the summary.
-std::string answer_info(NodeContext& node, std::string_view body);
+// asks for the summary. With a session (security on), an unauthenticated connection
+// gets one "ERROR:80:not authenticated" line, and each command is checked against the
+// privilege it needs (ERROR:81 when missing).
+std::string answer_info(NodeContext& node, std::string_view body, const security::Session* session = nullptr);
 
 }  // namespace asd

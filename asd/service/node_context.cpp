@@ -1,6 +1,7 @@
 #include "service/node_context.h"
 
 #include "common/clock.h"
+#include "security/access_control.h"
 #include "smd/metadata_store.h"
 #include "udf/udf_modules.h"
 #include "xdr_pipe/pipe_writer.h"

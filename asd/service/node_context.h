@@ -18,6 +18,9 @@ class PipeWriter;
 namespace smd {
 class MetadataStore;
 }
+namespace security {
+class AccessControl;
+}
 namespace udf {
 class UdfModules;
 }
@@ -48,6 +51,8 @@ class NodeContext : public TransactionContext {
   // The cluster's system metadata and the UDF modules kept in it.
   smd::MetadataStore& metadata() { return *metadata_; }
   udf::UdfModules& udf_modules() { return *udf_modules_; }
+  // Access control; null when security is off (no `security { }` stanza).
+  security::AccessControl* access_control() { return access_control_.get(); }
   // set-config changed the service context. The node passes it on to what it owns
   // above the service layer (the ticker).
   virtual void service_config_changed() {}
@@ -60,6 +65,7 @@ class NodeContext : public TransactionContext {
   std::unique_ptr<PipeWriter> pipe_;
   std::unique_ptr<smd::MetadataStore> metadata_;
   std::unique_ptr<udf::UdfModules> udf_modules_;
+  std::unique_ptr<security::AccessControl> access_control_;
 };
 
 }  // namespace asd

@@ -13,9 +13,9 @@
 #include "common/log.h"
 #include "common/loop_end.h"
 #include "common/log_limit.h"
-#include "service/node_context.h"
 #include "proto/compression.h"
 #include "proto/frame.h"
+#include "security/session.h"
 #include "service/dispatch.h"
 #include "service/tls_context.h"
 #include "service/node_context.h"
@@ -46,6 +46,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>>, publ
         info_only_(info_only) {
     node_.stats().client_connections.fetch_add(1);
     node_.stats().client_connections_opened.fetch_add(1);
+    if (security::AccessControl* access = node_.access_control()) {
+      // Every command on this connection is checked against the user it logs in as.
+      boost::system::error_code ec;
+      auto peer = socket_.lowest_layer().remote_endpoint(ec);
+      std::string address = ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port());
+      security_session_ = std::make_unique<security::Session>(*access, std::move(address));
+      session_ = security_session_.get();
+    }
   }
   ~Connection() override {
     node_.stats().client_connections.fetch_sub(1);
@@ -237,6 +245,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>>, publ
   proto::ProtoType type_ = proto::ProtoType::Info;
   std::string inflated_;
   std::string out_;
+  std::unique_ptr<security::Session> security_session_;
 };
 
 // A request another node proxied here: runs on a service thread like a client's, and its

@@ -8,7 +8,9 @@
 #include "index/namespace.h"
 #include "proto/batch.h"
 #include "proto/frame.h"
+#include "security/session.h"
 #include "storage/device_storage.h"
+#include "transaction/access_check.h"
 #include "transaction/context.h"
 #include "transaction/filter.h"
 #include "transaction/record_request.h"
@@ -104,8 +106,15 @@ class BatchJob : public std::enable_shared_from_this<BatchJob> {
       if (!xdr_read) header.info1 &= uint8_t(~proto::info1::kXdr);
       common::Result<RecordRequest> req = make_record_request(header, row.fields, row.ops, &row.digest);
       if (req && req->filter.empty() && filter_) req->parsed_filter = &*filter_;
+      ResultCode allowed = ResultCode::Ok;
+      if (req && sink_.session()) {
+        allowed = sink_.session()->check(record_permissions(*req), ns->name(), req->set, record_action(*req));
+      }
       if (!req) {
         append_error_message(out, req.code(), row.index);
+      } else if (allowed != ResultCode::Ok) {
+        // Each row is checked on its own: a refused row answers its code, the rest run.
+        append_error_message(out, allowed, row.index);
       } else {
         execute_record_request(*ns, *req, row.index, out, &commits_);
         if (commits_.deferred) return wait_for_row(std::exchange(commits_.deferred, nullptr));

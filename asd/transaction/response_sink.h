@@ -13,6 +13,10 @@
 
 namespace asd {
 
+namespace security {
+class Session;
+}
+
 class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
@@ -31,11 +35,15 @@ class ResponseSink {
   // How many times this request was proxied already (a bound against ping-pong while
   // two nodes disagree about a partition during a change).
   uint8_t proxy_hops() const { return proxy_hops_; }
+  // The client connection's standing with access control; null when commands are not
+  // checked here (security off, or a request another node proxied after checking it).
+  security::Session* session() const { return session_; }
 
  protected:
   std::string buffer_;
   CommitWait commit_wait_;
   uint8_t proxy_hops_ = 0;
+  security::Session* session_ = nullptr;
 };
 
 // Calls `send` once the answer in `out` may go: the replicas acked (else its result

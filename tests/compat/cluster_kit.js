@@ -40,7 +40,7 @@ const path = require('node:path')
 const net = require('node:net')
 const { spawn } = require('node:child_process')
 const assert = require('node:assert/strict')
-const { rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf } = require('./cluster_wire')
+const { setRawLogin, rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf } = require('./cluster_wire')
 
 const kRepo = path.resolve(__dirname, '..', '..')
 const kAsdBin = process.env.ASD_BIN || path.join(kRepo, 'build', 'bin', 'asd')
@@ -372,7 +372,7 @@ ${this.tlsStanza()}  heartbeat {
     port ${this.ports.info}
   }
 }
-${ns}${o.xdr ? this.xdrStanza() : ''}`)
+${ns}${o.xdr ? this.xdrStanza() : ''}${o.security ? `security {\n${o.security.map(l => `  ${l}\n`).join('')}}\n` : ''}`)
   }
 
   // With opts.tls: the service's TLS listener and its `tls NAME { }` stanza.
@@ -512,6 +512,8 @@ class Cluster {
   // ('any', 'false' or [names]) }: each node also listens for TLS on ports.tls,
   // namePrefix (node names: prefix + A, B, ...; default ''),
   // idPrefix (hex digits before each node-id; default ''),
+  // security: null, or the lines of a `security { }` stanza (access control on; raw
+  // info then needs setRawLogin()),
   // xdr: null, or { srcId, run (default true: start xdr on each node),
   // dlogSize (default '64M'), datacenters: [{ name, cluster }], extra: [lines] } }
   constructor (opts) {
@@ -809,7 +811,7 @@ async function batchReadAll (client, keys, { chunk = 500, par = 4, pol = policy(
 
 module.exports = {
   assert, log, step, sleep, run, parallel, describeError, safeJson, finish,
-  rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf,
+  setRawLogin, rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf,
   Cluster, AsdNode, connect, policy, waitClientNodes, batchReadAll, scanAll, aerospike,
   dumpLogs, kAsdBin, kXdrBin,
   setDumpOnFail (v) { dumpOnFail = v }

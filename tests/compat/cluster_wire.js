@@ -8,6 +8,11 @@
 // protocol (type-3 AS_MSG, by digest) to check that any node answers for any
 // record; rawBatchGet() sends one batch of keys to one given node.
 //
+// On a node with access control (security { }), setRawLogin(user, credential) makes
+// every raw request log in first on its socket (an admin LOGIN proto, type 2, sent
+// ahead of the request; its answer must be OK). `credential` is what clients send:
+// bcrypt(password) under the clients' fixed salt.
+//
 // Environment: CLUSTER_OP_TIMEOUT_MS (default per-request timeout of rawGet and
 // rawBatchGet, default 10000).
 
@@ -22,27 +27,65 @@ function protoHeader (type, size) {
   return hdr
 }
 
+let rawLogin = null
+
+// One admin field (wire-protocol §1.6): 4-byte length counting the id, id, data.
+function adminField (id, data) {
+  const b = Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8')
+  const h = Buffer.alloc(5)
+  h.writeUInt32BE(b.length + 1)
+  h[4] = id
+  return Buffer.concat([h, b])
+}
+
+// An admin request body: the 16-byte header with the command and field count, then fields.
+function adminBody (command, fields) {
+  const header = Buffer.alloc(16)
+  header[2] = command
+  header[3] = fields.length
+  return Buffer.concat([header, ...fields])
+}
+
+// An admin LOGIN proto (command 20; fields USER 0 and CREDENTIAL 3).
+function loginProto (user, credential) {
+  const body = adminBody(20, [adminField(0, user), adminField(3, credential)])
+  return Buffer.concat([protoHeader(2, body.length), body])
+}
+
+function setRawLogin (user, credential) {
+  rawLogin = user === null ? null : loginProto(user, credential)
+}
+
 // One request on a fresh socket; resolves to the response body (Buffer).
 function rawRequest (port, type, payload, ms, what) {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1')
     let got = Buffer.alloc(0)
     let done = false
+    let loggedIn = rawLogin === null
     const fail = e => { if (!done) { done = true; sock.destroy(); reject(e) } }
     sock.setTimeout(ms, () => fail(new Error(`${what} on port ${port}: timeout after ${ms} ms`)))
-    sock.on('connect', () => sock.write(Buffer.concat([protoHeader(type, payload.length), payload])))
+    sock.on('connect', () => sock.write(Buffer.concat([rawLogin || Buffer.alloc(0), protoHeader(type, payload.length), payload])))
     sock.on('data', d => {
       got = Buffer.concat([got, d])
-      if (got.length < 8) return
-      const h = got.readBigUInt64BE(0)
-      const version = Number(h >> 56n)
-      const t = Number((h >> 48n) & 0xffn)
-      const size = Number(h & 0xffffffffffffn)
-      if (version !== 2 || t !== type) return fail(new Error(`${what} on port ${port}: bad proto header version=${version} type=${t}`))
-      if (got.length >= 8 + size) {
+      for (;;) {
+        if (got.length < 8) return
+        const h = got.readBigUInt64BE(0)
+        const version = Number(h >> 56n)
+        const t = Number((h >> 48n) & 0xffn)
+        const size = Number(h & 0xffffffffffffn)
+        const want = loggedIn ? type : 2
+        if (version !== 2 || t !== want) return fail(new Error(`${what} on port ${port}: bad proto header version=${version} type=${t}`))
+        if (got.length < 8 + size) return
+        if (!loggedIn) {
+          if (got[9] !== 0) return fail(new Error(`${what} on port ${port}: login refused with code ${got[9]}`))
+          loggedIn = true
+          got = got.subarray(8 + size)
+          continue
+        }
         done = true
         sock.destroy()
-        resolve(got.subarray(8, 8 + size))
+        return resolve(got.subarray(8, 8 + size))
       }
     })
     sock.on('error', e => fail(new Error(`${what} on port ${port}: ${e.code || e.message}`)))
@@ -213,4 +256,4 @@ function rawBatchGet (port, ns, set, keys, ms = kOpTimeoutMs) {
   })
 }
 
-module.exports = { rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf }
+module.exports = { protoHeader, adminField, adminBody, setRawLogin, rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf }

@@ -17,6 +17,7 @@
 
 #include "client/client.h"
 #include "conf/loader.h"
+#include "support/admin_login.h"
 #include "support/asd_node.h"
 #include "support/process.h"
 #include "support/xdr_dc.h"
@@ -50,7 +51,7 @@ class ExampleGroup {
   void start_asd(size_t i) {
     Running& n = *nodes_[i];
     n.asd.start({support::AsdNode::asd_binary(), "--config", n.path}, dir_.path() + "/" + n.name + ".asd.log");
-    bool up = support::eventually([&] { return !n.asd.running() || status(port(i)) == "ok"; }, 20000, 50);
+    bool up = support::eventually([&] { return !n.asd.running() || status_of(i) == "ok"; }, 20000, 50);
     INFO(n.name << " asd log:\n" << support::last_lines(asd_log(i), 40));
     REQUIRE(up);
     REQUIRE(n.asd.running());
@@ -89,6 +90,16 @@ class ExampleGroup {
   }
 
   static std::string status(uint16_t port) { return support::info_on(port, "status", 1000); }
+
+  // A node with security { } answers only after a login: as admin, the first start's user.
+  std::string status_of(size_t i) const {
+    if (!nodes_[i]->config.security.enabled) return status(port(i));
+    try {
+      return support::info_as_admin(port(i), "status");
+    } catch (const std::exception&) {
+      return {};  // not listening yet
+    }
+  }
 
  private:
   // The port rewrite: `port N`, `tls-port N`, `xdr-info-port N` and `...-address-port HOST N`.
@@ -298,6 +309,17 @@ TEST_CASE("the XDR over TLS example ships with the certificates its comment make
   CHECK(stats.find("link=up") != std::string::npos);
 }
 
+TEST_CASE("the security example starts with user admin and its audit log", "[examples_single]") {
+  ExampleGroup group({"security.conf"});
+  group.start_asd(0);
+  CHECK(support::info_as_admin(group.port(0), "namespaces") == "test");
+  CHECK(support::info_as_admin(group.port(0), "get-config:context=security").find("log.report-data-op=test orders") !=
+        std::string::npos);
+  std::string log = group.asd_log(0);
+  CHECK(log.find("permitted | client: 127.0.0.1:") != std::string::npos);
+  CHECK(log.find("| authenticated user: admin | action: login | detail: user=admin") != std::string::npos);
+}
+
 TEST_CASE("every example file is started by a test here", "[examples_single]") {
   // A new example must join one of the groups above.
   std::vector<std::string> covered = {"single-node.conf", "device.conf", "aerospike8-single-node.conf",
@@ -305,7 +327,7 @@ TEST_CASE("every example file is started by a test here", "[examples_single]") {
                                       "dc1.conf", "dc2.conf", "aerospike8-dc1.conf", "aerospike8-dc2.conf",
                                       "xdr-cluster-node1.conf", "xdr-cluster-node2.conf", "xdr-cluster-node3.conf",
                                       "tls.conf", "tls-cluster-node1.conf", "tls-cluster-node2.conf",
-                                      "xdr-tls-dc1.conf", "xdr-tls-dc2.conf"};
+                                      "xdr-tls-dc1.conf", "xdr-tls-dc2.conf", "security.conf"};
   for (const auto& entry : std::filesystem::directory_iterator(examples_dir())) {
     std::string name = entry.path().filename().string();
     INFO(name);

@@ -256,6 +256,26 @@ struct ModLua {
     std::string user_path;
 };
 
+// security { log { } }: which security events go to the audit log (asd's `audit` log
+// context).
+struct SecurityLog {
+    bool report_authentication = false;  // logins and authentications, ok or failed
+    bool report_user_admin = false;      // user and role changes
+    bool report_sys_admin = false;       // set-config, truncate, index and UDF changes
+    bool report_violation = false;       // refused commands (not authenticated, role violation)
+    std::vector<std::string> report_data_op;  // "NS" or "NS SET": data commands logged there
+};
+
+// security { }: access control. The stanza's presence turns it on (server 5.7+);
+// `enable-security false` (the 4.x form) turns it off again. enable-quotas is accepted
+// only as false (quotas are not supported), so it has no member.
+struct Security {
+    bool enabled = false;
+    uint32_t privilege_refresh_period = 0;   // seconds
+    uint32_t session_ttl = 0;                // seconds a login's token stays valid
+    SecurityLog log;
+};
+
 struct Config {
     std::string source;  // file name, or the source_name given to parse_string()
     Service service;
@@ -264,6 +284,7 @@ struct Config {
     std::vector<Namespace> namespaces;
     Xdr xdr;
     ModLua mod_lua;
+    Security security;
 
     const Namespace* find_namespace(std::string_view ns_name) const;
     Namespace* find_namespace(std::string_view ns_name);

@@ -27,6 +27,7 @@ enum class KeyType {
     HostPort,    // two words: HOST PORT
     PathSize,    // two words: PATH SIZE
     LogContext,  // two words: CONTEXT LEVEL (level one of KeySpec::choices)
+    NsSet,       // one or two words: NAMESPACE [SET]
     Stanza,      // opens `{ ... }`
 };
 

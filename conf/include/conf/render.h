@@ -20,6 +20,7 @@ using Result = std::string;
 //   logging                  `<sink>:<context>=<level>`, sink `console` or the file path
 //   xdr                      xdr keys; with id=DC, that datacenter's keys
 //   mod-lua                  mod-lua keys
+//   security                 security keys, then `log.<key>` (empty when security is off)
 // Booleans render true/false, sizes as bytes, times as seconds, enums by name, repeatable
 // keys comma-joined. Unknown context or id: an empty vector.
 std::vector<std::pair<std::string, std::string>> render_context(const Config& config,

@@ -178,7 +178,6 @@ TEST_CASE("service keys of stock configs", "[conf][dialect]") {
     CHECK(stock.service.group == "root");
     CHECK(stock.service.feature_key_file == "/etc/aerospike/features.conf");
     require_error("service {\n  paxos-single-replica-limit 2\n}\n" + ns_with(""), 2, "out of range");
-    require_error("security {\n}\n" + ns_with(""), 1, "'security' in top level is not supported: access control");
     require_error("network {\n  heartbeat {\n    multicast-group 239.1.99.222\n  }\n}\n" + ns_with(""), 3,
                   "heartbeat mode multicast is not supported");
 }

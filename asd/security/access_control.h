@@ -1,0 +1,112 @@
+#pragma once
+// Access control, as Aerospike Enterprise does it: users with passwords and roles, roles
+// with privileges scoped to namespaces and sets, sessions opened by LOGIN and resumed on
+// other connections (and other nodes) by AUTHENTICATE, and the checks every command goes
+// through.
+//
+// Parts (one file each): privilege.h (codes, permissions, scopes), user_role.h (the model
+// and its encoding), password.h (bcrypt), session_token.h (signed tokens),
+// admin_message.h (the admin protocol codec), audit.h (the audit log), session.h (a
+// connection's standing). This class ties them to the cluster's system metadata:
+//
+//   module "users"     user name -> stored password hash + roles
+//   module "roles"     role name -> privileges + whitelist
+//   module "security"  "session-secret" -> the key tokens are signed with
+//
+// Every change goes through the metadata store, so it is on disk and on every node of the
+// cluster before the client's answer; each node keeps a decoded copy, refreshed by the
+// store's listeners, that the checks read under a shared lock. The first start seeds
+// user admin (password admin, role user-admin) and a session secret at the lowest
+// version, so whatever a running cluster already holds wins the merge.
+//
+// Thread-safe. handle() may run bcrypt (tens of ms): callers run admin requests off the
+// service threads.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "conf/config.h"
+#include "security/audit.h"
+#include "security/user_role.h"
+
+namespace asd::smd {
+class MetadataStore;
+struct Item;
+}
+
+namespace asd::security {
+
+class Session;
+struct AdminRequest;
+
+inline constexpr std::string_view kSecurityModule = "security";
+inline constexpr std::string_view kDefaultUser = "admin";
+
+class AccessControl {
+ public:
+  // `self`: this node's id (it breaks the tie between two nodes' first secrets);
+  // `now_ms`: the clock tokens are issued and checked against (tests inject one).
+  AccessControl(conf::Security config, smd::MetadataStore& store, uint64_t self, uint64_t (*now_ms)() = nullptr);
+
+  // Registers the metadata listeners and seeds the default user and the secret.
+  // Start-up edge: an error stops start-up.
+  common::Status start();
+
+  // Answers one admin request (a type-2 body) for the connection's session: the bodies of
+  // the type-2 protos to send back, in order (queries answer two).
+  std::vector<std::string> handle(std::string_view body, Session& session);
+
+  // Whether `user` may do `needed` on ns/set: Ok, RoleViolation, or NotAuthenticated
+  // when the user no longer exists.
+  common::ResultCode check(std::string_view user, uint32_t needed, std::string_view ns, std::string_view set) const;
+
+  Audit& audit() { return audit_; }
+  const conf::Security& config() const { return config_; }
+
+ private:
+  using Answer = std::vector<std::string>;
+
+  void apply_user(const smd::Item& item);
+  void apply_role(const smd::Item& item);
+  void apply_secret(const smd::Item& item);
+
+  Answer login(const AdminRequest& request, Session& session);
+  Answer authenticate(const AdminRequest& request, Session& session);
+  Answer administer(const AdminRequest& request, Session& session);
+  common::Status create_user(const AdminRequest& request);
+  common::Status drop_user(const AdminRequest& request);
+  common::Status set_password(const AdminRequest& request, bool check_old);
+  common::Status change_roles(const AdminRequest& request, bool grant);
+  common::Status create_role(const AdminRequest& request);
+  common::Status drop_role(const AdminRequest& request);
+  common::Status change_privileges(const AdminRequest& request, bool grant);
+  common::Status set_whitelist(const AdminRequest& request);
+  Answer query_users(const AdminRequest& request) const;
+  Answer query_roles(const AdminRequest& request, const Session& session) const;
+
+  // Copies under the shared lock.
+  bool find_user(std::string_view name, User* out) const;
+  bool find_role(std::string_view name, Role* out) const;
+  bool whitelisted(const User& user, std::string_view peer) const;
+  common::Status store_user(const User& user);
+  common::Status store_role(const Role& role);
+
+  const conf::Security config_;
+  smd::MetadataStore& store_;
+  const uint64_t self_;
+  uint64_t (*now_ms_)();
+  Audit audit_;
+
+  mutable std::shared_mutex mu_;
+  std::map<std::string, User, std::less<>> users_;
+  std::map<std::string, Role, std::less<>> roles_;  // user-defined ones only
+  std::string secret_;
+};
+
+}  // namespace asd::security

@@ -1,0 +1,80 @@
+#include "security/user_role.h"
+
+#include <algorithm>
+
+#include "security/admin_message.h"
+
+namespace asd::security {
+
+namespace {
+
+constexpr PrivilegeCode kCodes[] = {
+    PrivilegeCode::UserAdmin, PrivilegeCode::SysAdmin, PrivilegeCode::DataAdmin,    PrivilegeCode::UdfAdmin,
+    PrivilegeCode::SindexAdmin, PrivilegeCode::Read,   PrivilegeCode::ReadWrite,    PrivilegeCode::ReadWriteUdf,
+    PrivilegeCode::Write,     PrivilegeCode::Truncate,
+};
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+}  // namespace
+
+std::string encode_user(const User& user) {
+  std::string out;
+  append_admin_header(out, common::ResultCode::Ok, 2);
+  append_admin_field(out, AdminField::Password, user.password);
+  append_admin_field(out, AdminField::Roles, encode_roles(user.roles));
+  return out;
+}
+
+common::Result<User> decode_user(std::string name, std::string_view value) {
+  common::Result<AdminRequest> parsed = parse_admin_request(value);
+  if (!parsed) return parsed.error();
+  std::optional<std::string_view> password = parsed->field(AdminField::Password);
+  std::optional<std::string_view> roles_field = parsed->field(AdminField::Roles);
+  if (!password || !roles_field) return {common::ResultCode::InvalidField, "user record lacks fields"};
+  common::Result<std::vector<std::string>> roles = parse_roles(*roles_field);
+  if (!roles) return roles.error();
+  return User{std::move(name), std::string(*password), std::move(*roles)};
+}
+
+std::string encode_role(const Role& role) {
+  std::string out;
+  append_admin_header(out, common::ResultCode::Ok, 2);
+  append_admin_field(out, AdminField::Privileges, encode_privileges(role.privileges));
+  append_admin_field(out, AdminField::Whitelist, join(role.whitelist));
+  return out;
+}
+
+common::Result<Role> decode_role(std::string name, std::string_view value) {
+  common::Result<AdminRequest> parsed = parse_admin_request(value);
+  if (!parsed) return parsed.error();
+  std::optional<std::string_view> privileges_field = parsed->field(AdminField::Privileges);
+  std::optional<std::string_view> whitelist = parsed->field(AdminField::Whitelist);
+  if (!privileges_field || !whitelist) return {common::ResultCode::InvalidField, "role record lacks fields"};
+  common::Result<std::vector<Privilege>> privileges = parse_privileges(*privileges_field);
+  if (!privileges) return privileges.error();
+  return Role{std::move(name), std::move(*privileges), parse_whitelist(*whitelist)};
+}
+
+std::optional<Role> predefined_role(std::string_view name) {
+  std::optional<PrivilegeCode> code = privilege_from_name(name);
+  if (!code) return std::nullopt;
+  return Role{std::string(name), {Privilege{*code, {}, {}}}, {}};
+}
+
+std::vector<Role> predefined_roles() {
+  std::vector<Role> out;
+  for (PrivilegeCode code : kCodes) out.push_back(*predefined_role(privilege_name(code)));
+  return out;
+}
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameSize) return false;
+  return std::none_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+}  // namespace asd::security

@@ -1,0 +1,230 @@
+// Access control over a real metadata store: the seeded admin, the admin commands, the
+// checks, and a second node that learns everything through merged items.
+
+#include <atomic>
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+
+#include "security/access_control.h"
+#include "security/admin_message.h"
+#include "security/password.h"
+#include "security/session.h"
+#include "smd/metadata_store.h"
+
+using namespace asd::security;
+using common::ResultCode;
+
+namespace {
+
+std::atomic<uint64_t> g_now{1'000'000};
+uint64_t fake_now() { return g_now.load(); }
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path = std::filesystem::temp_directory_path() /
+           ("unit_security_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+conf::Security config() {
+  conf::Security c;
+  c.enabled = true;
+  c.session_ttl = 60;
+  return c;
+}
+
+// One node: a store and access control over it.
+struct NodeUnderTest {
+  TempDir dir;
+  asd::smd::MetadataStore store;
+  AccessControl access;
+  explicit NodeUnderTest(uint64_t id) : store(dir.path.string(), id), access(config(), store, id, fake_now) {
+    REQUIRE(store.load().ok());
+    REQUIRE(access.start().ok());
+  }
+};
+
+std::string request(AdminCommand command, std::vector<std::pair<AdminField, std::string>> fields) {
+  std::string out(16, '\0');
+  out[2] = char(command);
+  out[3] = char(fields.size());
+  for (const auto& [id, data] : fields) append_admin_field(out, id, data);
+  return out;
+}
+
+ResultCode result_of(const std::vector<std::string>& answer) {
+  REQUIRE_FALSE(answer.empty());
+  REQUIRE(answer[0].size() >= 16);
+  return ResultCode(uint8_t(answer[0][1]));
+}
+
+std::string credential(std::string_view password) { return *client_credential(password); }
+
+// Logs in and returns the token.
+std::string login(AccessControl& access, Session& session, const std::string& user, std::string_view password) {
+  auto answer = access.handle(request(AdminCommand::Login, {{AdminField::User, user},
+                                                            {AdminField::Credential, credential(password)}}),
+                              session);
+  REQUIRE(result_of(answer) == ResultCode::Ok);
+  auto parsed = parse_admin_request(answer[0]);
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->field(AdminField::SessionToken));
+  return std::string(*parsed->field(AdminField::SessionToken));
+}
+
+}  // namespace
+
+TEST_CASE("first start: admin/admin with user-admin, and nothing works before login", "[security]") {
+  NodeUnderTest node(1);
+  Session session(node.access, "127.0.0.1:1000");
+  CHECK(result_of(node.access.handle(request(AdminCommand::QueryUsers, {}), session)) == ResultCode::NotAuthenticated);
+  CHECK(result_of(node.access.handle(request(AdminCommand::Login, {{AdminField::User, "admin"},
+                                                                   {AdminField::Credential, credential("wrong")}}),
+                                     session)) == ResultCode::InvalidCredential);
+  CHECK(result_of(node.access.handle(request(AdminCommand::Login, {{AdminField::User, "nobody"},
+                                                                   {AdminField::Credential, credential("admin")}}),
+                                     session)) == ResultCode::InvalidUser);
+  CHECK_FALSE(session.authenticated());
+  login(node.access, session, "admin", "admin");
+  CHECK(session.authenticated());
+  CHECK(session.check(kPermUserAdmin, {}, {}, "test") == ResultCode::Ok);
+  CHECK(session.check(kPermRead, "test", "", "test") == ResultCode::RoleViolation);
+  CHECK(session.check(kPermSetConfig, {}, {}, "test") == ResultCode::RoleViolation);
+}
+
+TEST_CASE("users, roles and scoped privileges", "[security]") {
+  NodeUnderTest node(1);
+  AccessControl& access = node.access;
+  Session admin(access, "127.0.0.1:1");
+  login(access, admin, "admin", "admin");
+  std::string privileges = encode_privileges({{PrivilegeCode::Read, "test", "a"}, {PrivilegeCode::Write, "test", ""}});
+  CHECK(result_of(access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, "r1"}, {AdminField::Privileges, privileges}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(result_of(access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, "r1"}}), admin)) ==
+        ResultCode::RoleAlreadyExists);
+  CHECK(result_of(access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, "read"}}), admin)) ==
+        ResultCode::RoleAlreadyExists);
+  CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "bob"},
+                                                                   {AdminField::Password, credential("pw")},
+                                                                   {AdminField::Roles, encode_roles({"nope"})}}),
+                                admin)) == ResultCode::InvalidRole);
+  CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "bob"},
+                                                                   {AdminField::Password, credential("pw")},
+                                                                   {AdminField::Roles, encode_roles({"r1"})}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "bob"},
+                                                                   {AdminField::Password, credential("pw")}}),
+                                admin)) == ResultCode::UserAlreadyExists);
+  Session bob(access, "127.0.0.1:2");
+  login(access, bob, "bob", "pw");
+  CHECK(bob.check(kPermRead, "test", "a", "read") == ResultCode::Ok);
+  CHECK(bob.check(kPermRead, "test", "b", "read") == ResultCode::RoleViolation);
+  CHECK(bob.check(kPermWrite, "test", "b", "write") == ResultCode::Ok);
+  CHECK(bob.check(kPermWrite | kPermRead, "test", "a", "operate") == ResultCode::Ok);
+  CHECK(bob.check(kPermWrite | kPermRead, "test", "b", "operate") == ResultCode::RoleViolation);
+  CHECK(bob.check(kPermWrite, "other", "", "write") == ResultCode::RoleViolation);
+  // Bob is no user-admin: he may query himself, not others, and not create users.
+  CHECK(result_of(access.handle(request(AdminCommand::QueryUsers, {{AdminField::User, "bob"}}), bob)) == ResultCode::Ok);
+  CHECK(result_of(access.handle(request(AdminCommand::QueryUsers, {}), bob)) == ResultCode::RoleViolation);
+  CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "eve"},
+                                                                   {AdminField::Password, credential("x")}}),
+                                bob)) == ResultCode::RoleViolation);
+  // Setting a password without the old one is user-admin's, even one's own.
+  CHECK(result_of(access.handle(request(AdminCommand::SetPassword, {{AdminField::User, "bob"},
+                                                                    {AdminField::Password, credential("x")}}),
+                                bob)) == ResultCode::RoleViolation);
+  // Revoking the privilege takes effect at once, on the live session.
+  CHECK(result_of(access.handle(request(AdminCommand::RevokePrivileges,
+                                        {{AdminField::Role, "r1"},
+                                         {AdminField::Privileges, encode_privileges({{PrivilegeCode::Write, "test", ""}})}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(bob.check(kPermWrite, "test", "b", "write") == ResultCode::RoleViolation);
+  // Dropping the role takes it from bob too.
+  CHECK(result_of(access.handle(request(AdminCommand::DropRole, {{AdminField::Role, "r1"}}), admin)) == ResultCode::Ok);
+  CHECK(bob.check(kPermRead, "test", "a", "read") == ResultCode::RoleViolation);
+  auto users = access.handle(request(AdminCommand::QueryUsers, {{AdminField::User, "bob"}}), admin);
+  REQUIRE(users.size() == 2);
+  CHECK(ResultCode(uint8_t(users[1][1])) == ResultCode::QueryEnd);
+  auto bob_record = parse_admin_request(users[0]);
+  REQUIRE(bob_record.ok());
+  CHECK(*parse_roles(*bob_record->field(AdminField::Roles)) == std::vector<std::string>{});
+  CHECK(result_of(access.handle(request(AdminCommand::DropRole, {{AdminField::Role, "read"}}), admin)) ==
+        ResultCode::InvalidRole);
+  CHECK(result_of(access.handle(request(AdminCommand::SetQuotas, {{AdminField::Role, "read"}}), admin)) ==
+        ResultCode::QuotasNotEnabled);
+  CHECK(result_of(access.handle(request(AdminCommand::QueryUsers, {{AdminField::User, "ghost"}}), admin)) ==
+        ResultCode::InvalidUser);
+  CHECK(result_of(access.handle(request(AdminCommand::QueryRoles, {{AdminField::Role, "ghost"}}), admin)) ==
+        ResultCode::InvalidRole);
+  CHECK(result_of(access.handle(request(AdminCommand::DropUser, {{AdminField::User, "bob"}}), admin)) == ResultCode::Ok);
+  CHECK(bob.check(kPermRead, "test", "a", "read") == ResultCode::NotAuthenticated);
+}
+
+TEST_CASE("passwords, tokens, expiry and a second node", "[security]") {
+  NodeUnderTest one(1);
+  NodeUnderTest two(2);
+  Session admin(one.access, "127.0.0.1:1");
+  login(one.access, admin, "admin", "admin");
+  CHECK(result_of(one.access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "carol"},
+                                                                       {AdminField::Password, credential("old")},
+                                                                       {AdminField::Roles, encode_roles({"read"})}}),
+                                    admin)) == ResultCode::Ok);
+  // The cluster moves items between nodes; here they are merged by hand, both ways.
+  for (const auto& item : one.store.snapshot()) REQUIRE(two.store.merge(item).ok());
+  for (const auto& item : two.store.snapshot()) REQUIRE(one.store.merge(item).ok());
+  Session carol_one(one.access, "127.0.0.1:3");
+  std::string token = login(one.access, carol_one, "carol", "old");
+  auto authenticate = [&](AccessControl& access, const std::string& with) {
+    Session session(access, "127.0.0.1:4");
+    return result_of(access.handle(request(AdminCommand::Authenticate, {{AdminField::User, "carol"},
+                                                                        {AdminField::SessionToken, with}}),
+                                   session));
+  };
+  CHECK(authenticate(two.access, token) == ResultCode::Ok);  // issued by node 1, accepted by node 2
+  CHECK(authenticate(two.access, token.substr(0, 20)) == ResultCode::InvalidCredential);
+  g_now += 61'000;
+  CHECK(authenticate(one.access, token) == ResultCode::ExpiredSession);
+  token = login(one.access, carol_one, "carol", "old");
+  // Changing the password needs the old one, and ends the old sessions.
+  CHECK(result_of(one.access.handle(request(AdminCommand::ChangePassword, {{AdminField::User, "carol"},
+                                                                           {AdminField::OldPassword, credential("bad")},
+                                                                           {AdminField::Password, credential("new")}}),
+                                    carol_one)) == ResultCode::InvalidCredential);
+  CHECK(result_of(one.access.handle(request(AdminCommand::ChangePassword, {{AdminField::User, "carol"},
+                                                                           {AdminField::OldPassword, credential("old")},
+                                                                           {AdminField::Password, credential("new")}}),
+                                    carol_one)) == ResultCode::Ok);
+  CHECK(authenticate(one.access, token) == ResultCode::InvalidCredential);
+  Session again(one.access, "127.0.0.1:5");
+  CHECK(result_of(one.access.handle(request(AdminCommand::Login, {{AdminField::User, "carol"},
+                                                                  {AdminField::Credential, credential("old")}}),
+                                    again)) == ResultCode::InvalidCredential);
+  login(one.access, again, "carol", "new");
+}
+
+TEST_CASE("whitelists limit where a user logs in from", "[security]") {
+  NodeUnderTest node(1);
+  Session admin(node.access, "127.0.0.1:1");
+  login(node.access, admin, "admin", "admin");
+  CHECK(result_of(node.access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, "local"},
+                                                                        {AdminField::Whitelist, "10.0.0.0/8,::1"}}),
+                                     admin)) == ResultCode::Ok);
+  CHECK(result_of(node.access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, "bad"},
+                                                                        {AdminField::Whitelist, "not-an-address"}}),
+                                     admin)) == ResultCode::InvalidWhitelist);
+  CHECK(result_of(node.access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "dan"},
+                                                                        {AdminField::Password, credential("pw")},
+                                                                        {AdminField::Roles, encode_roles({"local"})}}),
+                                     admin)) == ResultCode::Ok);
+  Session inside(node.access, "10.1.2.3:4000");
+  login(node.access, inside, "dan", "pw");
+  Session outside(node.access, "192.168.0.1:4000");
+  CHECK(result_of(node.access.handle(request(AdminCommand::Login, {{AdminField::User, "dan"},
+                                                                   {AdminField::Credential, credential("pw")}}),
+                                     outside)) == ResultCode::NotWhitelisted);
+}
