@@ -189,10 +189,11 @@ common::Status AccessControl::store_role(const Role& role) {
 // ---- checks -------------------------------------------------------------------------------
 
 common::ResultCode AccessControl::check(std::string_view user, uint32_t needed, std::string_view ns,
-                                        std::string_view set) const {
+                                        std::string_view set, std::string_view stamp) const {
   std::shared_lock lock(mu_);
   auto it = users_.find(user);
   if (it == users_.end()) return ResultCode::NotAuthenticated;
+  if (!stamp.empty() && it->second.password != stamp) return ResultCode::NotAuthenticated;
   // Each needed bit may come from a different privilege of a different role.
   uint32_t missing = needed;
   auto take = [&](const Privilege& privilege) {
@@ -229,7 +230,7 @@ bool AccessControl::whitelisted(const User& user, std::string_view peer) const {
 
 common::ResultCode Session::check(uint32_t needed, std::string_view ns, std::string_view set,
                                   std::string_view action) const {
-  ResultCode result = authenticated_ ? access_.check(user_, needed, ns, set) : ResultCode::NotAuthenticated;
+  ResultCode result = authenticated_ ? access_.check(user_, needed, ns, set, stamp_) : ResultCode::NotAuthenticated;
   std::string detail = ns.empty() ? std::string() : "ns=" + std::string(ns) + (set.empty() ? "" : ";set=" + std::string(set));
   if (result != ResultCode::Ok) {
     access_.audit().violation(result, peer_, user_, action, detail);
@@ -284,7 +285,7 @@ AccessControl::Answer AccessControl::login(const AdminRequest& request, Session&
   }
   uint64_t ttl_ms = uint64_t(config_.session_ttl) * 1000;
   std::string token = issue_token(secret, user.name, user.password, now_ms_() + ttl_ms);
-  session.set_user(user.name);
+  session.set_user(user.name, user.password);
   std::string out;
   append_admin_header(out, ResultCode::Ok, 2);
   append_admin_field(out, AdminField::SessionToken, token);
@@ -316,7 +317,7 @@ AccessControl::Answer AccessControl::authenticate(const AdminRequest& request, S
     session.clear();
     return single(result);
   }
-  session.set_user(user.name);
+  session.set_user(user.name, user.password);
   return single(ResultCode::Ok);
 }
 
@@ -337,8 +338,8 @@ AccessControl::Answer AccessControl::administer(const AdminRequest& request, Ses
   switch (command) {
     case AdminCommand::CreateUser: status = create_user(request); break;
     case AdminCommand::DropUser: status = drop_user(request); break;
-    case AdminCommand::SetPassword: status = set_password(request, false); break;
-    case AdminCommand::ChangePassword: status = set_password(request, self); break;
+    case AdminCommand::SetPassword: status = set_password(request, false, session); break;
+    case AdminCommand::ChangePassword: status = set_password(request, self, session); break;
     case AdminCommand::GrantRoles: status = change_roles(request, true); break;
     case AdminCommand::RevokeRoles: status = change_roles(request, false); break;
     case AdminCommand::CreateRole: status = create_role(request); break;
@@ -392,7 +393,7 @@ common::Status AccessControl::drop_user(const AdminRequest& request) {
   return {};
 }
 
-common::Status AccessControl::set_password(const AdminRequest& request, bool check_old) {
+common::Status AccessControl::set_password(const AdminRequest& request, bool check_old, Session& session) {
   std::optional<std::string_view> name = request.field(AdminField::User);
   std::optional<std::string_view> password = request.field(AdminField::Password);
   User user;
@@ -405,7 +406,11 @@ common::Status AccessControl::set_password(const AdminRequest& request, bool che
   common::Result<std::string> stored = store_credential(*password);
   if (!stored) return {stored.code(), stored.error().message};
   user.password = std::move(*stored);
-  return store_user(user);
+  common::Status status = store_user(user);
+  // The connection that changed its own user's password stays logged in (it knew the
+  // old one, or is user-admin); the user's other connections and tokens end.
+  if (status.ok() && session.authenticated() && session.user() == user.name) session.set_user(user.name, user.password);
+  return status;
 }
 
 common::Status AccessControl::change_roles(const AdminRequest& request, bool grant) {

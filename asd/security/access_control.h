@@ -63,8 +63,10 @@ class AccessControl {
   std::vector<std::string> handle(std::string_view body, Session& session);
 
   // Whether `user` may do `needed` on ns/set: Ok, RoleViolation, or NotAuthenticated
-  // when the user no longer exists.
-  common::ResultCode check(std::string_view user, uint32_t needed, std::string_view ns, std::string_view set) const;
+  // when the user no longer exists or (with a `stamp`, Session::set_user) its password
+  // changed since the connection logged in.
+  common::ResultCode check(std::string_view user, uint32_t needed, std::string_view ns, std::string_view set,
+                           std::string_view stamp = {}) const;
 
   Audit& audit() { return audit_; }
   const conf::Security& config() const { return config_; }
@@ -81,7 +83,7 @@ class AccessControl {
   Answer administer(const AdminRequest& request, Session& session);
   common::Status create_user(const AdminRequest& request);
   common::Status drop_user(const AdminRequest& request);
-  common::Status set_password(const AdminRequest& request, bool check_old);
+  common::Status set_password(const AdminRequest& request, bool check_old, Session& session);
   common::Status change_roles(const AdminRequest& request, bool grant);
   common::Status create_role(const AdminRequest& request);
   common::Status drop_role(const AdminRequest& request);

@@ -28,12 +28,17 @@ class Session {
   // with `action`; so do permitted data commands on namespaces report-data-op names.
   common::ResultCode check(uint32_t needed, std::string_view ns, std::string_view set, std::string_view action) const;
 
-  void set_user(std::string user) {
+  // `stamp`: the user's stored password hash at login; when the password changes (or the
+  // user is dropped and made again) the connection is no longer authenticated, as the
+  // session tokens of the old password no longer are.
+  void set_user(std::string user, std::string stamp) {
     user_ = std::move(user);
+    stamp_ = std::move(stamp);
     authenticated_ = true;
   }
   void clear() {
     user_.clear();
+    stamp_.clear();
     authenticated_ = false;
   }
 
@@ -41,6 +46,7 @@ class Session {
   AccessControl& access_;
   std::string peer_;
   std::string user_;
+  std::string stamp_;
   bool authenticated_ = false;
 };
 

@@ -152,9 +152,9 @@ std::string answer_one(NodeContext& node, const proto::InfoCommand& cmd, const s
 std::string answer_info(NodeContext& node, std::string_view body, const security::Session* session) {
   node.stats().info_requests.fetch_add(1, std::memory_order_relaxed);
   std::string out;
-  if (session && !session->authenticated()) {
-    // The whole request is refused, as the real server does before reading it.
-    session->check(security::kPermNone, {}, {}, "info request");
+  // The whole request is refused, as the real server does before reading it, when the
+  // connection never logged in or its user's password changed since.
+  if (session && session->check(security::kPermNone, {}, {}, "info request") == common::ResultCode::NotAuthenticated) {
     return "ERROR:80:not authenticated\n";
   }
   if (body.empty()) {

@@ -190,6 +190,9 @@ TEST_CASE("passwords, tokens, expiry and a second node", "[security]") {
   g_now += 61'000;
   CHECK(authenticate(one.access, token) == ResultCode::ExpiredSession);
   token = login(one.access, carol_one, "carol", "old");
+  Session carol_other(one.access, "127.0.0.1:6");
+  login(one.access, carol_other, "carol", "old");
+  CHECK(carol_other.check(kPermRead, "test", "", "read") == ResultCode::Ok);
   // Changing the password needs the old one, and ends the old sessions.
   CHECK(result_of(one.access.handle(request(AdminCommand::ChangePassword, {{AdminField::User, "carol"},
                                                                            {AdminField::OldPassword, credential("bad")},
@@ -200,6 +203,10 @@ TEST_CASE("passwords, tokens, expiry and a second node", "[security]") {
                                                                            {AdminField::Password, credential("new")}}),
                                     carol_one)) == ResultCode::Ok);
   CHECK(authenticate(one.access, token) == ResultCode::InvalidCredential);
+  // A connection that logged in with the old password is logged out; the one that made
+  // the change stays in.
+  CHECK(carol_other.check(kPermRead, "test", "", "read") == ResultCode::NotAuthenticated);
+  CHECK(carol_one.check(kPermRead, "test", "", "read") == ResultCode::Ok);
   Session again(one.access, "127.0.0.1:5");
   CHECK(result_of(one.access.handle(request(AdminCommand::Login, {{AdminField::User, "carol"},
                                                                   {AdminField::Credential, credential("old")}}),
