@@ -56,13 +56,8 @@ bool links_up(ClusterDc& dc1) {
   return true;
 }
 
-}  // namespace
-
-TEST_CASE("xdr logs in to a secured DC and survives a password change", "[xdr_cluster_auth]") {
-  support::TempDir secrets;
-  const std::string file = secrets.path() + "/dc2-credentials";
-  support::write_file(file, credentials("pw-1"));
-
+// DC2: 2 nodes RF2 with access control on; its own helpers log in as admin.
+std::unique_ptr<ClusterDc> secured_dc2() {
   ClusterDcOptions o2;
   o2.name = "DC2";
   o2.src_id = 2;
@@ -71,21 +66,40 @@ TEST_CASE("xdr logs in to a secured DC and survives a password change", "[xdr_cl
   o2.security = "security {\n}\n";
   o2.user = "admin";
   o2.password = "admin";
-  ClusterDc dc2(o2);
-  dc2.start();
+  auto dc2 = std::make_unique<ClusterDc>(o2);
+  dc2->start();
+  return dc2;
+}
+
+// DC1 shipping to `dc2`, its xdr logging in with the credentials in `file`.
+std::unique_ptr<ClusterDc> dc1_into(ClusterDc& dc2, const std::string& file, size_t nodes) {
+  ClusterDcOptions o1;
+  o1.name = "DC1";
+  o1.src_id = 1;
+  o1.nodes = nodes;
+  o1.datacenter_extra = "    dc-security-config-file " + file + "\n";
+  auto dc1 = std::make_unique<ClusterDc>(o1);
+  dc1->ship_to(dc2);
+  dc1->start();
+  return dc1;
+}
+
+}  // namespace
+
+TEST_CASE("xdr logs in to a secured DC and survives a password change", "[xdr_cluster_auth]") {
+  support::TempDir secrets;
+  const std::string file = secrets.path() + "/dc2-credentials";
+  support::write_file(file, credentials("pw-1"));
+
+  auto dc2_owner = secured_dc2();
+  ClusterDc& dc2 = *dc2_owner;
   {
     auto admin = dc2.connect();
     REQUIRE(admin->create_user("xdr", "pw-1", {"read-write"}).ok());
     REQUIRE(admin->create_user("checker", "checker-pw", {"read"}).ok());
   }
-
-  ClusterDcOptions o1;
-  o1.name = "DC1";
-  o1.src_id = 1;
-  o1.datacenter_extra = "    dc-security-config-file " + file + "\n";
-  ClusterDc dc1(o1);
-  dc1.ship_to(dc2);
-  dc1.start();
+  auto dc1_owner = dc1_into(dc2, file, 3);
+  ClusterDc& dc1 = *dc1_owner;
 
   support::Seeder seeder("test", "auth");
   auto c1 = dc1.connect();
@@ -133,25 +147,10 @@ TEST_CASE("xdr with a user DC2 does not know keeps the link down and loses nothi
   const std::string file = secrets.path() + "/dc2-credentials";
   support::write_file(file, credentials("pw-1"));
 
-  ClusterDcOptions o2;
-  o2.name = "DC2";
-  o2.src_id = 2;
-  o2.nodes = 2;
-  o2.run_xdr = false;
-  o2.security = "security {\n}\n";
-  o2.user = "admin";
-  o2.password = "admin";
-  ClusterDc dc2(o2);
-  dc2.start();
-
-  ClusterDcOptions o1;
-  o1.name = "DC1";
-  o1.src_id = 1;
-  o1.nodes = 2;
-  o1.datacenter_extra = "    dc-security-config-file " + file + "\n";
-  ClusterDc dc1(o1);
-  dc1.ship_to(dc2);
-  dc1.start();
+  auto dc2_owner = secured_dc2();
+  ClusterDc& dc2 = *dc2_owner;
+  auto dc1_owner = dc1_into(dc2, file, 2);
+  ClusterDc& dc1 = *dc1_owner;
 
   support::Seeder seeder("test", "auth");
   auto c1 = dc1.connect();
