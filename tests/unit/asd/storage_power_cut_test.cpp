@@ -3,13 +3,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/base_sink.h>
 
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "common/log.h"
@@ -47,21 +46,34 @@ std::map<uint32_t, StorageLoc> load_and_check(DeviceStorage& st) {
   return found;
 }
 
-// Captures what the storage context logs while it lives.
+// Captures what the storage context logs while it lives. The flusher logs from its own
+// thread, so the text is read under the sink's lock.
 class LogCapture {
  public:
-  LogCapture() : sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)) {
-    common::logger("storage")->sinks().push_back(sink_);
-  }
+  LogCapture() : sink_(std::make_shared<Sink>()) { common::logger("storage")->sinks().push_back(sink_); }
   ~LogCapture() { std::erase(common::logger("storage")->sinks(), sink_); }
-  std::string text() {
-    sink_->flush();
-    return out_.str();
-  }
+  std::string text() { return sink_->text(); }
 
  private:
-  std::ostringstream out_;
-  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+  class Sink : public spdlog::sinks::base_sink<std::mutex> {
+   public:
+    std::string text() {
+      std::lock_guard lock(mutex_);
+      return text_;
+    }
+
+   protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+      spdlog::memory_buf_t line;
+      formatter_->format(msg, line);
+      text_.append(line.data(), line.size());
+    }
+    void flush_() override {}
+
+   private:
+    std::string text_;
+  };
+  std::shared_ptr<Sink> sink_;
 };
 
 // Rounds of: reopen, check every acknowledged record, write batches acknowledged by
@@ -150,7 +162,8 @@ TEST_CASE("a failing disk is an error naming the file, and writes resume when it
     StorageLoc loc;
     uint64_t pos = 0;
     REQUIRE(st.write(digest_of(1), record_of(1), "set", false, &loc, &pos) == common::ResultCode::Ok);
-    for (int i = 0; i < 100 && st.stats().write_errors.load() == 0; ++i) {
+    // The flusher counts the failure, then logs it: wait for the line itself.
+    for (int i = 0; i < 100 && logs.text().find("device write failed") == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     CHECK(st.stats().write_errors.load() > 0);
