@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "service/server.h"
 #include "service/tls_context.h"
+#include "conf/xdr_local_login.h"
 #include "security/access_control.h"
 #include "smd/metadata_store.h"
 #include "transaction/jobs.h"
@@ -130,7 +131,12 @@ void Node::init() {
   if (config_.security.enabled) {
     // Users and roles come from the metadata just loaded; the default user and the
     // session secret are seeded when this is the first start.
-    access_control_ = std::make_unique<security::AccessControl>(config_.security, *metadata_, node_id_);
+    // With XDR on, the node's xdr logs in through the built-in local login, whose password
+    // is written where it reads it (conf/xdr_local_login.h).
+    std::string local_login =
+        conf::uses_xdr_local_login(config_) ? conf::xdr_local_login_path(config_) : std::string();
+    access_control_ = std::make_unique<security::AccessControl>(config_.security, *metadata_, node_id_, nullptr,
+                                                                std::move(local_login));
     if (common::Status st = access_control_->start(); !st.ok()) {
       throw std::runtime_error("access control cannot start: " + st.message());
     }

@@ -5,6 +5,7 @@
 
 #include "client/cluster_info.h"
 #include "client/errors.h"
+#include "client/node_session.h"
 #include "client/request.h"
 #include "client_impl.h"
 #include "common/clock.h"
@@ -220,6 +221,17 @@ common::Result<InfoAnswer> Client::info_host(const Host& host, const std::vector
     if (!hash) return hash.error();
     auto session = login(**conn, user, *hash, deadline);
     if (!session) return session.error();
+  }
+  return (*conn)->info(commands, deadline);
+}
+
+common::Result<InfoAnswer> Client::info_host(const Host& host, const std::vector<std::string>& commands,
+                                             uint32_t timeout_ms, const TlsContext* tls, NodeSession* login) {
+  uint64_t deadline = common::steady_ms() + timeout_ms;
+  auto conn = Connection::open(host, timeout_ms, tls);
+  if (!conn) return conn.error();
+  if (login) {
+    if (common::Status st = login->admit(**conn, deadline); !st.ok()) return to_error(st);
   }
   return (*conn)->info(commands, deadline);
 }

@@ -12,7 +12,7 @@
 #include "client/client.h"
 #include "client/cluster_info.h"
 #include "client/connection.h"
-#include "node_session.h"
+#include "client/node_session.h"
 
 namespace client {
 

@@ -1,4 +1,4 @@
-#include "node_session.h"
+#include "client/node_session.h"
 
 #include "client/connection.h"
 #include "client/errors.h"

@@ -20,17 +20,6 @@ std::string read_text(const std::string& path, std::string* out) {
     return {};
 }
 
-// auth-password-file: the first line, without its line end.
-std::string read_password_file(const std::string& path, std::string* password) {
-    std::string text;
-    if (std::string error = read_text(path, &text); !error.empty()) return error;
-    std::string first = text.substr(0, text.find('\n'));
-    if (!first.empty() && first.back() == '\r') first.pop_back();
-    if (first.empty()) return "'" + path + "' holds no password on its first line";
-    *password = std::move(first);
-    return {};
-}
-
 // dc-security-config-file: `credentials { username U  password P }`, in the config
 // file's own syntax (comments, one key per line).
 std::string read_security_file(const std::string& path, DcCredentials* out) {
@@ -64,6 +53,16 @@ std::string read_security_file(const std::string& path, DcCredentials* out) {
 }
 
 }  // namespace
+
+std::string read_password_file(const std::string& path, std::string* password) {
+    std::string text;
+    if (std::string error = read_text(path, &text); !error.empty()) return error;
+    std::string first = text.substr(0, text.find('\n'));
+    if (!first.empty() && first.back() == '\r') first.pop_back();
+    if (first.empty()) return "'" + path + "' holds no password on its first line";
+    *password = std::move(first);
+    return {};
+}
 
 bool logs_in(const XdrDc& dc) { return !dc.security_config_file.empty() || dc.auth_mode == "internal"; }
 

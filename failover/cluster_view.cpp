@@ -100,11 +100,11 @@ common::Result<std::pair<uint64_t, NsRoles>> parse_roles(std::string_view answer
   return std::pair{key, std::move(roles)};
 }
 
-common::Result<ClusterView> fetch_cluster_view(const client::Host& local_asd,
+common::Result<ClusterView> fetch_cluster_view(const client::Host& local_asd, client::NodeSession* login,
                                                const std::vector<std::string>& namespaces, uint32_t timeout_ms) {
   std::vector<std::string> commands = {"xdr-cluster"};
   for (const std::string& ns : namespaces) commands.push_back("xdr-roles:namespace=" + ns);
-  auto answer = client::Client::info_host(local_asd, commands, timeout_ms);
+  auto answer = client::Client::info_host(local_asd, commands, timeout_ms, nullptr, login);
   if (!answer) return answer.error();
   std::map<std::string, std::string> by_command(answer->begin(), answer->end());
   auto view = parse_cluster(by_command["xdr-cluster"]);

@@ -209,7 +209,8 @@ void RecoveryScanner::poll_loop() {
 }
 
 void RecoveryScanner::poll_gaps() {
-  auto answer = client::Client::info_host(options_.local_asd, {"xdr-gaps"}, kInfoTimeoutMs);
+  auto answer = client::Client::info_host(options_.local_asd, {"xdr-gaps"}, kInfoTimeoutMs, nullptr,
+                                          options_.local_login.get());
   if (!answer || answer->empty()) return;  // asd down: the gaps wait for it
   const std::string& value = answer->front().second;
   if (value.rfind("ERROR", 0) == 0) return;  // an asd without pipe gap support
@@ -227,7 +228,8 @@ void RecoveryScanner::poll_gaps() {
   // Durable before asd forgets the gap: from here on a restart still scans it.
   log_.flush();
   for (const logger::LostWindow& gap : gaps) {
-    auto ack = client::Client::info_host(options_.local_asd, {gap_ack_command(gap)}, kInfoTimeoutMs);
+    auto ack = client::Client::info_host(options_.local_asd, {gap_ack_command(gap)}, kInfoTimeoutMs, nullptr,
+                                           options_.local_login.get());
     if (!ack || ack->empty()) return;  // acked at the next poll; the window merges
     ++gaps_closed_;
     recovery_log()->info("asd gap closed ns={} since={}", gap.ns, gap.since_lut);

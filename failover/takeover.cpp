@@ -167,7 +167,7 @@ std::optional<uint64_t> Takeover::taken_over_since(uint64_t newest_lut, uint32_t
   const uint64_t start = common::steady_ms();
   const uint64_t after = newest_lut > kMaxClockSkewMs ? newest_lut - kMaxClockSkewMs : 0;
   while (common::steady_ms() < start + timeout_ms) {
-    auto view = fetch_cluster_view(options_.local_asd, namespaces, options_.info_timeout_ms);
+    auto view = fetch_cluster_view(options_.local_asd, options_.local_login.get(), namespaces, options_.info_timeout_ms);
     if (view && view->integrity) {
       {
         std::lock_guard lock(mu_);
@@ -209,7 +209,7 @@ void Takeover::watch_loop() {
   uint64_t next_peers = 0;
   uint64_t view_failures = 0;
   while (!stopping_) {
-    auto view = fetch_cluster_view(options_.local_asd, namespaces, options_.info_timeout_ms);
+    auto view = fetch_cluster_view(options_.local_asd, options_.local_login.get(), namespaces, options_.info_timeout_ms);
     if (view) {
       view_failures = 0;
       on_view(*view);
@@ -362,7 +362,8 @@ void Takeover::poll_peer(uint64_t node, const ClusterView& view) {
       takeover_log()->warn("no service address for member node={} in the local asd's view (xdr-cluster peers)",
                            node_hex(node));
     } else {
-      auto answer = client::Client::info_host(service->second, {"get-config:context=xdr"}, options_.info_timeout_ms);
+      auto answer = client::Client::info_host(service->second, {"get-config:context=xdr"}, options_.info_timeout_ms,
+                                                nullptr, options_.local_login.get());
       if (answer && !answer->empty()) {
         if (auto port = xdr_port_of(answer->front().second)) {
           xdr = client::Host{service->second.address, *port};

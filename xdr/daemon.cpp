@@ -8,7 +8,10 @@
 #include <stdexcept>
 
 #include "client/client.h"
+#include "client/node_session.h"
 #include "common/log.h"
+#include "conf/dc_credentials.h"
+#include "conf/xdr_local_login.h"
 #include "failover/recovery_scanner.h"
 #include "failover/takeover.h"
 #include "info_server.h"
@@ -63,6 +66,10 @@ std::string check_runnable(const conf::Config& config) {
   if (x.digestlog_path.empty() || x.digestlog_size == 0) return "xdr { xdr-digestlog-path PATH SIZE } is missing";
   if (x.namedpipe_path.empty()) return "xdr { xdr-namedpipe-path } is missing";
   if (x.info_port == 0) return "xdr { xdr-info-port } is missing";
+  if (config.network.service.port == 0) {
+    return "network { service { port } } is missing: xdr reads its asd through the plaintext service port "
+           "(it may listen on 127.0.0.1 only, next to tls-port)";
+  }
   return {};
 }
 
@@ -85,13 +92,27 @@ void Daemon::init() {
   pipe_ = std::make_unique<logger::PipeReader>(config_.xdr.namedpipe_path, *log_);
   topology_ = std::make_unique<topology::Topology>(config_);
   note_restart();
-  local_ = std::make_unique<LocalAsd>(local_asd_host(config_));
+  std::string local_user;
+  client::PasswordSource local_password;
+  if (conf::uses_xdr_local_login(config_)) {
+    local_user = std::string(conf::kXdrLocalUser);
+    local_password = [path = conf::xdr_local_login_path(config_)]() -> common::Result<std::string> {
+      std::string password;
+      if (std::string error = conf::read_password_file(path, &password); !error.empty()) {
+        return common::Result<std::string>(common::ResultCode::NotAuthenticated, "local login: " + error);
+      }
+      return password;
+    };
+    local_login_ = std::make_shared<client::NodeSession>(local_user, local_password);
+  }
+  local_ = std::make_unique<LocalAsd>(local_asd_host(config_), local_user, local_password);
   auto local = [l = local_.get()] { return l->get(); };
   for (const std::string& dc : dcs) {
     shippers_.emplace(dc, std::make_unique<shipper::DcShipper>(config_, dc, *log_, *topology_, local));
   }
   failover::RecoveryOptions options;
   options.local_asd = local_->host();
+  options.local_login = local_login_;
   options.src_id = uint8_t(config_.xdr.src_id);
   recovery_ = std::make_unique<failover::RecoveryScanner>(
       dcs, *log_, [t = topology_.get()](const std::string& ns) { return t->dcs_for(ns); }, local,
@@ -101,6 +122,7 @@ void Daemon::init() {
       [this](const std::string& dc) { return shippers_.at(dc)->recovered_outstanding(); }, options);
   failover::TakeoverOptions takeover;
   takeover.local_asd = local_->host();
+  takeover.local_login = local_login_;
   takeover.src_id = uint8_t(config_.xdr.src_id);
   takeover.state_path = config_.xdr.digestlog_path + ".takeover";
   for (const conf::Namespace& ns : config_.namespaces) {

@@ -39,6 +39,8 @@ void LocalAsd::connect_loop() {
   for (;;) {
     client::ClientConfig config;
     config.seeds = {host_};
+    config.user = user_;
+    config.password = password_;
     auto connected = client::Client::connect(config);
     std::unique_lock lock(mu_);
     if (stop_) return;

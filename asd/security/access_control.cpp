@@ -5,7 +5,10 @@
 #include <chrono>
 #include <mutex>
 
+#include "common/log.h"
+#include "conf/xdr_local_login.h"
 #include "security/admin_message.h"
+#include "security/local_login.h"
 #include "security/password.h"
 #include "security/session.h"
 #include "security/session_token.h"
@@ -104,9 +107,12 @@ std::string_view command_name(uint8_t command) {
 
 }  // namespace
 
-AccessControl::AccessControl(conf::Security config, smd::MetadataStore& store, uint64_t self, uint64_t (*now_ms)())
+AccessControl::AccessControl(conf::Security config, smd::MetadataStore& store, uint64_t self, uint64_t (*now_ms)(),
+                             std::string local_login_path)
     : config_(std::move(config)), store_(store), self_(self), now_ms_(now_ms ? now_ms : system_now_ms),
-      audit_(config_.log) {}
+      audit_(config_.log), local_login_(std::make_unique<LocalLogin>(std::move(local_login_path))) {}
+
+AccessControl::~AccessControl() = default;
 
 common::Status AccessControl::start() {
   store_.listen(std::string(kUsersModule), [this](const smd::Item& item) { apply_user(item); });
@@ -150,8 +156,19 @@ void AccessControl::apply_role(const smd::Item& item) {
 
 void AccessControl::apply_secret(const smd::Item& item) {
   if (item.key != kSecretKey || item.removed) return;
-  std::unique_lock lock(mu_);
-  secret_ = item.value;
+  {
+    std::unique_lock lock(mu_);
+    secret_ = item.value;
+  }
+  // xdr's next login takes the password of the secret the cluster now shares.
+  if (common::Status st = local_login_->publish(item.value); !st.ok()) {
+    common::logger("security")->warn("xdr's local login cannot be written: {}", st.message());
+  }
+}
+
+std::string AccessControl::secret() const {
+  std::shared_lock lock(mu_);
+  return secret_;
 }
 
 bool AccessControl::find_user(std::string_view name, User* out) const {
@@ -190,6 +207,9 @@ common::Status AccessControl::store_role(const Role& role) {
 
 common::ResultCode AccessControl::check(std::string_view user, uint32_t needed, std::string_view ns,
                                         std::string_view set, std::string_view stamp) const {
+  if (user == conf::kXdrLocalUser) {
+    return (needed & ~kXdrLocalPermissions) == 0 ? ResultCode::Ok : ResultCode::RoleViolation;
+  }
   std::shared_lock lock(mu_);
   auto it = users_.find(user);
   if (it == users_.end()) return ResultCode::NotAuthenticated;
@@ -265,6 +285,7 @@ AccessControl::Answer AccessControl::login(const AdminRequest& request, Session&
   std::optional<std::string_view> credential = request.field(AdminField::Credential);
   std::string detail = "user=" + std::string(name.value_or(""));
   ResultCode result = ResultCode::Ok;
+  if (name && *name == conf::kXdrLocalUser) return login_local(request, session);
   User user;
   if (!name || !find_user(*name, &user)) {
     result = ResultCode::InvalidUser;
@@ -278,14 +299,15 @@ AccessControl::Answer AccessControl::login(const AdminRequest& request, Session&
     session.clear();
     return single(result);
   }
-  std::string secret;
-  {
-    std::shared_lock lock(mu_);
-    secret = secret_;
-  }
-  uint64_t ttl_ms = uint64_t(config_.session_ttl) * 1000;
-  std::string token = issue_token(secret, user.name, user.password, now_ms_() + ttl_ms);
-  session.set_user(user.name, user.password);
+  return open_session(session, user.name, user.password, secret());
+}
+
+// A LOGIN's answer: a token bound to the user and `stamp`, and its TTL; the connection
+// is now logged in as the user.
+AccessControl::Answer AccessControl::open_session(Session& session, const std::string& user, const std::string& stamp,
+                                                  const std::string& secret) {
+  std::string token = issue_token(secret, user, stamp, now_ms_() + uint64_t(config_.session_ttl) * 1000);
+  session.set_user(user, stamp);
   std::string out;
   append_admin_header(out, ResultCode::Ok, 2);
   append_admin_field(out, AdminField::SessionToken, token);
@@ -298,18 +320,14 @@ AccessControl::Answer AccessControl::authenticate(const AdminRequest& request, S
   std::optional<std::string_view> token = request.field(AdminField::SessionToken);
   std::string detail = "user=" + std::string(name.value_or(""));
   ResultCode result = ResultCode::Ok;
+  if (name && *name == conf::kXdrLocalUser) return authenticate_local(request, session);
   User user;
   if (!name || !find_user(*name, &user)) {
     result = ResultCode::InvalidUser;
   } else if (!token) {
     result = ResultCode::InvalidCredential;
   } else {
-    std::string secret;
-    {
-      std::shared_lock lock(mu_);
-      secret = secret_;
-    }
-    result = check_token(secret, *token, user.name, user.password, now_ms_());
+    result = check_token(secret(), *token, user.name, user.password, now_ms_());
     if (result == ResultCode::Ok && !whitelisted(user, session.peer())) result = ResultCode::NotWhitelisted;
   }
   audit_.authentication(result, session.peer(), result == ResultCode::Ok ? user.name : "", "authenticate", detail);
@@ -318,6 +336,35 @@ AccessControl::Answer AccessControl::authenticate(const AdminRequest& request, S
     return single(result);
   }
   session.set_user(user.name, user.password);
+  return single(ResultCode::Ok);
+}
+
+// The built-in user: no stored password, no roles and no whitelist; its password comes
+// from the secret and its rights are fixed (local_login.h).
+AccessControl::Answer AccessControl::login_local(const AdminRequest& request, Session& session) {
+  std::optional<std::string_view> credential = request.field(AdminField::Credential);
+  const std::string key = secret();
+  ResultCode result = credential && local_login_->verify(key, *credential) ? ResultCode::Ok : ResultCode::InvalidCredential;
+  const std::string name(conf::kXdrLocalUser);
+  audit_.authentication(result, session.peer(), result == ResultCode::Ok ? name : "", "login", "user=" + name);
+  if (result != ResultCode::Ok) {
+    session.clear();
+    return single(result);
+  }
+  return open_session(session, name, std::string(kXdrLocalStamp), key);
+}
+
+AccessControl::Answer AccessControl::authenticate_local(const AdminRequest& request, Session& session) {
+  std::optional<std::string_view> token = request.field(AdminField::SessionToken);
+  const std::string name(conf::kXdrLocalUser);
+  ResultCode result =
+      token ? check_token(secret(), *token, name, kXdrLocalStamp, now_ms_()) : ResultCode::InvalidCredential;
+  audit_.authentication(result, session.peer(), result == ResultCode::Ok ? name : "", "authenticate", "user=" + name);
+  if (result != ResultCode::Ok) {
+    session.clear();
+    return single(result);
+  }
+  session.set_user(name, std::string(kXdrLocalStamp));
   return single(ResultCode::Ok);
 }
 
@@ -365,6 +412,7 @@ common::Status AccessControl::create_user(const AdminRequest& request) {
   std::optional<std::string_view> name = request.field(AdminField::User);
   std::optional<std::string_view> password = request.field(AdminField::Password);
   if (!name || !valid_name(*name)) return {ResultCode::InvalidUser, "bad user name"};
+  if (*name == conf::kXdrLocalUser) return {ResultCode::UserAlreadyExists, "xdr-local is built in"};
   if (!password || password->empty()) return {ResultCode::InvalidPassword, "no password"};
   User user{std::string(*name), {}, {}};
   if (std::optional<std::string_view> roles_field = request.field(AdminField::Roles)) {

@@ -42,6 +42,7 @@ struct Item;
 
 namespace asd::security {
 
+class LocalLogin;
 class Session;
 struct AdminRequest;
 
@@ -51,8 +52,12 @@ inline constexpr std::string_view kDefaultUser = "admin";
 class AccessControl {
  public:
   // `self`: this node's id (it breaks the tie between two nodes' first secrets);
-  // `now_ms`: the clock tokens are issued and checked against (tests inject one).
-  AccessControl(conf::Security config, smd::MetadataStore& store, uint64_t self, uint64_t (*now_ms)() = nullptr);
+  // `now_ms`: the clock tokens are issued and checked against (tests inject one);
+  // `local_login_path`: where this node's xdr reads its password (local_login.h), empty
+  // when the node runs no xdr.
+  AccessControl(conf::Security config, smd::MetadataStore& store, uint64_t self, uint64_t (*now_ms)() = nullptr,
+                std::string local_login_path = {});
+  ~AccessControl();
 
   // Registers the metadata listeners and seeds the default user and the secret.
   // Start-up edge: an error stops start-up.
@@ -80,6 +85,11 @@ class AccessControl {
 
   Answer login(const AdminRequest& request, Session& session);
   Answer authenticate(const AdminRequest& request, Session& session);
+  // The built-in xdr-local user's LOGIN and AUTHENTICATE.
+  Answer login_local(const AdminRequest& request, Session& session);
+  Answer authenticate_local(const AdminRequest& request, Session& session);
+  Answer open_session(Session& session, const std::string& user, const std::string& stamp, const std::string& secret);
+  std::string secret() const;
   Answer administer(const AdminRequest& request, Session& session);
   common::Status create_user(const AdminRequest& request);
   common::Status drop_user(const AdminRequest& request);
@@ -104,6 +114,7 @@ class AccessControl {
   const uint64_t self_;
   uint64_t (*now_ms_)();
   Audit audit_;
+  std::unique_ptr<LocalLogin> local_login_;
 
   mutable std::shared_mutex mu_;
   std::map<std::string, User, std::less<>> users_;

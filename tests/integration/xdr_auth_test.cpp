@@ -1,8 +1,15 @@
-// XDR into a secured DC: DC1 (3 nodes RF2, asd + xdr) ships to DC2 (2 nodes RF2) whose
-// access control is on. xdr logs in as a DC2 user named in its credentials file; when
-// DC2's admin changes that user's password the link goes down with the reason, nothing
-// is abandoned, and once the operator updates the file the link comes back and DC2
-// converges on DC1 record by record, without restarting anything.
+// XDR into a secured DC.
+//   [xdr_cluster_auth]  two secured DCs, the link over TLS: DC1 (3 nodes RF2, asd + xdr,
+//                       access control on: each xdr reads its own asd through the built-in
+//                       local login) ships to DC2 (2 nodes RF2, access control on, serving
+//                       TLS) as a DC2 user named in its credentials file. When DC2's admin
+//                       changes that user's password the link goes down with the reason,
+//                       nothing is abandoned, and once the operator updates the file the
+//                       link comes back and DC2 converges on DC1 record by record, without
+//                       restarting anything. An xdr killed -9 and restarted logs in to its
+//                       asd again by itself.
+//   [xdr_cluster_auth_refused]  an unknown user, then a read-only one: the link stays down
+//                       with the reason and nothing is lost.
 
 #include <catch2/catch.hpp>
 
@@ -13,6 +20,7 @@
 #include "support/cluster_dc.h"
 #include "support/process.h"
 #include "support/seeder.h"
+#include "support/tls_material.h"
 #include "two_cluster_dcs.h"
 
 using support::ClusterDc;
@@ -28,13 +36,15 @@ std::string credentials(const std::string& password) {
   return "# xdr's login on DC2\ncredentials\n{\n    username xdr\n    password " + password + "\n}\n";
 }
 
-// DC2 as a reader sees it: the comparison reads both DCs in full.
-std::unique_ptr<client::Client> reader(ClusterDc& dc) {
+// A secured DC as `user` sees it (DC2's checker only reads: the comparison reads both
+// DCs in full).
+std::unique_ptr<client::Client> reader(ClusterDc& dc, const std::string& user = "checker",
+                                       const std::string& password = "checker-pw") {
   client::ClientConfig config;
   for (size_t i : dc.live()) config.seeds.push_back({"127.0.0.1", dc.port(i)});
   config.timeout_ms = 5000;
-  config.user = "checker";
-  config.password = []() -> common::Result<std::string> { return std::string("checker-pw"); };
+  config.user = user;
+  config.password = [password]() -> common::Result<std::string> { return password; };
   auto c = client::Client::connect(config);
   REQUIRE(c.ok());
   return std::move(*c);
@@ -57,7 +67,7 @@ bool links_up(ClusterDc& dc1) {
 }
 
 // DC2: 2 nodes RF2 with access control on; its own helpers log in as admin.
-std::unique_ptr<ClusterDc> secured_dc2() {
+ClusterDcOptions secured_dc2_options() {
   ClusterDcOptions o2;
   o2.name = "DC2";
   o2.src_id = 2;
@@ -66,19 +76,27 @@ std::unique_ptr<ClusterDc> secured_dc2() {
   o2.security = "security {\n}\n";
   o2.user = "admin";
   o2.password = "admin";
-  auto dc2 = std::make_unique<ClusterDc>(o2);
+  return o2;
+}
+
+std::unique_ptr<ClusterDc> secured_dc2() {
+  auto dc2 = std::make_unique<ClusterDc>(secured_dc2_options());
   dc2->start();
   return dc2;
 }
 
-// DC1 shipping to `dc2`, its xdr logging in with the credentials in `file`.
-std::unique_ptr<ClusterDc> dc1_into(ClusterDc& dc2, const std::string& file, size_t nodes) {
+// DC1, its xdr logging in to the remote with the credentials in `file`.
+ClusterDcOptions dc1_options(const std::string& file, size_t nodes) {
   ClusterDcOptions o1;
   o1.name = "DC1";
   o1.src_id = 1;
   o1.nodes = nodes;
   o1.datacenter_extra = "    dc-security-config-file " + file + "\n";
-  auto dc1 = std::make_unique<ClusterDc>(o1);
+  return o1;
+}
+
+std::unique_ptr<ClusterDc> dc1_into(ClusterDc& dc2, const std::string& file, size_t nodes) {
+  auto dc1 = std::make_unique<ClusterDc>(dc1_options(file, nodes));
   dc1->ship_to(dc2);
   dc1->start();
   return dc1;
@@ -86,23 +104,44 @@ std::unique_ptr<ClusterDc> dc1_into(ClusterDc& dc2, const std::string& file, siz
 
 }  // namespace
 
-TEST_CASE("xdr logs in to a secured DC and survives a password change", "[xdr_cluster_auth]") {
+TEST_CASE("XDR between two secured DCs over TLS survives a password change", "[xdr_cluster_auth]") {
   support::TempDir secrets;
   const std::string file = secrets.path() + "/dc2-credentials";
   support::write_file(file, credentials("pw-1"));
+  support::TlsCa ca(secrets.path());
+  const std::string dc2_name = "dc2.example";
+  auto dc2_cert = ca.issue("dc2", dc2_name, "5E11");
+  auto dc1_cert = ca.issue("dc1", "dc1.example", "5E12");
+  auto stanza = [&](const std::string& name, const support::TlsCa::Leaf& leaf) {
+    return "  tls " + name + " {\n    cert-file " + leaf.cert + "\n    key-file " + leaf.key + "\n    ca-file " +
+           ca.ca_file() + "\n  }\n";
+  };
 
-  auto dc2_owner = secured_dc2();
-  ClusterDc& dc2 = *dc2_owner;
+  ClusterDcOptions o2 = secured_dc2_options();
+  o2.network_extra = stanza(dc2_name, dc2_cert);
+  o2.service_tls_name = dc2_name;
+  ClusterDc dc2(o2);
+  ClusterDcOptions o1 = dc1_options(file, 3);
+  o1.security = o2.security;
+  o1.user = "admin";
+  o1.password = "admin";
+  o1.network_extra = stanza("link", dc1_cert);
+  ClusterDc dc1(o1);
+  dc1.ship_to_tls(dc2, support::DcTlsLink{"link", dc2_name});
+  dc2.start();
   {
     auto admin = dc2.connect();
     REQUIRE(admin->create_user("xdr", "pw-1", {"read-write"}).ok());
     REQUIRE(admin->create_user("checker", "checker-pw", {"read"}).ok());
   }
-  auto dc1_owner = dc1_into(dc2, file, 3);
-  ClusterDc& dc1 = *dc1_owner;
+  dc1.start();
+  {
+    auto admin = dc1.connect();
+    REQUIRE(admin->create_user("app", "app-pw", {"read-write"}).ok());
+  }
 
   support::Seeder seeder("test", "auth");
-  auto c1 = dc1.connect();
+  auto c1 = reader(dc1, "app", "app-pw");  // DC1 is secured too: the application logs in
   auto c2 = reader(dc2);
   auto converged = [&] {
     support::DcDiff diff;
@@ -117,10 +156,12 @@ TEST_CASE("xdr logs in to a secured DC and survives a password change", "[xdr_cl
     CHECK(diff.a_records == diff.b_records);
   };
 
-  // Logged in as xdr: the first records arrive.
+  // Each DC1 xdr read its records from its secured asd as xdr-local, and shipped them over
+  // TLS logged in as xdr: the first records arrive.
   REQUIRE(seeder.write_range(*c1, 0, 300, 1) == 0);
   converged();
   CHECK(links_up(dc1));
+  CHECK(dc1.xdr_log(0).find("local asd connected") != std::string::npos);
 
   // DC2's admin changes xdr's password: the sessions xdr holds end, its next login is
   // refused, and the link says why.
@@ -138,6 +179,13 @@ TEST_CASE("xdr logs in to a secured DC and survives a password change", "[xdr_cl
   support::write_file(file, credentials("pw-2"));
   REQUIRE(support::eventually([&] { return links_up(dc1); }, 30000, 200));
   REQUIRE(seeder.write_range(*c1, 0, 100, 2) == 0);
+  converged();
+
+  // An xdr killed mid-stream comes back and logs in to its asd again with no help.
+  dc1.kill9_xdr(1);
+  REQUIRE(seeder.write_range(*c1, 100, 400, 2) == 0);
+  dc1.restart_xdr(1);
+  REQUIRE(seeder.write_range(*c1, 600, 700, 1) == 0);
   converged();
   CHECK(sum_stat(dc1, "abandoned") == 0);
 }

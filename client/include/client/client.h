@@ -50,6 +50,8 @@
 
 namespace client {
 
+class NodeSession;
+
 struct ClientConfig {
   std::vector<Host> seeds;
   std::string cluster_name;  // checked against each node's `cluster-name` when set
@@ -151,6 +153,10 @@ class Client {
   static common::Result<InfoAnswer> info_host(const Host& host, const std::vector<std::string>& commands,
                                               uint32_t timeout_ms = 1000, const TlsContext* tls = nullptr,
                                               const std::string& user = {}, const std::string& password = {});
+  // The same, the connection admitted by `login` (null: none), which logs in only when
+  // it holds no session the server still takes.
+  static common::Result<InfoAnswer> info_host(const Host& host, const std::vector<std::string>& commands,
+                                              uint32_t timeout_ms, const TlsContext* tls, NodeSession* login);
 
   // Deletes every record of ns/set (whole namespace when `set` is empty), via one node,
   // which distributes it as the real server does.

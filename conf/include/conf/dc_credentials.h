@@ -21,6 +21,9 @@ struct DcCredentials {
     std::string password;
 };
 
+// A password file's first line, without its line end; on failure why, naming the file.
+std::string read_password_file(const std::string& path, std::string* password);
+
 // Whether the DC is configured to log in at all.
 bool logs_in(const XdrDc& dc);
 

@@ -15,6 +15,10 @@
 #include "client/host.h"
 #include "common/result.h"
 
+namespace client {
+class NodeSession;
+}
+
 namespace failover {
 
 // Partitions as kPartitions flags.
@@ -42,10 +46,10 @@ common::Result<ClusterView> parse_cluster(std::string_view answer);
 // were computed for.
 common::Result<std::pair<uint64_t, NsRoles>> parse_roles(std::string_view answer);
 
-// Asks the local asd (one connection, one request). Error when asd does not answer or
-// answers something unparsable; roles of a namespace whose key differs are left out
-// (the balance is under way: ask again).
-common::Result<ClusterView> fetch_cluster_view(const client::Host& local_asd,
+// Asks the local asd (one connection, one request; admitted by `login` when asd is
+// secured). Error when asd does not answer or answers something unparsable; roles of a
+// namespace whose key differs are left out (the balance is under way: ask again).
+common::Result<ClusterView> fetch_cluster_view(const client::Host& local_asd, client::NodeSession* login,
                                                const std::vector<std::string>& namespaces,
                                                uint32_t timeout_ms);
 

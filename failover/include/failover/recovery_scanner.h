@@ -39,6 +39,7 @@
 
 namespace client {
 class Client;
+class NodeSession;
 struct Record;
 }
 
@@ -54,6 +55,7 @@ using LocalClientFn = std::function<std::shared_ptr<client::Client>()>;
 
 struct RecoveryOptions {
   client::Host local_asd;                 // gaps are per node: asked of this node only
+  std::shared_ptr<client::NodeSession> local_login;  // null: the local asd is not secured
   uint8_t src_id = 0;                     // this DC's id (origin of local writes)
   uint32_t gap_poll_ms = 1000;
   uint32_t scan_socket_timeout_ms = 30000;

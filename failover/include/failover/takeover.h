@@ -58,6 +58,8 @@ namespace failover {
 
 struct TakeoverOptions {
   client::Host local_asd;
+  // The local cluster's login (null: not secured); its session serves every node of it.
+  std::shared_ptr<client::NodeSession> local_login;
   uint8_t src_id = 0;            // this DC's id (origin of local writes)
   std::string state_path;        // the takeover state file
   std::vector<DcNs> shipping;    // every (dc, namespace) this node ships

@@ -7,6 +7,7 @@
 #include "conf/key_table.h"
 #include "conf/loader.h"
 #include "conf/render.h"
+#include "conf/xdr_local_login.h"
 #include "conf_test_util.h"
 
 using conf_test::kNamespace;
@@ -31,6 +32,16 @@ TEST_CASE("security is off without the stanza and on with it", "[conf][security]
     // The 4.x form: enable-security true is the same, false turns it off again.
     CHECK(parse(security("  enable-security true\n")).security.enabled);
     CHECK_FALSE(parse(security("  enable-security false\n")).security.enabled);
+}
+
+TEST_CASE("a secured node runs xdr through the built-in local login", "[conf][security]") {
+    const std::string xdr = "xdr {\n  enable-xdr true\n  xdr-digestlog-path /tmp/dlog 1G\n}\n";
+    conf::Config secured = parse("service {\n  work-directory /var/lib/asd\n}\nsecurity {\n}\n" + xdr +
+                                 std::string(kNamespace));
+    CHECK(conf::uses_xdr_local_login(secured));
+    CHECK(conf::xdr_local_login_path(secured) == "/var/lib/asd/xdr-local.login");
+    CHECK_FALSE(conf::uses_xdr_local_login(parse(xdr + std::string(kNamespace))));
+    CHECK_FALSE(conf::uses_xdr_local_login(parse(security(""))));
 }
 
 TEST_CASE("example security.conf loads", "[conf][security]") {
@@ -93,8 +104,5 @@ TEST_CASE("security refusals name the line and the reason", "[conf][security]") 
                   "too many values for 'report-data-op' in security.log: expected NAMESPACE [SET], got 'c'");
     require_error(security("  log {\n    report-data-op-user bob\n  }\n"), 3, "data-op logging by user is not supported");
     require_error(security("  log {\n    report-violation maybe\n  }\n"), 3, "expected true or false");
-    require_error("security {\n}\nxdr {\n  enable-xdr true\n  xdr-digestlog-path /tmp/dlog 1G\n}\n" +
-                      std::string(kNamespace),
-                  1, "security with xdr is not supported yet");
     require_error("security {\n}\nsecurity {\n}\n" + std::string(kNamespace), 3, "duplicate stanza 'security'");
 }

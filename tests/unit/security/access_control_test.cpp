@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/atomic_file.h"
+#include "conf/xdr_local_login.h"
 #include "security/access_control.h"
 #include "security/admin_message.h"
 #include "security/password.h"
@@ -43,7 +45,10 @@ struct NodeUnderTest {
   TempDir dir;
   asd::smd::MetadataStore store;
   AccessControl access;
-  explicit NodeUnderTest(uint64_t id) : store(dir.path.string(), id), access(config(), store, id, fake_now) {
+  // `local_login`: the file name (in the node's directory) its xdr reads; empty: no xdr.
+  explicit NodeUnderTest(uint64_t id, const std::string& local_login = {})
+      : store(dir.path.string(), id),
+        access(config(), store, id, fake_now, local_login.empty() ? std::string() : (dir.path / local_login).string()) {
     REQUIRE(store.load().ok());
     REQUIRE(access.start().ok());
   }
@@ -234,4 +239,80 @@ TEST_CASE("whitelists limit where a user logs in from", "[security]") {
   CHECK(result_of(node.access.handle(request(AdminCommand::Login, {{AdminField::User, "dan"},
                                                                    {AdminField::Credential, credential("pw")}}),
                                      outside)) == ResultCode::NotWhitelisted);
+}
+
+TEST_CASE("the built-in xdr-local login: a password from the secret, in a file only asd's user reads",
+          "[security][xdr_local]") {
+  NodeUnderTest one(1, "xdr-local.login");
+  NodeUnderTest two(2);  // runs no xdr: writes no file, still takes the login of one's xdr
+  for (const auto& item : one.store.snapshot()) REQUIRE(two.store.merge(item).ok());
+  for (const auto& item : two.store.snapshot()) REQUIRE(one.store.merge(item).ok());
+  const std::string file = (one.dir.path / "xdr-local.login").string();
+  auto read_password = [&] {
+    auto text = common::read_whole_file(file);
+    REQUIRE(text.ok());
+    REQUIRE(text->has_value());
+    std::string first = (*text)->substr(0, (*text)->find('\n'));
+    REQUIRE(first.size() == 64);
+    return first;
+  };
+  CHECK((std::filesystem::status(file).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  CHECK_FALSE(std::filesystem::exists(two.dir.path / "xdr-local.login"));
+  const std::string user(conf::kXdrLocalUser);
+  std::string password = read_password();
+
+  Session xdr(one.access, "127.0.0.1:7");
+  CHECK(result_of(one.access.handle(request(AdminCommand::Login, {{AdminField::User, user},
+                                                                  {AdminField::Credential, credential("guess")}}),
+                                    xdr)) == ResultCode::InvalidCredential);
+  std::string token = login(one.access, xdr, user, password);
+  // Exactly what xdr does on its asd: read, scan, acknowledge gaps.
+  CHECK(xdr.check(kPermRead, "test", "", "read") == ResultCode::Ok);
+  CHECK(xdr.check(kPermQuery, "test", "any", "scan") == ResultCode::Ok);
+  CHECK(xdr.check(kPermServiceCtrl, {}, {}, "xdr-gap-ack") == ResultCode::Ok);
+  CHECK(xdr.check(kPermWrite, "test", "", "write") == ResultCode::RoleViolation);
+  CHECK(xdr.check(kPermSetConfig, {}, {}, "set-config") == ResultCode::RoleViolation);
+  CHECK(result_of(one.access.handle(request(AdminCommand::QueryUsers, {}), xdr)) != ResultCode::Ok);
+  CHECK(result_of(one.access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "mallory"},
+                                                                       {AdminField::Password, credential("pw")}}),
+                                    xdr)) == ResultCode::RoleViolation);
+
+  // Every node of the cluster takes the login and its token: they share the secret.
+  Session elsewhere(two.access, "127.0.0.1:8");
+  login(two.access, elsewhere, user, password);
+  auto authenticate = [&](AccessControl& access, const std::string& with) {
+    Session session(access, "127.0.0.1:9");
+    return result_of(
+        access.handle(request(AdminCommand::Authenticate, {{AdminField::User, user}, {AdminField::SessionToken, with}}),
+                      session));
+  };
+  CHECK(authenticate(two.access, token) == ResultCode::Ok);
+
+  // Nobody can make, change or drop the built-in user.
+  Session admin(one.access, "127.0.0.1:1");
+  login(one.access, admin, "admin", "admin");
+  CHECK(result_of(one.access.handle(request(AdminCommand::CreateUser, {{AdminField::User, user},
+                                                                       {AdminField::Password, credential("mine")},
+                                                                       {AdminField::Roles, encode_roles({"read"})}}),
+                                    admin)) == ResultCode::UserAlreadyExists);
+  CHECK(result_of(one.access.handle(request(AdminCommand::DropUser, {{AdminField::User, user}}), admin)) ==
+        ResultCode::InvalidUser);
+  CHECK(result_of(one.access.handle(request(AdminCommand::SetPassword, {{AdminField::User, user},
+                                                                        {AdminField::Password, credential("mine")}}),
+                                    admin)) == ResultCode::InvalidUser);
+
+  // A new secret (a cluster that merged with another) rewrites the file: the old password
+  // and tokens stop working, the new ones work.
+  asd::smd::Item secret{std::string(kSecurityModule), "session-secret", std::string(32, 'n'), uint64_t(1) << 60, 9,
+                        false};
+  REQUIRE(one.store.merge(secret).ok());
+  std::string renewed = read_password();
+  CHECK(renewed != password);
+  CHECK(authenticate(one.access, token) == ResultCode::InvalidCredential);
+  Session again(one.access, "127.0.0.1:10");
+  CHECK(result_of(one.access.handle(request(AdminCommand::Login, {{AdminField::User, user},
+                                                                  {AdminField::Credential, credential(password)}}),
+                                    again)) == ResultCode::InvalidCredential);
+  login(one.access, again, user, renewed);
 }

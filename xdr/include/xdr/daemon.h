@@ -40,6 +40,9 @@
 
 #include "logger/digest_log.h"
 
+namespace client {
+class NodeSession;
+}
 namespace logger {
 class PipeReader;
 }  // namespace logger
@@ -101,6 +104,7 @@ class Daemon {
   std::unique_ptr<logger::PipeReader> pipe_;
   std::unique_ptr<topology::Topology> topology_;
   std::unique_ptr<LocalAsd> local_;
+  std::shared_ptr<client::NodeSession> local_login_;  // the info calls' login; null: asd not secured
   std::map<std::string, std::unique_ptr<shipper::DcShipper>, std::less<>> shippers_;
   std::unique_ptr<failover::RecoveryScanner> recovery_;
   std::unique_ptr<failover::Takeover> takeover_;

@@ -1,7 +1,8 @@
 #pragma once
-// The login state of one node (private to the client module): its session token, and
-// how to get a new one. Every connection the client opens to a node passes admit()
-// before it carries a command, as the C client's as_node_get_connection does.
+// A login's state: its session token, and how to get a new one. The client keeps one per
+// node, and every connection it opens to that node passes admit() before it carries a
+// command, as the C client's as_node_get_connection does. Callers of one-shot info calls
+// (Client::info_host) keep one per server to log in once per session, not per call.
 
 #include <cstdint>
 #include <mutex>
