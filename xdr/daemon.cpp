@@ -66,10 +66,6 @@ std::string check_runnable(const conf::Config& config) {
   if (x.digestlog_path.empty() || x.digestlog_size == 0) return "xdr { xdr-digestlog-path PATH SIZE } is missing";
   if (x.namedpipe_path.empty()) return "xdr { xdr-namedpipe-path } is missing";
   if (x.info_port == 0) return "xdr { xdr-info-port } is missing";
-  if (config.network.service.port == 0) {
-    return "network { service { port } } is missing: xdr reads its asd through the plaintext service port "
-           "(it may listen on 127.0.0.1 only, next to tls-port)";
-  }
   return {};
 }
 

@@ -1,5 +1,5 @@
 // Process lifecycle: clean shutdown on SIGTERM, refusal to start on a bad config (with
-// file:line), and refusal to start when the service port is taken.
+// file:line), refusal to start when the service port is taken, and xdr's refusals.
 
 #include <catch2/catch.hpp>
 
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "support/asd_node.h"
+#include "support/xdr_dc.h"
 
 TEST_CASE("SIGTERM stops asd cleanly", "[lifecycle]") {
   support::AsdNode node;
@@ -194,4 +195,25 @@ TEST_CASE("TLS material that cannot be used stops start-up with the file and the
   support::Process p;
   CHECK(start_with_tls(p, dir, "    cert-file " + k + "/a.pem\n    key-file " + k + "/a.key\n    ca-file " + k + "/a.pem\n",
                        "any") == -1);
+}
+
+TEST_CASE("xdr refuses a config it cannot run, with the reason", "[lifecycle]") {
+  auto refused = [](const std::string& xdr, const std::string& reason) {
+    support::TempDir dir;
+    std::string path = dir.path() + "/xdr.conf";
+    support::write_file(path, "service {\n  work-directory " + dir.path() + "\n}\n" +
+                                  "network {\n  service {\n    port 3000\n  }\n}\n" +  // line 4
+                                  "xdr {\n" + xdr + "}\nnamespace test {\n  memory-size 64M\n}\n");  // xdr at line 9
+    support::Process p;
+    p.start({support::Dc::xdr_binary(), "--config", path}, dir.path() + "/out.log");
+    CHECK(p.wait(10000) == 1);
+    std::string out = support::read_file(dir.path() + "/out.log");
+    INFO(out);
+    CHECK(out.find(reason) != std::string::npos);
+  };
+  refused("  enable-xdr false\n", "refusing to start: xdr { enable-xdr } is false");
+  refused("  enable-xdr true\n  xdr-namedpipe-path /nonexistent/pipe\n  xdr-info-port 3004\n",
+          "xdr.conf:9: xdr enable-xdr true needs xdr-digestlog-path");
+  refused("  enable-xdr true\n  xdr-digestlog-path /nonexistent/dlog 1M\n  xdr-info-port 3004\n",
+          "refusing to start: xdr { xdr-namedpipe-path } is missing");
 }
