@@ -263,6 +263,10 @@ void Daemon::learn_loop() {
 bool Daemon::learn_src_id(const conf::XdrDc& dc) {
   std::shared_ptr<const client::TlsContext> tls;
   std::vector<client::Host> seeds;
+  // A secured remote answers info only after a login, as the DC's credentials allow
+  // (a file that cannot be read leaves the src-id unknown; the link reports the file).
+  conf::DcCredentials login;
+  if (conf::logs_in(dc) && !conf::read_dc_credentials(dc, &login).empty()) return false;
   {
     std::lock_guard lock(config_mu_);
     seeds = shipper::dc_seeds(config_, dc.name);
@@ -275,7 +279,8 @@ bool Daemon::learn_src_id(const conf::XdrDc& dc) {
     }
   }
   for (const client::Host& host : seeds) {
-    auto answer = client::Client::info_host(host, {"get-config:context=xdr"}, 1000, tls.get());
+    auto answer = client::Client::info_host(host, {"get-config:context=xdr"}, 1000, tls.get(), login.user,
+                                            login.password);
     if (!answer || answer->empty()) continue;
     uint8_t id = parse_src_id(answer->front().second);
     if (id == 0) continue;

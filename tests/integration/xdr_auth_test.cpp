@@ -7,7 +7,7 @@
 //                       nothing is abandoned, and once the operator updates the file the
 //                       link comes back and DC2 converges on DC1 record by record, without
 //                       restarting anything. An xdr killed -9 and restarted logs in to its
-//                       asd again by itself.
+//                       asd again by itself; DC1's src-id learner logs in to DC2 as well.
 //   [xdr_cluster_auth_refused]  an unknown user, then a read-only one: the link stays down
 //                       with the reason and nothing is lost.
 
@@ -118,6 +118,7 @@ TEST_CASE("XDR between two secured DCs over TLS survives a password change", "[x
   };
 
   ClusterDcOptions o2 = secured_dc2_options();
+  o2.run_xdr = true;  // ships nowhere; its xdr tells DC1's learner its src-id
   o2.network_extra = stanza(dc2_name, dc2_cert);
   o2.service_tls_name = dc2_name;
   ClusterDc dc2(o2);
@@ -162,6 +163,11 @@ TEST_CASE("XDR between two secured DCs over TLS survives a password change", "[x
   converged();
   CHECK(links_up(dc1));
   CHECK(dc1.xdr_log(0).find("local asd connected") != std::string::npos);
+  // The src-id learner logs in too (DC2 answers info only after a login).
+  bool learned = support::eventually(
+      [&] { return dc1.xdr_log(0).find("dc src-id learned dc=DC2 src_id=2") != std::string::npos; }, 10000, 200);
+  INFO(dc1.xdr_log(0));
+  CHECK(learned);
 
   // DC2's admin changes xdr's password: the sessions xdr holds end, its next login is
   // refused, and the link says why.
