@@ -24,7 +24,7 @@ common::Status run(Client::Impl& impl, const std::string& request) {
   if (!body) return to_status(body.error());
   auto code = ResultCode(uint8_t((*body)[1]));
   if (code == ResultCode::Ok) return {};
-  return {code, std::string(common::result_code_name(code)) + " from " + node->host().to_string()};
+  return to_status(admin::refusal(code, node->host().to_string()));
 }
 
 }  // namespace

@@ -23,6 +23,11 @@ std::string request(uint8_t command, Fields fields) {
   return out;
 }
 
+common::Error refusal(common::ResultCode code, std::string_view host) {
+  return common::Error{code, std::string(common::result_code_name(code)) + " (" + std::to_string(int(code)) +
+                                 ") from " + std::string(host)};
+}
+
 std::string role_list(const std::vector<std::string>& roles) {
   std::string out(1, char(roles.size()));
   for (const std::string& role : roles) {

@@ -52,5 +52,9 @@ std::string role_list(const std::vector<std::string>& roles);
 // when what comes back is not an admin answer.
 common::Result<std::string> exchange(Connection& conn, const std::string& request, uint64_t deadline_ms);
 
+// A node's refusal of a login, an admin command or a whole info request, worded the same
+// for every caller (the tools print it as is): "invalid credential (65) from 10.0.0.5:3000".
+common::Error refusal(common::ResultCode code, std::string_view host);
+
 }  // namespace admin
 }  // namespace client

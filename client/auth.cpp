@@ -1,8 +1,11 @@
 #include "client/auth.h"
 
 #include <crypt.h>
+#include <openssl/sha.h>
 
+#include <array>
 #include <cstring>
+#include <mutex>
 
 #include "admin_wire.h"
 #include "client/connection.h"
@@ -23,13 +26,20 @@ constexpr const char* kClientSalt = "$2a$10$7EqJtq98hPqEX7fNZaFWoO";
 // The client treats a session as over this long before the server does (as the C client).
 constexpr uint64_t kTtlMarginS = 60;
 
-common::Error refused(ResultCode code, const Connection& conn) {
-  return common::Error{code, std::string(common::result_code_name(code)) + " from " + conn.host().to_string()};
-}
-
 }  // namespace
 
 common::Result<std::string> hash_password(std::string_view password) {
+  // bcrypt costs a good tenth of a second of CPU, and a process logs in to every node
+  // (asadm to all of them at once) with the same password: the last hash is kept, keyed
+  // by the password's SHA-256 so that the clear text is not. Hashing under the lock makes
+  // concurrent first logins wait for one hash instead of each computing it.
+  static std::mutex mu;
+  static std::array<unsigned char, SHA256_DIGEST_LENGTH> last_key{};
+  static std::string last_hash;
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> key{};
+  SHA256(reinterpret_cast<const unsigned char*>(password.data()), password.size(), key.data());
+  std::lock_guard lock(mu);
+  if (!last_hash.empty() && key == last_key) return last_hash;
   crypt_data data;
   std::memset(&data, 0, sizeof data);
   std::string clear(password);
@@ -37,7 +47,9 @@ common::Result<std::string> hash_password(std::string_view password) {
   if (hash == nullptr || hash[0] == '*') {
     return client_error(ResultCode::Parameter, "cannot hash the password (bcrypt unavailable)");
   }
-  return std::string(hash);
+  last_key = key;
+  last_hash = hash;
+  return last_hash;
 }
 
 common::Result<Session> login(Connection& conn, std::string_view user, std::string_view password_hash,
@@ -47,7 +59,7 @@ common::Result<Session> login(Connection& conn, std::string_view user, std::stri
   if (!body) return body.error();
   auto code = ResultCode(uint8_t((*body)[1]));
   if (code == ResultCode::SecurityNotEnabled) return Session{};
-  if (code != ResultCode::Ok) return refused(code, conn);
+  if (code != ResultCode::Ok) return admin::refusal(code, conn.host().to_string());
   Session session;
   uint64_t ttl_s = 0;
   size_t fields = uint8_t((*body)[3]);
@@ -81,7 +93,7 @@ common::Status authenticate(Connection& conn, std::string_view user, const Sessi
   if (!body) return to_status(body.error());
   auto code = ResultCode(uint8_t((*body)[1]));
   if (code == ResultCode::Ok || code == ResultCode::SecurityNotEnabled) return {};
-  return to_status(refused(code, conn));
+  return to_status(admin::refusal(code, conn.host().to_string()));
 }
 
 }  // namespace client

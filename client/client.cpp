@@ -211,7 +211,7 @@ common::Result<std::string> Client::info(const std::string& command, const std::
 
 common::Result<InfoAnswer> Client::info_host(const Host& host, const std::vector<std::string>& commands,
                                              uint32_t timeout_ms, const TlsContext* tls, const std::string& user,
-                                             const std::string& password) {
+                                             const std::string& password, Session* session) {
   uint64_t deadline = common::steady_ms() + timeout_ms;
   auto conn = Connection::open(host, timeout_ms, tls);
   if (!conn) return conn.error();
@@ -219,8 +219,9 @@ common::Result<InfoAnswer> Client::info_host(const Host& host, const std::vector
     // LOGIN authenticates the connection it arrives on as well.
     auto hash = hash_password(password);
     if (!hash) return hash.error();
-    auto session = login(**conn, user, *hash, deadline);
-    if (!session) return session.error();
+    auto logged_in = login(**conn, user, *hash, deadline);
+    if (!logged_in) return logged_in.error();
+    if (session) *session = std::move(*logged_in);
   }
   return (*conn)->info(commands, deadline);
 }

@@ -118,6 +118,11 @@ std::shared_ptr<Node> Cluster::validate(const Host& host, const std::string& exp
       last_seed_error_ = answer.error().message;
     }
     client_log()->debug("node identity failed host={} err={}", host.to_string(), answer.error().message);
+    if (answer.error().code == ResultCode::NotAuthenticated) {
+      // A secured node and no user: connect() says so rather than "no seed answered".
+      std::lock_guard lock(mu_);
+      login_error_ = to_status(answer.error());
+    }
     return nullptr;
   }
   auto identity = parse_node_identity(*answer, config_.cluster_name);

@@ -16,6 +16,8 @@
 #include <climits>
 #include <cstring>
 
+#include "admin_wire.h"
+#include "client/cluster_info.h"
 #include "client/errors.h"
 #include "client/tls.h"
 #include "common/clock.h"
@@ -270,6 +272,14 @@ common::Result<InfoAnswer> Connection::info(const std::vector<std::string>& comm
   if (auto st = read_proto(&header, body, deadline_ms); !st.ok()) return to_error(st);
   if (header.type != uint8_t(proto::ProtoType::Info)) {
     return client_error(ResultCode::ServerError, "info answer of proto type " + std::to_string(header.type));
+  }
+  // A node with security answers a connection that has not logged in with one line for
+  // the whole request, "ERROR:80:not authenticated", echoing no command: that is the
+  // request's error, not an answer.
+  if (body.starts_with("ERROR:") && body.find('\t') == std::string::npos) {
+    if (auto refused = parse_info_error(body.substr(0, body.find('\n'))); !refused.ok()) {
+      return admin::refusal(refused.code(), host_.to_string());
+    }
   }
   return proto::parse_info_answer(body);
 }

@@ -37,19 +37,9 @@ std::string tool(const char* env, const char* fallback) {
 }
 
 // Runs `argv` to completion; the exit code and the combined output.
-struct Run {
-  int code = -1;
-  std::string out;
-};
+using Run = support::ToolRun;
 Run run(const support::TempDir& dir, const std::vector<std::string>& argv, int timeout_ms = 30000) {
-  static int calls = 0;
-  std::string log = dir.path() + "/run" + std::to_string(++calls) + ".log";
-  support::Process p;
-  p.start(argv, log);
-  Run r;
-  r.code = p.wait(timeout_ms);
-  r.out = support::read_file(log);
-  return r;
+  return support::run_captured(dir, argv, {}, timeout_ms);
 }
 
 std::string tls_stanza(const std::string& name, const support::TlsCa::Leaf& leaf, const std::string& ca_file,

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -35,6 +36,33 @@ bool run_tool(const std::vector<std::string>& argv, const std::string& log_path,
 }
 
 void Process::start(const std::vector<std::string>& argv, const std::string& log_path) {
+  launch(argv, log_path, "/dev/null", false);
+}
+
+void Process::start_detached(const std::vector<std::string>& argv, const std::string& log_path,
+                             const std::string& stdin_path) {
+  launch(argv, log_path, stdin_path, true);
+}
+
+ToolRun run_captured(const TempDir& dir, const std::vector<std::string>& argv, const std::string& input,
+                     int timeout_ms) {
+  static std::atomic<int> calls{0};
+  const std::string base = dir.path() + "/run" + std::to_string(++calls);
+  Process p;
+  if (input.empty()) {
+    p.start(argv, base + ".log");
+  } else {
+    write_file(base + ".in", input);
+    p.start_detached(argv, base + ".log", base + ".in");
+  }
+  ToolRun r;
+  r.code = p.wait(timeout_ms);
+  r.out = read_file(base + ".log");
+  return r;
+}
+
+void Process::launch(const std::vector<std::string>& argv, const std::string& log_path, const std::string& stdin_path,
+                     bool detach) {
   const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -52,11 +80,12 @@ void Process::start(const std::vector<std::string>& argv, const std::string& log
       close(fd);
     }
     // Nothing started here reads the test's stdin (a command line tool would wait on it).
-    int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) {
-      dup2(null_fd, STDIN_FILENO);
-      close(null_fd);
+    int in_fd = open(stdin_path.c_str(), O_RDONLY);
+    if (in_fd >= 0) {
+      dup2(in_fd, STDIN_FILENO);
+      close(in_fd);
     }
+    if (detach) setsid();
     // The child must not inherit the parent's blocked signal mask (asd relies on it).
     sigset_t none;
     sigemptyset(&none);

@@ -83,6 +83,14 @@ Failure client_failure(const common::Error& error) {
   return {error.code, std::move(message)};
 }
 
+Failure connect_failure(const common::Error& error) {
+  // The client words a node's refusal with its code and address (client::Client::connect).
+  bool refused = !client::is_client_error(error.message) && !error.message.empty() &&
+                 error.code >= ResultCode::SecurityNotSupported && error.code <= ResultCode::NotWhitelisted;
+  if (refused) return local_failure(error.message);
+  return client_failure(error);
+}
+
 std::string error_line(const Failure& failure) {
   if (!failure.code) return "Error: " + failure.message;
   return "Error: (" + std::to_string(int(*failure.code)) + ") " + failure.message;

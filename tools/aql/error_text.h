@@ -23,6 +23,9 @@ std::string_view result_code_symbol(common::ResultCode code);
 // A client call's error: the code's name, a UDF's own text, or, for failures that never
 // reached a server, the name and why.
 Failure client_failure(const common::Error& error);
+// Why connecting failed: a node's refusal of the login (or of a client without one) in
+// its own words, "not authenticated (80) from 10.0.0.5:3000"; anything else as above.
+Failure connect_failure(const common::Error& error);
 inline Failure server_failure(common::ResultCode code, std::string text) { return {code, std::move(text)}; }
 inline Failure local_failure(std::string message) { return {std::nullopt, std::move(message)}; }
 

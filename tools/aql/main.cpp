@@ -2,7 +2,11 @@
 // separated by ';'), from -f FILE (one or more per line; lines starting with -- or #
 // are comments), or else interactively (libedit on a terminal, plain lines from a pipe).
 // With -c or -f each statement is echoed before its output and the exit status is 1
-// when any statement failed. executor.h describes the output.
+// when any statement failed. executor.h describes the output. On a cluster with
+// security, -U USER -P [PASSWORD] (login_flags.h) logs every connection in; a refused
+// login, or a secured cluster without one, ends aql at once with the node's refusal
+// ("Error: not authenticated (80) from ..."), and a statement the user's roles do not
+// allow fails as any other ("Error: (81) AEROSPIKE_ROLE_VIOLATION").
 
 #include <unistd.h>
 
@@ -16,6 +20,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client/client.h"
+#include "login_flags/login_flags.h"
 #include "tls_flags/tls_flags.h"
 #include "common/log.h"
 #include "executor.h"
@@ -104,6 +109,8 @@ int main(int argc, char** argv) {
   app.add_option("-T,--timeout", opt.timeout_ms, "Timeout of every command, in ms")->capture_default_str();
   tools::TlsFlags tls;
   tls.add_to(app);
+  tools::LoginFlags login;
+  login.add_to(app);
   CLI11_PARSE(app, argc, argv);
 
   // The client's own warnings would interleave with query output.
@@ -114,13 +121,18 @@ int main(int argc, char** argv) {
     std::cerr << "aql: bad host '" << opt.host << "'\n";
     return 1;
   }
+  if (std::string usage = login.resolve(); !usage.empty()) {
+    std::cerr << "aql: " << usage << '\n';
+    return 1;
+  }
   client::ClientConfig config;
   config.seeds = {*seed};
   config.timeout_ms = opt.timeout_ms;
   config.tls = tls.tls_policy();
+  login.apply(config);
   auto client = client::Client::connect(config);
   if (!client) {
-    std::cerr << aql::error_line(aql::client_failure(client.error())) << " (seed " << opt.host << ':' << opt.port
+    std::cerr << aql::error_line(aql::connect_failure(client.error())) << " (seed " << opt.host << ':' << opt.port
               << ")\n";
     return 1;
   }

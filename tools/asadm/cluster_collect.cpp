@@ -8,6 +8,7 @@
 
 #include "client/client.h"
 #include "client/cluster_info.h"
+#include "client/errors.h"
 #include "cluster_report.h"
 #include "parallel.h"
 #include "service_info.h"
@@ -70,6 +71,7 @@ ClusterMember collect_member(const client::Host& host, uint32_t timeout_ms) {
   auto first = service_info(host, {"node", "statistics", "namespaces"}, timeout_ms);
   if (!first) {
     member.error = first.error().message;
+    member.state = failed_state(member.error);
     return member;
   }
   if (const std::string* node = find_field(*first, "node"); node && !is_error_answer(*node)) member.node_id = *node;
@@ -141,8 +143,14 @@ const char* status_name(MemberState state) {
       return "unreachable";
     case MemberState::NotAsd:
       return "error";
+    case MemberState::Refused:
+      return "refused";
   }
   return "error";
+}
+
+MemberState failed_state(std::string_view error) {
+  return client::is_client_error(error) ? MemberState::Unreachable : MemberState::Refused;
 }
 
 ClusterReport collect_cluster(const std::vector<client::Host>& seeds, uint32_t timeout_ms) {

@@ -27,7 +27,13 @@ enum class MemberState {
   Ok,           // answered `statistics` and `namespaces`
   Unreachable,  // no connection, timeout, or no address to connect to
   NotAsd,       // answered, but not as asd's service port (e.g. an xdr info port)
+  Refused,      // refused the login, or every request without one (security)
 };
+
+// How a member that could not be asked failed, from the client's error: Refused for the
+// node's own refusal (client::Client::info_host words it "not authenticated (80) from
+// ..."), Unreachable for anything that failed on the way ("client: ...").
+MemberState failed_state(std::string_view error);
 
 struct NamespaceStats {
   std::string name;
@@ -89,6 +95,7 @@ std::vector<Row> ask_members(const std::vector<FoundMember>& members, Ask ask) {
     } else if (!found.known_error.empty()) {
       row.address = found.host->to_string();
       row.error = found.known_error;  // asked once already; a retry would cost another timeout
+      row.state = failed_state(row.error);
     } else {
       row = ask(*found.host);
     }
@@ -97,7 +104,8 @@ std::vector<Row> ask_members(const std::vector<FoundMember>& members, Ask ask) {
   return rows;
 }
 
-// "ok", "unreachable", or "error" (answered, but not as asd), as JSON and tables say it.
+// "ok", "unreachable", "refused", or "error" (answered, but not as asd), as JSON and
+// tables say it.
 const char* status_name(MemberState state);
 
 // Discovery and collection (steps 1 and 2). Blocks up to ~3 * timeout_ms.

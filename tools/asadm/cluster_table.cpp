@@ -77,7 +77,7 @@ std::vector<std::string> member_cells(const ClusterMember& member, const std::ve
   std::vector<std::string> cells{member.address, or_dash(member.node_id)};
   if (member.state != MemberState::Ok) {
     // Spans the rest of the row; the width is not padded for it.
-    cells.push_back((member.state == MemberState::Unreachable ? "unreachable (" : "error (") + member.error + ")");
+    cells.push_back(std::string(status_name(member.state)) + " (" + member.error + ")");
     return cells;
   }
   const Fields& stats = member.statistics;
@@ -178,9 +178,10 @@ void add_agreement(const std::vector<const ClusterMember*>& answered, ClusterSum
 ClusterSummary summarize(const ClusterReport& report) {
   ClusterSummary summary;
   std::vector<const ClusterMember*> answered;
-  std::vector<std::string> unreachable, not_asd, no_integrity, ns_errors;
+  std::vector<std::string> unreachable, refused, not_asd, no_integrity, ns_errors;
   for (const auto& member : report.members) {
     if (member.state == MemberState::Unreachable) unreachable.push_back(member.address);
+    if (member.state == MemberState::Refused) refused.push_back(member.address);
     if (member.state == MemberState::NotAsd) not_asd.push_back(member.address);
     if (member.state != MemberState::Ok) continue;
     answered.push_back(&member);
@@ -219,6 +220,10 @@ ClusterSummary summarize(const ClusterReport& report) {
   if (!unreachable.empty()) {
     summary.lines.push_back("WARNING: " + std::to_string(unreachable.size()) + of_total +
                             "unreachable: " + join(unreachable, ", "));
+  }
+  if (!refused.empty()) {
+    summary.lines.push_back("WARNING: " + std::to_string(refused.size()) + of_total +
+                            "refused: " + join(refused, ", ") + " (a secured cluster: -U USER -P [PASSWORD])");
   }
   if (!not_asd.empty()) {
     summary.lines.push_back("WARNING: not an asd service port: " + join(not_asd, ", "));

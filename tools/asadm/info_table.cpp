@@ -305,6 +305,11 @@ std::vector<Sheet> info_sheets(const NodesReport& report, const std::vector<Info
       }
     }
   }
+  // The namespace and set sheets give a failed node a row per namespace or set someone
+  // listed; when no node listed any (none answered), the reasons go under the table.
+  for (Sheet& sheet : out) {
+    if (sheet.rows.empty()) sheet.notes = failure_notes(report);
+  }
   return out;
 }
 

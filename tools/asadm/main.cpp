@@ -21,6 +21,10 @@
 // the xdr each member's asd names (xdr_discovery.h). Hosts given without a port use -p,
 // default 3004, so a bare host is an xdr; `-p 3000` makes bare hosts asd seeds.
 // Every node is asked in parallel, so one dead node costs one timeout, not one per node.
+// On a cluster with security, -U USER -P [PASSWORD] (login_flags.h) logs every asd
+// connection in; a node that refuses (no login, a wrong password) is an error row with
+// the node's refusal, e.g. "not authenticated (80) from 10.0.0.5:3000". show/watch xdr
+// ignore the login flags as they ignore the TLS flags: xdr info ports have no logins.
 // Exit code: 0 when at least one node answered (as asd for `cluster`, as an xdr daemon for
 // `xdr`; the others print as unreachable or error rows), 1 on bad usage or when no node did
 // (in `watch`, judged on the last round); `manage config` also exits 1 when any node did
@@ -41,6 +45,7 @@
 
 #include "cluster_report.h"
 #include "cluster_table.h"
+#include "login_flags/login_flags.h"
 #include "service_info.h"
 #include "tls_flags/tls_flags.h"
 #include "verbs.h"
@@ -152,6 +157,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   tools::TlsFlags tls;
   tls.add_to(app);
+  tools::LoginFlags login;
+  login.add_to(app);
   app.require_subcommand(1);
   app.fallthrough();  // `asadm show xdr -h h2` works as well as `asadm -h h2 show xdr`
 
@@ -219,6 +226,10 @@ int main(int argc, char** argv) {
   if (opt.hosts.empty()) opt.hosts.push_back("127.0.0.1");
   // asd service ports speak TLS with --tls-enable; xdr info ports are always plaintext.
   const bool service_hosts = cluster || asd_verb;
+  if (std::string usage = login.resolve(); !usage.empty()) {
+    std::cerr << "asadm: " << usage << '\n';
+    return 1;
+  }
   if (service_hosts) {
     std::string tls_error;
     asadm::set_service_tls(tls.context(&tls_error));
@@ -226,6 +237,7 @@ int main(int argc, char** argv) {
       std::cerr << "asadm: " << tls_error << '\n';
       return 1;
     }
+    asadm::set_service_login(login.user, login.password);
   }
   std::vector<client::Host> hosts;
   for (const auto& text : opt.hosts) {

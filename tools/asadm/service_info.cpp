@@ -9,9 +9,23 @@ std::shared_ptr<const client::TlsContext>& service_tls() {
   return tls;
 }
 
+struct Login {
+  std::string user;
+  std::string password;
+};
+
+Login& service_login() {
+  static Login login;
+  return login;
+}
+
 }  // namespace
 
 void set_service_tls(std::shared_ptr<const client::TlsContext> tls) { service_tls() = std::move(tls); }
+
+void set_service_login(std::string user, std::string password) {
+  service_login() = Login{std::move(user), std::move(password)};
+}
 
 const char* peers_command() { return service_tls() ? "peers-tls-std" : "peers-clear-std"; }
 
@@ -23,7 +37,8 @@ client::Host peer_host(const client::Peer& peer) {
 
 common::Result<client::InfoAnswer> service_info(const client::Host& host, const std::vector<std::string>& commands,
                                                 uint32_t timeout_ms) {
-  return client::Client::info_host(host, commands, timeout_ms, service_tls().get());
+  const Login& login = service_login();
+  return client::Client::info_host(host, commands, timeout_ms, service_tls().get(), login.user, login.password);
 }
 
 }  // namespace asadm

@@ -58,6 +58,7 @@ NodeAnswers ask_node(const client::Host& host, const InfoPlan& plan, uint32_t ti
   auto first = service_info(host, commands, timeout_ms);
   if (!first) {
     node.error = first.error().message;
+    node.state = failed_state(node.error);
     return node;
   }
   node.answers = std::move(*first);
@@ -79,8 +80,8 @@ NodeAnswers ask_node(const client::Host& host, const InfoPlan& plan, uint32_t ti
     auto answer = service_info(host, more, timeout_ms);
     if (!answer) {
       // It answered before: keep what it said, and say why the rest is missing.
-      node.state = MemberState::Unreachable;
       node.error = answer.error().message;
+      node.state = failed_state(node.error);
       return node;
     }
     node.answers.insert(node.answers.end(), answer->begin(), answer->end());

@@ -66,14 +66,15 @@ std::vector<std::string> namespaces_of(const Fields& answers);
 // True when at least one node answered.
 bool any_answered(const NodesReport& report);
 
-// "ok", "unreachable", or "error" (answered, but not as asd).
+// "ok", "unreachable", "refused", or "error" (answered, but not as asd).
 std::string node_status(const NodeAnswers& node);
 
 // The node's build as asadm prints it: "C-7.2.0.0" for a community edition (`build`,
 // `edition`), "E-..." for enterprise; empty when not asked or not answered.
 std::string build_text(const NodeAnswers& node);
 
-// "127.0.0.1:3020: unreachable (why)" for each node that did not answer (or failed later).
+// "127.0.0.1:3020: unreachable (why)" for each node that did not answer (or failed later),
+// "refused (why)" for one that refused the login.
 std::vector<std::string> failure_notes(const NodesReport& report);
 
 // Every namespace any node listed, in first-seen order.

@@ -91,12 +91,17 @@ std::optional<int> parse_options(int argc, char** argv, Options* o) {
   app.add_flag("--json", o->json, "Print the summary as one JSON object");
   app.add_flag("-q,--quiet", o->quiet, "No per-second progress on stderr");
   o->tls.add_to(app);
+  o->login.add_to(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
   o->duration_given = app.count("-t") > 0;
+  if (std::string usage = o->login.resolve(); !usage.empty()) {
+    std::cerr << "asbench: " << usage << '\n';
+    return 2;
+  }
   auto bins = parse_object_spec(o->object_spec);
   if (!bins) {
     std::cerr << "asbench: bad object spec '" << o->object_spec << "'\n";

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "login_flags/login_flags.h"
 #include "tls_flags/tls_flags.h"
 
 namespace asbench {
@@ -41,6 +42,7 @@ struct Options {
   bool quiet = false;
   bool compressible = false;  // S and B bins hold words (like text), not random letters
   tools::TlsFlags tls;        // --tls-*: every connection over TLS
+  tools::LoginFlags login;    // -U/-P: every connection admitted under a login per node
 };
 
 // "S100,I,B32" -> bins; nullopt on a bad spec.

@@ -19,8 +19,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "client/auth.h"
 #include "client/client.h"
 #include "client/cluster_info.h"
+#include "client/errors.h"
 #include "client/key.h"
 #include "client/request.h"
 #include "common/bytes.h"
@@ -33,6 +35,8 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+constexpr size_t kAdminHeaderSize = 16;  // an admin answer: result code at byte 1
 
 // ---------------------------------------------------------------------------------------
 // Request templates
@@ -110,20 +114,38 @@ Templates build_templates(const Options& o) {
 // with its tls-name) and every node for `replicas`; the map is kept for the whole run (a
 // benchmark measures a stable cluster). A node that does not answer is left out;
 // partitions no node claims go to the seed.
+//
+// With -U/-P each node is logged in to once, here, and every connection of the run
+// presents that session (AUTHENTICATE) ahead of its first request, as the official
+// clients do, so the run pays no bcrypt and no login round trip per connection.
 
 struct Routes {
-  std::vector<tcp::endpoint> nodes;  // [0] the seed
-  std::vector<client::Host> hosts;   // per node: its address and tls-name
+  std::vector<tcp::endpoint> nodes;    // [0] the seed
+  std::vector<client::Host> hosts;     // per node: its address and tls-name
+  std::vector<std::string> admission;  // per node: AUTHENTICATE bytes; empty without a login
   std::vector<uint16_t> master;        // per partition: index into nodes
 };
 
-Routes discover(const Options& o, const client::Host& seed_host, const tcp::endpoint& seed,
-                const client::TlsContext* tls, std::string* note) {
+// One info command to `host`, logged in first with -U/-P; `admission` (when given) gets
+// the bytes that admit other connections to the node under that login.
+common::Result<client::InfoAnswer> ask(const Options& o, const client::Host& host, const std::string& command,
+                                       const client::TlsContext* tls, std::string* admission = nullptr) {
+  client::Session session;
+  auto answer = client::Client::info_host(host, {command}, 1000, tls, o.login.user, o.login.password, &session);
+  if (answer && admission) *admission = client::authenticate_request(o.login.user, session);
+  return answer;
+}
+
+// A node's refusal (security: no login, a wrong password) ends the run here, in the
+// node's words; a seed that does not answer at all is left for the connect step to report.
+common::Result<Routes> discover(const Options& o, const client::Host& seed_host, const tcp::endpoint& seed,
+                                const client::TlsContext* tls, std::string* note) {
   Routes routes;
   routes.master.assign(common::kPartitions, 0);
   std::vector<client::Host> hosts{seed_host};
   const char* peers_command = tls ? "peers-tls-std" : "peers-clear-std";
-  auto peers_answer = client::Client::info_host(hosts[0], {peers_command}, 1000, tls);
+  auto peers_answer = ask(o, hosts[0], peers_command, tls);
+  if (!peers_answer && !client::is_client_error(peers_answer.error())) return peers_answer.error();
   if (peers_answer && peers_answer->size() == 1) {
     if (auto peers = client::parse_peers((*peers_answer)[0].second)) {
       for (const client::Peer& peer : peers->peers) {
@@ -137,7 +159,8 @@ Routes discover(const Options& o, const client::Host& seed_host, const tcp::endp
   asio::io_context ioc;
   tcp::resolver resolver(ioc);
   for (size_t i = 0; i < hosts.size(); ++i) {
-    auto answer = client::Client::info_host(hosts[i], {"replicas"}, 1000, tls);
+    std::string admission;
+    auto answer = ask(o, hosts[i], "replicas", tls, &admission);
     common::Result<std::vector<client::NamespaceReplicas>> replicas(common::ResultCode::ServerError);
     if (answer && answer->size() == 1) replicas = client::parse_replicas((*answer)[0].second);
     if (i > 0 && !replicas) {
@@ -147,6 +170,7 @@ Routes discover(const Options& o, const client::Host& seed_host, const tcp::endp
     uint16_t index = uint16_t(routes.nodes.size());
     routes.nodes.push_back(i == 0 ? seed : *resolver.resolve(hosts[i].address, std::to_string(hosts[i].port)).begin());
     routes.hosts.push_back(hosts[i]);
+    routes.admission.push_back(std::move(admission));
     if (!replicas) continue;
     for (const client::NamespaceReplicas& ns : *replicas) {
       if (ns.ns != o.ns || ns.columns.empty()) continue;
@@ -181,6 +205,7 @@ struct Link {
   explicit Link(asio::io_context& ioc) : socket(ioc) {}
   tcp::socket socket;
   std::optional<asio::ssl::stream<tcp::socket&>> tls;
+  bool admitted = false;  // the node's session was presented on this connection
 
   // A fresh TLS stream over the socket that verifies the node's certificate name.
   void wrap(asio::ssl::context& ssl, const client::Host& host) {
@@ -206,6 +231,7 @@ class Conn {
   void on_written(const boost::system::error_code& ec);
   void read_more();
   void on_read(const boost::system::error_code& ec, size_t n);
+  void on_admitted(size_t answer_size);
   void finish(uint8_t result);
   void fail();
   void reconnect();
@@ -217,6 +243,7 @@ class Conn {
   std::string out_;
   std::vector<char> in_ = std::vector<char>(4096);
   size_t have_ = 0;
+  bool admitting_ = false;  // the admin answer to AUTHENTICATE comes before the request's
   bool is_read_ = false;
   Clock::time_point start_;
   uint64_t rng_;
@@ -285,6 +312,10 @@ void Conn::issue() {
   if (worker_.shared.stop.load(std::memory_order_relaxed) || !pick_request()) return;
   start_ = Clock::now();
   have_ = 0;
+  // A fresh connection presents the node's session in the same write as its request.
+  const std::string& admission = worker_.shared.routes.admission[node_];
+  admitting_ = !links_[node_]->admitted && !admission.empty();
+  if (admitting_) out_.insert(0, admission);
   links_[node_]->with_stream([this](auto& stream) {
     asio::async_write(stream, asio::buffer(out_), [this](const boost::system::error_code& ec, size_t) { on_written(ec); });
   });
@@ -308,13 +339,25 @@ void Conn::on_read(const boost::system::error_code& ec, size_t n) {
   if (have_ < proto::kProtoHeaderSize) return read_more();
   auto header = proto::decode_proto_header(reinterpret_cast<const uint8_t*>(in_.data()));
   size_t total = proto::kProtoHeaderSize + header.size;
-  if (header.type != uint8_t(proto::ProtoType::Message) || header.size < proto::kMsgHeaderSize ||
-      header.size > proto::kMaxProtoSize) {
+  const auto expected = admitting_ ? proto::ProtoType::Admin : proto::ProtoType::Message;
+  const size_t smallest = admitting_ ? kAdminHeaderSize : proto::kMsgHeaderSize;
+  if (header.type != uint8_t(expected) || header.size < smallest || header.size > proto::kMaxProtoSize) {
     return fail();
   }
   if (in_.size() < total) in_.resize(total);
   if (have_ < total) return read_more();
+  if (admitting_) return on_admitted(total);
   finish(uint8_t(in_[proto::kProtoHeaderSize + 5]));  // result code of the AS_MSG header
+}
+
+void Conn::on_admitted(size_t answer_size) {
+  // A refused session (the user's password changed during the run) is presented again
+  // with the next request; the request itself answers the refusal, counted by its code.
+  links_[node_]->admitted = in_[proto::kProtoHeaderSize + 1] == 0;
+  admitting_ = false;
+  have_ -= answer_size;
+  std::memmove(in_.data(), in_.data() + answer_size, have_);  // the request's answer may follow
+  on_read({}, 0);
 }
 
 void Conn::finish(uint8_t result) {
@@ -337,6 +380,7 @@ void Conn::fail() {
   ++worker_.stats.network_errors;
   boost::system::error_code ignored;
   links_[node_]->tls.reset();
+  links_[node_]->admitted = false;
   links_[node_]->socket.close(ignored);
   if (worker_.shared.stop.load(std::memory_order_relaxed)) return;
   retry_.expires_after(std::chrono::milliseconds(100));
@@ -410,7 +454,13 @@ std::optional<RunResult> run_workload(const Options& o, std::string* error) {
   try {
     asio::io_context resolver_ioc;
     tcp::resolver resolver(resolver_ioc);
-    routes = discover(o, *seed, *resolver.resolve(seed->address, std::to_string(seed->port)).begin(), tls.get(), &note);
+    auto found = discover(o, *seed, *resolver.resolve(seed->address, std::to_string(seed->port)).begin(), tls.get(),
+                          &note);
+    if (!found) {
+      *error = found.error().message;
+      return std::nullopt;
+    }
+    routes = std::move(*found);
   } catch (const std::exception& e) {
     *error = "cannot resolve " + seed->to_string() + " or a peer: " + e.what();
     return std::nullopt;

@@ -3,13 +3,16 @@
 //
 //   asexport -h HOST[:PORT] -n NS [-s SET] [--bins a,b] [--schema 'name:type,...']
 //            [--batch-rows N] --format arrow|jsonl|csv -o FILE|-
+//            [-U USER -P [PASSWORD]]
 //
 // The columns are --schema's, or inferred from the first --batch-rows records
 // (recexport/schema.h). A progress line goes to stderr once a second and at the end. Exit
 // status 0 only when every record was written and the file flushed; on any error the
 // message names the cause (unreachable host, unknown namespace, a value that does not fit
 // its column, a full disk, a closed pipe), a partly written file is removed, and the
-// status is 1.
+// status is 1. On a cluster with security the login flags (login_flags.h) log the scan
+// in; a refused login, or a secured cluster without one, is "cannot connect to HOST:
+// not authenticated (80) from HOST" and status 1, before any file is created.
 
 #include <chrono>
 #include <csignal>
@@ -21,6 +24,7 @@
 
 #include "client/client.h"
 #include "client/host.h"
+#include "login_flags/login_flags.h"
 #include "output.h"
 #include "recexport/scan_export.h"
 #include "recexport/schema.h"
@@ -95,11 +99,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t(1), size_t(10000000)));
   app.add_option("--format", o.format, "arrow, jsonl or csv")->check(CLI::IsMember({"arrow", "jsonl", "csv"}));
   app.add_option("-o,--output", o.output, "output file, or - for standard output")->required();
+  tools::LoginFlags login;
+  login.add_to(app);
   CLI11_PARSE(app, argc, argv);
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is a write error, reported
 
   auto host = client::Host::parse(o.host);
   if (!host) return fail("bad host '" + o.host + "': expected HOST or HOST:PORT");
+  if (std::string usage = login.resolve(); !usage.empty()) return fail(usage);
   std::vector<arrowio::Field> schema;
   if (!o.schema.empty()) {
     auto parsed = recexport::parse_schema(o.schema);
@@ -112,6 +119,7 @@ int main(int argc, char** argv) {
 
   client::ClientConfig config;
   config.seeds.push_back(*host);
+  login.apply(config);
   auto connected = client::Client::connect(config);
   if (!connected.ok()) return fail("cannot connect to " + host->to_string() + ": " + connected.error().message);
   auto& db = *connected;

@@ -7,7 +7,9 @@
 // A value that reports an error is printed and the exit code is 1; a node that cannot be
 // reached gives a message on stderr naming host:port and exit code 1.
 // Over TLS with the standard tool flags (tls_flags.h): `--tls-enable --tls-cafile ca.pem
-// -h 10.0.0.5:asd.example:4333`.
+// -h 10.0.0.5:asd.example:4333`. On a secured node with the login flags (login_flags.h):
+// `-U admin -P` (asks for the password) or `-U admin -P secret`; a refused login, or a
+// secured node asked without one, is a message naming the refusal and exit code 1.
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +19,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client/client.h"
+#include "login_flags/login_flags.h"
 #include "tls_flags/tls_flags.h"
 
 namespace {
@@ -75,6 +78,8 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", opt.timeout_s, "Timeout in seconds")->capture_default_str();
   tools::TlsFlags tls;
   tls.add_to(app);
+  tools::LoginFlags login;
+  login.add_to(app);
   CLI11_PARSE(app, argc, argv);
 
   auto host = tls.host(opt.host, opt.port);
@@ -83,6 +88,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (opt.value == "stats") opt.value = "statistics";  // the real tool's alias
+  if (std::string usage = login.resolve(); !usage.empty()) {
+    std::cerr << "asinfo: " << usage << '\n';
+    return 1;
+  }
 
   std::string tls_error;
   auto context = tls.context(&tls_error);
@@ -92,7 +101,8 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> commands;
   if (!opt.value.empty()) commands.push_back(opt.value);
-  auto answer = client::Client::info_host(*host, commands, uint32_t(opt.timeout_s * 1000), context.get());
+  auto answer = client::Client::info_host(*host, commands, uint32_t(opt.timeout_s * 1000), context.get(), login.user,
+                                          login.password);
   if (!answer) {
     std::cerr << "request to " << host->to_string() << " returned error: " << answer.error().message << '\n';
     return 1;

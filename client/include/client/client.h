@@ -149,10 +149,13 @@ class Client {
   // One-shot info on a fresh connection to `host`, no cluster needed (over TLS with
   // `tls`, verified against host.tls_name). An empty command list asks for the summary.
   // With `user` (a secured server), the connection logs in with `password` first; a
-  // refused login is the error.
+  // refused login is the error, and `session` (when given) gets the login's session, for
+  // callers that admit connections of their own (authenticate_request). A secured node
+  // asked without a user: NotAuthenticated.
   static common::Result<InfoAnswer> info_host(const Host& host, const std::vector<std::string>& commands,
                                               uint32_t timeout_ms = 1000, const TlsContext* tls = nullptr,
-                                              const std::string& user = {}, const std::string& password = {});
+                                              const std::string& user = {}, const std::string& password = {},
+                                              Session* session = nullptr);
   // The same, the connection admitted by `login` (null: none), which logs in only when
   // it holds no session the server still takes.
   static common::Result<InfoAnswer> info_host(const Host& host, const std::vector<std::string>& commands,

@@ -21,6 +21,11 @@ class Process {
   // /dev/null, output appended to `log_path`. Throws
   // std::runtime_error when fork fails.
   void start(const std::vector<std::string>& argv, const std::string& log_path);
+  // As start(), with the file `stdin_path` as standard input, in a session of its own
+  // without a controlling terminal: a tool that would ask on /dev/tty (a password
+  // prompt) reads standard input instead, as it does under cron or CI.
+  void start_detached(const std::vector<std::string>& argv, const std::string& log_path,
+                      const std::string& stdin_path);
   bool running();
   // Sends a signal without waiting.
   void signal(int sig);
@@ -31,6 +36,9 @@ class Process {
   pid_t pid() const { return pid_; }
 
  private:
+  void launch(const std::vector<std::string>& argv, const std::string& log_path, const std::string& stdin_path,
+              bool detach);
+
   pid_t pid_ = -1;
   int status_ = -1;
 };
@@ -38,6 +46,20 @@ class Process {
 // Runs a command line tool (`argv[0]` looked up in PATH) to completion within
 // timeout_ms, output appended to `log_path`; true when it exits 0.
 bool run_tool(const std::vector<std::string>& argv, const std::string& log_path, int timeout_ms = 30000);
+
+class TempDir;
+
+// A finished command line tool: its exit status (-1: killed at the timeout) and what it
+// wrote to stdout and stderr, together.
+struct ToolRun {
+  int code = -1;
+  std::string out;
+};
+// Runs `argv` to completion within timeout_ms, its output kept in a file of `dir`. With
+// `input`, that text is its standard input and it runs detached (start_detached);
+// without, stdin is /dev/null.
+ToolRun run_captured(const TempDir& dir, const std::vector<std::string>& argv, const std::string& input = {},
+                     int timeout_ms = 30000);
 
 // A loopback port nobody listens on right now, handed out once: no other call in this
 // process and no other test process on the machine gets it until this process ends
