@@ -10,6 +10,8 @@
 namespace client {
 
 using common::ResultCode;
+using proto::AdminCommand;
+using proto::AdminField;
 
 namespace {
 
@@ -20,9 +22,10 @@ common::Status run(Client::Impl& impl, const std::string& request) {
   auto conn = node->acquire(deadline);
   if (!conn) return to_status(conn.error());
   auto body = admin::exchange(**conn, request, deadline);
-  node->release(std::move(*conn), body.ok());
-  if (!body) return to_status(body.error());
-  auto code = ResultCode(uint8_t((*body)[1]));
+  auto answer = body ? admin::parse_answer(**conn, *body) : common::Result<proto::AdminMessage>(body.error());
+  node->release(std::move(*conn), answer.ok());
+  if (!answer) return to_status(answer.error());
+  const ResultCode code = answer->result;
   if (code == ResultCode::Ok) return {};
   return to_status(admin::refusal(code, node->host().to_string()));
 }
@@ -33,29 +36,31 @@ common::Status Client::create_user(const std::string& user, const std::string& p
                                    const std::vector<std::string>& roles) {
   auto hash = hash_password(password);
   if (!hash) return to_status(hash.error());
-  std::string list = admin::role_list(roles);
-  return run(*impl_, admin::request(admin::kCreateUser,
-                                    {{admin::kUser, user}, {admin::kPassword, *hash}, {admin::kRoles, list}}));
+  std::string list = proto::encode_admin_roles(roles);
+  return run(*impl_, admin::request(AdminCommand::CreateUser, {{AdminField::User, user},
+                                                               {AdminField::Password, *hash},
+                                                               {AdminField::Roles, list}}));
 }
 
 common::Status Client::drop_user(const std::string& user) {
-  return run(*impl_, admin::request(admin::kDropUser, {{admin::kUser, user}}));
+  return run(*impl_, admin::request(AdminCommand::DropUser, {{AdminField::User, user}}));
 }
 
 common::Status Client::set_password(const std::string& user, const std::string& password) {
   auto hash = hash_password(password);
   if (!hash) return to_status(hash.error());
-  return run(*impl_, admin::request(admin::kSetPassword, {{admin::kUser, user}, {admin::kPassword, *hash}}));
+  return run(*impl_,
+             admin::request(AdminCommand::SetPassword, {{AdminField::User, user}, {AdminField::Password, *hash}}));
 }
 
 common::Status Client::grant_roles(const std::string& user, const std::vector<std::string>& roles) {
-  std::string list = admin::role_list(roles);
-  return run(*impl_, admin::request(admin::kGrantRoles, {{admin::kUser, user}, {admin::kRoles, list}}));
+  std::string list = proto::encode_admin_roles(roles);
+  return run(*impl_, admin::request(AdminCommand::GrantRoles, {{AdminField::User, user}, {AdminField::Roles, list}}));
 }
 
 common::Status Client::revoke_roles(const std::string& user, const std::vector<std::string>& roles) {
-  std::string list = admin::role_list(roles);
-  return run(*impl_, admin::request(admin::kRevokeRoles, {{admin::kUser, user}, {admin::kRoles, list}}));
+  std::string list = proto::encode_admin_roles(roles);
+  return run(*impl_, admin::request(AdminCommand::RevokeRoles, {{AdminField::User, user}, {AdminField::Roles, list}}));
 }
 
 }  // namespace client

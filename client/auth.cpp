@@ -10,12 +10,13 @@
 #include "admin_wire.h"
 #include "client/connection.h"
 #include "client/errors.h"
-#include "common/bytes.h"
 #include "common/clock.h"
 
 namespace client {
 
 using common::ResultCode;
+using proto::AdminCommand;
+using proto::AdminField;
 
 namespace {
 
@@ -54,46 +55,38 @@ common::Result<std::string> hash_password(std::string_view password) {
 
 common::Result<Session> login(Connection& conn, std::string_view user, std::string_view password_hash,
                               uint64_t deadline_ms) {
-  auto body = admin::exchange(conn, admin::request(admin::kLogin, {{admin::kUser, user}, {admin::kCredential, password_hash}}),
-                              deadline_ms);
+  auto body = admin::exchange(
+      conn, admin::request(AdminCommand::Login, {{AdminField::User, user}, {AdminField::Credential, password_hash}}),
+      deadline_ms);
   if (!body) return body.error();
-  auto code = ResultCode(uint8_t((*body)[1]));
-  if (code == ResultCode::SecurityNotEnabled) return Session{};
-  if (code != ResultCode::Ok) return admin::refusal(code, conn.host().to_string());
-  Session session;
-  uint64_t ttl_s = 0;
-  size_t fields = uint8_t((*body)[3]);
-  size_t pos = admin::kHeader;
-  const auto* p = reinterpret_cast<const uint8_t*>(body->data());
-  for (size_t i = 0; i < fields; ++i) {
-    if (body->size() - pos < 5) return client_error(ResultCode::ServerError, "truncated login answer");
-    uint32_t len = common::load_be32(p + pos);
-    uint8_t id = p[pos + 4];
-    if (len == 0 || body->size() - pos - 4 < len) {
-      return client_error(ResultCode::ServerError, "truncated login answer");
-    }
-    std::string_view data(body->data() + pos + 5, len - 1);
-    if (id == admin::kSessionToken) session.token.assign(data);
-    if (id == admin::kSessionTtl && data.size() == 4) ttl_s = common::load_be32(p + pos + 5);
-    pos += 4 + len;
+  common::Result<proto::AdminLoginAnswer> answer = proto::parse_login_answer(*body);
+  if (!answer) {
+    return client_error(ResultCode::ServerError,
+                        "bad login answer from " + conn.host().to_string() + ": " + answer.error().message);
   }
-  if (session.token.empty()) return client_error(ResultCode::ServerError, "login answer without a session token");
-  if (ttl_s > kTtlMarginS) session.expires_ms = common::steady_ms() + (ttl_s - kTtlMarginS) * 1000;
+  if (answer->result == ResultCode::SecurityNotEnabled) return Session{};
+  if (answer->result != ResultCode::Ok) return admin::refusal(answer->result, conn.host().to_string());
+  if (answer->token.empty()) return client_error(ResultCode::ServerError, "login answer without a session token");
+  Session session;
+  session.token.assign(answer->token);
+  if (answer->ttl_s > kTtlMarginS) session.expires_ms = common::steady_ms() + (answer->ttl_s - kTtlMarginS) * 1000;
   return session;
 }
 
 std::string authenticate_request(std::string_view user, const Session& session) {
   if (session.token.empty()) return {};
-  return admin::request(admin::kAuthenticate, {{admin::kUser, user}, {admin::kSessionToken, session.token}});
+  return admin::request(AdminCommand::Authenticate,
+                        {{AdminField::User, user}, {AdminField::SessionToken, session.token}});
 }
 
 common::Status authenticate(Connection& conn, std::string_view user, const Session& session, uint64_t deadline_ms) {
   if (session.token.empty()) return {};
   auto body = admin::exchange(conn, authenticate_request(user, session), deadline_ms);
   if (!body) return to_status(body.error());
-  auto code = ResultCode(uint8_t((*body)[1]));
-  if (code == ResultCode::Ok || code == ResultCode::SecurityNotEnabled) return {};
-  return to_status(admin::refusal(code, conn.host().to_string()));
+  common::Result<proto::AdminMessage> answer = admin::parse_answer(conn, *body);
+  if (!answer) return to_status(answer.error());
+  if (answer->result == ResultCode::Ok || answer->result == ResultCode::SecurityNotEnabled) return {};
+  return to_status(admin::refusal(answer->result, conn.host().to_string()));
 }
 
 }  // namespace client

@@ -7,7 +7,7 @@
 
 #include "common/log.h"
 #include "conf/xdr_local_login.h"
-#include "security/admin_message.h"
+#include "proto/admin.h"
 #include "security/local_login.h"
 #include "security/password.h"
 #include "security/session.h"
@@ -17,6 +17,11 @@
 namespace asd::security {
 
 using common::ResultCode;
+using proto::AdminCommand;
+using proto::AdminField;
+using proto::append_admin_field;
+using proto::append_admin_header;
+using proto::append_admin_u32_field;
 
 namespace {
 
@@ -263,7 +268,7 @@ common::ResultCode Session::check(uint32_t needed, std::string_view ns, std::str
 // ---- the admin protocol -------------------------------------------------------------------
 
 std::vector<std::string> AccessControl::handle(std::string_view body, Session& session) {
-  common::Result<AdminRequest> request = parse_admin_request(body);
+  common::Result<AdminRequest> request = proto::parse_admin_message(body);
   if (!request) {
     audit_.violation(request.code(), session.peer(), session.user(), "admin", request.error().message);
     return single(request.code());
@@ -416,7 +421,7 @@ common::Status AccessControl::create_user(const AdminRequest& request) {
   if (!password || password->empty()) return {ResultCode::InvalidPassword, "no password"};
   User user{std::string(*name), {}, {}};
   if (std::optional<std::string_view> roles_field = request.field(AdminField::Roles)) {
-    common::Result<std::vector<std::string>> roles = parse_roles(*roles_field);
+    common::Result<std::vector<std::string>> roles = proto::parse_admin_roles(*roles_field);
     if (!roles) return {roles.code(), roles.error().message};
     for (const std::string& role : *roles) {
       Role found;
@@ -467,7 +472,7 @@ common::Status AccessControl::change_roles(const AdminRequest& request, bool gra
   User user;
   if (!name || !find_user(*name, &user)) return {ResultCode::InvalidUser, "no such user"};
   if (!roles_field) return {ResultCode::InvalidRole, "no roles"};
-  common::Result<std::vector<std::string>> roles = parse_roles(*roles_field);
+  common::Result<std::vector<std::string>> roles = proto::parse_admin_roles(*roles_field);
   if (!roles) return {roles.code(), roles.error().message};
   for (const std::string& role : *roles) {
     Role found;
@@ -570,7 +575,7 @@ AccessControl::Answer AccessControl::query_users(const AdminRequest& request) co
   for (const User& user : users) {
     append_admin_header(out, ResultCode::Ok, 5);
     append_admin_field(out, AdminField::User, user.name);
-    append_admin_field(out, AdminField::Roles, encode_roles(user.roles));
+    append_admin_field(out, AdminField::Roles, proto::encode_admin_roles(user.roles));
     append_admin_field(out, AdminField::ReadInfo, info_values());
     append_admin_field(out, AdminField::WriteInfo, info_values());
     append_admin_u32_field(out, AdminField::Connections, 0);

@@ -5,9 +5,10 @@
 // through.
 //
 // Parts (one file each): privilege.h (codes, permissions, scopes), user_role.h (the model
-// and its encoding), password.h (bcrypt), session_token.h (signed tokens),
-// admin_message.h (the admin protocol codec), audit.h (the audit log), session.h (a
-// connection's standing). This class ties them to the cluster's system metadata:
+// and its encoding), password.h (bcrypt), session_token.h (signed tokens), audit.h (the
+// audit log), session.h (a connection's standing); the admin protocol's codec is
+// proto/admin.h, shared with the client. This class ties them to the cluster's system
+// metadata:
 //
 //   module "users"     user name -> stored password hash + roles
 //   module "roles"     role name -> privileges + whitelist
@@ -40,11 +41,16 @@ class MetadataStore;
 struct Item;
 }
 
+namespace proto {
+struct AdminMessage;
+}
+
 namespace asd::security {
 
 class LocalLogin;
 class Session;
-struct AdminRequest;
+// A parsed admin request (proto/admin.h).
+using AdminRequest = proto::AdminMessage;
 
 inline constexpr std::string_view kSecurityModule = "security";
 inline constexpr std::string_view kDefaultUser = "admin";

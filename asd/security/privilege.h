@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "common/result.h"
 
 namespace asd::security {
 
@@ -76,5 +79,12 @@ std::string_view privilege_name(PrivilegeCode code);
 std::optional<PrivilegeCode> privilege_from_name(std::string_view name);
 // The real server's name of a single permission bit, for role-violation messages.
 std::string_view permission_name(uint32_t permission);
+
+// The admin protocol's PRIVILEGES field data (proto/admin.h): a count byte, then per
+// privilege its code and, for data privileges, namespace and set as short strings.
+// parse_privileges: InvalidField when the data is empty, runs short or has bytes after the
+// last privilege; InvalidPrivilege for an unknown code or a set without a namespace.
+std::string encode_privileges(const std::vector<Privilege>& privileges);
+common::Result<std::vector<Privilege>> parse_privileges(std::string_view data);
 
 }  // namespace asd::security

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
-#include "security/admin_message.h"
+#include "proto/admin.h"
 
 namespace asd::security {
+
+using proto::AdminField;
 
 namespace {
 
@@ -24,33 +26,33 @@ std::string join(const std::vector<std::string>& items) {
 
 std::string encode_user(const User& user) {
   std::string out;
-  append_admin_header(out, common::ResultCode::Ok, 2);
-  append_admin_field(out, AdminField::Password, user.password);
-  append_admin_field(out, AdminField::Roles, encode_roles(user.roles));
+  proto::append_admin_header(out, common::ResultCode::Ok, 2);
+  proto::append_admin_field(out, AdminField::Password, user.password);
+  proto::append_admin_field(out, AdminField::Roles, proto::encode_admin_roles(user.roles));
   return out;
 }
 
 common::Result<User> decode_user(std::string name, std::string_view value) {
-  common::Result<AdminRequest> parsed = parse_admin_request(value);
+  common::Result<proto::AdminMessage> parsed = proto::parse_admin_message(value);
   if (!parsed) return parsed.error();
   std::optional<std::string_view> password = parsed->field(AdminField::Password);
   std::optional<std::string_view> roles_field = parsed->field(AdminField::Roles);
   if (!password || !roles_field) return {common::ResultCode::InvalidField, "user record lacks fields"};
-  common::Result<std::vector<std::string>> roles = parse_roles(*roles_field);
+  common::Result<std::vector<std::string>> roles = proto::parse_admin_roles(*roles_field);
   if (!roles) return roles.error();
   return User{std::move(name), std::string(*password), std::move(*roles)};
 }
 
 std::string encode_role(const Role& role) {
   std::string out;
-  append_admin_header(out, common::ResultCode::Ok, 2);
-  append_admin_field(out, AdminField::Privileges, encode_privileges(role.privileges));
-  append_admin_field(out, AdminField::Whitelist, join(role.whitelist));
+  proto::append_admin_header(out, common::ResultCode::Ok, 2);
+  proto::append_admin_field(out, AdminField::Privileges, encode_privileges(role.privileges));
+  proto::append_admin_field(out, AdminField::Whitelist, join(role.whitelist));
   return out;
 }
 
 common::Result<Role> decode_role(std::string name, std::string_view value) {
-  common::Result<AdminRequest> parsed = parse_admin_request(value);
+  common::Result<proto::AdminMessage> parsed = proto::parse_admin_message(value);
   if (!parsed) return parsed.error();
   std::optional<std::string_view> privileges_field = parsed->field(AdminField::Privileges);
   std::optional<std::string_view> whitelist = parsed->field(AdminField::Whitelist);
@@ -75,6 +77,18 @@ std::vector<Role> predefined_roles() {
 bool valid_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameSize) return false;
   return std::none_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+std::vector<std::string> parse_whitelist(std::string_view data) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= data.size()) {
+    size_t comma = data.find(',', start);
+    if (comma == std::string_view::npos) comma = data.size();
+    if (comma > start) out.emplace_back(data.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
 }
 
 }  // namespace asd::security

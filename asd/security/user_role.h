@@ -50,4 +50,7 @@ std::vector<Role> predefined_roles();
 // A user or role name clients can send: 1..63 bytes, no control characters.
 bool valid_name(std::string_view name);
 
+// WHITELIST field data: comma-separated addresses or CIDR blocks (empty ones skipped).
+std::vector<std::string> parse_whitelist(std::string_view data);
+
 }  // namespace asd::security

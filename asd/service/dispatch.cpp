@@ -5,10 +5,10 @@
 #include "common/log.h"
 #include "common/log_limit.h"
 #include "index/namespace.h"
+#include "proto/admin.h"
 #include "proto/info.h"
 #include "proto/message.h"
 #include "security/access_control.h"
-#include "security/admin_message.h"
 #include "security/session.h"
 #include "service/info_commands.h"
 #include "service/node_context.h"
@@ -35,7 +35,7 @@ void answer_admin(std::string_view body, ResponseSink& sink) {
   security::Session* session = sink.session();
   if (!session) {
     size_t offset = proto::begin_proto(out, proto::ProtoType::Admin);
-    security::append_admin_header(out, ResultCode::SecurityNotEnabled, 0);
+    proto::append_admin_header(out, ResultCode::SecurityNotEnabled, 0);
     proto::end_proto(out, offset);
     return;
   }
@@ -148,8 +148,7 @@ bool is_long_running(proto::ProtoType type, std::string_view body) {
   // daemon's answer; admin commands other than authenticate may run bcrypt (login,
   // passwords), tens of milliseconds each.
   if (type == proto::ProtoType::Admin) {
-    return body.size() < security::kAdminHeaderSize ||
-           body[2] != char(security::AdminCommand::Authenticate);
+    return body.size() < proto::kAdminHeaderSize || body[2] != char(proto::AdminCommand::Authenticate);
   }
   if (type == proto::ProtoType::Info) {
     return body.find("truncate") != std::string_view::npos || body.find("context=xdr") != std::string_view::npos;

@@ -45,6 +45,7 @@ class FuzzInput {
   }
   // Everything not read yet.
   std::string_view rest() { return take(rest_.size()); }
+  bool empty() const { return rest_.empty(); }
 
  private:
   std::string_view rest_;

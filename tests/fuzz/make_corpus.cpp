@@ -1,6 +1,7 @@
 // Writes the seed corpus: a few small valid inputs per target, made with the project's
 // own encoders so they follow the formats exactly (the fuzzer finds the invalid ones),
-// and the dictionaries of the configuration targets, made from the key table.
+// and the dictionaries of the configuration targets, made from the key table, and of the
+// admin target, made from the predefined roles.
 //   fuzz_make_corpus FUZZ_DIR CONF_EXAMPLES_DIR
 // writes FUZZ_DIR/corpus/<target>/<name> and FUZZ_DIR/dicts/<target>.dict;
 // scripts/fuzz --seed-corpus runs it on tests/fuzz.
@@ -14,11 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "admin_input.h"
 #include "base/cdt.h"
 #include "base/hll.h"
 #include "common/bytes.h"
 #include "common/digest.h"
 #include "conf/key_table.h"
+#include "proto/admin.h"
 #include "proto/batch.h"
 #include "proto/cdt_ops.h"
 #include "proto/compression.h"
@@ -27,6 +30,11 @@
 #include "proto/message.h"
 #include "proto/msgpack.h"
 #include "proto/xdr_frame.h"
+#include "conf/xdr_local_login.h"
+#include "security/local_login.h"
+#include "security/password.h"
+#include "security/privilege.h"
+#include "security/user_role.h"
 
 namespace {
 
@@ -432,6 +440,102 @@ void pipe_and_log() {
   put("digest_log", "header_a_torn", std::string(1, '\0') + patch(100, std::string(64, '\xff')));
 }
 
+// The admin protocol ----------------------------------------------------------------------
+
+void admin() {
+  using proto::AdminCommand;
+  using proto::AdminField;
+  using proto::make_admin_request;
+  using fuzz::admin::kFromOutside;
+  using fuzz::admin::make_input;
+  namespace security = asd::security;
+  constexpr uint8_t kAsAdmin = fuzz::admin::kLogInAsAdmin;
+  const std::string admin_credential = *security::client_credential("admin");
+  const std::string bob_credential = *security::client_credential("bob");
+  // A token of the right shape (version 1, an expiry, a signature of zeros).
+  std::string token(1, '\x01');
+  common::append_be64(token, 1'800'000'000'000);
+  token.append(32, '\0');
+  const std::string login = make_admin_request(
+      AdminCommand::Login, {{AdminField::User, "admin"}, {AdminField::Credential, admin_credential}});
+  const std::string privileges = security::encode_privileges(
+      {{security::PrivilegeCode::Read, "test", "demo"}, {security::PrivilegeCode::Write, "test", ""},
+       {security::PrivilegeCode::SysAdmin, "", ""}});
+  const std::string read_and_user_admin = proto::encode_admin_roles({"read", "user-admin"});
+  const std::string just_r1 = proto::encode_admin_roles({"r1"});
+
+  put("admin", "login", make_input(0, {login}));
+  put("admin", "authenticate", make_input(0, {make_admin_request(AdminCommand::Authenticate,
+                                                                 {{AdminField::User, "admin"},
+                                                                  {AdminField::SessionToken, token}})}));
+  put("admin", "create_user_query_users",
+      make_input(kAsAdmin, {make_admin_request(AdminCommand::CreateUser,
+                                               {{AdminField::User, "bob"},
+                                                {AdminField::Password, bob_credential},
+                                                {AdminField::Roles, read_and_user_admin}}),
+                            make_admin_request(AdminCommand::QueryUsers, {}),
+                            make_admin_request(AdminCommand::QueryUsers, {{AdminField::User, "bob"}})}));
+  put("admin", "role_whitelist_login",
+      make_input(kAsAdmin | kFromOutside,
+                 {make_admin_request(AdminCommand::CreateRole, {{AdminField::Role, "r1"},
+                                                                {AdminField::Privileges, privileges},
+                                                                {AdminField::Whitelist, "10.0.0.0/8,127.0.0.1"}}),
+                  make_admin_request(AdminCommand::GrantRoles,
+                                     {{AdminField::User, "admin"}, {AdminField::Roles, just_r1}}),
+                  make_admin_request(AdminCommand::QueryRoles, {}), login}));
+  put("admin", "administration",
+      make_input(kAsAdmin,
+                 {make_admin_request(AdminCommand::CreateUser,
+                                     {{AdminField::User, "bob"}, {AdminField::Password, bob_credential}}),
+                  make_admin_request(AdminCommand::SetPassword,
+                                     {{AdminField::User, "bob"}, {AdminField::Password, admin_credential}}),
+                  make_admin_request(AdminCommand::ChangePassword, {{AdminField::User, "admin"},
+                                                                    {AdminField::OldPassword, admin_credential},
+                                                                    {AdminField::Password, bob_credential}}),
+                  make_admin_request(AdminCommand::CreateRole, {{AdminField::Role, "r2"}}),
+                  make_admin_request(AdminCommand::GrantPrivileges,
+                                     {{AdminField::Role, "r2"}, {AdminField::Privileges, privileges}}),
+                  make_admin_request(AdminCommand::SetWhitelist,
+                                     {{AdminField::Role, "r2"}, {AdminField::Whitelist, "::1"}}),
+                  make_admin_request(AdminCommand::DropRole, {{AdminField::Role, "r2"}}),
+                  make_admin_request(AdminCommand::DropUser, {{AdminField::User, "bob"}})}));
+  // The built-in user the node's xdr logs in as, with the password the target's secret gives.
+  const std::string xdr_local(conf::kXdrLocalUser);
+  const std::string xdr_credential =
+      *security::client_credential(security::xdr_local_password(fuzz::admin::kSessionSecret));
+  put("admin", "login_xdr_local",
+      make_input(0, {make_admin_request(AdminCommand::Login,
+                                        {{AdminField::User, xdr_local}, {AdminField::Credential, xdr_credential}}),
+                     make_admin_request(AdminCommand::QueryUsers, {{AdminField::User, xdr_local}}),
+                     make_admin_request(AdminCommand::SetPassword,
+                                        {{AdminField::User, xdr_local}, {AdminField::Password, bob_credential}})}));
+  // Answers, which the client's parsers read (asd reads them as requests too).
+  std::string login_answer;
+  proto::append_admin_header(login_answer, common::ResultCode::Ok, 2);
+  proto::append_admin_field(login_answer, AdminField::SessionToken, token);
+  proto::append_admin_u32_field(login_answer, AdminField::SessionTtl, 86400);
+  put("admin", "answer_login_token", make_input(0, {login_answer}));
+  std::string users;
+  for (const char* user : {"admin", "bob"}) {
+    proto::append_admin_header(users, common::ResultCode::Ok, 2);
+    proto::append_admin_field(users, AdminField::User, user);
+    proto::append_admin_field(users, AdminField::Roles, proto::encode_admin_roles({"user-admin"}));
+  }
+  std::string end;
+  proto::append_admin_header(end, common::ResultCode::QueryEnd, 0);
+  put("admin", "answer_query_users", make_input(0, {users, end}));
+
+  // The vocabulary: user, role and privilege names, scopes, whitelist entries.
+  std::ofstream dict(g_out / "dicts" / "admin.dict");
+  for (const security::Role& role : security::predefined_roles()) dict << "\"" << role.name << "\"\n";
+  for (std::string_view word : {std::string_view("admin"), conf::kXdrLocalUser, std::string_view("bob"),
+                                 std::string_view("r1"), std::string_view("test"), std::string_view("demo"),
+                                 std::string_view("10.0.0.0/8"), std::string_view("10.1.2.3"),
+                                 std::string_view("127.0.0.1"), std::string_view("::1"), std::string_view(",")}) {
+    dict << "\"" << word << "\"\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -446,5 +550,6 @@ int main(int argc, char** argv) {
   configuration(argv[2]);
   dictionaries();
   pipe_and_log();
+  admin();
   return 0;
 }

@@ -24,14 +24,8 @@ support::AsdOptions secured() {
   return options;
 }
 
-std::string be32(uint32_t v) { return {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; }
-
-std::string header(uint8_t command, uint8_t fields) {
-  std::string h(16, '\0');
-  h[2] = char(command);
-  h[3] = char(fields);
-  return h;
-}
+using support::admin_field_header;
+using support::admin_header;
 
 // Sends `bytes` on a fresh connection; the result byte of the first admin answer.
 std::optional<uint8_t> answer_to(uint16_t port, const std::string& bytes) {
@@ -81,7 +75,7 @@ TEST_CASE("with security nothing is served before a login", "[security]") {
 TEST_CASE("malformed admin frames get result codes; the node keeps serving", "[security]") {
   support::AsdNode node(secured());
   const uint16_t port = node.port();
-  std::string user = be32(6) + char(0) + "admin";
+  std::string user = admin_field_header(6, 0) + "admin";
   struct Case {
     const char* what;
     std::string body;
@@ -92,16 +86,18 @@ TEST_CASE("malformed admin frames get result codes; the node keeps serving", "[s
       {"3 bytes", std::string(3, '\0'), ResultCode::InvalidCommand},
       {"15 bytes", std::string(15, '\0'), ResultCode::InvalidCommand},
       {"unknown scheme", std::string(1, '\x07') + std::string(15, '\0'), ResultCode::SecuritySchemeNotSupported},
-      {"a field announced, none sent", header(20, 1), ResultCode::InvalidField},
-      {"a field header cut short", header(20, 1) + be32(6), ResultCode::InvalidField},
-      {"a zero field length", header(20, 1) + be32(0) + char(0), ResultCode::InvalidField},
-      {"a field length past the end", header(20, 1) + be32(1000) + char(0) + "admin", ResultCode::InvalidField},
-      {"the largest field length", header(20, 1) + be32(0xffffffff) + char(0) + "admin", ResultCode::InvalidField},
-      {"bytes after the last field", header(20, 1) + user + "junk", ResultCode::InvalidField},
-      {"login without credential", header(20, 1) + user, ResultCode::InvalidCredential},
-      {"authenticate without token", header(0, 1) + user, ResultCode::InvalidCredential},
-      {"an unknown command before login", header(99, 0), ResultCode::NotAuthenticated},
-      {"create user before login", header(1, 1) + user, ResultCode::NotAuthenticated},
+      {"a field announced, none sent", admin_header(20, 1), ResultCode::InvalidField},
+      {"a field header cut short", admin_header(20, 1) + admin_field_header(6, 0).substr(0, 4), ResultCode::InvalidField},
+      {"a zero field length", admin_header(20, 1) + admin_field_header(0, 0), ResultCode::InvalidField},
+      {"a field length past the end", admin_header(20, 1) + admin_field_header(1000, 0) + "admin",
+       ResultCode::InvalidField},
+      {"the largest field length", admin_header(20, 1) + admin_field_header(0xffffffff, 0) + "admin",
+       ResultCode::InvalidField},
+      {"bytes after the last field", admin_header(20, 1) + user + "junk", ResultCode::InvalidField},
+      {"login without credential", admin_header(20, 1) + user, ResultCode::InvalidCredential},
+      {"authenticate without token", admin_header(0, 1) + user, ResultCode::InvalidCredential},
+      {"an unknown command before login", admin_header(99, 0), ResultCode::NotAuthenticated},
+      {"create user before login", admin_header(1, 1) + user, ResultCode::NotAuthenticated},
   };
   for (const Case& c : cases) {
     INFO(c.what);
@@ -118,14 +114,15 @@ TEST_CASE("malformed admin frames get result codes; the node keeps serving", "[s
     REQUIRE(answer);
     return support::admin_result(*answer);
   };
-  CHECK(logged_in(header(99, 0)) == uint8_t(ResultCode::InvalidCommand));
-  std::string bob = be32(4) + char(0) + "bob";
-  std::string password = be32(4) + char(1) + "pwd";
-  CHECK(logged_in(header(1, 3) + bob + password + be32(3) + char(10) + "\x05r") == uint8_t(ResultCode::InvalidField));
-  std::string role = be32(3) + char(11) + "r1";
-  CHECK(logged_in(header(10, 2) + role + be32(3) + char(12) + std::string("\x01\x07", 2)) ==
+  CHECK(logged_in(admin_header(99, 0)) == uint8_t(ResultCode::InvalidCommand));
+  std::string bob = admin_field_header(4, 0) + "bob";
+  std::string password = admin_field_header(4, 1) + "pwd";
+  CHECK(logged_in(admin_header(1, 3) + bob + password + admin_field_header(3, 10) + "\x05r") ==
+        uint8_t(ResultCode::InvalidField));
+  std::string role = admin_field_header(3, 11) + "r1";
+  CHECK(logged_in(admin_header(10, 2) + role + admin_field_header(3, 12) + std::string("\x01\x07", 2)) ==
         uint8_t(ResultCode::InvalidPrivilege));
-  CHECK(logged_in(header(10, 2) + role + be32(4) + char(12) + std::string("\x01\x0a\x09", 3)) ==
+  CHECK(logged_in(admin_header(10, 2) + role + admin_field_header(4, 12) + std::string("\x01\x0a\x09", 3)) ==
         uint8_t(ResultCode::InvalidField));
   // Garbage admin bodies from many connections: every one answered, the node alive.
   std::mt19937 random(7);

@@ -1,21 +1,13 @@
 #include "support/admin_login.h"
 
 #include "common/bytes.h"
+#include "proto/admin.h"
 #include "proto/frame.h"
 #include "support/raw_socket.h"
 
 namespace support {
 
-namespace {
-
-constexpr uint8_t kLogin = 20;
-constexpr uint8_t kFieldUser = 0;
-constexpr uint8_t kFieldCredential = 3;
-constexpr size_t kAdminHeaderSize = 16;
-
-}  // namespace
-
-std::string admin_frame(const std::string& body) {
+std::string admin_frame(std::string_view body) {
   std::string out;
   size_t offset = proto::begin_proto(out, proto::ProtoType::Admin);
   out += body;
@@ -23,25 +15,32 @@ std::string admin_frame(const std::string& body) {
   return out;
 }
 
-std::string admin_proto(uint8_t command, const std::vector<std::pair<uint8_t, std::string>>& fields) {
-  std::string body(kAdminHeaderSize, '\0');
-  body[2] = char(command);
-  body[3] = char(fields.size());
-  for (const auto& [id, data] : fields) {
-    common::append_be32(body, uint32_t(data.size() + 1));
-    body += char(id);
-    body += data;
-  }
-  return admin_frame(body);
+std::string admin_header(uint8_t command, uint8_t field_count) {
+  std::string out;
+  proto::append_admin_request_header(out, proto::AdminCommand(command), field_count);
+  return out;
 }
 
-std::string login_proto(const std::string& user, std::string_view credential) {
-  return admin_proto(kLogin, {{kFieldUser, user}, {kFieldCredential, std::string(credential)}});
+std::string admin_field_header(uint32_t size, uint8_t id) {
+  std::string out;
+  common::append_be32(out, size);
+  out += char(id);
+  return out;
+}
+
+std::string login_proto(std::string_view user, std::string_view credential) {
+  return admin_frame(proto::make_admin_request(
+      proto::AdminCommand::Login, {{proto::AdminField::User, user}, {proto::AdminField::Credential, credential}}));
 }
 
 std::optional<uint8_t> admin_result(const std::string& proto_bytes) {
-  if (proto_bytes.size() < proto::kProtoHeaderSize + kAdminHeaderSize) return std::nullopt;
-  return uint8_t(proto_bytes[proto::kProtoHeaderSize + 1]);
+  if (proto_bytes.size() < proto::kProtoHeaderSize ||
+      proto::decode_proto_header(common::as_bytes(proto_bytes)).type != uint8_t(proto::ProtoType::Admin)) {
+    return std::nullopt;
+  }
+  auto messages = proto::parse_admin_messages(std::string_view(proto_bytes).substr(proto::kProtoHeaderSize));
+  if (!messages || messages->empty()) return std::nullopt;
+  return uint8_t(messages->front().result);
 }
 
 std::string info_as_admin(uint16_t port, const std::string& command) {

@@ -8,14 +8,16 @@
 
 #include "common/atomic_file.h"
 #include "conf/xdr_local_login.h"
+#include "proto/admin.h"
 #include "security/access_control.h"
-#include "security/admin_message.h"
 #include "security/password.h"
 #include "security/session.h"
 #include "smd/metadata_store.h"
 
 using namespace asd::security;
 using common::ResultCode;
+using proto::AdminCommand;
+using proto::AdminField;
 
 namespace {
 
@@ -54,18 +56,17 @@ struct NodeUnderTest {
   }
 };
 
-std::string request(AdminCommand command, std::vector<std::pair<AdminField, std::string>> fields) {
-  std::string out(16, '\0');
-  out[2] = char(command);
-  out[3] = char(fields.size());
-  for (const auto& [id, data] : fields) append_admin_field(out, id, data);
-  return out;
+std::string request(AdminCommand command, proto::AdminFields fields) {
+  return proto::make_admin_request(command, fields);
 }
 
+// The result of an answer's first message.
 ResultCode result_of(const std::vector<std::string>& answer) {
   REQUIRE_FALSE(answer.empty());
-  REQUIRE(answer[0].size() >= 16);
-  return ResultCode(uint8_t(answer[0][1]));
+  auto messages = proto::parse_admin_messages(answer[0]);
+  REQUIRE(messages.ok());
+  REQUIRE_FALSE(messages->empty());
+  return messages->front().result;
 }
 
 std::string credential(std::string_view password) { return *client_credential(password); }
@@ -75,11 +76,12 @@ std::string login(AccessControl& access, Session& session, const std::string& us
   auto answer = access.handle(request(AdminCommand::Login, {{AdminField::User, user},
                                                             {AdminField::Credential, credential(password)}}),
                               session);
-  REQUIRE(result_of(answer) == ResultCode::Ok);
-  auto parsed = parse_admin_request(answer[0]);
+  REQUIRE(answer.size() == 1);
+  auto parsed = proto::parse_login_answer(answer[0]);
   REQUIRE(parsed.ok());
-  REQUIRE(parsed->field(AdminField::SessionToken));
-  return std::string(*parsed->field(AdminField::SessionToken));
+  REQUIRE(parsed->result == ResultCode::Ok);
+  REQUIRE_FALSE(parsed->token.empty());
+  return std::string(parsed->token);
 }
 
 }  // namespace
@@ -116,11 +118,11 @@ TEST_CASE("users, roles and scoped privileges", "[security]") {
         ResultCode::RoleAlreadyExists);
   CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "bob"},
                                                                    {AdminField::Password, credential("pw")},
-                                                                   {AdminField::Roles, encode_roles({"nope"})}}),
+                                                                   {AdminField::Roles, proto::encode_admin_roles({"nope"})}}),
                                 admin)) == ResultCode::InvalidRole);
   CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "bob"},
                                                                    {AdminField::Password, credential("pw")},
-                                                                   {AdminField::Roles, encode_roles({"r1"})}}),
+                                                                   {AdminField::Roles, proto::encode_admin_roles({"r1"})}}),
                                 admin)) == ResultCode::Ok);
   CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "bob"},
                                                                    {AdminField::Password, credential("pw")}}),
@@ -154,10 +156,10 @@ TEST_CASE("users, roles and scoped privileges", "[security]") {
   CHECK(bob.check(kPermRead, "test", "a", "read") == ResultCode::RoleViolation);
   auto users = access.handle(request(AdminCommand::QueryUsers, {{AdminField::User, "bob"}}), admin);
   REQUIRE(users.size() == 2);
-  CHECK(ResultCode(uint8_t(users[1][1])) == ResultCode::QueryEnd);
-  auto bob_record = parse_admin_request(users[0]);
+  CHECK(proto::parse_admin_message(users[1])->result == ResultCode::QueryEnd);
+  auto bob_record = proto::parse_admin_message(users[0]);
   REQUIRE(bob_record.ok());
-  CHECK(*parse_roles(*bob_record->field(AdminField::Roles)) == std::vector<std::string>{});
+  CHECK(*proto::parse_admin_roles(*bob_record->field(AdminField::Roles)) == std::vector<std::string>{});
   CHECK(result_of(access.handle(request(AdminCommand::DropRole, {{AdminField::Role, "read"}}), admin)) ==
         ResultCode::InvalidRole);
   CHECK(result_of(access.handle(request(AdminCommand::SetQuotas, {{AdminField::Role, "read"}}), admin)) ==
@@ -177,7 +179,7 @@ TEST_CASE("passwords, tokens, expiry and a second node", "[security]") {
   login(one.access, admin, "admin", "admin");
   CHECK(result_of(one.access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "carol"},
                                                                        {AdminField::Password, credential("old")},
-                                                                       {AdminField::Roles, encode_roles({"read"})}}),
+                                                                       {AdminField::Roles, proto::encode_admin_roles({"read"})}}),
                                     admin)) == ResultCode::Ok);
   // The cluster moves items between nodes; here they are merged by hand, both ways.
   for (const auto& item : one.store.snapshot()) REQUIRE(two.store.merge(item).ok());
@@ -231,7 +233,7 @@ TEST_CASE("whitelists limit where a user logs in from", "[security]") {
                                      admin)) == ResultCode::InvalidWhitelist);
   CHECK(result_of(node.access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "dan"},
                                                                         {AdminField::Password, credential("pw")},
-                                                                        {AdminField::Roles, encode_roles({"local"})}}),
+                                                                        {AdminField::Roles, proto::encode_admin_roles({"local"})}}),
                                      admin)) == ResultCode::Ok);
   Session inside(node.access, "10.1.2.3:4000");
   login(node.access, inside, "dan", "pw");
@@ -294,7 +296,7 @@ TEST_CASE("the built-in xdr-local login: a password from the secret, in a file o
   login(one.access, admin, "admin", "admin");
   CHECK(result_of(one.access.handle(request(AdminCommand::CreateUser, {{AdminField::User, user},
                                                                        {AdminField::Password, credential("mine")},
-                                                                       {AdminField::Roles, encode_roles({"read"})}}),
+                                                                       {AdminField::Roles, proto::encode_admin_roles({"read"})}}),
                                     admin)) == ResultCode::UserAlreadyExists);
   CHECK(result_of(one.access.handle(request(AdminCommand::DropUser, {{AdminField::User, user}}), admin)) ==
         ResultCode::InvalidUser);
