@@ -54,7 +54,9 @@ Cluster::~Cluster() {
 }
 
 common::Status Cluster::start() {
-  if (config_.tls.enable) {
+  if (config_.tls.enable && config_.tls_context) {
+    tls_ = config_.tls_context;
+  } else if (config_.tls.enable) {
     auto tls = TlsContext::create(config_.tls);
     if (!tls) return to_status(tls.error());
     tls_ = std::move(*tls);

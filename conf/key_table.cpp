@@ -83,8 +83,10 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"service", "ticker-interval", K::Int, "10", 0, 86400, true, false,
      "Seconds between the periodic statistics lines asd logs under the `info` context. 0: no ticker."},
     {"service", "tls-refresh-period", K::Int, "86400", 0, kU32, true, false,
-     "Seconds between checks of the TLS files (cert-file, key-file, ca-file, cert-blacklist): changed files are "
-     "reloaded, new connections use them, open ones keep theirs. 0: never."},
+     "Seconds between checks of the TLS files (cert-file, key-file, ca-file, ca-path, cert-blacklist): changed "
+     "files are reloaded, new connections use them, open ones keep theirs. 0: never. asd checks its listener's; "
+     "xdr checks its DC links' (also whenever a link reconnects) and reads this key at start-up only: set-config "
+     "changes asd's period, not xdr's."},
 
     // ---- logging -----------------------------------------------------------------------------
     {"logging", "console", K::Stanza, "", 0, 0, false, false, "Log to standard output."},

@@ -23,15 +23,6 @@ constexpr uint32_t kIdleReadMs = 20;
 
 std::shared_ptr<spdlog::logger> ship_log() { return common::logger("shipper"); }
 
-// The pipeline's context; null without TLS, or when the stanza's files cannot be loaded
-// (then the link's own client fails the same way and the link stays down with that reason,
-// so nothing is ever routed to the pipeline).
-std::shared_ptr<const client::TlsContext> tls_context_of(const client::TlsPolicy& policy) {
-  if (!policy.enable) return nullptr;
-  auto tls = client::TlsContext::create(policy);
-  return tls ? *tls : nullptr;
-}
-
 }  // namespace
 
 // With TLS, a seed's certificate must carry the seed line's third word, else the DC's
@@ -80,12 +71,15 @@ DcShipper::Impl::Impl(const conf::Config& config, std::string dc_name, logger::D
       log(digest_log),
       topology(topo),
       local(std::move(local_fn)),
-      link(dc, dc_seeds(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after,
-           dc_tls_policy(config, dc), config.xdr.find_dc(dc) ? *config.xdr.find_dc(dc) : conf::XdrDc{}),
+      tls_refresh_ms(uint64_t(config.service.tls_refresh_period) * 1000),
+      link_tls(dc, dc_tls_policy(config, dc)),
+      link(dc, dc_seeds(config, dc), opts.connect_timeout_ms, opts.remote_timeout_ms, opts.link_down_after, link_tls,
+           config.xdr.find_dc(dc) ? *config.xdr.find_dc(dc) : conf::XdrDc{}),
       pipeline(dc, PipelineOptions{.max_conns_per_node = opts.max_conns_per_node,
                                    .timeout_ms = opts.remote_timeout_ms,
                                    .connect_timeout_ms = opts.connect_timeout_ms,
-                                   .tls = tls_context_of(dc_tls_policy(config, dc)),
+                                   .tls = link_tls.enabled() ? std::function([this] { return link_tls.current(); })
+                                                             : nullptr,
                                    .admission = [this](const client::Host& host) {
                                      std::shared_ptr<client::Client> remote = link.client();
                                      return remote ? remote->admission(host) : std::string();
@@ -262,8 +256,18 @@ void DcShipper::Impl::commit_cursor(bool force) {
 void DcShipper::Impl::link_loop() {
   uint64_t next_ticker = common::steady_ms() + options.ticker_ms;
   uint64_t next_connect = 0;
+  uint64_t next_tls_check = common::steady_ms() + tls_refresh_ms;
   while (!stopping) {
     uint64_t now = common::steady_ms();
+    if (link_tls.enabled() && tls_refresh_ms != 0 && now >= next_tls_check) {
+      // Changed TLS files: a new client for the link now, new pipeline connections from
+      // now on (link_tls.h).
+      if (link_tls.refresh()) {
+        link.renew();
+        next_connect = now;
+      }
+      next_tls_check = now + tls_refresh_ms;
+    }
     if (now >= next_connect) next_connect = now + link.maintain();
     if (now >= next_ticker) {
       log_ticker();
@@ -292,6 +296,7 @@ StatsSnapshot DcShipper::Impl::snapshot(std::string_view ns) const {
   s.link_up = link.up();
   s.link_since_ms = link.since_ms();
   if (!s.link_up) s.link_reason = link.reason();
+  s.tls_reloads = link_tls.reloads();
   std::optional<uint64_t> oldest;
   uint64_t next_seq, cursor;
   {

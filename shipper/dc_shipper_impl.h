@@ -18,6 +18,7 @@
 #include "shipper/dc_shipper.h"
 #include "shipper/dispatcher.h"
 #include "shipper/flow_control.h"
+#include "shipper/link_tls.h"
 #include "shipper/ship_stats.h"
 
 namespace shipper {
@@ -77,7 +78,9 @@ struct DcShipper::Impl {
   logger::DigestLog& log;
   const topology::Topology& topology;
   const LocalClientFn local;
+  const uint64_t tls_refresh_ms;  // service tls-refresh-period, read at start; 0: only at reconnects
 
+  LinkTls link_tls;  // before link and pipeline, which use it
   RemoteLink link;
   RemotePipeline pipeline;
   ShipStats stats;

@@ -1,9 +1,12 @@
 #include "remote_link.h"
 
+#include <utility>
+
 #include "client/client.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "conf/dc_credentials.h"
+#include "shipper/link_tls.h"
 
 namespace shipper {
 
@@ -16,13 +19,13 @@ std::shared_ptr<spdlog::logger> link_log() { return common::logger("shipper"); }
 }  // namespace
 
 RemoteLink::RemoteLink(std::string dc, std::vector<client::Host> seeds, uint32_t connect_timeout_ms,
-                       uint32_t timeout_ms, uint32_t down_after, client::TlsPolicy tls, conf::XdrDc dc_config)
+                       uint32_t timeout_ms, uint32_t down_after, LinkTls& tls, conf::XdrDc dc_config)
     : dc_(std::move(dc)),
       seeds_(std::move(seeds)),
       connect_timeout_ms_(connect_timeout_ms),
       timeout_ms_(timeout_ms),
       down_after_(down_after),
-      tls_(std::move(tls)),
+      tls_(tls),
       dc_config_(std::move(dc_config)),
       since_ms_(common::now_unix_ms()) {}
 
@@ -54,6 +57,7 @@ uint32_t RemoteLink::failed(const std::string& what, const std::string& why) {
 
 uint32_t RemoteLink::maintain() {
   if (std::shared_ptr<client::Client> c = client()) {
+    if (renew_) return replace();
     if (!refused_.load()) return 1000;
     // The remote dropped the session or refused the user: log in again with the
     // credentials as the file holds them now.
@@ -68,15 +72,56 @@ uint32_t RemoteLink::maintain() {
     set_state(true, "logged in");
     return 1000;
   }
+  renew_ = false;
+  // Connecting from scratch is also when the link looks at its TLS files: an operator
+  // fixing them brings the link up without a restart.
+  if (tls_.enabled()) {
+    tls_.refresh();
+    if (!tls_.current()) return failed("tls", tls_.error());
+  }
+  std::string stage;
+  auto connected = connect_client(&stage);
+  if (!connected) return failed(stage, connected.error().message);
+  adopt(std::move(*connected), "connected");
+  return 1000;
+}
+
+// The TLS files changed: a client made with the new context takes over (the workers
+// holding the old one finish their calls with it). When the remote refuses the new
+// context, the old client goes too, so nothing is routed over a link the configured
+// files cannot open; the link connects from scratch after the backoff.
+uint32_t RemoteLink::replace() {
+  renew_ = false;
+  std::string stage;
+  auto connected = connect_client(&stage);
+  if (!connected) {
+    std::shared_ptr<client::Client> old;
+    {
+      std::lock_guard lock(mu_);
+      old = std::move(client_);
+    }
+    old.reset();  // outside the lock: a client's destructor joins its tend thread
+    return failed(stage, connected.error().message);
+  }
+  link_log()->info("dc client replaced dc={} reason=\"tls files reloaded\"", dc_);
+  adopt(std::move(*connected), "tls reloaded");
+  return 1000;
+}
+
+common::Result<std::shared_ptr<client::Client>> RemoteLink::connect_client(std::string* stage) {
+  *stage = "credentials";
   client::ClientConfig config;
   config.seeds = seeds_;
   config.connect_timeout_ms = connect_timeout_ms_;
   config.timeout_ms = timeout_ms_;
-  config.tls = tls_;
+  if (tls_.enabled()) {
+    config.tls = tls_.policy();
+    config.tls_context = tls_.current();
+  }
   if (conf::logs_in(dc_config_)) {
     conf::DcCredentials creds;
     if (std::string error = conf::read_dc_credentials(dc_config_, &creds); !error.empty()) {
-      return failed("credentials", error);
+      return common::Error{common::ResultCode::InvalidCredential, error};
     }
     config.user = creds.user;
     config.password = [dc = dc_config_, user = creds.user]() -> common::Result<std::string> {
@@ -92,26 +137,34 @@ uint32_t RemoteLink::maintain() {
       return now.password;
     };
   }
+  *stage = "connect";
   auto connected = client::Client::connect(config);
-  if (!connected) return failed("connect", connected.error().message);
-  std::shared_ptr<client::Client> c = std::move(*connected);
+  if (!connected) return connected.error();
+  return std::shared_ptr<client::Client>(std::move(*connected));
+}
+
+void RemoteLink::adopt(std::shared_ptr<client::Client> c, const std::string& why) {
   auto features = c->info("features");
   zstd_ = features.ok() && features->find(kZstdFeature) != std::string::npos;
+  const size_t nodes = c->node_names().size();
+  std::shared_ptr<client::Client> old;  // a replaced client, released outside the lock
   {
     std::lock_guard lock(mu_);
-    client_ = c;
+    old = std::exchange(client_, std::move(c));
     backoff_.reset();
   }
-  link_log()->info("dc connected dc={} nodes={} zstd={}", dc_, c->node_names().size(), zstd_.load());
+  old.reset();
+  link_log()->info("dc connected dc={} nodes={} zstd={}", dc_, nodes, zstd_.load());
   failures_ = 0;
   refused_ = false;
-  set_state(true, "connected");
-  return 1000;
+  set_state(true, why);
 }
 
 void RemoteLink::on_answer() {
   failures_ = 0;
-  if (!up() && !refused_.load()) set_state(true, "answer");
+  // A connection opened before the client was dropped (a refused replacement) may still
+  // answer; the link is up again only with a client to route by.
+  if (!up() && !refused_.load() && client()) set_state(true, "answer");
 }
 
 void RemoteLink::on_failure(const std::string& why) {

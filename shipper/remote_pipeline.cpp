@@ -38,6 +38,21 @@ struct Pending {
   bool admission = false;  // the connection's AUTHENTICATE, not a caller's request
 };
 
+// Asio's context owns one reference to the client's SSL_CTX, so both may free theirs.
+SSL_CTX* shared_handle(const client::TlsContext& tls) {
+  SSL_CTX_up_ref(tls.native());
+  return tls.native();
+}
+
+// One client::TlsContext as Asio's context. Each connection holds the one it opened with,
+// so a reload never frees a context (or the verify data it points at) in use.
+struct LinkSsl {
+  explicit LinkSsl(std::shared_ptr<const client::TlsContext> tls)
+      : source(std::move(tls)), context(shared_handle(*source)) {}
+  std::shared_ptr<const client::TlsContext> source;
+  asio::ssl::context context;
+};
+
 }  // namespace
 
 struct Conn : std::enable_shared_from_this<Conn> {
@@ -48,6 +63,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
 
   RemotePipeline::Impl& impl;
   tcp::socket socket;
+  std::shared_ptr<LinkSsl> ssl;                         // the context `tls` was made with
   std::optional<asio::ssl::stream<tcp::socket&>> tls;  // over `socket` when the DC uses TLS
   tcp::resolver resolver;
   const client::Host host;
@@ -76,17 +92,13 @@ struct Conn : std::enable_shared_from_this<Conn> {
 };
 
 struct RemotePipeline::Impl {
-  Impl(std::string dc_name, PipelineOptions opts) : dc(std::move(dc_name)), options(opts) {
-    if (options.tls) {
-      // Asio's context owns one reference to the client's SSL_CTX, so both may free theirs.
-      SSL_CTX_up_ref(options.tls->native());
-      ssl = std::make_unique<asio::ssl::context>(options.tls->native());
-    }
-  }
+  Impl(std::string dc_name, PipelineOptions opts) : dc(std::move(dc_name)), options(std::move(opts)) {}
 
   void run_tick();
   void dispatch(RemoteRequest& request);
   std::shared_ptr<Conn> pick(const client::Host& host);
+  // The link's newest TLS context, wrapped for Asio; null when none loaded.
+  std::shared_ptr<LinkSsl> link_ssl();
   void connect(const std::shared_ptr<Conn>& c);
   void handshake(const std::shared_ptr<Conn>& c);
   void ready(const std::shared_ptr<Conn>& c);
@@ -98,7 +110,7 @@ struct RemotePipeline::Impl {
 
   const std::string dc;
   const PipelineOptions options;
-  std::unique_ptr<asio::ssl::context> ssl;  // from options.tls; null: plaintext
+  std::shared_ptr<LinkSsl> ssl;  // the newest context wrapped (pipeline thread only)
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<asio::steady_timer> tick;
@@ -265,7 +277,27 @@ std::shared_ptr<Conn> RemotePipeline::Impl::pick(const client::Host& host) {
   return c;
 }
 
+std::shared_ptr<LinkSsl> RemotePipeline::Impl::link_ssl() {
+  std::shared_ptr<const client::TlsContext> now = options.tls();
+  if (!now) return nullptr;
+  if (!ssl || ssl->source != now) ssl = std::make_shared<LinkSsl>(std::move(now));
+  return ssl;
+}
+
 void RemotePipeline::Impl::connect(const std::shared_ptr<Conn>& c) {
+  if (options.tls) {
+    c->ssl = link_ssl();
+    if (!c->ssl) {
+      // The link's files never loaded: no plaintext instead. Failed from the loop, as the
+      // caller is still queueing its request on the connection.
+      asio::post(io, [this, c] {
+        fail(c, ResultCode::Unavailable,
+             std::string(client::kTlsErrorPrefix) + "no TLS context for " + c->host.to_string() +
+                 ": the link's TLS files did not load");
+      });
+      return;
+    }
+  }
   c->resolver.async_resolve(
       c->host.address, std::to_string(c->host.port),
       [this, c](const boost::system::error_code& ec, const tcp::resolver::results_type& endpoints) {
@@ -276,14 +308,14 @@ void RemotePipeline::Impl::connect(const std::shared_ptr<Conn>& c) {
           if (cec) return fail(c, ResultCode::Unavailable, "connect " + c->host.to_string() + ": " + cec.message());
           boost::system::error_code ignored;
           c->socket.set_option(tcp::no_delay(true), ignored);
-          if (ssl) return handshake(c);
+          if (c->ssl) return handshake(c);
           ready(c);
         });
       });
 }
 
 void RemotePipeline::Impl::handshake(const std::shared_ptr<Conn>& c) {
-  c->tls.emplace(c->socket, *ssl);
+  c->tls.emplace(c->socket, c->ssl->context);
   // The node's tls-name (its seed line, or peers-tls-std), else its address.
   client::expect_peer_name(c->tls->native_handle(), c->host);
   c->tls->async_handshake(asio::ssl::stream_base::client, [this, c](const boost::system::error_code& ec) {

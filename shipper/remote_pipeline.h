@@ -15,9 +15,12 @@
 // connection failed; the caller's retry carries the same or a newer version, and the
 // remote refuses an older LUT, so a late copy never overwrites a newer one.
 //
-// With a TLS context (the DC's tls-name), every connection shakes hands before carrying
+// On a TLS link (the DC's tls-name), every connection shakes hands before carrying
 // requests, verifying the node's certificate against its Host::tls_name, within the
-// connect timeout; a refused handshake fails the connection like a refused connect.
+// connect timeout; a refused handshake fails the connection like a refused connect. A
+// connection takes the link's newest context when it opens and keeps it until it
+// closes (link_tls.h reloads it); with no context loaded it fails at once: a TLS link
+// never carries plaintext.
 
 #include <cstdint>
 #include <functional>
@@ -62,7 +65,9 @@ struct PipelineOptions {
   uint64_t busy_conn_age_ms = 2;
   uint32_t timeout_ms = 2000;          // oldest request unanswered this long: connection closed
   uint32_t connect_timeout_ms = 1000;
-  std::shared_ptr<const client::TlsContext> tls;  // null: plaintext
+  // The link's TLS context for a new connection (called on the pipeline thread); empty:
+  // plaintext. A null context fails the connection (Unavailable, "client: tls: ...").
+  std::function<std::shared_ptr<const client::TlsContext>()> tls;
   // A secured remote: the AUTHENTICATE proto for a new connection to `host` (client.h
   // Client::admission), written ahead of its first request; empty: none needed. A
   // refusal fails the connection, its requests answered with the refusal's code.

@@ -164,6 +164,7 @@ std::string render_stats(const StatsSnapshot& s) {
   add("lag_p99_ms", std::to_string(s.lag_p99_ms));
   add("lag_max_ms", std::to_string(s.lag_max_ms));
   add("compression_ratio", fixed(s.compression_ratio, 3));
+  add("tls_reloads", std::to_string(s.tls_reloads));
   return out;
 }
 

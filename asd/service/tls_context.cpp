@@ -3,7 +3,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include <filesystem>
 #include <stdexcept>
 #include <utility>  // boost 1.74 asio/awaitable.hpp needs std::exchange declared first
 
@@ -71,10 +70,27 @@ std::shared_ptr<ssl::context> make_server_tls(const conf::TlsSpec& spec,
 
 // ---- ServerTls --------------------------------------------------------------------------
 
+namespace {
+
+// make_server_tls's exception as a build failure, so a reload that fails keeps the old
+// context (files caught mid-rotation load on a later pass).
+common::Result<std::shared_ptr<ssl::context>> build_server_tls(const conf::TlsSpec& spec,
+                                                               const std::vector<std::string>& authenticate_client) {
+  try {
+    return make_server_tls(spec, authenticate_client);
+  } catch (const std::exception& e) {
+    return common::Error{common::ResultCode::Parameter, e.what()};
+  }
+}
+
+}  // namespace
+
 ServerTls::ServerTls(conf::TlsSpec spec, std::vector<std::string> authenticate_client)
-    : spec_(std::move(spec)), authenticate_client_(std::move(authenticate_client)) {
-  loaded_fingerprint_ = fingerprint();
-  current_ = make_server_tls(spec_, authenticate_client_);
+    : spec_(std::move(spec)),
+      authenticate_client_(std::move(authenticate_client)),
+      context_({spec_.cert_file, spec_.key_file, spec_.ca_file, spec_.ca_path, spec_.cert_blacklist},
+               [this] { return build_server_tls(spec_, authenticate_client_); }) {
+  if (!context_.current()) throw std::runtime_error(context_.error());
 }
 
 ServerTls::~ServerTls() {
@@ -86,52 +102,23 @@ ServerTls::~ServerTls() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::shared_ptr<ssl::context> ServerTls::current() const {
-  std::lock_guard lock(mu_);
-  return current_;
-}
+std::shared_ptr<ssl::context> ServerTls::current() const { return context_.current(); }
 
-uint64_t ServerTls::reloads() const {
-  std::lock_guard lock(mu_);
-  return reloads_;
-}
-
-std::string ServerTls::fingerprint() const {
-  std::string out;
-  for (const std::string* path : {&spec_.cert_file, &spec_.key_file, &spec_.ca_file, &spec_.cert_blacklist}) {
-    if (path->empty()) continue;
-    std::error_code ec;
-    auto size = std::filesystem::file_size(*path, ec);
-    auto time = std::filesystem::last_write_time(*path, ec);
-    out += *path + ":" + (ec ? std::string("?") : std::to_string(size) + "@" +
-                                                   std::to_string(time.time_since_epoch().count())) + ";";
-  }
-  return out;
-}
+uint64_t ServerTls::reloads() const { return context_.reloads(); }
 
 bool ServerTls::refresh() {
-  std::lock_guard one(refresh_mu_);
-  std::string now = fingerprint();
-  {
-    std::lock_guard lock(mu_);
-    if (now == loaded_fingerprint_) return false;
-  }
-  std::shared_ptr<ssl::context> fresh;
-  try {
-    fresh = make_server_tls(spec_, authenticate_client_);
-  } catch (const std::exception& e) {
-    // Files caught mid-rotation fail here and load on a later pass; connections go on
-    // with the previous context meanwhile.
-    static common::LimitedLog limit{std::chrono::seconds(10)};
-    limit.warn(common::logger("tls"), "tls reload failed tls={} reason=\"{}\" (the previous certificates stay in use)",
-               spec_.name, e.what());
-    return false;
-  }
-  {
-    std::lock_guard lock(mu_);
-    current_ = std::move(fresh);
-    loaded_fingerprint_ = std::move(now);
-    ++reloads_;
+  switch (context_.refresh()) {
+    case common::Reload::Unchanged:
+      return false;
+    case common::Reload::Failed: {
+      // Connections go on with the previous context meanwhile.
+      static common::LimitedLog limit{std::chrono::seconds(10)};
+      limit.warn(common::logger("tls"), "tls reload failed tls={} reason=\"{}\" (the previous certificates stay in use)",
+                 spec_.name, context_.error());
+      return false;
+    }
+    case common::Reload::Reloaded:
+      break;
   }
   common::logger("tls")->info("tls reloaded tls={} cert_file={}", spec_.name, spec_.cert_file);
   return true;

@@ -5,8 +5,9 @@
 // start-up stops it with the file and OpenSSL's reason.
 //
 // ServerTls keeps the context current as Aerospike's `tls-refresh-period` does: every
-// period it looks at the stanza's files (cert-file, key-file, ca-file, cert-blacklist)
-// and, when one changed, builds a new context from them. New connections take the
+// period it looks at the stanza's files (cert-file, key-file, ca-file, ca-path,
+// cert-blacklist) and, when one changed, builds a new context from them
+// (common/file_reload.h decides). New connections take the
 // newest context; open ones keep the one they shook hands with (each holds a
 // reference). Files that no longer load (a half-written certificate, a key that does
 // not match) leave the previous context in use and are logged, rate-limited.
@@ -20,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/file_reload.h"
 #include "conf/config.h"
 
 namespace boost::asio::ssl {
@@ -55,20 +57,16 @@ class ServerTls {
   uint64_t reloads() const;
 
  private:
-  std::string fingerprint() const;  // size and mtime of every file the stanza names
   void refresh_loop();
 
   const conf::TlsSpec spec_;
   const std::vector<std::string> authenticate_client_;
+  common::FileReload<boost::asio::ssl::context> context_;
 
-  mutable std::mutex mu_;  // guards everything below
-  std::shared_ptr<boost::asio::ssl::context> current_;
-  std::string loaded_fingerprint_;
-  uint64_t reloads_ = 0;
+  mutable std::mutex mu_;  // guards the period and the thread's stop
   std::chrono::seconds period_{0};
   bool stop_ = false;
   std::condition_variable wake_;
-  std::mutex refresh_mu_;  // one reload at a time
   std::thread thread_;
 };
 

@@ -62,6 +62,9 @@ struct ClientConfig {
   // enable: every connection is TLS, seeds verified against their Host::tls_name, peers
   // found through `peers-tls-std`. connect() fails with Parameter when it cannot load.
   TlsPolicy tls;
+  // With tls.enable: this context instead of one loaded from the policy's files (the
+  // XDR link shares the one its pipelined connections use, reloaded when files change).
+  std::shared_ptr<const TlsContext> tls_context;
   // Security (client/auth.h): with a user, every connection logs in or authenticates
   // before its first command; `password` is asked at each login.
   std::string user;

@@ -27,7 +27,10 @@
 //     item is final;
 //   - a link thread: connects to the remote DC (its own client::Client, seeds =
 //     dc-node-address-port, whose tend thread keeps the partition map) with backoff,
-//     reads the remote's `features` (zstd), and logs the ticker line every 10 s.
+//     reads the remote's `features` (zstd), looks at the link's TLS files every
+//     `service { tls-refresh-period }` and at each reconnect (link_tls.h: a new
+//     context for the client and the pipeline's new connections), and logs the ticker
+//     line every 10 s.
 // Memory is bounded: at most `max_pending` log entries read ahead, at most
 // `max_in_flight` records and `max_in_flight_bytes` of requests handed to the pipeline.
 // The link is `down` (with since-time) while no connection exists or after 5 consecutive

@@ -59,6 +59,7 @@ struct StatsSnapshot {
   uint64_t lag_max_ms = 0;
   double compression_ratio = 1.0;  // sent / plain bytes of compressed requests
   uint64_t coalesced = 0;     // entries that rode along with another ship of the digest
+  uint64_t tls_reloads = 0;   // TLS contexts the link loaded after start-up (link_tls.h)
 };
 
 // One set of counters (a DC total, or one namespace of it). Thread-safe.
@@ -111,7 +112,7 @@ class ShipStats {
 };
 
 // `key=value;...` in §8 order for the fields a shipper owns (link..compression_ratio,
-// lag_p50_ms..lag_max_ms right after latency_ms).
+// lag_p50_ms..lag_max_ms right after latency_ms, then tls_reloads).
 std::string render_stats(const StatsSnapshot& s);
 
 }  // namespace shipper

@@ -69,7 +69,7 @@ TEST_CASE("rendered stats list the section 8 keys in order", "[shipper]") {
   for (const char* key : {"not_found=", "filtered_out=", "abandoned=", "abandoned_forbidden=",
                           "abandoned_too_big=", "abandoned_other=", "lost_conflict=", "retries=",
                           "retry_conn_reset=", "retry_timeout=", "retry_dest=", "throughput=", "latency_ms=",
-                          "lag_p50_ms=", "lag_p99_ms=", "lag_max_ms=", "compression_ratio="}) {
+                          "lag_p50_ms=", "lag_p99_ms=", "lag_max_ms=", "compression_ratio=", "tls_reloads="}) {
     CHECK(text.find(key) != std::string::npos);
   }
   CHECK(text.find("link_reason") == std::string::npos);
