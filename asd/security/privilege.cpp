@@ -3,8 +3,6 @@
 #include <array>
 #include <utility>
 
-#include "proto/admin.h"
-
 namespace asd::security {
 
 namespace {
@@ -93,42 +91,6 @@ std::string_view permission_name(uint32_t permission) {
     if (bit == permission) return name;
   }
   return "none";
-}
-
-std::string encode_privileges(const std::vector<Privilege>& privileges) {
-  std::string out(1, char(uint8_t(privileges.size())));
-  for (const Privilege& privilege : privileges) {
-    out += char(privilege.code);
-    if (!is_data_privilege(privilege.code)) continue;
-    proto::append_admin_string(out, privilege.ns);
-    proto::append_admin_string(out, privilege.set);
-  }
-  return out;
-}
-
-common::Result<std::vector<Privilege>> parse_privileges(std::string_view data) {
-  using common::ResultCode;
-  if (data.empty()) return {ResultCode::InvalidField, "empty privileges field"};
-  const size_t count = uint8_t(data[0]);
-  std::vector<Privilege> privileges(count);
-  size_t pos = 1;
-  for (Privilege& privilege : privileges) {
-    if (pos >= data.size()) return {ResultCode::InvalidField, "privileges field is short"};
-    const uint8_t code = uint8_t(data[pos++]);
-    if (!is_privilege_code(code)) {
-      return {ResultCode::InvalidPrivilege, "unknown privilege code " + std::to_string(code)};
-    }
-    privilege.code = PrivilegeCode(code);
-    if (!is_data_privilege(privilege.code)) continue;
-    if (!proto::read_admin_string(data, pos, privilege.ns) || !proto::read_admin_string(data, pos, privilege.set)) {
-      return {ResultCode::InvalidField, "privileges field is short"};
-    }
-    if (privilege.ns.empty() && !privilege.set.empty()) {
-      return {ResultCode::InvalidPrivilege, "a set scope needs a namespace"};
-    }
-  }
-  if (pos != data.size()) return {ResultCode::InvalidField, "bytes after the last privilege"};
-  return privileges;
 }
 
 }  // namespace asd::security

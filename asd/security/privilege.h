@@ -12,25 +12,14 @@
 #include <vector>
 
 #include "common/result.h"
+#include "proto/admin_privilege.h"
 
 namespace asd::security {
 
-// On the wire (admin protocol): append, never renumber.
-enum class PrivilegeCode : uint8_t {
-  UserAdmin = 0,
-  SysAdmin = 1,
-  DataAdmin = 2,
-  UdfAdmin = 3,
-  SindexAdmin = 4,
-  Read = 10,
-  ReadWrite = 11,
-  ReadWriteUdf = 12,
-  Write = 13,
-  Truncate = 14,
-};
-
-// The first data privilege: codes from here on carry a namespace and set scope.
-inline constexpr uint8_t kFirstDataPrivilege = 10;
+// The codes and a scoped privilege as they travel (proto/admin_privilege.h).
+using PrivilegeCode = proto::PrivilegeCode;
+using Privilege = proto::AdminPrivilege;
+using proto::kFirstDataPrivilege;
 
 // What a command needs. Bits, so a command needing two (an operate that reads and
 // writes) asks for both; each bit may come from a different privilege.
@@ -56,14 +45,6 @@ enum Permission : uint32_t {
 inline constexpr uint32_t kScopedPermissions =
     kPermRead | kPermQuery | kPermWrite | kPermUdfApply | kPermUdfQuery | kPermOpsQuery | kPermTruncate;
 
-struct Privilege {
-  PrivilegeCode code = PrivilegeCode::Read;
-  std::string ns;   // empty: every namespace (data privileges only)
-  std::string set;  // empty: every set of ns
-
-  bool operator==(const Privilege&) const = default;
-};
-
 // Whether `code` is a code the protocol knows.
 bool is_privilege_code(uint8_t code);
 bool is_data_privilege(PrivilegeCode code);
@@ -80,11 +61,13 @@ std::optional<PrivilegeCode> privilege_from_name(std::string_view name);
 // The real server's name of a single permission bit, for role-violation messages.
 std::string_view permission_name(uint32_t permission);
 
-// The admin protocol's PRIVILEGES field data (proto/admin.h): a count byte, then per
-// privilege its code and, for data privileges, namespace and set as short strings.
-// parse_privileges: InvalidField when the data is empty, runs short or has bytes after the
-// last privilege; InvalidPrivilege for an unknown code or a set without a namespace.
-std::string encode_privileges(const std::vector<Privilege>& privileges);
-common::Result<std::vector<Privilege>> parse_privileges(std::string_view data);
+// The admin protocol's PRIVILEGES field data: proto/admin_privilege.h's codec, under the
+// names the server code uses.
+inline std::string encode_privileges(const std::vector<Privilege>& privileges) {
+  return proto::encode_admin_privileges(privileges);
+}
+inline common::Result<std::vector<Privilege>> parse_privileges(std::string_view data) {
+  return proto::parse_admin_privileges(data);
+}
 
 }  // namespace asd::security

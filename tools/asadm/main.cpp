@@ -9,6 +9,9 @@
 //   asadm [...] show sindex|udfs [--json]
 //   asadm [...] summary [--json]
 //   asadm [...] manage config <context> [namespace NS | dc DC] param KEY to VALUE [--json]
+//   asadm [...] manage acl create|delete|grant|revoke user|role ... [--json]  (manage_acl.h)
+//   asadm [...] show users|roles [NAME] [--json]
+//   asadm [...] [--enable] -e "COMMAND"     the real asadm's one-shot form of any of these
 //
 // The verbs of the second group talk to asd service ports (default 3000) and are run by
 // verbs.h: every member of the seeds' cluster is found and asked in parallel.
@@ -34,9 +37,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cctype>
 #include <csignal>
 #include <ctime>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,7 +50,9 @@
 
 #include "cluster_report.h"
 #include "cluster_table.h"
+#include "common/log.h"
 #include "login_flags/login_flags.h"
+#include "manage_acl.h"
 #include "service_info.h"
 #include "tls_flags/tls_flags.h"
 #include "verbs.h"
@@ -138,9 +145,61 @@ int watch(const std::vector<client::Host>& hosts, const Options& opt) {
   return exit_code;
 }
 
+// The real asadm's `-e "COMMAND"` (and `--execute`): the command's words, split as a
+// shell would (quotes kept together, one trailing ';' dropped), take the option's place.
+std::vector<std::string> expand_execute(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string text;
+    if ((args[i] == "-e" || args[i] == "--execute") && i + 1 < args.size()) {
+      text = args[i + 1];
+      args.erase(args.begin() + long(i), args.begin() + long(i) + 2);
+    } else if (args[i].rfind("--execute=", 0) == 0) {
+      text = args[i].substr(10);
+      args.erase(args.begin() + long(i));
+    } else {
+      continue;
+    }
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (char c : text) {
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else {
+          word += c;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        in_word = true;
+      } else if (std::isspace(static_cast<unsigned char>(c))) {
+        if (in_word) words.push_back(std::move(word));
+        word.clear();
+        in_word = false;
+      } else {
+        word += c;
+        in_word = true;
+      }
+    }
+    if (in_word) words.push_back(std::move(word));
+    if (!words.empty() && words.back() == ";") words.pop_back();
+    if (!words.empty() && words.back().ends_with(';')) words.back().pop_back();
+    args.insert(args.end(), words.begin(), words.end());
+    break;
+  }
+  return args;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::vector<std::string> expanded = expand_execute(argc, argv);
+  std::vector<char*> expanded_argv;
+  for (std::string& arg : expanded) expanded_argv.push_back(arg.data());
+  argc = int(expanded_argv.size());
+  argv = expanded_argv.data();
   Options opt;
   CLI::App app{"asadm: cluster status and configuration of asd nodes (show, info, summary, manage config), "
                "XDR status of xdr daemons (show xdr, watch xdr)"};
@@ -159,6 +218,8 @@ int main(int argc, char** argv) {
   tls.add_to(app);
   tools::LoginFlags login;
   login.add_to(app);
+  bool enable = false;  // the real asadm's privileged mode: one-shot commands need none here
+  app.add_flag("--enable", enable, "Accepted for the real asadm's `--enable -e \"manage ...\"` (no effect)");
   app.require_subcommand(1);
   app.fallthrough();  // `asadm show xdr -h h2` works as well as `asadm -h h2 show xdr`
 
@@ -191,11 +252,16 @@ int main(int argc, char** argv) {
                                    "[service|namespace|set|xdr] [like PATTERN...]");
   auto* show_sindex = add_verb(show_cmd, "sindex", "Secondary indexes (sindex-list)", nullptr);
   auto* show_udfs = add_verb(show_cmd, "udfs", "UDF modules (udf-list)", nullptr);
+  auto* show_users = add_verb(show_cmd, "users", "Users and their roles (a secured cluster)", "[USER]");
+  auto* show_roles = add_verb(show_cmd, "roles", "Roles, their privileges and allowlists", "[ROLE]");
   auto* summary_cmd = add_verb(&app, "summary", "Cluster and namespace summary", nullptr);
   auto* manage_cmd = app.add_subcommand("manage", "Change the cluster");
   auto* manage_config = add_verb(manage_cmd, "config", "set-config on every node",
                                  "<service | network SUB | namespace NS | xdr [dc DC] | logging file SINK> "
                                  "param KEY to VALUE");
+  auto* manage_acl = add_verb(manage_cmd, "acl", "Users and roles (create, delete, grant, revoke, ...)",
+                              "create|delete user|role NAME ..., grant|revoke user|role NAME ..., "
+                              "set-password user NAME, change-password, allowlist role NAME, quotas role NAME");
   manage_cmd->require_subcommand(1);
   manage_cmd->fallthrough();
 
@@ -221,11 +287,21 @@ int main(int argc, char** argv) {
   const bool cluster = show_cluster_cmd->parsed();
   const bool asd_verb = info_cmd->parsed() || show_config->parsed() || show_statistics->parsed() ||
                         show_sindex->parsed() || show_udfs->parsed() || summary_cmd->parsed() ||
-                        manage_config->parsed();
+                        manage_config->parsed() || show_users->parsed() || show_roles->parsed() ||
+                        manage_acl->parsed();
   if (opt.port == 0) opt.port = cluster || asd_verb ? kServicePort : kXdrInfoPort;
   if (opt.hosts.empty()) opt.hosts.push_back("127.0.0.1");
   // asd service ports speak TLS with --tls-enable; xdr info ports are always plaintext.
   const bool service_hosts = cluster || asd_verb;
+  std::optional<asadm::AclCommand> acl;
+  if (manage_acl->parsed()) {
+    std::string error;
+    acl = asadm::parse_acl_command(words, error);
+    if (!acl) {
+      std::cerr << "asadm: manage acl: " << error << "\n";
+      return 1;
+    }
+  }
   if (std::string usage = login.resolve(); !usage.empty()) {
     std::cerr << "asadm: " << usage << '\n';
     return 1;
@@ -249,6 +325,19 @@ int main(int argc, char** argv) {
     hosts.push_back(*host);
   }
 
+  if (show_users->parsed() || show_roles->parsed() || manage_acl->parsed()) {
+    common::set_log_level("any", "critical");  // the client's own lines; its errors are printed
+    client::ClientConfig config;
+    config.seeds = hosts;
+    config.tend = false;
+    config.timeout_ms = uint32_t(opt.timeout_s * 1000);
+    config.connect_timeout_ms = config.timeout_ms;
+    config.tls = tls.tls_policy();
+    login.apply(config);
+    if (show_users->parsed()) return asadm::run_show_users(config, words, opt.json);
+    if (show_roles->parsed()) return asadm::run_show_roles(config, words, opt.json);
+    return asadm::run_manage_acl(config, std::move(*acl), opt.json, tools::ask_secret);
+  }
   if (cluster) return show_cluster(hosts, opt);
   asadm::VerbContext verb{hosts, uint32_t(opt.timeout_s * 1000), opt.json};
   if (info_cmd->parsed()) return asadm::run_info(verb, words);

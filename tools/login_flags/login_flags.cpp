@@ -46,9 +46,8 @@ void restore_and_reraise(int sig) {
   std::raise(sig);
 }
 
-std::optional<std::string> ask_on_terminal(int tty) {
-  static constexpr char kPrompt[] = "Password: ";
-  if (::write(tty, kPrompt, sizeof kPrompt - 1) < 0) return std::nullopt;
+std::optional<std::string> ask_on_terminal(int tty, const std::string& prompt) {
+  if (::write(tty, prompt.data(), prompt.size()) < 0) return std::nullopt;
   bool quiet = ::tcgetattr(tty, &g_saved) == 0;
   if (quiet) {
     g_tty = tty;
@@ -66,21 +65,21 @@ std::optional<std::string> ask_on_terminal(int tty) {
   return line;
 }
 
-// As the real tools: the terminal when there is one, else a line of standard input.
-std::optional<std::string> ask_password() {
-  int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (tty < 0) return read_line(STDIN_FILENO);
-  auto line = ask_on_terminal(tty);
-  ::close(tty);
-  return line;
-}
-
 std::string upper(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::toupper(c)); });
   return text;
 }
 
 }  // namespace
+
+std::optional<std::string> ask_secret(const std::string& prompt) {
+  // As the real tools: the terminal when there is one, else a line of standard input.
+  int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (tty < 0) return read_line(STDIN_FILENO);
+  auto line = ask_on_terminal(tty, prompt);
+  ::close(tty);
+  return line;
+}
 
 void LoginFlags::add_to(CLI::App& app) {
   app.add_option("-U,--user", user, "User to log in as (a cluster with security enabled)")->type_name("USER");
@@ -106,7 +105,7 @@ std::string LoginFlags::resolve() {
   const bool password_given = password_option_ != nullptr && password_option_->count() > 0;
   if (user.empty()) return password_given ? "-P/--password needs -U/--user USER" : std::string();
   if (password_given && !password.empty()) return {};
-  auto asked = ask_password();
+  auto asked = ask_secret("Password: ");
   if (!asked) {
     return "no password for user '" + user + "': give -P PASSWORD, or -P alone on a terminal or with the " +
            "password as a line of standard input";

@@ -10,6 +10,7 @@
 // of standard input (`echo "$PW" | asinfo -U admin -P -v build`). The login itself is
 // the client's (client/auth.h): the password travels as bcrypt, never in clear.
 
+#include <optional>
 #include <string>
 
 #include "client/client.h"
@@ -40,5 +41,9 @@ struct LoginFlags {
  private:
   CLI::Option* password_option_ = nullptr;
 };
+
+// Asks for a secret as -P alone does (on the terminal with echo off, after `prompt`; else
+// one line of standard input, no prompt). nullopt when the input ended first.
+std::optional<std::string> ask_secret(const std::string& prompt);
 
 }  // namespace tools

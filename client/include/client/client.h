@@ -36,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "client/admin.h"
 #include "client/columns.h"
 #include "client/connection.h"
 #include "client/host.h"
@@ -182,6 +183,22 @@ class Client {
   common::Status set_password(const std::string& user, const std::string& password);
   common::Status grant_roles(const std::string& user, const std::vector<std::string>& roles);
   common::Status revoke_roles(const std::string& user, const std::vector<std::string>& roles);
+  // A user's own password change: InvalidCredential when `old_password` is wrong.
+  common::Status change_password(const std::string& user, const std::string& old_password,
+                                 const std::string& new_password);
+  // Roles (admin.h). Parameter, before anything is sent, for a scoped global privilege.
+  // Quotas of 0 are not sent; a server without quotas answers QuotasNotEnabled.
+  common::Status create_role(const std::string& role, const std::vector<Privilege>& privileges,
+                             const std::vector<std::string>& whitelist = {}, uint32_t read_quota = 0,
+                             uint32_t write_quota = 0);
+  common::Status drop_role(const std::string& role);
+  common::Status grant_privileges(const std::string& role, const std::vector<Privilege>& privileges);
+  common::Status revoke_privileges(const std::string& role, const std::vector<Privilege>& privileges);
+  common::Status set_whitelist(const std::string& role, const std::vector<std::string>& whitelist);  // {}: clear
+  common::Status set_quotas(const std::string& role, uint32_t read_quota, uint32_t write_quota);
+  // Every user (role) when `name` is empty, else that one (InvalidUser / InvalidRole).
+  common::Result<std::vector<UserInfo>> query_users(const std::string& name = {});
+  common::Result<std::vector<RoleInfo>> query_roles(const std::string& name = {});
 
   // For callers that run their own connections to the cluster (xdr's pipeline): the
   // AUTHENTICATE proto that admits a new connection to the node at `host` under that
