@@ -1,11 +1,11 @@
 #include "security/local_login.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "common/atomic_file.h"
+#include "common/bytes.h"
 #include "security/password.h"
+#include "security/session_token.h"
 
 namespace asd::security {
 
@@ -15,19 +15,7 @@ constexpr std::string_view kLabel = "xdr-local-login";
 
 }  // namespace
 
-std::string xdr_local_password(std::string_view secret) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_size = 0;
-  HMAC(EVP_sha256(), secret.data(), int(secret.size()), reinterpret_cast<const unsigned char*>(kLabel.data()),
-       kLabel.size(), mac, &mac_size);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < mac_size; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 0xf];
-  }
-  return out;
-}
+std::string xdr_local_password(std::string_view secret) { return common::to_hex(hmac_sha256(secret, kLabel)); }
 
 common::Status LocalLogin::publish(std::string_view secret) {
   if (path_.empty() || secret.empty()) return {};

@@ -20,14 +20,18 @@ std::string signature(std::string_view secret, std::string_view header, std::str
   message += user;
   message += '\0';
   message += stored_password;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_size = 0;
-  HMAC(EVP_sha256(), secret.data(), int(secret.size()), reinterpret_cast<const unsigned char*>(message.data()),
-       message.size(), mac, &mac_size);
-  return std::string(reinterpret_cast<const char*>(mac), mac_size);
+  return hmac_sha256(secret, message);
 }
 
 }  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_size = 0;
+  HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), mac, &mac_size);
+  return std::string(reinterpret_cast<const char*>(mac), mac_size);
+}
 
 std::string make_session_secret() {
   std::string secret(kSessionSecretSize, '\0');

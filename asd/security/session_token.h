@@ -21,6 +21,10 @@ namespace asd::security {
 inline constexpr size_t kSessionSecretSize = 32;
 inline constexpr size_t kSessionTokenSize = 41;
 
+// HMAC-SHA256 of `message` under `key`: what tokens are signed with (and what the local
+// xdr login's password is derived with, local_login.h).
+std::string hmac_sha256(std::string_view key, std::string_view message);
+
 // 32 random bytes from OpenSSL; empty when it has no randomness.
 std::string make_session_secret();
 
