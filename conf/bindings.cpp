@@ -80,9 +80,10 @@ std::span<const Binding<Security>> bindings() {
     using S = Security;
     static const Binding<S> list[] = {
         {"enable-security", &S::enabled},
-        {"enable-quotas", Unsupported{}},
+        {"enable-quotas", &S::enable_quotas},
         {"privilege-refresh-period", &S::privilege_refresh_period},
         {"session-ttl", &S::session_ttl},
+        {"tps-weight", &S::tps_weight},
     };
     return list;
 }

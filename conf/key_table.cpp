@@ -450,16 +450,18 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"security", "enable-security", K::Bool, "true", 0, 0, false, false,
      "4.x form: `false` turns access control off again; 5.7+ removed the key (the stanza alone turns it on)."},
     {"security", "enable-quotas", K::Bool, "false", 0, 0, false, false,
-     "Per-role read and write quotas. Only `false`: quotas are not supported, and set-quotas answers "
-     "QUOTAS_NOT_ENABLED (74)."},
+     "Per-role read and write rate quotas (records per second on each node, set by create-role and set-quotas): "
+     "each user's rates are measured, and a command over the user's quota answers QUOTA_EXCEEDED (83). With "
+     "`false`, set-quotas and a create-role with quotas answer QUOTAS_NOT_ENABLED (74) and no rate is measured."},
     {"security", "privilege-refresh-period", K::Time, "300", 10, 86400, false, false,
      "How often the real server re-reads roles from LDAP. asd keeps users and roles in the cluster's system "
      "metadata and applies every change at once, so this is checked and kept only."},
     {"security", "session-ttl", K::Time, "86400", 1, 864000, false, false,
      "Seconds a login's session token stays valid; clients log in again before it runs out. Below 120 only with "
      "`service { enable-fault-injection true }` (tests)."},
-    {"security", "tps-weight", K::Int, "2", 2, 20, false, false, "Weight of the quota rate average.", {},
-     "quotas are not supported"},
+    {"security", "tps-weight", K::Int, "2", 2, 20, true, false,
+     "Weight of the per-user rate average query-users reports: each second the rate becomes (rate * (weight - 1) "
+     "+ that second's count) / weight. Quotas are enforced on each second's own count."},
     {"security", "default-password-file", K::Path, "", 0, 0, false, false,
      "File with the first password of user admin.", {}, "the first password of admin is always `admin`: change it "
      "with set-password"},

@@ -208,6 +208,10 @@ Result apply_dynamic(Config& config, std::string_view context, std::string_view 
     if (context == "namespace") return set_namespace(config, id, key, value);
     if (context == "logging") return set_log_level(config.logging, id, key, value);
     if (context == "mod-lua") return set_plain(config.mod_lua, "mod-lua", "mod-lua", key, value, no_check);
+    if (context == "security") {
+        if (!config.security.enabled) return "security is not enabled (no security stanza)";
+        return set_plain(config.security, "security", "security", key, value, no_check);
+    }
     if (context == "xdr") {
         if (id.empty()) return set_plain(config.xdr, "xdr", "xdr", key, value, check_xdr);
         XdrDc* dc = nullptr;

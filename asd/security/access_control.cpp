@@ -29,8 +29,6 @@ constexpr std::string_view kSecretKey = "session-secret";
 // A fixed salt for the default user's stored hash: every node seeds the same item, so
 // two nodes that both start fresh agree on it (and on the tokens bound to it).
 constexpr std::string_view kDefaultUserSalt = "$2b$10$asdDefaultAdminSaltAAA";
-// read-info/write-info in query answers: quota, tps, rps, limited rps; quotas are off.
-constexpr size_t kInfoValues = 4;
 
 uint64_t system_now_ms() {
   return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -42,12 +40,6 @@ std::vector<std::string> single(ResultCode result) {
   std::string out;
   append_admin_header(out, result, 0);
   return {out};
-}
-
-std::string info_values() {
-  std::string out(1, char(kInfoValues));
-  out.append(kInfoValues * 4, '\0');
-  return out;
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -115,7 +107,8 @@ std::string_view command_name(uint8_t command) {
 AccessControl::AccessControl(conf::Security config, smd::MetadataStore& store, uint64_t self, uint64_t (*now_ms)(),
                              std::string local_login_path)
     : config_(std::move(config)), store_(store), self_(self), now_ms_(now_ms ? now_ms : system_now_ms),
-      audit_(config_.log), local_login_(std::make_unique<LocalLogin>(std::move(local_login_path))) {}
+      audit_(config_.log), local_login_(std::make_unique<LocalLogin>(std::move(local_login_path))),
+      tps_weight_(config_.tps_weight) {}
 
 AccessControl::~AccessControl() = default;
 
@@ -143,20 +136,23 @@ void AccessControl::apply_user(const smd::Item& item) {
   std::unique_lock lock(mu_);
   if (item.removed) {
     users_.erase(item.key);
+    rates_.erase(item.key);
     return;
   }
   common::Result<User> user = decode_user(item.key, item.value);
-  if (user) users_[item.key] = std::move(*user);
+  if (!user) return;
+  refresh_user_quotas_locked(*user);
+  users_[item.key] = std::move(*user);
 }
 
 void AccessControl::apply_role(const smd::Item& item) {
   std::unique_lock lock(mu_);
   if (item.removed) {
     roles_.erase(item.key);
-    return;
+  } else if (common::Result<Role> role = decode_role(item.key, item.value)) {
+    roles_[item.key] = std::move(*role);
   }
-  common::Result<Role> role = decode_role(item.key, item.value);
-  if (role) roles_[item.key] = std::move(*role);
+  refresh_quotas_locked();
 }
 
 void AccessControl::apply_secret(const smd::Item& item) {
@@ -399,7 +395,7 @@ AccessControl::Answer AccessControl::administer(const AdminRequest& request, Ses
     case AdminCommand::GrantPrivileges: status = change_privileges(request, true); break;
     case AdminCommand::RevokePrivileges: status = change_privileges(request, false); break;
     case AdminCommand::SetWhitelist: status = set_whitelist(request); break;
-    case AdminCommand::SetQuotas: status = {ResultCode::QuotasNotEnabled, "quotas are not supported"}; break;
+    case AdminCommand::SetQuotas: status = set_quotas(request); break;
     case AdminCommand::QueryUsers: return query_users(request);
     case AdminCommand::QueryRoles: return query_roles(request, session);
     default: status = {ResultCode::InvalidCommand, "unknown admin command"}; break;
@@ -487,13 +483,8 @@ common::Status AccessControl::change_roles(const AdminRequest& request, bool gra
 common::Status AccessControl::create_role(const AdminRequest& request) {
   std::optional<std::string_view> name = request.field(AdminField::Role);
   if (!name || !valid_name(*name)) return {ResultCode::InvalidRole, "bad role name"};
-  for (AdminField quota : {AdminField::ReadQuota, AdminField::WriteQuota}) {
-    std::optional<std::string_view> value = request.field(quota);
-    if (value && value->find_first_not_of('\0') != std::string_view::npos) {
-      return {ResultCode::QuotasNotEnabled, "quotas are not supported"};
-    }
-  }
   Role role{std::string(*name), {}, {}};
+  if (common::Status quotas = read_quotas(request, role); !quotas.ok()) return quotas;
   if (std::optional<std::string_view> field = request.field(AdminField::Privileges)) {
     common::Result<std::vector<Privilege>> privileges = parse_privileges(*field);
     if (!privileges) return {privileges.code(), privileges.error().message};
@@ -576,8 +567,8 @@ AccessControl::Answer AccessControl::query_users(const AdminRequest& request) co
     append_admin_header(out, ResultCode::Ok, 5);
     append_admin_field(out, AdminField::User, user.name);
     append_admin_field(out, AdminField::Roles, proto::encode_admin_roles(user.roles));
-    append_admin_field(out, AdminField::ReadInfo, info_values());
-    append_admin_field(out, AdminField::WriteInfo, info_values());
+    append_admin_field(out, AdminField::ReadInfo, info_field(user.name, QuotaKind::Read));
+    append_admin_field(out, AdminField::WriteInfo, info_field(user.name, QuotaKind::Write));
     append_admin_u32_field(out, AdminField::Connections, 0);
   }
   std::string end;
@@ -608,10 +599,11 @@ AccessControl::Answer AccessControl::query_roles(const AdminRequest& request, co
   }
   std::string out;
   for (const Role& role : roles) {
-    append_admin_header(out, ResultCode::Ok, role.whitelist.empty() ? 2 : 3);
+    append_admin_header(out, ResultCode::Ok, uint8_t((role.whitelist.empty() ? 2 : 3) + quota_field_count(role)));
     append_admin_field(out, AdminField::Role, role.name);
     append_admin_field(out, AdminField::Privileges, encode_privileges(role.privileges));
     if (!role.whitelist.empty()) append_admin_field(out, AdminField::Whitelist, join(role.whitelist));
+    append_quota_fields(out, role);
   }
   std::string end;
   append_admin_header(end, ResultCode::QueryEnd, 0);

@@ -11,7 +11,7 @@
 // metadata:
 //
 //   module "users"     user name -> stored password hash + roles
-//   module "roles"     role name -> privileges + whitelist
+//   module "roles"     role name -> privileges + whitelist + quotas
 //   module "security"  "session-secret" -> the key tokens are signed with
 //
 // Every change goes through the metadata store, so it is on disk and on every node of the
@@ -20,9 +20,13 @@
 // user admin (password admin, role user-admin) and a session secret at the lowest
 // version, so whatever a running cluster already holds wins the merge.
 //
+// With enable-quotas, each user also has rate meters (rate_quota.h) that sessions count
+// commands on without a lock; the quotas in them follow the users' roles.
+//
 // Thread-safe. handle() may run bcrypt (tens of ms): callers run admin requests off the
 // service threads.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -34,6 +38,7 @@
 #include "common/result.h"
 #include "conf/config.h"
 #include "security/audit.h"
+#include "security/rate_quota.h"
 #include "security/user_role.h"
 
 namespace asd::smd {
@@ -82,6 +87,16 @@ class AccessControl {
   Audit& audit() { return audit_; }
   const conf::Security& config() const { return config_; }
 
+  // Rate quotas (access_control_quotas.cpp). user_rates(): the user's meters, shared with
+  // the sessions counting on them; null without enable-quotas, for an unknown user and for
+  // the built-in xdr-local (no roles, no quota).
+  bool quotas_enabled() const { return config_.enable_quotas; }
+  std::shared_ptr<UserRates> user_rates(std::string_view user) const;
+  uint32_t now_sec() const { return uint32_t(now_ms_() / 1000); }
+  uint32_t tps_weight() const { return tps_weight_.load(std::memory_order_relaxed); }
+  // set-config security tps-weight (2..20, checked by the config layer).
+  void set_tps_weight(uint32_t weight) { tps_weight_.store(weight, std::memory_order_relaxed); }
+
  private:
   using Answer = std::vector<std::string>;
 
@@ -105,6 +120,17 @@ class AccessControl {
   common::Status drop_role(const AdminRequest& request);
   common::Status change_privileges(const AdminRequest& request, bool grant);
   common::Status set_whitelist(const AdminRequest& request);
+  common::Status set_quotas(const AdminRequest& request);
+  // A CREATE_ROLE's or SET_QUOTAS' quota fields into `role` (an absent one leaves it):
+  // QuotasNotEnabled for a quota other than 0 without enable-quotas, InvalidQuota for a
+  // malformed field.
+  common::Status read_quotas(const AdminRequest& request, Role& role) const;
+  // Under the unique lock: the meters of `user` (made when missing) take the largest
+  // quotas among its roles; refresh_quotas_locked() does every user's.
+  void refresh_user_quotas_locked(const User& user);
+  void refresh_quotas_locked();
+  // A QUERY_USERS answer's READ_INFO or WRITE_INFO field data.
+  std::string info_field(const std::string& user, QuotaKind kind) const;
   Answer query_users(const AdminRequest& request) const;
   Answer query_roles(const AdminRequest& request, const Session& session) const;
 
@@ -125,7 +151,9 @@ class AccessControl {
   mutable std::shared_mutex mu_;
   std::map<std::string, User, std::less<>> users_;
   std::map<std::string, Role, std::less<>> roles_;  // user-defined ones only
+  std::map<std::string, std::shared_ptr<UserRates>, std::less<>> rates_;  // with enable-quotas
   std::string secret_;
+  std::atomic<uint32_t> tps_weight_;
 };
 
 }  // namespace asd::security

@@ -5,10 +5,12 @@
 // the node that took the client's request checked it.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/result_code.h"
+#include "security/rate_quota.h"
 
 namespace asd::security {
 
@@ -28,6 +30,15 @@ class Session {
   // with `action`; so do permitted data commands on namespaces report-data-op names.
   common::ResultCode check(uint32_t needed, std::string_view ns, std::string_view set, std::string_view action) const;
 
+  // Rate quotas (rate_quota.h, which says what counts), for a command check() allowed;
+  // both answer Ok at once unless security enable-quotas is true. admit() counts one
+  // single-record read or write (a batch row too) against the user's quota on this node;
+  // reserve() holds a scan's or query's `rps` (0: no limit) in `*out` until the job ends.
+  // QuotaExceeded otherwise, audited as a violation with `action` and ns/set.
+  common::ResultCode admit(QuotaKind kind, std::string_view ns, std::string_view set, std::string_view action);
+  common::ResultCode reserve(QuotaKind kind, uint32_t rps, std::string_view ns, std::string_view set,
+                             std::string_view action, QuotaReservation* out);
+
   // `stamp`: the user's stored password hash at login; when the password changes (or the
   // user is dropped and made again) the connection is no longer authenticated, as the
   // session tokens of the old password no longer are.
@@ -35,11 +46,13 @@ class Session {
     user_ = std::move(user);
     stamp_ = std::move(stamp);
     authenticated_ = true;
+    forget_rates();
   }
   void clear() {
     user_.clear();
     stamp_.clear();
     authenticated_ = false;
+    forget_rates();
   }
 
  private:
@@ -48,6 +61,15 @@ class Session {
   std::string user_;
   std::string stamp_;
   bool authenticated_ = false;
+
+  // The user's meters (null: no quotas here), looked up at the first command after a login.
+  UserRates* rates();
+  void forget_rates() {
+    rates_.reset();
+    rates_fetched_ = false;
+  }
+  std::shared_ptr<UserRates> rates_;
+  bool rates_fetched_ = false;
 };
 
 }  // namespace asd::security

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/bytes.h"
 #include "proto/admin.h"
 
 namespace asd::security {
@@ -45,10 +46,24 @@ common::Result<User> decode_user(std::string name, std::string_view value) {
 
 std::string encode_role(const Role& role) {
   std::string out;
-  proto::append_admin_header(out, common::ResultCode::Ok, 2);
+  proto::append_admin_header(out, common::ResultCode::Ok, uint8_t(2 + quota_field_count(role)));
   proto::append_admin_field(out, AdminField::Privileges, encode_privileges(role.privileges));
   proto::append_admin_field(out, AdminField::Whitelist, join(role.whitelist));
+  append_quota_fields(out, role);
   return out;
+}
+
+uint8_t quota_field_count(const Role& role) { return uint8_t((role.read_quota != 0) + (role.write_quota != 0)); }
+
+void append_quota_fields(std::string& out, const Role& role) {
+  if (role.read_quota != 0) proto::append_admin_u32_field(out, AdminField::ReadQuota, role.read_quota);
+  if (role.write_quota != 0) proto::append_admin_u32_field(out, AdminField::WriteQuota, role.write_quota);
+}
+
+common::Result<uint32_t> parse_quota(std::optional<std::string_view> field) {
+  if (!field) return uint32_t(0);
+  if (field->size() != 4) return {common::ResultCode::InvalidQuota, "a quota is 4 bytes"};
+  return common::load_be32(common::as_bytes(*field));
 }
 
 common::Result<Role> decode_role(std::string name, std::string_view value) {
@@ -59,7 +74,11 @@ common::Result<Role> decode_role(std::string name, std::string_view value) {
   if (!privileges_field || !whitelist) return {common::ResultCode::InvalidField, "role record lacks fields"};
   common::Result<std::vector<Privilege>> privileges = parse_privileges(*privileges_field);
   if (!privileges) return privileges.error();
-  return Role{std::move(name), std::move(*privileges), parse_whitelist(*whitelist)};
+  common::Result<uint32_t> read_quota = parse_quota(parsed->field(AdminField::ReadQuota));
+  if (!read_quota) return read_quota.error();
+  common::Result<uint32_t> write_quota = parse_quota(parsed->field(AdminField::WriteQuota));
+  if (!write_quota) return write_quota.error();
+  return Role{std::move(name), std::move(*privileges), parse_whitelist(*whitelist), *read_quota, *write_quota};
 }
 
 std::optional<Role> predefined_role(std::string_view name) {

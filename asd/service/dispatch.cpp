@@ -54,9 +54,10 @@ void answer_single_error(ResponseSink& sink, ResultCode code) {
 }
 
 // A single-record request. A write that must wait (a new cluster's balance, duplicate
-// resolution) runs again from a continuation once the wait is over.
+// resolution) runs again from a continuation once the wait is over; `counted`: it was
+// counted against the user's rate quota already.
 void handle_record(NodeContext& node, std::string_view body, const proto::Message& msg, Namespace& ns,
-                   ResponseSink& sink, const std::function<void(bool)>& done) {
+                   ResponseSink& sink, const std::function<void(bool)>& done, bool counted = false) {
   common::Result<RecordRequest> req = make_record_request(msg.header, msg.fields, msg.ops);
   if (!req) {
     answer_single_error(sink, req.code());
@@ -64,6 +65,9 @@ void handle_record(NodeContext& node, std::string_view body, const proto::Messag
   }
   if (security::Session* session = sink.session()) {
     ResultCode allowed = session->check(record_permissions(*req), ns.name(), req->set, record_action(*req));
+    if (allowed == ResultCode::Ok && !counted) {
+      allowed = session->admit(record_quota_kind(*req), ns.name(), req->set, record_action(*req));
+    }
     if (allowed != ResultCode::Ok) {
       answer_single_error(sink, allowed);
       return done(false);
@@ -81,7 +85,7 @@ void handle_record(NodeContext& node, std::string_view body, const proto::Messag
     out.resize(offset);
     ready->then([&node, body, msg, &ns, &sink, done, ready] {
       sink.post([&node, body, msg, &ns, &sink, done, ready] {
-        if (ready->ok()) return handle_record(node, body, msg, ns, sink, done);
+        if (ready->ok()) return handle_record(node, body, msg, ns, sink, done, true);
         answer_single_error(sink, ResultCode::Timeout);
         done(false);
       });

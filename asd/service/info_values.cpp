@@ -8,6 +8,7 @@
 #include "cluster/cluster.h"
 #include "common/log.h"
 #include "conf/render.h"
+#include "security/access_control.h"
 #include "service/node_context.h"
 #include "storage/device_storage.h"
 #include "index/truncate.h"
@@ -218,7 +219,8 @@ std::string get_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
 
 // All or nothing: every key is applied to a copy first, and the node's config changes
 // only when all of them are valid. Then what the change reaches is told: the namespace's
-// snapshot, the cluster and ticker (service), the log levels (logging). context=xdr never
+// snapshot, the cluster and ticker (service), the log levels (logging), access control
+// (security: tps-weight). context=xdr never
 // gets here: the node's xdr answers it (info_xdr_forward.cpp).
 std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
   std::string context = info_param(cmd, "context");
@@ -240,6 +242,9 @@ std::string set_config_value(NodeContext& node, const proto::InfoCommand& cmd) {
   }
   if (context == "service" && node.cluster()) node.cluster()->apply_service_config(node.config().service);
   if (context == "service") node.service_config_changed();
+  if (context == "security") {
+    if (security::AccessControl* access = node.access_control()) access->set_tps_weight(node.config().security.tps_weight);
+  }
   if (context == "logging") {
     for (const auto& [log_context, level] : conf::ordered_log_levels(node.config().logging)) {
       common::set_log_level(log_context, level);

@@ -30,6 +30,16 @@ uint32_t scan_permissions(const proto::Message& msg) {
   return security::kPermQuery;
 }
 
+security::QuotaKind record_quota_kind(const RecordRequest& req) {
+  const bool writes = req.is_udf || (req.header.info2 & (proto::info2::kWrite | proto::info2::kDelete));
+  return writes ? security::QuotaKind::Write : security::QuotaKind::Read;
+}
+
+security::QuotaKind scan_quota_kind(const ScanPlan& plan) {
+  const bool background = plan.mode == ScanPlan::Mode::BackgroundUdf || plan.mode == ScanPlan::Mode::BackgroundOps;
+  return background ? security::QuotaKind::Write : security::QuotaKind::Read;
+}
+
 const char* record_action(const RecordRequest& req) {
   if (req.is_udf) return "udf";
   if (req.header.info2 & proto::info2::kDelete) return "delete";

@@ -9,6 +9,7 @@
 #include "index/namespace.h"
 #include "proto/frame.h"
 #include "transaction/context.h"
+#include "transaction/rate_pacer.h"
 #include "transaction/record_request.h"
 #include "transaction/record_udf.h"
 #include "transaction/response_sink.h"
@@ -25,7 +26,7 @@ constexpr size_t kChunkRecords = 128;
 // each partition's lock (the Lua work runs without it).
 class PlanRecords final : public UdfRecordSource {
  public:
-  explicit PlanRecords(const ScanPlan& plan) : plan_(plan), selection_(plan.selection()) {}
+  explicit PlanRecords(const ScanPlan& plan) : plan_(plan), selection_(plan.selection()), pacer_(plan.rps) {}
 
   const UdfTarget* next() override {
     while (pos_ >= chunk_.size()) {
@@ -55,7 +56,7 @@ class PlanRecords final : public UdfRecordSource {
       Partition& part = plan_.ns->partition(pid);
       bool more = false;
       if (serves_scan(part, plan_.explicit_partitions)) {
-        more = visit_chunk(selection_, part, pid, cursor_, kChunkRecords, [this](const common::Digest& d, const Record& r, int64_t) {
+        more = visit_chunk(selection_, part, pid, cursor_, pacer_.chunk(kChunkRecords), [this](const common::Digest& d, const Record& r, int64_t) {
           Item item{d, r};
           // Without data-in-memory the bins are on the device (an index filter has read
           // them already: a live record has at least one); a copy that fails its checksum
@@ -70,6 +71,9 @@ class PlanRecords final : public UdfRecordSource {
         cursor_ = PartitionCursor();
       }
     }
+    // The stream UDF gets the records no faster than the query's records-per-second limit.
+    taken_ += chunk_.size();
+    pacer_.wait(taken_);
     return true;
   }
 
@@ -79,6 +83,8 @@ class PlanRecords final : public UdfRecordSource {
   PartitionCursor cursor_;
   std::vector<Item> chunk_;
   size_t pos_ = 0;
+  RatePacer pacer_;
+  uint64_t taken_ = 0;
   UdfTarget target_;
 };
 

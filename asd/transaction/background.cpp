@@ -15,6 +15,7 @@
 #include "storage/device_storage.h"
 #include "transaction/context.h"
 #include "transaction/jobs.h"
+#include "transaction/rate_pacer.h"
 #include "transaction/record_request.h"
 
 namespace asd {
@@ -42,6 +43,8 @@ struct Task {
   std::string module, function, args;
   uint32_t record_ttl = 0;
   std::vector<OwnedOp> ops;
+  uint32_t rps = 0;  // records per second; 0: no limit
+  security::QuotaReservation reservation;
 };
 
 // Blocks this job thread until every completion has finished; false when one failed.
@@ -88,6 +91,8 @@ bool apply_one(const TransactionContext& ctx, const Task& task, const common::Di
 }
 
 void run(const TransactionContext& ctx, const Task& task, Job& job) {
+  RatePacer pacer(task.rps);
+  uint64_t applied = 0;
   for (uint32_t pid : task.pids) {
     if (job.abort_requested.load(std::memory_order_relaxed)) return;
     Partition& part = task.ns->partition(pid);
@@ -98,7 +103,7 @@ void run(const TransactionContext& ctx, const Task& task, Job& job) {
       std::vector<common::Digest> chunk;
       while (more && !job.abort_requested.load(std::memory_order_relaxed)) {
         chunk.clear();
-        more = visit_chunk(task.selection, part, pid, cursor, kChunkDigests,
+        more = visit_chunk(task.selection, part, pid, cursor, pacer.chunk(kChunkDigests),
                            [&chunk](const common::Digest& d, const Record&, int64_t) {
                              chunk.push_back(d);
                              return true;
@@ -107,6 +112,8 @@ void run(const TransactionContext& ctx, const Task& task, Job& job) {
           if (apply_one(ctx, task, d)) job.recs_succeeded.fetch_add(1, std::memory_order_relaxed);
           else job.recs_failed.fetch_add(1, std::memory_order_relaxed);
         }
+        applied += chunk.size();
+        pacer.wait(applied);
       }
     }
     job.partitions_done.fetch_add(1, std::memory_order_relaxed);
@@ -115,7 +122,8 @@ void run(const TransactionContext& ctx, const Task& task, Job& job) {
 
 }  // namespace
 
-ResultCode start_background(const TransactionContext& ctx, const ScanPlan& plan) {
+ResultCode start_background(const TransactionContext& ctx, const ScanPlan& plan,
+                            security::QuotaReservation reservation) {
   if (plan.mode == ScanPlan::Mode::BackgroundUdf && !ctx.record_udf()) return ResultCode::UnsupportedFeature;
   auto task = std::make_shared<Task>();
   task->ns = plan.ns;
@@ -127,6 +135,8 @@ ResultCode start_background(const TransactionContext& ctx, const ScanPlan& plan)
   task->function.assign(plan.udf_function);
   task->args.assign(plan.udf_args);
   task->record_ttl = plan.record_ttl;
+  task->rps = plan.rps;
+  task->reservation = std::move(reservation);
   for (const proto::Op& op : plan.write_ops) {
     task->ops.push_back(OwnedOp{op.op, op.particle, std::string(op.name), std::string(op.value)});
   }
@@ -140,6 +150,7 @@ ResultCode start_background(const TransactionContext& ctx, const ScanPlan& plan)
   job->partitions_total = uint32_t(task->pids.size());
   bool started = ctx.jobs().start(job, [&ctx, task](Job& j) {
     run(ctx, *task, j);
+    task->reservation.release();
     common::logger("query")->info("background job trid={} done succeeded={} failed={}", j.trid,
                                   j.recs_succeeded.load(), j.recs_failed.load());
   });

@@ -1,5 +1,6 @@
 #include "transaction/batch.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -109,6 +110,11 @@ class BatchJob : public std::enable_shared_from_this<BatchJob> {
       ResultCode allowed = ResultCode::Ok;
       if (req && sink_.session()) {
         allowed = sink_.session()->check(record_permissions(*req), ns->name(), req->set, record_action(*req));
+        // A row whose write waited runs again: it was counted against the quota already.
+        if (allowed == ResultCode::Ok && counted_row_ != next_) {
+          allowed = sink_.session()->admit(record_quota_kind(*req), ns->name(), req->set, record_action(*req));
+        }
+        counted_row_ = next_;
       }
       if (!req) {
         append_error_message(out, req.code(), row.index);
@@ -199,6 +205,7 @@ class BatchJob : public std::enable_shared_from_this<BatchJob> {
   proto::BatchRequest request_;
   std::optional<exp::Expression> filter_;  // the parent's field 43
   size_t next_ = 0;
+  size_t counted_row_ = SIZE_MAX;  // the row counted against the user's rate quota last
   size_t proto_offset_ = 0;
   ResultCode final_code_ = ResultCode::Ok;
   CommitWait commits_;

@@ -9,12 +9,15 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "proto/frame.h"
+#include "security/session.h"
+#include "transaction/access_check.h"
 #include "transaction/context.h"
 #include "transaction/response_sink.h"
 #include "transaction/record_request.h"
 #include "transaction/aggregate.h"
 #include "transaction/background.h"
 #include "transaction/filter.h"
+#include "transaction/rate_pacer.h"
 #include "transaction/scan_plan.h"
 
 namespace asd {
@@ -87,14 +90,14 @@ void append_tombstone(std::string& out, const ScanPlan& plan, const common::Dige
   proto::append_field(out, FieldType::XdrSrcId, std::string(1, char(r.origin_src_id)));
 }
 
-// Copies the next chunk of live records of one partition into `out` under its lock.
-// Returns false when the partition is exhausted.
+// Copies the next chunk (up to `chunk` records) of live records of one partition into
+// `out` under its lock. Returns false when the partition is exhausted.
 bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Digest>& after,
-                uint32_t now, std::string& out, uint64_t& sent) {
+                uint32_t now, std::string& out, uint64_t& sent, size_t chunk) {
   std::lock_guard lock(part.mu);
   auto it = after ? part.records.upper_bound(*after) : part.records.begin();
   size_t taken = 0;
-  for (; it != part.records.end() && taken < kChunkRecords; ++it) {
+  for (; it != part.records.end() && taken < chunk; ++it) {
     if (plan.max_records && sent >= plan.max_records) return false;
     after = it->first;
     const Record& r = it->second;
@@ -126,12 +129,12 @@ bool scan_chunk(const ScanPlan& plan, Partition& part, std::optional<common::Dig
   return it != part.records.end();
 }
 
-// Copies the next chunk of records one partition's index selects into `out` under the
-// partition's lock; the cursor holds the last (key, digest) sent. Returns false when the
-// partition is exhausted or max-records is reached.
+// Copies the next chunk (up to `chunk` records) one partition's index selects into `out`
+// under the partition's lock; the cursor holds the last (key, digest) sent. Returns false
+// when the partition is exhausted or max-records is reached.
 bool query_chunk(const ScanPlan& plan, Partition& part, uint32_t pid, PartitionCursor& cursor, std::string& out,
-                 uint64_t& sent) {
-  size_t limit = kChunkRecords;
+                 uint64_t& sent, size_t chunk) {
+  size_t limit = chunk;
   bool capped = false;
   if (plan.max_records) {
     if (sent >= plan.max_records) return false;
@@ -155,6 +158,12 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
   std::string& out = sink.buffer();
   ScanPlan plan;
   ResultCode rc = plan_scan(ctx, request, &plan);
+  // The job's records-per-second limit, held against the user's rate quota until it ends.
+  security::QuotaReservation reservation;
+  if (rc == ResultCode::Ok && sink.session()) {
+    rc = sink.session()->reserve(scan_quota_kind(plan), plan.rps, plan.ns->name(), plan.set_name, "query",
+                                 &reservation);
+  }
   size_t proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
   if (rc != ResultCode::Ok) {
     // Errors before the job starts are one ordinary message without LAST (§9.4).
@@ -165,7 +174,7 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
   if (plan.mode == ScanPlan::Mode::Aggregate) return execute_aggregation(ctx, plan, sink, proto_offset);
   if (plan.mode != ScanPlan::Mode::Stream) {
     // A background job: one answer once it is accepted (§10.5); it runs on its own.
-    rc = start_background(ctx, plan);
+    rc = start_background(ctx, plan, std::move(reservation));
     if (rc != ResultCode::Ok) append_error_message(out, rc);
     else append_error_message(out, ResultCode::Ok, 0, proto::info3::kLast);
     proto::end_proto(out, proto_offset);
@@ -173,6 +182,13 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
   }
   uint64_t sent = 0;
   uint32_t now = common::now_cl_sec();
+  RatePacer pacer(plan.rps);
+  auto flush = [&] {
+    proto::end_proto(out, proto_offset);
+    if (!sink.flush()) return false;
+    proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
+    return true;
+  };
   if (!plan.set_unknown) {
     for (PartitionTarget& target : plan.targets) {
       Partition& part = plan.ns->partition(target.pid);
@@ -187,13 +203,15 @@ void execute_scan(const TransactionContext& ctx, const proto::Message& request, 
       if (target.after && target.after_bval) cursor.after_entry = SecondaryIndex::Entry{*target.after_bval, *target.after};
       bool more = true;
       while (more) {
-        more = plan.filter ? query_chunk(plan, part, target.pid, cursor, out, sent)
-                           : scan_chunk(plan, part, after, now, out, sent);
-        if (out.size() - proto_offset >= kStreamFlushBytes) {
-          proto::end_proto(out, proto_offset);
-          if (!sink.flush()) return;
-          proto_offset = proto::begin_proto(out, proto::ProtoType::Message);
-        }
+        const size_t chunk = pacer.chunk(kChunkRecords);
+        more = plan.filter ? query_chunk(plan, part, target.pid, cursor, out, sent, chunk)
+                           : scan_chunk(plan, part, after, now, out, sent, chunk);
+        // Ahead of a records-per-second limit, what is ready goes out before the pause, so
+        // the client hears from the scan within its socket timeout.
+        const bool pause = pacer.ahead(sent);
+        const size_t buffered = out.size() - proto_offset - proto::kProtoHeaderSize;
+        if ((buffered >= kStreamFlushBytes || (pause && buffered > 0)) && !flush()) return;
+        if (pause) pacer.wait(sent);
       }
       if (plan.max_records && sent >= plan.max_records) break;
     }

@@ -270,6 +270,10 @@ ResultCode plan_scan(const TransactionContext& ctx, const proto::Message& req, S
     if (max->data.size() != 8) return ResultCode::Parameter;
     plan->max_records = common::load_be64(common::as_bytes(max->data));
   }
+  if (const proto::Field* rps = req.field(FieldType::RecordsPerSecond)) {
+    if (rps->data.size() != 4) return ResultCode::Parameter;
+    plan->rps = common::load_be32(common::as_bytes(rps->data));
+  }
   if (const proto::Field* lut = req.field(FieldType::Lut)) {
     if (lut->data.size() != 8) return ResultCode::Parameter;
     plan->since_lut = common::load_be64(common::as_bytes(lut->data));

@@ -90,6 +90,7 @@ struct ScanPlan {
   bool set_unknown = false;
   std::vector<PartitionTarget> targets;
   uint64_t max_records = 0;
+  uint32_t rps = 0;  // records per second (field 10, rate_pacer.h); 0: no limit
   bool no_bins = false;
   std::vector<std::string_view> bins;  // selected bins; empty = all
   uint64_t since_lut = 0;   // XDR recovery: only records with LUT >= this

@@ -52,6 +52,10 @@ function loginProto (user, credential) {
   return Buffer.concat([protoHeader(2, body.length), body])
 }
 
+// bcrypt('admin') under the clients' fixed salt: what a client sends for password admin
+// (the first start's user on a secured node).
+const kAdminCredential = '$2a$10$7EqJtq98hPqEX7fNZaFWoO1mVO/4MLpGzsqojz6E9Gef6iXDjXdDa'
+
 function setRawLogin (user, credential) {
   rawLogin = user === null ? null : loginProto(user, credential)
 }
@@ -256,4 +260,4 @@ function rawBatchGet (port, ns, set, keys, ms = kOpTimeoutMs) {
   })
 }
 
-module.exports = { protoHeader, adminField, adminBody, setRawLogin, rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf }
+module.exports = { protoHeader, adminField, adminBody, kAdminCredential, setRawLogin, rawInfo, rawGet, rawBatchGet, parseKv, parseReplicas, digestOf, partitionOf }

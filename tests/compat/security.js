@@ -7,7 +7,7 @@
 //      (the first start's user, role user-admin only) connects;
 //   2. the admin API: createRole with privileges scoped to a namespace or a set,
 //      createUser, queryUser(s), queryRole(s), grant/revoke roles and privileges,
-//      setWhitelist; setQuotas is refused (74);
+//      setWhitelist; setQuotas is refused (74: no enable-quotas here, see security_quotas.js);
 //   3. a table of users, one privilege each, against a table of commands: each privilege
 //      allows exactly what it names and nothing else (81 otherwise), scoped to a set it
 //      does not reach the other set, batch rows are checked one by one;
@@ -23,12 +23,10 @@
 const fs = require('node:fs')
 const net = require('node:net')
 const K = require('./cluster_kit')
-const { protoHeader, adminField, adminBody } = require('./cluster_wire')
+const { protoHeader, adminField, adminBody, kAdminCredential } = require('./cluster_wire')
 const { assert, log, step } = K
 
 const kName = 'security'
-// bcrypt('admin') under the clients' fixed salt: what a client sends for password admin.
-const kAdminCredential = '$2a$10$7EqJtq98hPqEX7fNZaFWoO1mVO/4MLpGzsqojz6E9Gef6iXDjXdDa'
 const kSessionTtl = 3
 // User and role changes reach the other node through the cluster's system metadata a
 // moment after the answer (as on the real server; its own admin suite waits 300 ms).

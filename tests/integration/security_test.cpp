@@ -143,7 +143,7 @@ TEST_CASE("security configurations asd cannot honour stop start-up at their line
   };
   const Case cases[] = {
       {"security {\n  ldap {\n  }\n}\n", ":2: 'ldap' in security is not supported: LDAP is not supported"},
-      {"security {\n  enable-quotas true\n}\n", ":2: 'enable-quotas true' is not supported (in security)"},
+      {"security {\n  enable-quotas true\n  tps-weight 30\n}\n", ":3: value 30 for 'tps-weight' out of range 2..20 in security"},
       {"security {\n  session-ttl 10\n}\n", ":2: session-ttl 10 in security is below 120"},
       {"security {\n  log {\n    report-data-op-role r\n  }\n}\n", ":3: 'report-data-op-role' in security.log is not supported"},
   };

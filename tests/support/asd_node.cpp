@@ -94,11 +94,13 @@ void AsdNode::launch() {
 
 std::string AsdNode::log() const { return read_file(log_path_); }
 
-std::unique_ptr<client::Client> AsdNode::connect() {
+std::unique_ptr<client::Client> AsdNode::connect(const std::string& user, const std::string& password) {
   client::ClientConfig config;
   config.seeds.push_back({"127.0.0.1", port_});
   config.tend = false;
   config.timeout_ms = 5000;
+  config.user = user;
+  if (!user.empty()) config.password = [password]() -> common::Result<std::string> { return password; };
   auto c = client::Client::connect(config);
   if (!c.ok()) throw std::runtime_error("connect failed: " + c.error().message);
   return std::move(*c);

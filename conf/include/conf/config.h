@@ -267,12 +267,13 @@ struct SecurityLog {
 };
 
 // security { }: access control. The stanza's presence turns it on (server 5.7+);
-// `enable-security false` (the 4.x form) turns it off again. enable-quotas is accepted
-// only as false (quotas are not supported), so it has no member.
+// `enable-security false` (the 4.x form) turns it off again.
 struct Security {
     bool enabled = false;
+    bool enable_quotas = false;              // per-role rate quotas (static)
     uint32_t privilege_refresh_period = 0;   // seconds
     uint32_t session_ttl = 0;                // seconds a login's token stays valid
+    uint32_t tps_weight = 0;                 // quota rate average's weight (dynamic)
     SecurityLog log;
 };
 

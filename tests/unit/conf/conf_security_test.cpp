@@ -28,6 +28,8 @@ TEST_CASE("security is off without the stanza and on with it", "[conf][security]
     CHECK(on.security.enabled);
     CHECK(on.security.session_ttl == 86400);
     CHECK(on.security.privilege_refresh_period == 300);
+    CHECK_FALSE(on.security.enable_quotas);
+    CHECK(on.security.tps_weight == 2);
     CHECK_FALSE(on.security.log.report_authentication);
     // The 4.x form: enable-security true is the same, false turns it off again.
     CHECK(parse(security("  enable-security true\n")).security.enabled);
@@ -48,6 +50,7 @@ TEST_CASE("example security.conf loads", "[conf][security]") {
     conf::Config config = conf::load_file(CONF_EXAMPLES_DIR "/security.conf");
     CHECK(config.security.enabled);
     CHECK(config.security.session_ttl == 86400);
+    CHECK(config.security.enable_quotas);
     CHECK(config.security.log.report_authentication);
     CHECK(config.security.log.report_user_admin);
     CHECK(config.security.log.report_sys_admin);
@@ -72,6 +75,30 @@ TEST_CASE("security keys and the log stanza", "[conf][security]") {
     CHECK(parse("service {\n  enable-fault-injection true\n}\n" + security("  session-ttl 3\n")).security.session_ttl == 3);
 }
 
+TEST_CASE("rate quotas: enable-quotas (static) and tps-weight (dynamic)", "[conf][security]") {
+    conf::Config c = parse(security("  enable-quotas true\n  tps-weight 5\n"));
+    CHECK(c.security.enable_quotas);
+    CHECK(c.security.tps_weight == 5);
+    auto rendered = conf::render_context(c, "security", "");
+    CHECK(std::find(rendered.begin(), rendered.end(), std::pair<std::string, std::string>{"enable-quotas", "true"}) !=
+          rendered.end());
+    CHECK(std::find(rendered.begin(), rendered.end(), std::pair<std::string, std::string>{"tps-weight", "5"}) !=
+          rendered.end());
+    // set-config: tps-weight changes within its range, enable-quotas only with a restart.
+    CHECK(conf::apply_dynamic(c, "security", "", "tps-weight", "20").empty());
+    CHECK(c.security.tps_weight == 20);
+    CHECK(conf::apply_dynamic(c, "security", "", "tps-weight", "21") ==
+          "value 21 for 'tps-weight' out of range 2..20 in security");
+    CHECK(conf::apply_dynamic(c, "security", "", "tps-weight", "x").find("bad value 'x' for 'tps-weight'") == 0);
+    CHECK(c.security.tps_weight == 20);
+    CHECK(conf::apply_dynamic(c, "security", "", "enable-quotas", "false") ==
+          "'enable-quotas' in security is not dynamic: change it in the file and restart");
+    CHECK(c.security.enable_quotas);
+    CHECK(conf::apply_dynamic(c, "security", "", "session-ttl", "600").find("is not dynamic") != std::string::npos);
+    conf::Config off = parse(std::string(kNamespace));
+    CHECK(conf::apply_dynamic(off, "security", "", "tps-weight", "3") == "security is not enabled (no security stanza)");
+}
+
 TEST_CASE("every security key is rendered", "[conf][security]") {
     conf::Config config = parse(security(""));
     auto rendered = conf::render_context(config, "security", "");
@@ -87,10 +114,16 @@ TEST_CASE("every security key is rendered", "[conf][security]") {
 }
 
 TEST_CASE("security refusals name the line and the reason", "[conf][security]") {
-    require_error(security("  enable-quotas true\n"), 2, "'enable-quotas true' is not supported (in security)");
+    require_error(security("  enable-quotas yes\n"), 2, "bad value 'yes' for 'enable-quotas' in security: expected true or false");
+    require_error(security("  session-ttl 300\n  enable-quotas\n"), 3, "missing value for 'enable-quotas' in security");
     require_error(security("  ldap {\n  }\n"), 2, "'ldap' in security is not supported: LDAP is not supported");
     require_error(security("  syslog {\n  }\n"), 2, "'syslog' in security is not supported");
-    require_error(security("  tps-weight 4\n"), 2, "'tps-weight' in security is not supported: quotas are not supported");
+    require_error(security("  enable-quotas true\n  tps-weight 1\n"), 3,
+                  "value 1 for 'tps-weight' out of range 2..20 in security");
+    require_error(security("  tps-weight 21\n"), 2, "value 21 for 'tps-weight' out of range 2..20 in security");
+    require_error(security("  tps-weight 2 3\n"), 2, "too many values for 'tps-weight' in security");
+    require_error("service {\n  enable-quotas true\n}\n" + std::string(kNamespace), 2,
+                  "unknown key 'enable-quotas' in service");
     require_error(security("  default-password-file /etc/pw\n"), 2, "'default-password-file' in security is not supported");
     require_error(security("  session-ttl 60\n"), 2,
                   "session-ttl 60 in security is below 120 (allowed only with service enable-fault-injection true)");

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/atomic_file.h"
+#include "common/bytes.h"
 #include "conf/xdr_local_login.h"
 #include "proto/admin.h"
 #include "security/access_control.h"
@@ -48,9 +49,9 @@ struct NodeUnderTest {
   asd::smd::MetadataStore store;
   AccessControl access;
   // `local_login`: the file name (in the node's directory) its xdr reads; empty: no xdr.
-  explicit NodeUnderTest(uint64_t id, const std::string& local_login = {})
+  explicit NodeUnderTest(uint64_t id, const std::string& local_login = {}, const conf::Security& security = config())
       : store(dir.path.string(), id),
-        access(config(), store, id, fake_now, local_login.empty() ? std::string() : (dir.path / local_login).string()) {
+        access(security, store, id, fake_now, local_login.empty() ? std::string() : (dir.path / local_login).string()) {
     REQUIRE(store.load().ok());
     REQUIRE(access.start().ok());
   }
@@ -317,4 +318,200 @@ TEST_CASE("the built-in xdr-local login: a password from the secret, in a file o
                                                                   {AdminField::Credential, credential(password)}}),
                                     again)) == ResultCode::InvalidCredential);
   login(one.access, again, user, renewed);
+}
+
+// ---- rate quotas --------------------------------------------------------------------------
+
+namespace {
+
+conf::Security quota_config() {
+  conf::Security c = config();
+  c.enable_quotas = true;
+  c.tps_weight = 2;
+  return c;
+}
+
+std::string u32(uint32_t value) {
+  std::string out;
+  common::append_be32(out, value);
+  return out;
+}
+
+// A QUERY_USERS answer's READ_INFO or WRITE_INFO for one user.
+QuotaInfo user_info(AccessControl& access, Session& admin, const std::string& user, AdminField which) {
+  auto answer = access.handle(request(AdminCommand::QueryUsers, {{AdminField::User, user}}), admin);
+  REQUIRE(answer.size() == 2);
+  auto parsed = proto::parse_admin_message(answer[0]);
+  REQUIRE(parsed.ok());
+  std::optional<std::string_view> data = parsed->field(which);
+  REQUIRE(data);
+  REQUIRE(data->size() == 17);
+  REQUIRE(uint8_t((*data)[0]) == 4);
+  QuotaInfo info{};
+  for (size_t i = 0; i < info.size(); ++i) info[i] = common::load_be32(common::as_bytes(data->substr(1 + 4 * i)));
+  return info;
+}
+
+// A QUERY_ROLES answer's quotas for one role (0 when the field is absent).
+std::pair<uint32_t, uint32_t> role_quotas(AccessControl& access, Session& admin, const std::string& role) {
+  auto answer = access.handle(request(AdminCommand::QueryRoles, {{AdminField::Role, role}}), admin);
+  REQUIRE(answer.size() == 2);
+  auto parsed = proto::parse_admin_message(answer[0]);
+  REQUIRE(parsed.ok());
+  return {*parse_quota(parsed->field(AdminField::ReadQuota)), *parse_quota(parsed->field(AdminField::WriteQuota))};
+}
+
+}  // namespace
+
+TEST_CASE("without enable-quotas, quotas are refused with 74 and nothing is measured", "[security][quota]") {
+  NodeUnderTest node(1);
+  AccessControl& access = node.access;
+  Session admin(access, "127.0.0.1:1");
+  login(access, admin, "admin", "admin");
+  CHECK(result_of(access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, "q"}, {AdminField::ReadQuota, u32(5)}}),
+                                admin)) == ResultCode::QuotasNotEnabled);
+  // Zero quotas are no quotas: the real clients send none, but a zero is accepted.
+  CHECK(result_of(access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, "q"}, {AdminField::ReadQuota, u32(0)}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(result_of(access.handle(request(AdminCommand::SetQuotas, {{AdminField::Role, "q"},
+                                                                  {AdminField::ReadQuota, u32(5)},
+                                                                  {AdminField::WriteQuota, u32(5)}}),
+                                admin)) == ResultCode::QuotasNotEnabled);
+  CHECK(access.user_rates("admin") == nullptr);
+  CHECK(admin.admit(QuotaKind::Read, "test", "", "read") == ResultCode::Ok);
+  CHECK(user_info(access, admin, "admin", AdminField::ReadInfo) == QuotaInfo{0, 0, 0, 0});
+}
+
+TEST_CASE("create-role and set-quotas store quotas; query-roles answers them", "[security][quota]") {
+  NodeUnderTest node(1, {}, quota_config());
+  NodeUnderTest other(2, {}, quota_config());
+  AccessControl& access = node.access;
+  Session admin(access, "127.0.0.1:1");
+  login(access, admin, "admin", "admin");
+  std::string privileges = encode_privileges({{PrivilegeCode::ReadWrite, "test", ""}});
+  CHECK(result_of(access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, "limited"},
+                                                                   {AdminField::Privileges, privileges},
+                                                                   {AdminField::ReadQuota, u32(1000)},
+                                                                   {AdminField::WriteQuota, u32(10)}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(role_quotas(access, admin, "limited") == std::pair<uint32_t, uint32_t>{1000, 10});
+  CHECK(role_quotas(access, admin, "read") == std::pair<uint32_t, uint32_t>{0, 0});
+  // set-quotas: one field changes one quota; 0 takes the limit away.
+  CHECK(result_of(access.handle(request(AdminCommand::SetQuotas, {{AdminField::Role, "limited"},
+                                                                  {AdminField::WriteQuota, u32(20)}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(role_quotas(access, admin, "limited") == std::pair<uint32_t, uint32_t>{1000, 20});
+  CHECK(result_of(access.handle(request(AdminCommand::SetQuotas, {{AdminField::Role, "limited"},
+                                                                  {AdminField::ReadQuota, u32(0)},
+                                                                  {AdminField::WriteQuota, u32(30)}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(role_quotas(access, admin, "limited") == std::pair<uint32_t, uint32_t>{0, 30});
+  // Refusals: predefined and unknown roles, malformed and missing quotas, non-admins.
+  // One quota field (the other stays), or none.
+  auto set_quota = [&](Session& as, const std::string& role, AdminField which, const std::string& data) {
+    return result_of(access.handle(request(AdminCommand::SetQuotas, {{AdminField::Role, role}, {which, data}}), as));
+  };
+  CHECK(set_quota(admin, "read", AdminField::ReadQuota, u32(5)) == ResultCode::InvalidRole);
+  CHECK(set_quota(admin, "ghost", AdminField::ReadQuota, u32(5)) == ResultCode::InvalidRole);
+  CHECK(set_quota(admin, "limited", AdminField::ReadQuota, "\x05") == ResultCode::InvalidQuota);
+  CHECK(set_quota(admin, "limited", AdminField::ReadQuota, u32(0xffffffff)) == ResultCode::InvalidQuota);
+  CHECK(result_of(access.handle(request(AdminCommand::SetQuotas, {{AdminField::Role, "limited"}}), admin)) ==
+        ResultCode::InvalidQuota);
+  CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "app"},
+                                                                   {AdminField::Password, credential("pw")},
+                                                                   {AdminField::Roles, proto::encode_admin_roles({"limited"})}}),
+                                admin)) == ResultCode::Ok);
+  Session app(access, "127.0.0.1:2");
+  login(access, app, "app", "pw");
+  CHECK(set_quota(app, "limited", AdminField::WriteQuota, u32(1000)) == ResultCode::RoleViolation);
+  CHECK(role_quotas(access, admin, "limited") == std::pair<uint32_t, uint32_t>{0, 30});
+  // The user sees its own role's quotas.
+  CHECK(role_quotas(access, app, "limited") == std::pair<uint32_t, uint32_t>{0, 30});
+  // Another node learns the quotas with the role.
+  for (const auto& item : node.store.snapshot()) REQUIRE(other.store.merge(item).ok());
+  REQUIRE(other.access.user_rates("app") != nullptr);
+  CHECK(other.access.user_rates("app")->quota_of(QuotaKind::Write) == 30);
+}
+
+TEST_CASE("a user over its per-second quota gets 83 until the next second", "[security][quota]") {
+  NodeUnderTest node(1, {}, quota_config());
+  AccessControl& access = node.access;
+  Session admin(access, "127.0.0.1:1");
+  login(access, admin, "admin", "admin");
+  // Quota fields of 0 are no quota (the real clients leave them out).
+  auto create_role = [&](const std::string& name, uint32_t read, uint32_t write) {
+    std::string privileges = encode_privileges({{PrivilegeCode::ReadWrite, "test", ""}});
+    REQUIRE(result_of(access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, name},
+                                                                       {AdminField::Privileges, privileges},
+                                                                       {AdminField::ReadQuota, u32(read)},
+                                                                       {AdminField::WriteQuota, u32(write)}}),
+                                    admin)) == ResultCode::Ok);
+  };
+  create_role("w3", 0, 3);
+  create_role("w5", 0, 5);
+  create_role("plain", 0, 0);
+  CHECK(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "app"},
+                                                                   {AdminField::Password, credential("pw")},
+                                                                   {AdminField::Roles, proto::encode_admin_roles({"w3", "plain"})}}),
+                                admin)) == ResultCode::Ok);
+  Session app(access, "127.0.0.1:2");
+  login(access, app, "app", "pw");
+  // Whole seconds on the injected clock.
+  g_now = (g_now / 1000 + 1) * 1000;
+  auto writes = [&](int attempts) {
+    int ok = 0;
+    for (int i = 0; i < attempts; ++i) {
+      ResultCode result = app.admit(QuotaKind::Write, "test", "", "write");
+      CHECK((result == ResultCode::Ok || result == ResultCode::QuotaExceeded));
+      ok += result == ResultCode::Ok ? 1 : 0;
+    }
+    return ok;
+  };
+  CHECK(writes(10) == 3);
+  // Reads have no quota: unaffected.
+  for (int i = 0; i < 100; ++i) CHECK(app.admit(QuotaKind::Read, "test", "", "read") == ResultCode::Ok);
+  g_now += 1000;
+  CHECK(writes(10) == 3);
+  // The largest quota among the user's roles applies, and a role change applies at once.
+  CHECK(result_of(access.handle(request(AdminCommand::GrantRoles, {{AdminField::User, "app"},
+                                                                   {AdminField::Roles, proto::encode_admin_roles({"w5"})}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(writes(10) == 2);
+  g_now += 1000;
+  CHECK(writes(10) == 5);
+  // query-users: quota, the average rate, reserved records per second, limitless jobs.
+  // Writes were 3, 5, 5 in three seconds; with weight 2 the average of the two finished
+  // ones is (3 / 2 + 5) / 2 = 3.25, and 4.125 once the third is over.
+  CHECK(user_info(access, admin, "app", AdminField::WriteInfo) == QuotaInfo{5, 3, 0, 0});
+  g_now += 1000;
+  CHECK(user_info(access, admin, "app", AdminField::WriteInfo) == QuotaInfo{5, 4, 0, 0});
+  // 100 reads in the first second, then two idle ones: 50 / 2 / 2 = 12.5.
+  CHECK(user_info(access, admin, "app", AdminField::ReadInfo) == QuotaInfo{0, 13, 0, 0});
+  // Scans and queries: a limit within the quota is reserved for the job's life; a
+  // limitless one is refused while there is a quota.
+  QuotaReservation job;
+  CHECK(app.reserve(QuotaKind::Write, 0, "test", "", "query", &job) == ResultCode::QuotaExceeded);
+  CHECK(app.reserve(QuotaKind::Write, 6, "test", "", "query", &job) == ResultCode::QuotaExceeded);
+  CHECK(app.reserve(QuotaKind::Write, 4, "test", "", "query", &job) == ResultCode::Ok);
+  CHECK(user_info(access, admin, "app", AdminField::WriteInfo)[2] == 4);
+  CHECK(writes(10) == 1);
+  QuotaReservation reads;
+  CHECK(app.reserve(QuotaKind::Read, 0, "test", "", "query", &reads) == ResultCode::Ok);
+  CHECK(user_info(access, admin, "app", AdminField::ReadInfo)[3] == 1);
+  job.release();
+  reads.release();
+  CHECK(user_info(access, admin, "app", AdminField::WriteInfo)[2] == 0);
+  CHECK(user_info(access, admin, "app", AdminField::ReadInfo)[3] == 0);
+  // tps-weight changes at runtime (set-config).
+  access.set_tps_weight(4);
+  CHECK(access.tps_weight() == 4);
+  // Taking the role's quota away lifts the limit; revoking the role does too.
+  CHECK(result_of(access.handle(request(AdminCommand::RevokeRoles, {{AdminField::User, "app"},
+                                                                    {AdminField::Roles, proto::encode_admin_roles({"w3", "w5"})}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(writes(50) == 50);
+  // The built-in xdr-local user and a dropped user have no meters.
+  CHECK(access.user_rates(std::string(conf::kXdrLocalUser)) == nullptr);
+  CHECK(result_of(access.handle(request(AdminCommand::DropUser, {{AdminField::User, "app"}}), admin)) == ResultCode::Ok);
+  CHECK(access.user_rates("app") == nullptr);
 }

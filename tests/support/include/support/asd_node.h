@@ -39,8 +39,9 @@ class AsdNode {
   const std::string& config_path() const { return config_path_; }
   std::string log() const;
 
-  // A connected client (tend off: one node, nothing changes).
-  std::unique_ptr<client::Client> connect();
+  // A connected client (tend off: one node, nothing changes); with `user`, it logs in
+  // (a node with security { }). Throws when it cannot connect.
+  std::unique_ptr<client::Client> connect(const std::string& user = {}, const std::string& password = {});
 
   void kill9() { process_.kill9(); }
   // SIGTERM and wait; returns the exit status.
