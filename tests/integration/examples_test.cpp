@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -26,11 +27,13 @@ namespace {
 
 std::string examples_dir() { return std::string(EXAMPLES_DIR); }
 
-// One example file running: its rewritten copy, its asd and (with XDR) its xdr.
+// One example file running: its rewritten copy, its asd and (with XDR) its xdr. The copy
+// is loaded when first asked for, so that files it names (xdr's credentials) may be
+// written by the steps of the test, as an operator would before starting it.
 struct Running {
   std::string name;
   std::string path;
-  conf::Config config;
+  std::optional<conf::Config> config;
   support::Process asd;
   support::Process xdr;
 };
@@ -43,7 +46,6 @@ class ExampleGroup {
       node->name = name;
       node->path = dir_.path() + "/" + name;
       support::write_file(node->path, rewrite(support::read_file(examples_dir() + "/" + name)));
-      node->config = conf::load_file(node->path);
       nodes_.push_back(std::move(node));
     }
   }
@@ -60,7 +62,7 @@ class ExampleGroup {
   void start_xdr(size_t i) {
     Running& n = *nodes_[i];
     n.xdr.start({support::Dc::xdr_binary(), "--config", n.path}, dir_.path() + "/" + n.name + ".xdr.log");
-    uint16_t info_port = uint16_t(n.config.xdr.info_port);
+    uint16_t info_port = uint16_t(config(i).xdr.info_port);
     bool up = support::eventually([&] { return !n.xdr.running() || status(info_port) == "ok"; }, 20000, 50);
     INFO(n.name << " xdr log:\n" << support::last_lines(support::read_file(dir_.path() + "/" + n.name + ".xdr.log"), 40));
     REQUIRE(up);
@@ -70,20 +72,30 @@ class ExampleGroup {
   void start_all() {
     for (size_t i = 0; i < nodes_.size(); ++i) start_asd(i);
     for (size_t i = 0; i < nodes_.size(); ++i) {
-      if (nodes_[i]->config.xdr.enable_xdr) start_xdr(i);
+      if (config(i).xdr.enable_xdr) start_xdr(i);
     }
   }
 
-  uint16_t port(size_t i) const { return uint16_t(nodes_[i]->config.network.service.port); }
+  uint16_t port(size_t i) const { return uint16_t(config(i).network.service.port); }
   // Where the examples' /tmp/ paths point.
   const std::string& dir() const { return dir_.path(); }
-  const conf::Config& config(size_t i) const { return nodes_[i]->config; }
+  const conf::Config& config(size_t i) const {
+    Running& n = *nodes_[i];
+    if (!n.config) n.config = conf::load_file(n.path);
+    return *n.config;
+  }
   Running& node(size_t i) { return *nodes_[i]; }
   std::string asd_log(size_t i) const { return support::read_file(dir_.path() + "/" + nodes_[i]->name + ".asd.log"); }
 
-  std::unique_ptr<client::Client> connect(size_t i) const {
+  // Logged in as `user` when given (a node with security { }).
+  std::unique_ptr<client::Client> connect(size_t i, const std::string& user = {},
+                                          const std::string& password = {}) const {
     client::ClientConfig cc;
     cc.seeds.push_back(client::Host{"127.0.0.1", port(i)});
+    if (!user.empty()) {
+      cc.user = user;
+      cc.password = [password] { return common::Result<std::string>(password); };
+    }
     auto c = client::Client::connect(cc);
     REQUIRE(c.ok());
     return std::move(c.value());
@@ -93,7 +105,7 @@ class ExampleGroup {
 
   // A node with security { } answers only after a login: as admin, the first start's user.
   std::string status_of(size_t i) const {
-    if (!nodes_[i]->config.security.enabled) return status(port(i));
+    if (!config(i).security.enabled) return status(port(i));
     try {
       return support::info_as_admin(port(i), "status");
     } catch (const std::exception&) {
@@ -249,6 +261,24 @@ void make_example_certificates(const std::string& d, const std::string& leaf, co
                    "-CAcreateserial", "-days", "365", "-extfile", d + "/san.ext", "-out", d + "/" + leaf + ".pem"}, log));
 }
 
+// The openssl commands of the XDR-over-TLS examples' header comments, in `d`: a CA, DC2's
+// server certificate (dc2.example) and DC1's client certificate.
+void make_xdr_link_certificates(const std::string& d) {
+  std::filesystem::create_directories(d);
+  std::string log = d + "/openssl.log";
+  REQUIRE(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=xdr-ca", "-keyout",
+                   d + "/ca.key", "-out", d + "/ca.pem"}, log));
+  for (const std::string name : {"dc2", "dc1"}) {
+    REQUIRE(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name + ".example", "-keyout",
+                     d + "/" + name + ".key", "-out", d + "/" + name + ".csr"}, log));
+  }
+  support::write_file(d + "/dc2.ext", "subjectAltName=DNS:dc2.example\n");
+  REQUIRE(openssl({"x509", "-req", "-in", d + "/dc2.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-set_serial",
+                   "0x1002", "-days", "365", "-extfile", d + "/dc2.ext", "-out", d + "/dc2.pem"}, log));
+  REQUIRE(openssl({"x509", "-req", "-in", d + "/dc1.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-set_serial",
+                   "0x1001", "-days", "365", "-out", d + "/dc1.pem"}, log));
+}
+
 }  // namespace
 
 TEST_CASE("the TLS example serves clients over TLS with the certificates its comment makes", "[examples_single]") {
@@ -284,26 +314,56 @@ TEST_CASE("the TLS cluster examples form a cluster over TLS-only heartbeat and f
 TEST_CASE("the XDR over TLS example ships with the certificates its comment makes", "[examples_xdr]") {
   ExampleGroup group({"xdr-tls-dc1.conf", "xdr-tls-dc2.conf"});
   // The commands in xdr-tls-dc1.conf's header comment, into the group's /tmp/xdr-tls.
-  std::string d = group.dir() + "/xdr-tls";
-  std::filesystem::create_directories(d);
-  std::string log = d + "/openssl.log";
-  REQUIRE(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365", "-subj", "/CN=xdr-ca", "-keyout",
-                   d + "/ca.key", "-out", d + "/ca.pem"}, log));
-  for (const char* dc : {"dc1", "dc2"}) {
-    std::string name = std::string(dc);
-    REQUIRE(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name + ".example", "-keyout",
-                     d + "/" + name + ".key", "-out", d + "/" + name + ".csr"}, log));
-  }
-  support::write_file(d + "/dc2.ext", "subjectAltName=DNS:dc2.example\n");
-  REQUIRE(openssl({"x509", "-req", "-in", d + "/dc2.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-set_serial",
-                   "0x1002", "-days", "365", "-extfile", d + "/dc2.ext", "-out", d + "/dc2.pem"}, log));
-  REQUIRE(openssl({"x509", "-req", "-in", d + "/dc1.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-set_serial",
-                   "0x1001", "-days", "365", "-out", d + "/dc1.pem"}, log));
+  make_xdr_link_certificates(group.dir() + "/xdr-tls");
   // DC2 first: DC1's xdr seeds it.
   group.start_asd(1);
   group.start_asd(0);
   group.start_xdr(0);
   ships(group, 0, 1, "over-tls");
+  std::string stats = support::info_on(uint16_t(group.config(0).xdr.info_port), "get-stats:context=xdr;dc=DC2");
+  INFO(stats);
+  CHECK(stats.find("link=up") != std::string::npos);
+}
+
+TEST_CASE("the secured XDR example ships over TLS, logged in at both ends, as its comment says", "[examples_xdr]") {
+  ExampleGroup group({"xdr-secure-dc1.conf", "xdr-secure-dc2.conf"});
+  // The steps of xdr-secure-dc1.conf's header comment, in the group's /tmp/xdr-secure.
+  std::string d = group.dir() + "/xdr-secure";
+  // 1. The certificates.
+  make_xdr_link_certificates(d);
+  // 2. DC2, and its user for DC1's xdr, made with asadm.
+  group.start_asd(1);
+  auto asadm = [&](uint16_t port, const std::string& command) {
+    std::vector<std::string> argv{ASADM_BIN_DEFAULT, "--enable", "-h", "127.0.0.1:" + std::to_string(port), "-U",
+                                  "admin", "-P", "admin", "-e", command};
+    bool ok = support::run_tool(argv, d + "/asadm.log");
+    INFO(support::read_file(d + "/asadm.log"));
+    REQUIRE(ok);
+  };
+  asadm(group.port(1), "manage acl create user xdr password xdr-secret roles read-write");
+  // 3. The credentials file.
+  support::write_file(d + "/dc2-credentials", "credentials\n{\n    username xdr\n    password xdr-secret\n}\n");
+  std::filesystem::permissions(d + "/dc2-credentials", std::filesystem::perms::owner_read |
+                                                           std::filesystem::perms::owner_write);
+  // 4. DC1: asd, xdr, and a user that may write.
+  group.start_asd(0);
+  group.start_xdr(0);
+  asadm(group.port(0), "manage acl create user app password app-secret roles read-write");
+  // 5. A record written in DC1 (with aql, logged in) is read in DC2 (logged in).
+  std::vector<std::string> aql{AQL_BIN_DEFAULT, "-h", "127.0.0.1", "-p", std::to_string(group.port(0)), "-U", "app",
+                               "-P", "app-secret", "-c", "INSERT INTO test.demo (PK, v) VALUES ('k1', 1)"};
+  bool written = support::run_tool(aql, d + "/aql.log");
+  INFO(support::read_file(d + "/aql.log"));
+  REQUIRE(written);
+  auto dc2 = group.connect(1, "xdr", "xdr-secret");
+  bool arrived = support::eventually([&] { return has_record(*dc2, client::Key("test", "demo", "k1"), 1); }, 30000, 100);
+  INFO(support::last_lines(support::read_file(group.dir() + "/xdr-secure-dc1.conf.xdr.log"), 40));
+  CHECK(arrived);
+  // And with the client, as any application would.
+  auto app = group.connect(0, "app", "app-secret");
+  client::Key key("test", "demo", "k2");
+  REQUIRE(app->put(key, {{"v", client::Value(int64_t(2))}}).ok());
+  CHECK(support::eventually([&] { return has_record(*dc2, key, 2); }, 30000, 100));
   std::string stats = support::info_on(uint16_t(group.config(0).xdr.info_port), "get-stats:context=xdr;dc=DC2");
   INFO(stats);
   CHECK(stats.find("link=up") != std::string::npos);
@@ -327,7 +387,8 @@ TEST_CASE("every example file is started by a test here", "[examples_single]") {
                                       "dc1.conf", "dc2.conf", "aerospike8-dc1.conf", "aerospike8-dc2.conf",
                                       "xdr-cluster-node1.conf", "xdr-cluster-node2.conf", "xdr-cluster-node3.conf",
                                       "tls.conf", "tls-cluster-node1.conf", "tls-cluster-node2.conf",
-                                      "xdr-tls-dc1.conf", "xdr-tls-dc2.conf", "security.conf"};
+                                      "xdr-tls-dc1.conf", "xdr-tls-dc2.conf", "security.conf",
+                                      "xdr-secure-dc1.conf", "xdr-secure-dc2.conf"};
   for (const auto& entry : std::filesystem::directory_iterator(examples_dir())) {
     std::string name = entry.path().filename().string();
     INFO(name);
