@@ -73,10 +73,11 @@ common::Status Client::create_user(const std::string& user, const std::string& p
                                    const std::vector<std::string>& roles) {
   auto hash = hash_password(password);
   if (!hash) return to_status(hash.error());
-  std::string list = proto::encode_admin_roles(roles);
+  auto list = admin_request::roles_field(roles);
+  if (!list) return to_status(list.error());
   return run(*impl_, admin::request(AdminCommand::CreateUser, {{AdminField::User, user},
                                                                {AdminField::Password, *hash},
-                                                               {AdminField::Roles, list}}));
+                                                               {AdminField::Roles, *list}}));
 }
 
 common::Status Client::drop_user(const std::string& user) {
@@ -91,13 +92,15 @@ common::Status Client::set_password(const std::string& user, const std::string& 
 }
 
 common::Status Client::grant_roles(const std::string& user, const std::vector<std::string>& roles) {
-  std::string list = proto::encode_admin_roles(roles);
-  return run(*impl_, admin::request(AdminCommand::GrantRoles, {{AdminField::User, user}, {AdminField::Roles, list}}));
+  auto list = admin_request::roles_field(roles);
+  if (!list) return to_status(list.error());
+  return run(*impl_, admin::request(AdminCommand::GrantRoles, {{AdminField::User, user}, {AdminField::Roles, *list}}));
 }
 
 common::Status Client::revoke_roles(const std::string& user, const std::vector<std::string>& roles) {
-  std::string list = proto::encode_admin_roles(roles);
-  return run(*impl_, admin::request(AdminCommand::RevokeRoles, {{AdminField::User, user}, {AdminField::Roles, list}}));
+  auto list = admin_request::roles_field(roles);
+  if (!list) return to_status(list.error());
+  return run(*impl_, admin::request(AdminCommand::RevokeRoles, {{AdminField::User, user}, {AdminField::Roles, *list}}));
 }
 
 common::Status Client::change_password(const std::string& user, const std::string& old_password,

@@ -145,6 +145,10 @@ std::string privilege_text(const Privilege& privilege) {
 namespace admin_request {
 
 common::Result<std::string> privileges_field(const std::vector<Privilege>& privileges) {
+  if (privileges.size() > proto::kAdminMaxListed) {
+    return client_error(ResultCode::Parameter,
+                        "at most " + std::to_string(proto::kAdminMaxListed) + " privileges in one command");
+  }
   for (const Privilege& privilege : privileges) {
     if (privilege_is_global(privilege.code) && (!privilege.ns.empty() || !privilege.set.empty())) {
       return client_error(ResultCode::Parameter,
@@ -155,6 +159,14 @@ common::Result<std::string> privileges_field(const std::vector<Privilege>& privi
     }
   }
   return proto::encode_admin_privileges(privileges);
+}
+
+common::Result<std::string> roles_field(const std::vector<std::string>& roles) {
+  if (roles.size() > proto::kAdminMaxListed) {
+    return client_error(ResultCode::Parameter,
+                        "at most " + std::to_string(proto::kAdminMaxListed) + " roles in one command");
+  }
+  return proto::encode_admin_roles(roles);
 }
 
 std::string change_password(const std::string& user, const std::string& old_hash, const std::string& new_hash) {

@@ -405,6 +405,7 @@ AccessControl::Answer AccessControl::administer(const AdminRequest& request, Ses
   if (std::optional<std::string_view> role = request.field(AdminField::Role)) {
     detail += (detail.empty() ? "role=" : ";role=") + std::string(*role);
   }
+  if (!status.ok() && !status.message().empty()) detail += (detail.empty() ? "reason=" : ";reason=") + status.message();
   audit_.user_admin(status.code(), session.peer(), session.user(), command_name(request.command), detail);
   return single(status.code());
 }
@@ -477,6 +478,9 @@ common::Status AccessControl::change_roles(const AdminRequest& request, bool gra
     if (grant && it == user.roles.end()) user.roles.push_back(role);
     if (!grant && it != user.roles.end()) user.roles.erase(it);
   }
+  if (user.roles.size() > proto::kAdminMaxListed) {
+    return {ResultCode::InvalidRole, "a user holds at most " + std::to_string(proto::kAdminMaxListed) + " roles"};
+  }
   return store_user(user);
 }
 
@@ -537,6 +541,10 @@ common::Status AccessControl::change_privileges(const AdminRequest& request, boo
     auto it = std::find(role.privileges.begin(), role.privileges.end(), privilege);
     if (grant && it == role.privileges.end()) role.privileges.push_back(std::move(privilege));
     if (!grant && it != role.privileges.end()) role.privileges.erase(it);
+  }
+  if (role.privileges.size() > proto::kAdminMaxListed) {
+    return {ResultCode::InvalidPrivilege,
+            "a role holds at most " + std::to_string(proto::kAdminMaxListed) + " privileges"};
   }
   return store_role(role);
 }

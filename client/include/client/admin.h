@@ -54,7 +54,11 @@ namespace admin_request {
 
 // The PRIVILEGES field's data; Parameter when a global privilege is scoped or a set
 // comes without a namespace (the C client refuses the same before sending).
+// comes without a namespace (the C client refuses the same before sending), or when there
+// are more than proto::kAdminMaxListed: the field counts them in one byte.
 common::Result<std::string> privileges_field(const std::vector<Privilege>& privileges);
+// The ROLES field's data; Parameter when there are more than kAdminMaxListed.
+common::Result<std::string> roles_field(const std::vector<std::string>& roles);
 
 // Whole admin protos, ready to send. Parameter as privileges_field().
 std::string change_password(const std::string& user, const std::string& old_hash, const std::string& new_hash);

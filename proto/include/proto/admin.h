@@ -131,6 +131,10 @@ std::string make_admin_request(AdminCommand command, AdminFields fields);
 void append_admin_string(std::string& out, std::string_view text);
 bool read_admin_string(std::string_view data, size_t& pos, std::string& out);
 
+// ROLES and PRIVILEGES data count their entries in one byte: a user holds at most this
+// many roles and a role at most this many privileges, or query answers could not list them.
+constexpr size_t kAdminMaxListed = 255;
+
 // ROLES data and back; InvalidField when it is empty, runs short or has bytes after the
 // last role.
 std::string encode_admin_roles(const std::vector<std::string>& roles);

@@ -73,6 +73,28 @@ TEST_CASE("a global privilege with a scope is refused before sending", "[client]
   CHECK_FALSE(client::admin_request::privileges_field({{PrivilegeCode::Read, "", "set"}}).ok());
 }
 
+TEST_CASE("more roles or privileges than the count byte holds are refused before sending", "[client][admin]") {
+  std::vector<std::string> roles;
+  std::vector<Privilege> privileges;
+  for (int i = 0; i < 255; ++i) {
+    roles.push_back("r" + std::to_string(i));
+    privileges.push_back({PrivilegeCode::Read, "test", "s" + std::to_string(i)});
+  }
+  auto listed = client::admin_request::roles_field(roles);
+  REQUIRE(listed.ok());
+  CHECK(uint8_t((*listed)[0]) == 255);
+  REQUIRE(client::admin_request::privileges_field(privileges).ok());
+  roles.push_back("one-too-many");
+  privileges.push_back({PrivilegeCode::Write, "test", ""});
+  auto too_many_roles = client::admin_request::roles_field(roles);
+  REQUIRE_FALSE(too_many_roles.ok());
+  CHECK(too_many_roles.code() == common::ResultCode::Parameter);
+  CHECK(too_many_roles.error().message.find("at most 255 roles") != std::string::npos);
+  auto too_many_privileges = client::admin_request::privileges_field(privileges);
+  REQUIRE_FALSE(too_many_privileges.ok());
+  CHECK(too_many_privileges.code() == common::ResultCode::Parameter);
+}
+
 namespace {
 
 const std::string kHeaderOk = hex("00 00 00 05 00 00 00 00 00 00 00 00 00 00 00 00");  // 5 fields

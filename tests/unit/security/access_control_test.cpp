@@ -173,6 +173,55 @@ TEST_CASE("users, roles and scoped privileges", "[security]") {
   CHECK(bob.check(kPermRead, "test", "a", "read") == ResultCode::NotAuthenticated);
 }
 
+TEST_CASE("a user holds at most 255 roles and a role at most 255 privileges", "[security]") {
+  NodeUnderTest node(1);
+  AccessControl& access = node.access;
+  Session admin(access, "127.0.0.1:1");
+  login(access, admin, "admin", "admin");
+  std::vector<std::string> roles;
+  std::vector<Privilege> privileges;
+  for (int i = 0; i < 256; ++i) {
+    roles.push_back("r" + std::to_string(i));
+    REQUIRE(result_of(access.handle(request(AdminCommand::CreateRole, {{AdminField::Role, roles.back()}}), admin)) ==
+            ResultCode::Ok);
+    privileges.push_back({PrivilegeCode::Read, "test", "s" + std::to_string(i)});
+  }
+  REQUIRE(result_of(access.handle(request(AdminCommand::CreateUser, {{AdminField::User, "many"},
+                                                                     {AdminField::Password, credential("pw")}}),
+                                  admin)) == ResultCode::Ok);
+  std::vector<std::string> first(roles.begin(), roles.begin() + 255);
+  CHECK(result_of(access.handle(request(AdminCommand::GrantRoles, {{AdminField::User, "many"},
+                                                                   {AdminField::Roles, proto::encode_admin_roles(first)}}),
+                                admin)) == ResultCode::Ok);
+  // The 256th would wrap the answer's count byte: refused, and the user keeps its 255.
+  CHECK(result_of(access.handle(request(AdminCommand::GrantRoles,
+                                        {{AdminField::User, "many"}, {AdminField::Roles, proto::encode_admin_roles({"r255"})}}),
+                                admin)) == ResultCode::InvalidRole);
+  CHECK(result_of(access.handle(request(AdminCommand::GrantRoles,
+                                        {{AdminField::User, "many"}, {AdminField::Roles, proto::encode_admin_roles({"r0"})}}),
+                                admin)) == ResultCode::Ok);
+  auto users = access.handle(request(AdminCommand::QueryUsers, {{AdminField::User, "many"}}), admin);
+  REQUIRE(users.size() == 2);
+  auto record = proto::parse_admin_message(users[0]);
+  REQUIRE(record.ok());
+  CHECK(*proto::parse_admin_roles(*record->field(AdminField::Roles)) == first);
+
+  std::vector<Privilege> first_privileges(privileges.begin(), privileges.begin() + 255);
+  CHECK(result_of(access.handle(request(AdminCommand::GrantPrivileges,
+                                        {{AdminField::Role, "r0"}, {AdminField::Privileges, encode_privileges(first_privileges)}}),
+                                admin)) == ResultCode::Ok);
+  CHECK(result_of(access.handle(request(AdminCommand::GrantPrivileges,
+                                        {{AdminField::Role, "r0"}, {AdminField::Privileges, encode_privileges({privileges[255]})}}),
+                                admin)) == ResultCode::InvalidPrivilege);
+  auto answer = access.handle(request(AdminCommand::QueryRoles, {{AdminField::Role, "r0"}}), admin);
+  REQUIRE(answer.size() == 2);
+  auto role = proto::parse_admin_message(answer[0]);
+  REQUIRE(role.ok());
+  auto listed = parse_privileges(*role->field(AdminField::Privileges));
+  REQUIRE(listed.ok());
+  CHECK(listed->size() == 255);
+}
+
 TEST_CASE("passwords, tokens, expiry and a second node", "[security]") {
   NodeUnderTest one(1);
   NodeUnderTest two(2);
