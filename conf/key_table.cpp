@@ -85,8 +85,8 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"service", "tls-refresh-period", K::Int, "86400", 0, kU32, true, false,
      "Seconds between checks of the TLS files (cert-file, key-file, ca-file, ca-path, cert-blacklist): changed "
      "files are reloaded, new connections use them, open ones keep theirs. 0: never. asd checks its listener's; "
-     "xdr checks its DC links' (also whenever a link reconnects) and reads this key at start-up only: set-config "
-     "changes asd's period, not xdr's."},
+     "xdr checks its DC links' (also whenever a link reconnects). Each daemon's own set-config changes its "
+     "period: asd's on the service or info port, xdr's on xdr's info port (context=service)."},
 
     // ---- logging -----------------------------------------------------------------------------
     {"logging", "console", K::Stanza, "", 0, 0, false, false, "Log to standard output."},

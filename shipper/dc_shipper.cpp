@@ -162,6 +162,10 @@ void DcShipper::set_max_throughput(uint64_t records_per_sec) { impl_->bucket.set
 
 void DcShipper::set_compression_threshold(uint64_t bytes) { impl_->compression_threshold.store(bytes); }
 
+void DcShipper::set_tls_refresh_ms(uint64_t ms) {
+  impl_->tls_refresh_ms.store(ms);
+}
+
 void DcShipper::set_hotkey_ms(uint32_t ms) {
   std::lock_guard lock(impl_->mu);
   impl_->dispatcher.set_hotkey_ms(ms);
@@ -256,17 +260,18 @@ void DcShipper::Impl::commit_cursor(bool force) {
 void DcShipper::Impl::link_loop() {
   uint64_t next_ticker = common::steady_ms() + options.ticker_ms;
   uint64_t next_connect = 0;
-  uint64_t next_tls_check = common::steady_ms() + tls_refresh_ms;
+  uint64_t last_tls_check = common::steady_ms();
   while (!stopping) {
     uint64_t now = common::steady_ms();
-    if (link_tls.enabled() && tls_refresh_ms != 0 && now >= next_tls_check) {
+    const uint64_t refresh_ms = tls_refresh_ms.load();
+    if (link_tls.enabled() && refresh_ms != 0 && now >= last_tls_check + refresh_ms) {
       // Changed TLS files: a new client for the link now, new pipeline connections from
       // now on (link_tls.h).
       if (link_tls.refresh()) {
         link.renew();
         next_connect = now;
       }
-      next_tls_check = now + tls_refresh_ms;
+      last_tls_check = now;
     }
     if (now >= next_connect) next_connect = now + link.maintain();
     if (now >= next_ticker) {

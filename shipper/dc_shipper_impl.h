@@ -78,7 +78,7 @@ struct DcShipper::Impl {
   logger::DigestLog& log;
   const topology::Topology& topology;
   const LocalClientFn local;
-  const uint64_t tls_refresh_ms;  // service tls-refresh-period, read at start; 0: only at reconnects
+  std::atomic<uint64_t> tls_refresh_ms;  // service tls-refresh-period (set-config); 0: only at reconnects
 
   LinkTls link_tls;  // before link and pipeline, which use it
   RemoteLink link;

@@ -55,7 +55,11 @@ std::string Daemon::answer(const proto::InfoCommand& c) {
     return dc_stats(c.params);
   }
   if (c.name == "get-config") {
-    if (param(c.params, "context") != "xdr") return "ERROR:4:context must be xdr";
+    if (param(c.params, "context") == "service") {
+      std::lock_guard lock(config_mu_);
+      return "tls-refresh-period=" + std::to_string(config_.service.tls_refresh_period);
+    }
+    if (param(c.params, "context") != "xdr") return "ERROR:4:context must be xdr or service";
     std::lock_guard lock(config_mu_);
     std::string dc = param(c.params, "dc");
     if (!dc.empty() && !config_.xdr.find_dc(dc)) return "ERROR:4:unknown dc " + dc;
@@ -135,9 +139,11 @@ std::string Daemon::dc_stats(std::string_view params) const {
 }
 
 // `context=xdr;dc=D;namespace=N;action=add;rewind=S|all` asks for a recovery scan;
-// `context=xdr[;dc=D];KEY=VALUE` changes a dynamic xdr key.
+// `context=xdr[;dc=D];KEY=VALUE` changes a dynamic xdr key;
+// `context=service;tls-refresh-period=S` how often the DC links' TLS files are checked.
 std::string Daemon::set_config(std::string_view params) {
-  if (param(params, "context") != "xdr") return "ERROR:4:context must be xdr";
+  if (param(params, "context") == "service") return set_service_config(params);
+  if (param(params, "context") != "xdr") return "ERROR:4:context must be xdr or service";
   std::string dc = param(params, "dc");
   std::string action = param(params, "action");
   if (!action.empty()) {
@@ -172,6 +178,27 @@ std::string Daemon::set_config(std::string_view params) {
     s->set_compression_threshold(config_.xdr.compression_threshold);
     s->set_hotkey_ms(config_.xdr.hotkey_time_ms);
   }
+  return "ok";
+}
+
+// Of the service context only the key xdr acts on; asd's other service keys are asd's.
+std::string Daemon::set_service_config(std::string_view params) {
+  std::lock_guard lock(config_mu_);
+  conf::Config next = config_;
+  bool any = false;
+  for (const auto& [key, value] : proto::parse_info_params(params)) {
+    if (key == "context") continue;
+    if (key != "tls-refresh-period") {
+      return "ERROR:4:xdr takes only tls-refresh-period in context service; set " + std::string(key) + " on asd";
+    }
+    conf::Result error = conf::apply_dynamic(next, "service", "", key, value);
+    if (!error.empty()) return "ERROR:4:" + error;
+    any = true;
+  }
+  if (!any) return "ERROR:4:expected tls-refresh-period=SECONDS";
+  config_ = std::move(next);
+  common::logger("xdr")->info("config changed key=tls-refresh-period value={}", config_.service.tls_refresh_period);
+  for (auto& [name, s] : shippers_) s->set_tls_refresh_ms(uint64_t(config_.service.tls_refresh_period) * 1000);
   return "ok";
 }
 

@@ -11,12 +11,16 @@
 //                       tls-refresh-period 1: an xdr started while the file does not load
 //                       stays down (no plaintext), the right CA written brings every link
 //                       up by itself, no restart, and DC2 converges; both CAs written
-//                       replace the running links' clients without a break; the wrong CA
+//                       replace the running links' clients without a break (not while
+//                       set-config has put xdr's tls-refresh-period at 0); the wrong CA
 //                       alone takes them down.
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <map>
 #include <string>
+#include <thread>
 
 #include "support/cluster_dc.h"
 #include "support/process.h"
@@ -197,14 +201,32 @@ TEST_CASE("XDR picks up a rewritten CA file without a restart", "[xdr_tls_reload
     CHECK(dcs.dc1->xdr_log(i).find("dc tls reloaded dc=DC2") != std::string::npos);
   }
 
-  // Checked every second while up. Both CAs in the file: each link's client is replaced
-  // by one made with them, the link stays up and shipping goes on.
+  // tls-refresh-period is dynamic on xdr: at 0 a changed file waits while the links are
+  // up; set back to 1 s, the next check picks it up.
+  std::map<size_t, uint64_t> reloads;
+  for (size_t i : dcs.dc1->live()) {
+    CHECK(dcs.dc1->xdr_info(i, "set-config:context=service;tls-refresh-period=0") == "ok");
+    CHECK(dcs.dc1->xdr_info(i, "get-config:context=service") == "tls-refresh-period=0");
+    CHECK(dcs.dc1->xdr_info(i, "set-config:context=service;proto-fd-max=10").rfind("ERROR:4:", 0) == 0);
+    reloads[i] = dcs.dc1->xdr_stats(i, "DC2").num("tls_reloads");
+  }
   support::write_file(dcs.link_ca, support::read_file(dcs.ca.ca_file()) + support::read_file(dcs.other.ca_file()));
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  for (size_t i : dcs.dc1->live()) {
+    auto stats = dcs.dc1->xdr_stats(i, "DC2");
+    CHECK(stats.num("tls_reloads") == reloads[i]);
+    CHECK(stats.get("link") == "up");
+    CHECK(dcs.dc1->xdr_info(i, "set-config:context=service;tls-refresh-period=1") == "ok");
+  }
+
+  // Checked every second again while up. Both CAs in the file: each link's client is
+  // replaced by one made with them, the link stays up and shipping goes on.
   {
     bool replaced = support::eventually(
         [&] {
           for (size_t i : dcs.dc1->live()) {
             if (dcs.dc1->xdr_log(i).find("dc client replaced dc=DC2") == std::string::npos) return false;
+            if (dcs.dc1->xdr_stats(i, "DC2").num("tls_reloads") <= reloads[i]) return false;
           }
           return true;
         },

@@ -147,6 +147,9 @@ class DcShipper {
   void set_compression_threshold(uint64_t bytes);
   // xdr-hotkey-time-ms at runtime: writes read from the log from now on.
   void set_hotkey_ms(uint32_t ms);
+  // tls-refresh-period at runtime (0 = only when the link reconnects): the next check of
+  // the link's TLS files comes this long after the last one.
+  void set_tls_refresh_ms(uint64_t ms);
 
   // The frontier and the oldest waiting entry per partition of `ns`. Thread-safe.
   ShipProgress progress(std::string_view ns) const;

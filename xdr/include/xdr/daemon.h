@@ -97,6 +97,7 @@ class Daemon {
   std::string statistics() const;
   std::string dc_stats(std::string_view params) const;
   std::string set_config(std::string_view params);
+  std::string set_service_config(std::string_view params);
   std::string node_id() const;
 
   conf::Config config_;
