@@ -12,6 +12,7 @@
 
 #include "client/errors.h"
 #include "common/cert_blacklist.h"
+#include "common/key_file.h"
 
 namespace client {
 
@@ -151,7 +152,15 @@ common::Result<std::shared_ptr<const TlsContext>> TlsContext::create(const TlsPo
     if (SSL_CTX_use_certificate_chain_file(ctx, policy.cert_file.c_str()) != 1) {
       return tls_error(ResultCode::Parameter, "certfile " + policy.cert_file + ": " + openssl_reason());
     }
-    if (SSL_CTX_use_PrivateKey_file(ctx, policy.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    std::string password;
+    if (!policy.key_file_password.empty()) {
+      common::Result<std::string> fetched = common::fetch_key_password(policy.key_file_password);
+      if (!fetched) return tls_error(ResultCode::Parameter, fetched.error().message);
+      password = std::move(*fetched);
+    }
+    common::Result<common::PrivateKey> key = common::read_private_key(policy.key_file, password);
+    if (!key) return tls_error(ResultCode::Parameter, "keyfile " + key.error().message);
+    if (SSL_CTX_use_PrivateKey(ctx, key->get()) != 1) {
       return tls_error(ResultCode::Parameter, "keyfile " + policy.key_file + ": " + openssl_reason());
     }
     if (SSL_CTX_check_private_key(ctx) != 1) {

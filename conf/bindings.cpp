@@ -123,6 +123,7 @@ std::span<const Binding<TlsSpec>> bindings() {
     static const Binding<T> list[] = {
         {"cert-file", &T::cert_file},
         {"key-file", &T::key_file},
+        {"key-file-password", &T::key_file_password},
         {"ca-file", &T::ca_file},
         {"ca-path", &T::ca_path},
         {"protocols", &T::protocols},

@@ -142,8 +142,11 @@ constexpr std::array kTable = std::to_array<KeySpec>({
     {"network.tls", "cert-blacklist", K::Path, "", 0, 0, false, false,
      "File of refused peer certificates, one a line: serial number in hex, optionally the issuer name "
      "(`/C=../CN=..`). Read at start-up and at each tls-refresh-period."},
-    {"network.tls", "key-file-password", K::String, "", 0, 0, false, false, "Password of an encrypted key-file.",
-     {}, "encrypted key files are not supported yet: give an unencrypted key-file"},
+    {"network.tls", "key-file-password", K::String, "", 0, 0, false, false,
+     "Where the password of an encrypted key-file is, as Aerospike reads it: `env:NAME` (an environment "
+     "variable of asd / xdr), `env-b64:NAME` (the same, base64) or a file path (its contents, trailing line "
+     "ends dropped). Read whenever the key is loaded (start-up, each tls-refresh-period). `secrets:` and "
+     "`vault:` are refused."},
 
     {"network.heartbeat", "mode", K::Enum, "mesh", 0, 0, false, false,
      "Heartbeat protocol. Only mesh is supported: multicast is refused at start-up.", "mesh|multicast"},

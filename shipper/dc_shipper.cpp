@@ -50,6 +50,7 @@ client::TlsPolicy dc_tls_policy(const conf::Config& config, const std::string& d
   policy.ca_path = spec->ca_path;
   policy.cert_file = spec->cert_file;
   policy.key_file = spec->key_file;
+  policy.key_file_password = spec->key_file_password;
   policy.protocols = spec->protocols;
   policy.cipher_suite = spec->cipher_suite;
   policy.cert_blacklist = spec->cert_blacklist;

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "common/key_file.h"
 #include "common/log.h"
 
 namespace shipper {
@@ -9,7 +10,7 @@ namespace shipper {
 LinkTls::LinkTls(std::string dc, client::TlsPolicy policy) : dc_(std::move(dc)), policy_(std::move(policy)) {
   if (!policy_.enable) return;
   std::vector<std::string> files = {policy_.cert_file, policy_.key_file, policy_.ca_file, policy_.ca_path,
-                                    policy_.cert_blacklist};
+                                    policy_.cert_blacklist, common::key_password_file(policy_.key_file_password)};
   context_.emplace(std::move(files), [this] { return client::TlsContext::create(policy_); });
 }
 

@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 
+#include "common/key_file.h"
+
 namespace asd::cluster {
 
 namespace {
@@ -57,7 +59,15 @@ void load_tls_spec(SSL_CTX* ctx, const conf::TlsSpec& spec) {
   if (SSL_CTX_use_certificate_chain_file(ctx, spec.cert_file.c_str()) != 1) {
     throw std::runtime_error("tls " + spec.name + ": cert-file " + spec.cert_file + ": " + openssl_reason());
   }
-  if (SSL_CTX_use_PrivateKey_file(ctx, spec.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+  std::string password;
+  if (!spec.key_file_password.empty()) {
+    common::Result<std::string> fetched = common::fetch_key_password(spec.key_file_password);
+    if (!fetched) throw std::runtime_error("tls " + spec.name + ": " + fetched.error().message);
+    password = std::move(*fetched);
+  }
+  common::Result<common::PrivateKey> key = common::read_private_key(spec.key_file, password);
+  if (!key) throw std::runtime_error("tls " + spec.name + ": key-file " + key.error().message);
+  if (SSL_CTX_use_PrivateKey(ctx, key->get()) != 1) {
     throw std::runtime_error("tls " + spec.name + ": key-file " + spec.key_file + ": " + openssl_reason());
   }
   if (SSL_CTX_check_private_key(ctx) != 1) {

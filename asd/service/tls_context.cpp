@@ -10,6 +10,7 @@
 
 #include "cluster/tls_spec.h"
 #include "common/cert_blacklist.h"
+#include "common/key_file.h"
 #include "common/log.h"
 #include "common/log_limit.h"
 
@@ -88,7 +89,8 @@ common::Result<std::shared_ptr<ssl::context>> build_server_tls(const conf::TlsSp
 ServerTls::ServerTls(conf::TlsSpec spec, std::vector<std::string> authenticate_client)
     : spec_(std::move(spec)),
       authenticate_client_(std::move(authenticate_client)),
-      context_({spec_.cert_file, spec_.key_file, spec_.ca_file, spec_.ca_path, spec_.cert_blacklist},
+      context_({spec_.cert_file, spec_.key_file, spec_.ca_file, spec_.ca_path, spec_.cert_blacklist,
+                common::key_password_file(spec_.key_file_password)},
                [this] { return build_server_tls(spec_, authenticate_client_); }) {
   if (!context_.current()) throw std::runtime_error(context_.error());
 }

@@ -2,7 +2,8 @@
 // openssl at test time. A 3-node RF2 cluster forms, replicates and migrates over TLS; a
 // plaintext peer on the TLS fabric port is refused and counted; nodes whose certificate
 // comes from a foreign CA or carries another name do not join; certificate files that
-// cannot be used stop start-up.
+// cannot be used stop start-up, as does an encrypted key without its right
+// key-file-password (with it, the node runs).
 
 #include <catch2/catch.hpp>
 
@@ -217,6 +218,25 @@ TEST_CASE("heartbeat or fabric TLS material that cannot be used stops start-up",
           "tls t: cert-file " + k + "/none.pem: ");
   refused("    cert-file " + k + "/node.pem\n    key-file " + k + "/node.key\n    ca-file " + k + "/node.key\n",
           "heartbeat", "tls t: ca-file " + k + "/node.key: ");
+
+  // An encrypted key: refused without key-file-password or with a wrong one, named.
+  REQUIRE(openssl({"pkey", "-in", k + "/node.key", "-out", k + "/locked.key", "-aes256", "-passout", "pass:open sesame"},
+                  k));
+  support::write_file(k + "/right-password", "open sesame\n");
+  support::write_file(k + "/wrong-password", "close sesame\n");
+  const std::string locked = "    cert-file " + k + "/node.pem\n    key-file " + k + "/locked.key\n    ca-file " + k +
+                             "/ca.pem\n";
+  refused(locked, "fabric", "tls t: key-file " + k + "/locked.key is encrypted: give its password (key-file-password)");
+  refused(locked + "    key-file-password " + k + "/wrong-password\n", "heartbeat",
+          "tls t: key-file " + k + "/locked.key: the password does not decrypt it");
+  refused(locked + "    key-file-password " + k + "/missing-password\n", "fabric",
+          "tls t: key-file-password file " + k + "/missing-password cannot be read");
+  {
+    auto [status, out] = start(locked + "    key-file-password " + k + "/right-password\n", "fabric");
+    INFO(out);
+    CHECK(status == -1);  // running: the key decrypted
+  }
+
   auto [status, out] = start(stanza(k, "node", "ca"), "fabric");
   INFO(out);
   CHECK(status == -1);  // still running

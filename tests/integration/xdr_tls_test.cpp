@@ -1,6 +1,7 @@
 // XDR over TLS between two multi-node DCs. DC2's nodes serve TLS (next to the clear port
 // the harness uses); DC1's datacenter stanza seeds DC2's TLS port with the name its
-// certificate carries and names a `tls` stanza of DC1 holding the CA:
+// certificate carries and names a `tls` stanza of DC1 holding the CA. Every key is
+// encrypted (key-file-password in a file), so asd's listener and xdr's client decrypt them:
 //   [xdr_tls]           records written in DC1 arrive in DC2 over TLS, record by record;
 //                       the shipper found DC2's second node through peers-tls-std.
 //   [xdr_tls_wrong_ca]  the stanza's CA did not sign DC2's certificate: the link is down
@@ -32,9 +33,12 @@ namespace {
 
 constexpr const char* kDc2Name = "dc2.example";
 
-std::string stanza(const std::string& name, const support::TlsCa::Leaf& leaf, const std::string& ca_file) {
-  return "  tls " + name + " {\n    cert-file " + leaf.cert + "\n    key-file " + leaf.key + "\n    ca-file " + ca_file +
-         "\n  }\n";
+// Every key here is encrypted, its password in `password_file` (key-file-password): DC2's
+// listener and DC1's xdr client both decrypt theirs.
+std::string stanza(const std::string& name, const support::TlsCa::Leaf& leaf, const std::string& ca_file,
+                   const std::string& password_file) {
+  return "  tls " + name + " {\n    cert-file " + leaf.cert + "\n    key-file " + leaf.key +
+         "\n    key-file-password " + password_file + "\n    ca-file " + ca_file + "\n  }\n";
 }
 
 struct TlsDcs {
@@ -52,19 +56,24 @@ struct TlsDcs {
     support::write_file(link_ca, support::read_file(other.ca_file()));
     auto dc2_cert = ca.issue("dc2", kDc2Name, "5E01");
     auto dc1_cert = ca.issue("dc1", "dc1.example", "5E02");
+    const std::string password_file = keys.path() + "/key-password";
+    support::write_file(password_file, "dc key secret\n");
+    dc2_cert.key = ca.encrypted_key(dc2_cert, "dc key secret");
+    dc1_cert.key = ca.encrypted_key(dc1_cert, "dc key secret");
     support::ClusterDcOptions o2;
     o2.name = "DC2";
     o2.src_id = 2;
     o2.nodes = 2;
     o2.run_xdr = false;
-    o2.network_extra = stanza(kDc2Name, dc2_cert, ca.ca_file());
+    o2.network_extra = stanza(kDc2Name, dc2_cert, ca.ca_file(), password_file);
     o2.service_tls_name = kDc2Name;
     support::ClusterDcOptions o1;
     o1.name = "DC1";
     o1.src_id = 1;
     o1.nodes = 2;
-    o1.network_extra = stanza("right", dc1_cert, ca.ca_file()) + stanza("wrong", dc1_cert, other.ca_file()) +
-                       stanza("rotating", dc1_cert, link_ca);
+    o1.network_extra = stanza("right", dc1_cert, ca.ca_file(), password_file) +
+                       stanza("wrong", dc1_cert, other.ca_file(), password_file) +
+                       stanza("rotating", dc1_cert, link_ca, password_file);
     o1.service_extra = dc1_service;
     dc1 = std::make_unique<support::ClusterDc>(o1);
     dc2 = std::make_unique<support::ClusterDc>(o2);

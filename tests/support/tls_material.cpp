@@ -41,4 +41,10 @@ TlsCa::Leaf TlsCa::issue(const std::string& file, const std::string& dns_name, c
   return leaf;
 }
 
+std::string TlsCa::encrypted_key(const Leaf& leaf, const std::string& password) const {
+  const std::string path = leaf.key + ".enc";
+  openssl({"pkey", "-in", leaf.key, "-out", path, "-aes256", "-passout", "pass:" + password}, dir_ + "/openssl.log");
+  return path;
+}
+
 }  // namespace support

@@ -38,6 +38,9 @@ struct TlsPolicy {
   std::string ca_path;    // a directory of hashed CA certificates (c_rehash)
   std::string cert_file;  // client certificate chain, for servers that require one
   std::string key_file;
+  // Where key_file's password is, as the server's key-file-password (common/key_file.h):
+  // env:NAME, env-b64:NAME or a file; read at each create(). Empty: not encrypted.
+  std::string key_file_password;
   // As the C client: words separated by spaces or commas, `all`, `TLSv1`, `TLSv1.1`,
   // `TLSv1.2`, `TLSv1.3`; a bare or `+` word adds, `-` removes. Empty: TLSv1.2 and 1.3.
   std::string protocols;

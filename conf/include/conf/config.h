@@ -124,6 +124,9 @@ struct TlsSpec {
     std::string protocols;     // e.g. `TLSv1.2` or `TLSv1.2,TLSv1.3`
     std::string cipher_suite;  // an OpenSSL cipher list; empty: OpenSSL's default
     std::string cert_blacklist;  // file of refused serials [issuer]; empty: none
+    // Where key-file's password is (common/key_file.h): env:NAME, env-b64:NAME or a
+    // file; empty: key-file is not encrypted.
+    std::string key_file_password;
 };
 
 enum class HeartbeatMode { Mesh, Multicast };  // index into `mesh|multicast`

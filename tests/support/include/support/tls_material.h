@@ -23,6 +23,8 @@ class TlsCa {
   const std::string& dir() const { return dir_; }
   // `dir`/<file>.pem and .key for `dns_name`, serial `serial_hex` (hex digits).
   Leaf issue(const std::string& file, const std::string& dns_name, const std::string& serial_hex) const;
+  // `leaf`'s key encrypted with AES-256 under `password`, in <key>.enc; its path.
+  std::string encrypted_key(const Leaf& leaf, const std::string& password) const;
   // The CA's subject as OpenSSL prints it on one line (the issuer of its leaves).
   std::string subject_line() const { return "/CN=" + name_; }
 
