@@ -152,7 +152,7 @@ common::Result<std::shared_ptr<const TlsContext>> TlsContext::create(const TlsPo
     if (SSL_CTX_use_certificate_chain_file(ctx, policy.cert_file.c_str()) != 1) {
       return tls_error(ResultCode::Parameter, "certfile " + policy.cert_file + ": " + openssl_reason());
     }
-    std::string password;
+    std::string password = policy.key_password;
     if (!policy.key_file_password.empty()) {
       common::Result<std::string> fetched = common::fetch_key_password(policy.key_file_password);
       if (!fetched) return tls_error(ResultCode::Parameter, fetched.error().message);

@@ -5,7 +5,8 @@
 //                    tls-name and a server certificate the client blacklists are refused
 //                    with OpenSSL's reason; plaintext bytes on the TLS port do not hurt asd.
 //   [tls_tools]      asinfo, asbench, aql and asadm with the standard --tls-* flags and
-//                    HOST:TLS-NAME:PORT hosts.
+//                    HOST:TLS-NAME:PORT hosts; an encrypted client key with
+//                    --tls-keyfile-password in each of its forms.
 //   [tls_reload]     tls-refresh-period: replaced certificate files are picked up by new
 //                    connections (openssl s_client sees the new serial) while an open
 //                    connection keeps working.
@@ -209,6 +210,37 @@ TEST_CASE("asinfo, asbench, aql and asadm take the standard TLS flags", "[tls_to
   INFO(asadm.out);
   CHECK(asadm.code == 0);
   CHECK(asadm.out.find(std::to_string(tls_port)) != std::string::npos);
+
+  // An encrypted client key for a node that requires client certificates: its password
+  // given as file:, env:, the word itself, or -- the flag alone -- a line of standard
+  // input; none, or a wrong one, is refused naming the key.
+  auto client_leaf = ca.issue("client", "tools.client", "2B03");
+  const std::string locked = ca.encrypted_key(client_leaf, "tool secret");
+  support::write_file(keys.path() + "/tool-password", "tool secret\n");
+  uint16_t mutual_port = support::free_port();
+  support::AsdNode mutual(tls_node(mutual_port, server, ca.ca_file(), "any"));
+  const std::string asinfo = tool("ASINFO_BIN", ASINFO_BIN_DEFAULT);
+  const std::vector<std::string> with_key = {"-h", std::string("127.0.0.1:") + kName + ":" + std::to_string(mutual_port),
+                                             "--tls-enable", "--tls-cafile", ca.ca_file(), "--tls-certfile",
+                                             client_leaf.cert, "--tls-keyfile", locked, "-v", "status"};
+  auto status_with = [&](std::vector<std::string> prefix, std::vector<std::string> extra, const std::string& input = {}) {
+    prefix.insert(prefix.end(), with_key.begin(), with_key.end());
+    prefix.insert(prefix.end(), extra.begin(), extra.end());
+    return support::run_captured(out, prefix, input, 30000);
+  };
+  Run from_file = status_with({asinfo}, {"--tls-keyfile-password", "file:" + keys.path() + "/tool-password"});
+  INFO(from_file.out);
+  CHECK(from_file.out == "ok\n");
+  CHECK(status_with({asinfo}, {"--tls-keyfile-password", "tool secret"}).out == "ok\n");
+  CHECK(status_with({"env", "TOOL_KEY_PASSWORD=tool secret", asinfo}, {"--tls-keyfile-password", "env:TOOL_KEY_PASSWORD"})
+            .out == "ok\n");
+  CHECK(status_with({asinfo}, {"--tls-keyfile-password"}, "tool secret\n").out == "ok\n");
+  Run none = status_with({asinfo}, {});
+  CHECK(none.code == 1);
+  CHECK(none.out.find(locked + " is encrypted: give its password") != std::string::npos);
+  Run wrong = status_with({asinfo}, {"--tls-keyfile-password", "not it"});
+  CHECK(wrong.code == 1);
+  CHECK(wrong.out.find(locked + ": the password does not decrypt it") != std::string::npos);
 }
 
 TEST_CASE("replaced certificate files serve new connections after tls-refresh-period", "[tls_reload]") {

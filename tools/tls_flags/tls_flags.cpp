@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "login_flags/login_flags.h"
+
 namespace tools {
 
 void TlsFlags::add_to(CLI::App& app) {
@@ -14,11 +16,29 @@ void TlsFlags::add_to(CLI::App& app) {
   app.add_option("--tls-certfile", policy.cert_file, "Client certificate chain (PEM) for mutual TLS");
   app.add_option("--tls-keyfile", policy.key_file, "Private key of --tls-certfile");
   app.add_option("--tls-cert-blacklist", policy.cert_blacklist, "File of refused certificate serials [issuer]");
+  keyfile_password_option_ =
+      app.add_option("--tls-keyfile-password", keyfile_password,
+                     "Password of an encrypted --tls-keyfile: env:VAR, file:PATH or the password; alone, asked for "
+                     "on the terminal (or read as one line of standard input)")
+          ->expected(0, 1)
+          ->type_name("[PASSWORD]");
 }
 
 client::TlsPolicy TlsFlags::tls_policy() const {
   client::TlsPolicy out = policy;
   out.enable = enable;
+  std::string given = keyfile_password;
+  if (keyfile_password_option_ != nullptr && keyfile_password_option_->count() > 0 && given.empty()) {
+    if (!asked_password_) asked_password_ = ask_secret("TLS keyfile password: ").value_or("");
+    given = *asked_password_;
+  }
+  if (given.rfind("env:", 0) == 0) {
+    out.key_file_password = given;
+  } else if (given.rfind("file:", 0) == 0) {
+    out.key_file_password = given.substr(5);
+  } else {
+    out.key_password = given;
+  }
   return out;
 }
 

@@ -41,6 +41,9 @@ struct TlsPolicy {
   // Where key_file's password is, as the server's key-file-password (common/key_file.h):
   // env:NAME, env-b64:NAME or a file; read at each create(). Empty: not encrypted.
   std::string key_file_password;
+  // key_file's password itself (the tools' --tls-keyfile-password PASSWORD), used when
+  // key_file_password is empty.
+  std::string key_password;
   // As the C client: words separated by spaces or commas, `all`, `TLSv1`, `TLSv1.1`,
   // `TLSv1.2`, `TLSv1.3`; a bare or `+` word adds, `-` removes. Empty: TLSv1.2 and 1.3.
   std::string protocols;
