@@ -253,6 +253,7 @@ const std::vector<Row>& rows() {
       {"service", "migrate-max-num-incoming", {}, "dynamic_keys_test.cpp"},  // [dynamic_keys_cluster]
       {"service", "ticker-interval", {}, "ticker_test.cpp"},
       {"service", "tls-refresh-period", {}, "tls_test.cpp"},  // [tls_reload]
+      {"security", "tps-weight", {}, "quota_test.cpp"},      // [security_quota]
       {"logging.console", "context", {}, "set_config_test.cpp"},
       {"logging.file", "context", {}, "set_config_test.cpp"},
       {"namespace", "memory-size", memory_size},

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "client/client.h"
@@ -36,6 +37,7 @@ struct Burst {
   int exceeded = 0;
   int other = 0;
   bool one_second = false;  // the whole burst fell in one wall-clock second
+  uint64_t second = 0;      // the second it began in
 };
 
 // Runs `command` `attempts` times right after a second begins, tallying the results;
@@ -47,6 +49,7 @@ Burst burst(int attempts, Command command) {
     result = Burst{};
     start_of_second();
     const uint64_t second = now_second();
+    result.second = second;
     for (int i = 0; i < attempts; ++i) {
       ResultCode code = command(i);
       if (code == ResultCode::Ok) ++result.ok;
@@ -162,6 +165,31 @@ TEST_CASE("a user over its write quota gets 83 for the excess, and again the nex
   auto refused_set = ops->info("set-config:context=security;enable-quotas=false");
   REQUIRE(refused_set.ok());
   CHECK(refused_set->find("is not dynamic") != std::string::npos);
+
+  // The new weight is the one query-users averages with: 40 writes in one second read as
+  // 40 / 4 = 10 once that second is over (weight 2 would say 20), then 3/4 of that for
+  // each idle second after it.
+  REQUIRE(admin->create_user("weighted", "weighted-pw", {"read-write"}).ok());
+  auto weighted = node.connect("weighted", "weighted-pw");
+  Burst forty = burst(40, [&](int i) {
+    return weighted->put(client::Key("test", "w", int64_t(i)), {client::Bin{"v", client::Value(int64_t(i))}}).code();
+  });
+  REQUIRE(forty.one_second);
+  CHECK(forty.ok == 40);
+  while (now_second() == forty.second) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const uint64_t asked_from = now_second();
+  auto weighted_users = admin->query_users("weighted");
+  const uint64_t asked_until = now_second();
+  REQUIRE(weighted_users.ok());
+  REQUIRE(weighted_users->size() == 1);
+  REQUIRE(weighted_users->front().write_info.size() >= 2);
+  auto expected = [&](uint64_t asked) {
+    return uint32_t(std::lround(10.0 * std::pow(0.75, double(asked - forty.second - 1))));
+  };
+  const uint32_t tps = weighted_users->front().write_info[1];
+  INFO("write tps " << tps << " asked " << (asked_from - forty.second) << "-" << (asked_until - forty.second)
+                    << " s after the burst's second");
+  CHECK((tps == expected(asked_from) || tps == expected(asked_until)));
 
   // The refusals are in the audit log as violations.
   std::string log = node.log();
