@@ -309,7 +309,7 @@ void DeviceStorage::seal_current() {
 }
 
 ResultCode DeviceStorage::append(std::span<const uint8_t> bytes, bool reserve, StorageLoc* loc,
-                                 uint64_t* commit_pos) {
+                                 uint64_t* commit_pos, bool wait_for_defrag) {
   size_t size = padded(bytes.size());
   if (size > block_size_ - kBlockHeaderSize) return ResultCode::RecordTooBig;
   std::unique_lock lock(mu_);
@@ -319,8 +319,13 @@ ResultCode DeviceStorage::append(std::span<const uint8_t> bytes, bool reserve, S
   if (current_ == StorageLoc::kNone || current_data_->size() + size > block_size_) {
     size_t keep = reserve ? 0 : kReservedBlocks;
     // Emptied blocks are about to come back (they wait for the flusher's next sync):
-    // a short wait beats failing the write on a device that is not full.
-    for (int tries = 0; free_list_.size() <= keep && tries < 10 && (!freeing_.empty() || !sealed_.empty()); ++tries) {
+    // a short wait beats failing the write on a device that is not full. A delete also
+    // waits, longer, for defrag to empty a block.
+    const int max_tries = wait_for_defrag ? 100 : 10;
+    auto coming = [&] {
+      return !freeing_.empty() || !sealed_.empty() || (wait_for_defrag && (defragging_ || !defrag_q_.empty()));
+    };
+    for (int tries = 0; free_list_.size() <= keep && tries < max_tries && coming(); ++tries) {
       wanted_pos_ = std::max(wanted_pos_, append_pos_);
       flusher_cv_.notify_all();
       durable_cv_.wait_for(lock, std::chrono::milliseconds(10));
@@ -353,7 +358,8 @@ ResultCode DeviceStorage::write(const common::Digest& digest, const Record& r, s
     tomb_seq = next_seq_ - 1;
   }
   append_record(encoded, digest, r, set_name, 0, tomb_seq);
-  ResultCode rc = append({reinterpret_cast<const uint8_t*>(encoded.data()), encoded.size()}, reserve, loc, commit_pos);
+  ResultCode rc =
+      append({reinterpret_cast<const uint8_t*>(encoded.data()), encoded.size()}, reserve, loc, commit_pos, reserve);
   if (rc != ResultCode::Ok && rc != ResultCode::RecordTooBig) stats_.write_errors.fetch_add(1);
   return rc;
 }
@@ -585,8 +591,14 @@ void DeviceStorage::defragger() {
       block = defrag_q_.front();
       defrag_q_.pop_front();
       defrag_q_size_ = defrag_q_.size();
+      defragging_ = true;
     }
-    if (!defrag_block(block)) {
+    const bool emptied = defrag_block(block);
+    {
+      std::lock_guard lock(mu_);
+      defragging_ = false;
+    }
+    if (!emptied) {
       // Nowhere to move the records to yet: let deletes and the flusher free a block.
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

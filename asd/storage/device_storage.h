@@ -97,7 +97,10 @@ class DeviceStorage {
 
   // Appends a new copy. Client writes fail with OutOfSpace when no block is free, and
   // with DeviceOverload when more than max-write-cache bytes wait for the flusher;
-  // `reserve` writes (deletes) may use the last free blocks kept for defrag.
+  // `reserve` writes (deletes) may use the last free blocks kept for defrag, and when
+  // none is left they wait up to a second for defrag and the flusher to free one: on a
+  // full device, defrag is how deletes get their room, and a delete must not fail while
+  // it works.
   common::ResultCode write(const common::Digest& digest, const Record& r, std::string_view set_name, bool reserve,
                            StorageLoc* loc, uint64_t* commit_pos);
   // Defrag: appends an existing copy unchanged but for its block sequence.
@@ -149,7 +152,10 @@ class DeviceStorage {
   uint64_t offset_of(uint32_t block) const;
   bool open_block();  // mu_ held
   void seal_current();
-  common::ResultCode append(std::span<const uint8_t> bytes, bool reserve, StorageLoc* loc, uint64_t* commit_pos);
+  // `reserve`: may take the reserved blocks; `wait_for_defrag`: also waits (up to a
+  // second) while defrag has blocks to empty (deletes; not defrag itself).
+  common::ResultCode append(std::span<const uint8_t> bytes, bool reserve, StorageLoc* loc, uint64_t* commit_pos,
+                            bool wait_for_defrag = false);
   void flusher();
   void defragger();
   bool defrag_block(uint32_t block);  // false when live records could not move
@@ -198,6 +204,7 @@ class DeviceStorage {
   uint64_t wanted_pos_ = 0;   // highest position someone waits for
   std::vector<Waiter> waiters_;
   std::deque<uint32_t> defrag_q_;
+  bool defragging_ = false;  // mu_: the defragger holds a block taken off defrag_q_
   std::atomic<size_t> defrag_q_size_{0};
   std::atomic<uint64_t> used_bytes_{0};
   bool stopping_ = false;
