@@ -1,12 +1,11 @@
 #include "common/key_file.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cerrno>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -76,17 +75,19 @@ Result<std::string> fetch_key_password(std::string_view where) {
     return {ResultCode::Parameter, "key-file-password " + std::string(where) +
                                        ": secrets: and vault: sources are not supported; use env:, env-b64: or a file"};
   }
-  std::ifstream in{std::string(where), std::ios::binary};
+  std::ifstream in{std::string(where), std::ios::binary | std::ios::ate};
   if (!in) {
     return {ResultCode::Parameter,
             "key-file-password file " + std::string(where) + " cannot be read: " + std::strerror(errno)};
   }
-  std::string text(kMaxPasswordFile + 1, '\0');
-  in.read(text.data(), std::streamsize(text.size()));
-  text.resize(size_t(in.gcount()));
-  if (text.size() > kMaxPasswordFile) {
+  const std::streamoff size = in.tellg();
+  if (size < 0 || size_t(size) > kMaxPasswordFile) {
     return {ResultCode::Parameter, "key-file-password file " + std::string(where) + " is over 10 MiB"};
   }
+  std::string text(size_t(size), '\0');
+  in.seekg(0);
+  in.read(text.data(), size);
+  text.resize(size_t(in.gcount()));
   return checked(strip_line_ends(std::move(text)), where);
 }
 

@@ -53,7 +53,6 @@ struct RoleInfo {
 namespace admin_request {
 
 // The PRIVILEGES field's data; Parameter when a global privilege is scoped or a set
-// comes without a namespace (the C client refuses the same before sending).
 // comes without a namespace (the C client refuses the same before sending), or when there
 // are more than proto::kAdminMaxListed: the field counts them in one byte.
 common::Result<std::string> privileges_field(const std::vector<Privilege>& privileges);
